@@ -1,0 +1,40 @@
+# Two commands on a fresh machine: `make run` and `make test`. Both create .venv when missing,
+# install the project into it (again only when pyproject.toml changed) and compile translations.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+PO     := $(wildcard data/locales/*/LC_MESSAGES/pustaka.po)
+MO     := $(PO:.po=.mo)
+
+.PHONY: run test lint bench i18n clean
+
+run: $(STAMP) $(MO)
+	@$(BIN)/pustaka run $(ARGS)
+
+test: $(STAMP) $(MO)
+	$(BIN)/ruff check bot cogs tests
+	$(BIN)/ruff format --check bot cogs tests
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check --fix bot cogs tests
+	$(BIN)/ruff format bot cogs tests
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+		|| { echo "Pustaka needs Python 3.11 or newer: set PYTHON=python3.11"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+data/locales/%/LC_MESSAGES/pustaka.mo: data/locales/%/LC_MESSAGES/pustaka.po $(STAMP)
+	@$(BIN)/pybabel --quiet compile -i $< -o $@
+
+# Refresh the message template and both catalogs after changing user-facing strings.
+i18n: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -o data/locales/pustaka.pot bot cogs
+	$(BIN)/pybabel update -i data/locales/pustaka.pot -d data/locales -D pustaka --no-fuzzy-matching
+
+clean:
+	rm -rf $(VENV) build *.egg-info $(MO)

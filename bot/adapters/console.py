@@ -1,0 +1,189 @@
+"""The console chat: try Pustaka in a terminal, or pipe a conversation through it.
+
+Each line read from standard input is a message from one member; replies are printed to standard
+output. Buttons print with the typed command that does the same, and a bare number presses the
+button of that number in the last reply. Follow-up messages from features print as they happen.
+At the end of input the chat waits until no background work is pending, then returns.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import threading
+from collections.abc import Iterator, Sequence
+from typing import BinaryIO, TextIO
+
+from rich.console import Console
+from rich.text import Text as RichText
+
+from bot.api.context import Destination, Incoming
+from bot.api.replies import Choice, Reply
+from bot.api.text import Text
+from bot.dispatch import Dispatcher
+
+PLATFORM = "console"
+COMMUNITY = "console"
+CHANNEL = "console"
+MAX_LINE = 1 << 20  # bytes read per line; the dispatcher refuses long messages anyway
+
+
+class ConsoleAdapter:
+    def __init__(
+        self,
+        dispatcher: Dispatcher,
+        *,
+        user: str,
+        moderator: bool = False,
+        locale: str | None = None,
+        input: BinaryIO | None = None,
+        output: TextIO | None = None,
+    ) -> None:
+        self.dispatcher = dispatcher
+        self.user = user
+        self.moderator = moderator
+        self.locale = locale
+        self._input = input or sys.stdin.buffer
+        stream = output or sys.stdout
+        self._console = Console(
+            file=stream, highlight=False, soft_wrap=True, emoji=False, markup=False
+        )
+        self._choices: tuple[Choice, ...] = ()
+        self._lines: asyncio.Queue[bytes | None] = asyncio.Queue()
+
+    @property
+    def interactive(self) -> bool:
+        return bool(getattr(self._input, "isatty", lambda: False)())
+
+    async def run(self) -> None:
+        """Chat until the end of input, then wait for pending background work."""
+        services = self.dispatcher.services
+        services.messenger.register(PLATFORM, self)
+        try:
+            self._start_reader()
+            if self.interactive:
+                self._console.print(RichText("Pustaka — /help — Ctrl-D", style="dim"))
+            while (line := await self._lines.get()) is not None:
+                await self.say(line.decode("utf-8", errors="replace").rstrip("\r\n"))
+            await services.tasks.wait_idle()
+        finally:
+            services.messenger.unregister(PLATFORM)
+
+    async def say(self, text: str) -> list[Reply]:
+        """Handle one line as the console member, print and return the replies."""
+        pressed = self._pressed(text)
+        replies = await self.dispatcher.handle_text(
+            Incoming(
+                platform=PLATFORM,
+                member_id=self.user,
+                display_name=self.user,
+                channel_id=CHANNEL,
+                text=pressed.command if pressed else text,
+                community_id=COMMUNITY,
+                community_name=self.dispatcher.services.config.bot.name,
+                platform_locale=self.locale,
+                platform_moderator=self.moderator,
+                direct=True,
+            )
+        )
+        self.print(replies)
+        return replies
+
+    async def deliver(self, destination: Destination, replies: Sequence[Reply]) -> None:
+        """Follow-up messages: everything addressed to the console prints here."""
+        self.print(replies)
+
+    def print(self, replies: Sequence[Reply]) -> None:
+        for reply in replies:
+            self._console.print(render(reply))
+            if reply.choices:
+                self._choices = reply.choices
+
+    def _pressed(self, text: str) -> Choice | None:
+        stripped = text.strip()
+        if stripped.isdigit() and 1 <= int(stripped) <= len(self._choices):
+            return self._choices[int(stripped) - 1]
+        return None
+
+    def _start_reader(self) -> None:
+        """Read standard input in a daemon thread, so a blocked read never holds up shutdown.
+
+        Reads the file descriptor itself where there is one: a thread blocked inside a buffered
+        reader at interpreter exit would abort the process.
+        """
+        loop = asyncio.get_running_loop()
+
+        def read() -> None:
+            try:
+                for line in _lines(self._input):
+                    loop.call_soon_threadsafe(self._lines.put_nowait, line)
+            except (OSError, ValueError):
+                pass
+            finally:
+                loop.call_soon_threadsafe(self._lines.put_nowait, None)
+
+        threading.Thread(target=read, name="console-input", daemon=True).start()
+
+
+def _lines(source: BinaryIO) -> Iterator[bytes]:
+    """Lines of at most MAX_LINE bytes (the rest of a longer line is dropped)."""
+    try:
+        fd = source.fileno()
+    except (AttributeError, OSError, ValueError):
+        fd = None
+    pending, skipping = b"", False
+    while True:
+        chunk = os.read(fd, 65536) if fd is not None else source.read(65536)
+        if not chunk:
+            break
+        pending += chunk
+        *complete, pending = pending.split(b"\n")
+        for line in complete:
+            if not skipping:
+                yield line[:MAX_LINE]
+            skipping = False
+        if len(pending) > MAX_LINE:
+            if not skipping:
+                yield pending[:MAX_LINE]
+            pending, skipping = b"", True
+    if pending and not skipping:
+        yield pending[:MAX_LINE]
+
+
+def render(reply: Reply) -> RichText:
+    """A reply as terminal text: styles become colours when printing to a terminal."""
+    out = RichText()
+    if reply.private:
+        out.append("🔒 ", style="dim")
+    if reply.title:
+        out.append(reply.title, style="bold underline")
+        out.append("\n")
+    _append(out, reply.text)
+    for field in reply.fields:
+        out.append("\n")
+        out.append(field.name, style="bold")
+        out.append("\n")
+        _append(out, field.value)
+    if reply.image_url:
+        out.append(f"\n🖼 {reply.image_url}", style="dim")
+    for number, choice in enumerate(reply.choices, start=1):
+        out.append(f"\n  [{number}] ", style="bold")
+        out.append(choice.label)
+        out.append(f"  → {choice.command}", style="dim")
+    if reply.footer:
+        out.append(f"\n— {reply.footer}", style="dim")
+    return out
+
+
+def _append(out: RichText, text: Text) -> None:
+    for span in text.spans:
+        style = " ".join(
+            name
+            for name, on in (("bold", span.bold), ("italic", span.italic), ("cyan", span.code))
+            if on
+        )
+        if span.url and span.url != span.text:
+            out.append(f"{span.text} ({span.url})", style=style or "underline")
+        else:
+            out.append(span.text, style=style or ("underline" if span.url else ""))

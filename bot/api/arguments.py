@@ -1,0 +1,142 @@
+"""From a line of text (or a platform's typed options) to a handler's keyword arguments.
+
+Words are split on spaces; "double quotes" (also the curly ones phones type) keep several words
+together; a last text parameter marked `rest` takes the rest of the line as written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from bot.api.commands import Command, Param, ParamKind
+
+Translate = Callable[[str], str]
+
+_QUOTES = {'"': '"', "\u201c": "\u201d", "\u201e": "\u201d", "\u00ab": "\u00bb"}
+_INTEGER = re.compile(r"[+-]?\d{1,18}")
+
+
+class UserError(Exception):
+    """A clear message for the member, already in their language. Handlers may raise it."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UsageError(UserError):
+    """The arguments do not fit the command; the member is shown its usage."""
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+
+def tokenize(line: str) -> list[Token]:
+    """Split on whitespace, keeping quoted phrases whole. An unclosed quote is taken literally."""
+    tokens: list[Token] = []
+    index, length = 0, len(line)
+    while index < length:
+        if line[index].isspace():
+            index += 1
+            continue
+        start = index
+        closing = _QUOTES.get(line[index])
+        if closing is not None:
+            end = line.find(closing, index + 1)
+            if end != -1 and (end + 1 == length or line[end + 1].isspace()):
+                tokens.append(Token(line[index + 1 : end], start, end + 1))
+                index = end + 1
+                continue
+        while index < length and not line[index].isspace():
+            index += 1
+        tokens.append(Token(line[start:index], start, index))
+    return tokens
+
+
+def parse_arguments(command: Command, line: str, _: Translate) -> dict[str, Any]:
+    """Bind the words of `line` (the text after the command name) to the command's parameters."""
+    tokens = tokenize(line)
+    raw: dict[str, str] = {}
+    for index, param in enumerate(command.params):
+        if index >= len(tokens):
+            break
+        if param.rest:
+            raw[param.name] = _rest(line, tokens[index:])
+            tokens = tokens[: index + 1]
+            break
+        raw[param.name] = tokens[index].text
+    if len(tokens) > len(command.params):
+        raise UsageError(_("Too many arguments."))
+    return bind(command, raw, _)
+
+
+def bind(command: Command, values: Mapping[str, Any], _: Translate) -> dict[str, Any]:
+    """Check and convert values by name; missing optional ones get their defaults."""
+    unknown = set(values) - {param.name for param in command.params}
+    if unknown:
+        raise UsageError(_("Too many arguments."))
+    bound: dict[str, Any] = {}
+    for param in command.params:
+        value = values.get(param.name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if param.required:
+                raise UsageError(_("Missing {name}.").format(name=param.name))
+            bound[param.name] = param.default
+            continue
+        bound[param.name] = convert(param, value, _)
+    return bound
+
+
+def convert(param: Param, value: Any, _: Translate) -> Any:
+    if param.kind is ParamKind.INTEGER:
+        return _integer(param, value, _)
+    text = str(value).strip()
+    if param.kind is ParamKind.CHOICE:
+        wanted = text.casefold()
+        for option in param.options:
+            labels = {option.value.casefold(), option.label.casefold(), _(option.label).casefold()}
+            if wanted in labels:
+                return option.value
+        raise UsageError(
+            _("{name} must be one of: {options}.").format(
+                name=param.name, options=", ".join(option.value for option in param.options)
+            )
+        )
+    if len(text) > param.max_length:
+        raise UsageError(
+            _("{name} is too long (at most {limit} characters).").format(
+                name=param.name, limit=param.max_length
+            )
+        )
+    return text
+
+
+def _integer(param: Param, value: Any, _: Translate) -> int:
+    if isinstance(value, bool) or not (
+        isinstance(value, int) or (isinstance(value, str) and _INTEGER.fullmatch(value.strip()))
+    ):
+        raise UsageError(_("{name} must be a whole number.").format(name=param.name))
+    number = int(value)
+    low, high = param.min_value, param.max_value
+    if (low is not None and number < low) or (high is not None and number > high):
+        if low is not None and high is not None:
+            message = _("{name} must be between {low} and {high}.")
+        elif low is not None:
+            message = _("{name} must be at least {low}.")
+        else:
+            message = _("{name} must be at most {high}.")
+        raise UsageError(message.format(name=param.name, low=low, high=high))
+    return number
+
+
+def _rest(line: str, tokens: list[Token]) -> str:
+    if len(tokens) == 1:
+        return tokens[0].text
+    return line[tokens[0].start :].strip()

@@ -1,0 +1,232 @@
+"""How a feature declares its commands: once, for every platform.
+
+A feature is a class with methods marked by :func:`command`. Each declaration carries everything an
+adapter needs to offer the command natively (Discord slash options, Telegram's command menu, the
+console's help): the name, a description message id, typed parameters and a permission level.
+Descriptions are marked with :func:`N_` and translated when shown, in the reader's language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from bot.api.context import Context
+    from bot.services import Services
+
+Handler = Callable[..., Awaitable[Any]]
+Completer = Callable[["Context", str], Awaitable[Sequence["Option"]]]
+
+
+def N_(message: str) -> str:  # noqa: N802 - gettext's conventional name
+    """Mark a message for translation without translating it yet."""
+    return message
+
+
+class Permission(StrEnum):
+    MEMBER = "member"
+    MODERATOR = "moderator"
+
+
+class ParamKind(StrEnum):
+    TEXT = "text"
+    INTEGER = "integer"
+    CHOICE = "choice"
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One allowed value of a choice parameter, or one autocomplete suggestion."""
+
+    value: str
+    label: str  # a message id for declared choices; plain text for suggestions
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    name: str
+    description: str
+    kind: ParamKind = ParamKind.TEXT
+    required: bool = True
+    default: Any = None
+    min_value: int | None = None
+    max_value: int | None = None
+    max_length: int = 1000
+    options: tuple[Option, ...] = ()
+    rest: bool = False
+    """A last text parameter that takes the rest of the line, spaces included."""
+    autocomplete: str | None = None
+    """Name of a feature method ``async (ctx, current) -> list[Option]``."""
+
+    def usage(self) -> str:
+        return f"<{self.name}>" if self.required else f"[{self.name}]"
+
+
+def text(
+    name: str,
+    description: str,
+    *,
+    required: bool = True,
+    default: str | None = None,
+    rest: bool = False,
+    max_length: int = 1000,
+    autocomplete: str | None = None,
+) -> Param:
+    return Param(
+        name,
+        description,
+        ParamKind.TEXT,
+        required=required,
+        default=default,
+        rest=rest,
+        max_length=max_length,
+        autocomplete=autocomplete,
+    )
+
+
+def integer(
+    name: str,
+    description: str,
+    *,
+    required: bool = True,
+    default: int | None = None,
+    min_value: int | None = None,
+    max_value: int | None = None,
+) -> Param:
+    return Param(
+        name,
+        description,
+        ParamKind.INTEGER,
+        required=required,
+        default=default,
+        min_value=min_value,
+        max_value=max_value,
+    )
+
+
+def choice(
+    name: str,
+    description: str,
+    options: Sequence[tuple[str, str]],
+    *,
+    required: bool = True,
+    default: str | None = None,
+) -> Param:
+    return Param(
+        name,
+        description,
+        ParamKind.CHOICE,
+        required=required,
+        default=default,
+        options=tuple(Option(value, label) for value, label in options),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A declared command bound to the feature that serves it."""
+
+    name: str
+    """One word, or a group and a word: ``"quiz start"``."""
+    description: str
+    params: tuple[Param, ...]
+    handler: Handler
+    feature: Feature
+    permission: Permission = Permission.MEMBER
+    aliases: tuple[str, ...] = ()
+    private: bool = False
+    """Replies go only to the asking member."""
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        return tuple(self.name.split())
+
+    def usage(self) -> str:
+        return " ".join(["/" + self.name, *(p.usage() for p in self.params)])
+
+    def param(self, name: str) -> Param:
+        for param in self.params:
+            if param.name == name:
+                return param
+        raise KeyError(name)
+
+
+@dataclass(frozen=True, slots=True)
+class _Declaration:
+    name: str
+    description: str
+    params: tuple[Param, ...]
+    permission: Permission
+    aliases: tuple[str, ...]
+    private: bool
+
+
+def command(
+    name: str,
+    description: str,
+    *params: Param,
+    permission: Permission = Permission.MEMBER,
+    aliases: Sequence[str] = (),
+    private: bool = False,
+) -> Callable[[Handler], Handler]:
+    """Declare a feature method as a command; it is called as ``handler(ctx, **arguments)``."""
+    _check_params(name, params)
+
+    def mark(function: Handler) -> Handler:
+        function.__pustaka_command__ = _Declaration(  # type: ignore[attr-defined]
+            name, description, tuple(params), permission, tuple(aliases), private
+        )
+        return function
+
+    return mark
+
+
+def _check_params(name: str, params: Sequence[Param]) -> None:
+    seen_optional = False
+    for index, param in enumerate(params):
+        if param.rest and (param.kind is not ParamKind.TEXT or index != len(params) - 1):
+            raise ValueError(f"/{name}: only the last text parameter may take the rest")
+        if param.required and seen_optional:
+            raise ValueError(f"/{name}: required parameter {param.name} after an optional one")
+        seen_optional = seen_optional or not param.required
+
+
+class Feature:
+    """Base class of every feature. Subclasses set `name` and `description` and mark commands.
+
+    The services (store, clock, config, messenger, …) are handed in once; features keep no globals.
+    """
+
+    name: ClassVar[str] = ""
+    description: ClassVar[str] = ""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    def commands(self) -> list[Command]:
+        """The declared commands, in the order they are written in the class."""
+        found: dict[str, Command] = {}
+        for klass in reversed(type(self).__mro__):
+            for attribute, value in vars(klass).items():
+                declaration = getattr(value, "__pustaka_command__", None)
+                if isinstance(declaration, _Declaration):
+                    found[attribute] = Command(
+                        name=declaration.name,
+                        description=declaration.description,
+                        params=declaration.params,
+                        handler=getattr(self, attribute),
+                        feature=self,
+                        permission=declaration.permission,
+                        aliases=declaration.aliases,
+                        private=declaration.private,
+                    )
+        return list(found.values())
+
+    async def start(self) -> None:
+        """Called once after every feature is loaded and the store is open."""
+
+    async def stop(self) -> None:
+        """Called at shutdown: cancel background work here."""

@@ -1,0 +1,112 @@
+"""What a handler knows about the message it answers, and what it can reach."""
+
+from __future__ import annotations
+
+import gettext
+import json
+import logging
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from bot.api.replies import Reply
+
+if TYPE_CHECKING:
+    from bot.api.commands import Command
+    from bot.clock import Clock
+    from bot.identity import Community, Member
+    from bot.services import Services
+    from bot.store import Store
+
+PLATFORMS = ("console", "telegram", "discord")
+
+
+@dataclass(frozen=True, slots=True)
+class Destination:
+    """Somewhere a message can be posted now or later.
+
+    A channel (Discord channel or thread, Telegram chat or forum topic, the console room), or a
+    member privately when `private` is set, in which case `channel_id` is the member's platform id.
+    `key()` turns it into a string a feature can store and `from_key` brings it back.
+    """
+
+    platform: str
+    channel_id: str
+    community_id: str | None = None
+    thread_id: str | None = None
+    private: bool = False
+
+    def key(self) -> str:
+        return json.dumps(asdict(self), separators=(",", ":"), sort_keys=True)
+
+    @classmethod
+    def from_key(cls, key: str) -> Destination:
+        return cls(**json.loads(key))
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """One message as an adapter hands it to the dispatcher, in platform terms."""
+
+    platform: str
+    member_id: str
+    display_name: str
+    channel_id: str
+    text: str
+    community_id: str | None = None
+    community_name: str = ""
+    thread_id: str | None = None
+    platform_locale: str | None = None
+    platform_moderator: bool = False
+    """The platform's own notion: Discord Manage Server, Telegram chat administrator."""
+    direct: bool = False
+    """A private chat or the console: text that is not a command gets a hint instead of silence."""
+
+    @property
+    def destination(self) -> Destination:
+        return Destination(self.platform, self.channel_id, self.community_id, self.thread_id)
+
+
+@dataclass(slots=True)
+class Context:
+    services: Services
+    member: Member
+    community: Community | None
+    channel: Destination
+    locale: str
+    timezone: ZoneInfo
+    is_moderator: bool
+    translations: gettext.NullTranslations
+    command: Command | None = None
+
+    @property
+    def platform(self) -> str:
+        return self.member.platform
+
+    @property
+    def store(self) -> Store:
+        return self.services.store
+
+    @property
+    def clock(self) -> Clock:
+        return self.services.clock
+
+    @property
+    def log(self) -> logging.Logger:
+        name = self.command.feature.name if self.command else "dispatch"
+        return logging.getLogger(f"pustaka.{name}")
+
+    def _(self, message: str) -> str:
+        """Translate into this member's language."""
+        return self.translations.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, count: int) -> str:
+        return self.translations.ngettext(singular, plural, count)
+
+    @property
+    def private_destination(self) -> Destination:
+        return Destination(self.platform, self.member.platform_id, private=True)
+
+    async def send(self, reply: Reply, *, to: Destination | None = None) -> None:
+        """Post a message outside the direct answer: now, or later from a background task."""
+        await self.services.messenger.send(to or self.channel, reply)

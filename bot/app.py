@@ -1,0 +1,126 @@
+"""The process: build the services once, load the features, run the adapters, shut down cleanly."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import logging
+import pkgutil
+import signal
+from collections.abc import Awaitable, Callable, Iterable
+from contextlib import suppress
+from types import ModuleType
+from typing import Protocol
+
+import cogs
+from bot.api.commands import Feature
+from bot.clock import Clock, SystemClock
+from bot.config import Config
+from bot.dispatch import Dispatcher
+from bot.i18n import I18n
+from bot.messenger import Messenger
+from bot.registry import Registry
+from bot.services import Services
+from bot.store import Store
+from bot.tasks import Tasks
+
+log = logging.getLogger("pustaka")
+
+FeatureFactory = Callable[[Services], Feature]
+
+
+class Adapter(Protocol):
+    async def run(self) -> None:
+        """Serve the platform until stopped (cancelled) or, for the console, until input ends."""
+
+
+def feature_modules() -> list[ModuleType]:
+    """Every package under cogs/ that has a `setup(services)`, in name order."""
+    modules = []
+    for info in sorted(pkgutil.iter_modules(cogs.__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"cogs.{info.name}")
+        if callable(getattr(module, "setup", None)):
+            modules.append(module)
+    return modules
+
+
+class App:
+    """The running bot without its adapters: what every platform shares."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.dispatcher = Dispatcher(services)
+
+    @classmethod
+    async def open(
+        cls,
+        config: Config,
+        *,
+        clock: Clock | None = None,
+        features: Iterable[FeatureFactory] | None = None,
+    ) -> App:
+        store = await Store.open(config.database.path)
+        services = Services(
+            config=config,
+            store=store,
+            clock=clock or SystemClock(),
+            i18n=I18n(),
+            messenger=Messenger(),
+            tasks=Tasks(),
+            registry=Registry(),
+        )
+        factories = features if features is not None else [m.setup for m in feature_modules()]
+        app = cls(services)
+        try:
+            for factory in factories:
+                services.registry.add(factory(services))
+            for feature in services.registry.features:
+                await feature.start()
+        except BaseException:
+            await store.close()
+            raise
+        return app
+
+    async def close(self) -> None:
+        """Stop features and background work, let pending writes finish, close the database."""
+        for feature in reversed(self.services.registry.features):
+            try:
+                await feature.stop()
+            except Exception:
+                log.exception("feature %s did not stop cleanly", feature.name)
+        await self.services.tasks.cancel_all()
+        await self.services.store.close()
+
+
+async def serve(app: App, adapters: list[Adapter]) -> None:
+    """Run the adapters until they all finish or SIGINT/SIGTERM arrives; then close everything."""
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    installed = []
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(signum, stop.set)
+            installed.append(signum)
+    running = [asyncio.create_task(_logged(a.run), name=type(a).__name__) for a in adapters]
+    stopper = asyncio.create_task(stop.wait())
+    try:
+        await asyncio.wait([stopper, asyncio.gather(*running)], return_when="FIRST_COMPLETED")
+        if stop.is_set():
+            log.info("stopping")
+    finally:
+        stopper.cancel()
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
+        for signum in installed:
+            loop.remove_signal_handler(signum)
+        await app.close()
+
+
+async def _logged(run: Callable[[], Awaitable[None]]) -> None:
+    try:
+        await run()
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        log.exception("an adapter stopped with an error")

@@ -1,0 +1,291 @@
+"""Settings from a TOML file, checked at start so a mistake is one clear line naming its key.
+
+The file is `--config PATH`, else `PUSTAKA_CONFIG`, else `config.toml` in the working directory,
+else none (every default). Tokens may also come from `PUSTAKA_DISCORD_TOKEN` and
+`PUSTAKA_TELEGRAM_TOKEN`, which win over the file. config.example.toml documents every key.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields, replace
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+SUPPORTED_LOCALES = ("id", "en")
+MODERATOR_PLATFORMS = ("discord", "telegram", "console")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+class ConfigError(Exception):
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(f"{key}: {message}")
+        self.key = key
+        self.message = message
+
+
+@dataclass(frozen=True)
+class BotSettings:
+    name: str = "Perpustakaan"
+    description: str = ""
+    locale: str = "id"
+    timezone: str = "Asia/Jakarta"
+    log_level: str = "INFO"
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    path: Path = Path("pustaka.db")
+
+
+@dataclass(frozen=True)
+class TelegramSettings:
+    token: str = ""
+    base_url: str = "https://api.telegram.org/bot"
+    mode: str = "polling"
+
+
+@dataclass(frozen=True)
+class DiscordSettings:
+    token: str = ""
+    guild_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class OpenLibrarySettings:
+    enabled: bool = True
+    base_url: str = "https://openlibrary.org"
+    contact: str = ""
+
+
+@dataclass(frozen=True)
+class ModeratorSettings:
+    discord: frozenset[str] = frozenset()
+    telegram: frozenset[str] = frozenset()
+    console: frozenset[str] = frozenset()
+
+    def is_moderator(self, platform: str, user_id: str | int) -> bool:
+        return str(user_id) in getattr(self, platform, frozenset())
+
+
+@dataclass(frozen=True)
+class Config:
+    bot: BotSettings = field(default_factory=BotSettings)
+    database: DatabaseSettings = field(default_factory=DatabaseSettings)
+    telegram: TelegramSettings = field(default_factory=TelegramSettings)
+    discord: DiscordSettings = field(default_factory=DiscordSettings)
+    openlibrary: OpenLibrarySettings = field(default_factory=OpenLibrarySettings)
+    moderators: ModeratorSettings = field(default_factory=ModeratorSettings)
+    links: tuple[tuple[str, str], ...] = ()
+    source: Path | None = None
+
+    def secrets(self) -> tuple[str, ...]:
+        return tuple(token for token in (self.telegram.token, self.discord.token) if token)
+
+    def platforms_with_tokens(self) -> tuple[str, ...]:
+        return tuple(name for name in ("telegram", "discord") if getattr(self, name).token)
+
+
+# Checkers: each takes (key, raw value) and returns the value to store or raises ConfigError.
+Check = Callable[[str, Any], Any]
+
+
+def _type_name(value: Any) -> str:
+    for kind, name in (
+        (bool, "boolean"),
+        (int, "integer"),
+        (float, "float"),
+        (str, "string"),
+        (list, "array"),
+        (dict, "table"),
+        (datetime, "date/time"),
+        (date, "date"),
+        (time, "time"),
+    ):
+        if isinstance(value, kind):
+            return name
+    return type(value).__name__
+
+
+def _expect(kind: type, name: str) -> Check:
+    def check(key: str, value: Any) -> Any:
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise ConfigError(key, f"expected {name}, got {_type_name(value)}")
+        return value
+
+    return check
+
+
+_string = _expect(str, "a string")
+_boolean = _expect(bool, "a boolean (true or false)")
+
+
+def _non_empty(key: str, value: Any) -> str:
+    if not _string(key, value).strip():
+        raise ConfigError(key, "must not be empty")
+    return value
+
+
+def _one_of(*allowed: str, upper: bool = False) -> Check:
+    def check(key: str, value: Any) -> str:
+        text = _string(key, value)
+        text = text.upper() if upper else text
+        if text not in allowed:
+            raise ConfigError(key, f"{value!r} is not one of: {', '.join(allowed)}")
+        return text
+
+    return check
+
+
+def _timezone(key: str, value: Any) -> str:
+    try:
+        ZoneInfo(_non_empty(key, value))
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ConfigError(key, f"unknown timezone {value!r} (try Asia/Jakarta)") from None
+    return value
+
+
+def _url(key: str, value: Any) -> str:
+    if not _string(key, value).startswith(("http://", "https://")):
+        raise ConfigError(key, f"{value!r} is not an http:// or https:// address")
+    return value
+
+
+def _path(key: str, value: Any) -> Path:
+    return Path(_non_empty(key, value))
+
+
+def _array(item: Check) -> Check:
+    def check(key: str, value: Any) -> tuple[Any, ...]:
+        if not isinstance(value, list):
+            raise ConfigError(key, f"expected an array, got {_type_name(value)}")
+        return tuple(item(f"{key}[{index}]", element) for index, element in enumerate(value))
+
+    return check
+
+
+def _guild_id(key: str, value: Any) -> int:
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ConfigError(key, f"{value!r} is not a server id (a positive whole number)")
+    return value
+
+
+def _user_id(key: str, value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int) or str(value).strip() == "":
+        raise ConfigError(key, f"{value!r} is not a user id (text or a whole number)")
+    return str(value).strip()
+
+
+def _user_ids(key: str, value: Any) -> frozenset[str]:
+    return frozenset(_array(_user_id)(key, value))
+
+
+SECTIONS: dict[str, tuple[type, dict[str, Check]]] = {
+    "bot": (
+        BotSettings,
+        {
+            "name": _non_empty,
+            "description": _string,
+            "locale": _one_of(*SUPPORTED_LOCALES),
+            "timezone": _timezone,
+            "log_level": _one_of(*LOG_LEVELS, upper=True),
+        },
+    ),
+    "database": (DatabaseSettings, {"path": _path}),
+    "telegram": (
+        TelegramSettings,
+        {"token": _string, "base_url": _url, "mode": _one_of("polling", "webhook")},
+    ),
+    "discord": (DiscordSettings, {"token": _string, "guild_ids": _array(_guild_id)}),
+    "openlibrary": (
+        OpenLibrarySettings,
+        {"enabled": _boolean, "base_url": _url, "contact": _string},
+    ),
+    "moderators": (
+        ModeratorSettings,
+        {platform: _user_ids for platform in MODERATOR_PLATFORMS},
+    ),
+}
+ENVIRONMENT_TOKENS = {"telegram": "PUSTAKA_TELEGRAM_TOKEN", "discord": "PUSTAKA_DISCORD_TOKEN"}
+
+
+def load_config(
+    path: Path | str | None = None,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+) -> Config:
+    env = os.environ if env is None else env
+    file = _find_file(path, env, cwd or Path.cwd())
+    raw = _read(file) if file else {}
+    values: dict[str, Any] = {}
+    for section, content in raw.items():
+        if section == "links":
+            values["links"] = _links(content)
+            continue
+        if section not in SECTIONS:
+            raise ConfigError(section, "unknown section")
+        if not isinstance(content, dict):
+            raise ConfigError(section, f"expected a table, got {_type_name(content)}")
+        settings, checks = SECTIONS[section]
+        parsed = {}
+        for key, value in content.items():
+            if key not in checks:
+                raise ConfigError(f"{section}.{key}", "unknown key")
+            parsed[key] = checks[key](f"{section}.{key}", value)
+        values[section] = settings(**parsed)
+    config = Config(**values, source=file)
+    for platform, variable in ENVIRONMENT_TOKENS.items():
+        if env.get(variable):
+            settings = replace(getattr(config, platform), token=env[variable].strip())
+            config = replace(config, **{platform: settings})
+    return config
+
+
+def _find_file(path: Path | str | None, env: Mapping[str, str], cwd: Path) -> Path | None:
+    chosen = path or env.get("PUSTAKA_CONFIG")
+    if chosen:
+        file = Path(chosen)
+        if not file.is_file():
+            raise ConfigError("config", f"file not found: {file}")
+        return file
+    default = cwd / "config.toml"
+    return default if default.is_file() else None
+
+
+def _read(file: Path) -> dict[str, Any]:
+    try:
+        with file.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError("config", f"{file} is not valid TOML: {error}") from None
+    except OSError as error:
+        raise ConfigError("config", f"cannot read {file}: {error.strerror}") from None
+
+
+def _links(content: Any) -> tuple[tuple[str, str], ...]:
+    if not isinstance(content, dict):
+        raise ConfigError("links", f"expected a table, got {_type_name(content)}")
+    links = []
+    for label, url in content.items():
+        if not label.strip():
+            raise ConfigError("links", "a link needs a name")
+        links.append((label, _url(f"links.{label}", url)))
+    return tuple(links)
+
+
+def default_values() -> dict[str, dict[str, Any]]:
+    """Every section's defaults, for documentation and tests."""
+    return {
+        name: {f.name: getattr(kind(), f.name) for f in fields(kind)}
+        for name, (kind, _) in SECTIONS.items()
+    }

@@ -1,0 +1,211 @@
+"""The one road from a platform's message to a feature's handler and back.
+
+Adapters hand in an :class:`Incoming` (text, or a command with typed values) and render the replies
+that come out. Every error is handled here, in this order:
+
+1. text that is not a command: silence in groups, a hint in a private chat or the console;
+2. an unknown command: a hint naming /help and the closest command, if one is close;
+3. a moderator command from a member: a polite refusal;
+4. arguments that do not fit (:class:`UsageError`): the reason and the command's usage;
+5. a :class:`UserError` raised by a handler: its message, as is;
+6. any other exception: an apology with a short reference; the full traceback goes to the log.
+
+Whatever happens, the dispatcher returns replies; nothing a member types reaches the adapter as
+an exception.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
+
+from bot import identity
+from bot.api.arguments import UsageError, UserError, bind, parse_arguments
+from bot.api.commands import Command, Option, Permission
+from bot.api.context import Context, Incoming
+from bot.api.replies import Reply
+from bot.api.text import Text
+from bot.api.usage import explain
+from bot.services import Services
+
+log = logging.getLogger("pustaka.dispatch")
+
+MAX_MESSAGE = 4000  # characters; longer lines are refused, never parsed
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+class Dispatcher:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.registry = services.registry
+
+    async def handle_text(self, incoming: Incoming) -> list[Reply]:
+        """Answer one message typed by a member."""
+        text = clean(incoming.text)
+        if not text or not text.startswith("/"):
+            if not text or not incoming.direct:
+                return []
+            ctx = await self.context(incoming)
+            return [Reply.of(ctx._("Commands start with /. Type /help to see what I can do."))]
+        ctx = await self.context(incoming)
+        if len(text) > MAX_MESSAGE:
+            return [
+                Reply.of(
+                    ctx._("That message is too long (at most {limit} characters).").format(
+                        limit=MAX_MESSAGE
+                    )
+                )
+            ]
+        words = text[1:].split(maxsplit=2)
+        head = words[0].split("@", 1)[0].lower() if words else ""
+        command, rest = None, ""
+        if len(words) >= 2:
+            command = self.registry.find(f"{head} {words[1]}")
+            rest = words[2] if len(words) == 3 else ""
+        if command is None:
+            command = self.registry.find(head)
+            rest = text[1:].split(maxsplit=1)[1] if len(words) >= 2 else ""
+        if command is None:
+            return [self._unknown(ctx, head)]
+        ctx.command = command
+        return await self._run(ctx, command, lambda: parse_arguments(command, rest, ctx._))
+
+    async def invoke(
+        self, incoming: Incoming, command: Command, values: Mapping[str, Any]
+    ) -> list[Reply]:
+        """Run a command whose arguments arrived typed (a Discord slash command)."""
+        ctx = await self.context(incoming, command)
+        return await self._run(ctx, command, lambda: bind(command, values, ctx._))
+
+    async def autocomplete(
+        self, incoming: Incoming, command: Command, param_name: str, current: str
+    ) -> list[Option]:
+        """Suggestions for a parameter as the member types; never raises."""
+        param = command.param(param_name)
+        if param.autocomplete is None:
+            return []
+        ctx = await self.context(incoming, command)
+        try:
+            suggestions = await getattr(command.feature, param.autocomplete)(ctx, clean(current))
+        except Exception:
+            log.exception("autocomplete for /%s %s failed", command.name, param_name)
+            return []
+        return list(suggestions)[:25]
+
+    async def context(self, incoming: Incoming, command: Command | None = None) -> Context:
+        services = self.services
+        config = services.config
+        member, community = await identity.remember(
+            services.store,
+            platform=incoming.platform,
+            member_id=incoming.member_id,
+            display_name=clean(incoming.display_name)[:100],
+            platform_locale=incoming.platform_locale,
+            community_id=incoming.community_id,
+            community_name=clean(incoming.community_name)[:100],
+            now=services.clock.now(),
+        )
+        locale = identity.resolve_locale(member, community, config.bot.locale)
+        timezone = ZoneInfo(community.timezone) if community and community.timezone else None
+        return Context(
+            services=services,
+            member=member,
+            community=community,
+            channel=incoming.destination,
+            locale=locale,
+            timezone=timezone or config.bot.tz,
+            is_moderator=incoming.platform_moderator
+            or config.moderators.is_moderator(incoming.platform, incoming.member_id),
+            translations=services.i18n.translations(locale),
+            command=command,
+        )
+
+    async def _run(self, ctx: Context, command: Command, arguments: Any) -> list[Reply]:
+        outcome = "ok"
+        try:
+            if command.permission is Permission.MODERATOR and not ctx.is_moderator:
+                outcome = "denied"
+                text = ctx._("Only moderators can use /{command}.").format(command=command.name)
+                return [Reply.of(text, private=True)]
+            values = arguments()
+            replies = _as_replies(await command.handler(ctx, **values))
+            return [replace(r, private=True) for r in replies] if command.private else replies
+        except UsageError as error:
+            outcome = "usage"
+            return [self._usage(ctx, command, error.message)]
+        except UserError as error:
+            return [Reply.of(error.message)]
+        except Exception:
+            outcome = "error"
+            reference = secrets.token_hex(3)
+            log.exception("/%s failed (reference %s)", command.name, reference)
+            text = ctx._(
+                "Sorry, something went wrong while answering /{command}. "
+                "The librarians can find it in the log under {reference}."
+            ).format(command=command.name, reference=reference)
+            return [Reply.of(text)]
+        finally:
+            await self._record(ctx, command, outcome)
+
+    def _usage(self, ctx: Context, command: Command, reason: str) -> Reply:
+        return Reply.of(Text.plain(reason) + "\n" + explain(command, ctx._), private=True)
+
+    def _unknown(self, ctx: Context, name: str) -> Reply:
+        group = self.registry.group(name, ctx.is_moderator)
+        if group:
+            return Reply.of(Text.join((explain(c, ctx._) for c in group), "\n\n"))
+        text = ctx._("I don't know /{command}. Type /help to see what I can do.").format(
+            command=name[:40]
+        )
+        usable = self.registry.usable(ctx.is_moderator)
+        names = [n for n, c in self.registry.names.items() if c in usable]
+        match = process.extractOne(
+            name, names, scorer=DamerauLevenshtein.normalized_similarity, score_cutoff=0.6
+        )
+        if name and match:
+            text += " " + ctx._("Did you mean /{command}?").format(command=match[0])
+        return Reply.of(text)
+
+    async def _record(self, ctx: Context, command: Command, outcome: str) -> None:
+        """Remember which commands members use, so librarians can see what they want."""
+        try:
+            await ctx.store.execute(
+                "INSERT INTO command_usage"
+                " (at, platform, community_id, member_id, command, outcome)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    ctx.clock.now().isoformat(),
+                    ctx.platform,
+                    ctx.community.id if ctx.community else None,
+                    ctx.member.id,
+                    command.name,
+                    outcome,
+                ),
+            )
+        except Exception:
+            log.exception("could not record the use of /%s", command.name)
+
+
+def clean(text: str) -> str:
+    """Drop control and direction-override characters; keep line breaks and tabs."""
+    return _CONTROL.sub("", text).strip()
+
+
+def _as_replies(result: Any) -> list[Reply]:
+    if result is None:
+        return []
+    if isinstance(result, Reply):
+        return [result]
+    if isinstance(result, str | Text):
+        return [Reply.of(result)]
+    if isinstance(result, Sequence):
+        return [item for part in result for item in _as_replies(part)]
+    raise TypeError(f"a handler returned {type(result).__name__}, not a reply")

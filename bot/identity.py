@@ -1,0 +1,132 @@
+"""Members and communities, stored with their platform ids.
+
+A member's data is keyed by (platform, platform id); our own integer id is what other tables
+reference. Each message refreshes the member's display name, reported language and last-seen time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.config import SUPPORTED_LOCALES
+from bot.store import Store, Transaction
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    id: int
+    platform: str
+    platform_id: str
+    display_name: str
+    locale: str | None
+    """Chosen with /lang; None until the member chooses."""
+    platform_locale: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Community:
+    id: int
+    platform: str
+    platform_id: str
+    name: str
+    locale: str | None
+    timezone: str | None
+
+
+def supported_locale(language_code: str | None) -> str | None:
+    """Map a platform language code (``en-US``, ``id``, ``in``) to a locale we speak."""
+    if not language_code:
+        return None
+    base = language_code.replace("_", "-").split("-")[0].lower()
+    if base == "in":  # the old ISO 639 code for Indonesian, still sent by some Android phones
+        base = "id"
+    return base if base in SUPPORTED_LOCALES else None
+
+
+async def remember(
+    store: Store,
+    *,
+    platform: str,
+    member_id: str,
+    display_name: str,
+    platform_locale: str | None,
+    community_id: str | None,
+    community_name: str,
+    now: datetime,
+) -> tuple[Member, Community | None]:
+    """Create or refresh the member (and the community they wrote in) and return both."""
+    stamp = now.isoformat()
+    async with store.transaction() as tx:
+        row = await tx.fetchone(
+            """
+            INSERT INTO members (platform, platform_id, display_name, platform_locale,
+                                 created_at, last_seen_at)
+            VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (platform, platform_id) DO UPDATE SET
+                display_name = excluded.display_name,
+                platform_locale = COALESCE(excluded.platform_locale, members.platform_locale),
+                last_seen_at = excluded.last_seen_at
+            RETURNING id, platform, platform_id, display_name, locale, platform_locale
+            """,
+            (platform, member_id, display_name, platform_locale, stamp, stamp),
+        )
+        assert row is not None
+        member = Member(*row)
+        community = None
+        if community_id is not None:
+            community = await _remember_community(tx, platform, community_id, community_name, stamp)
+            await tx.execute(
+                """
+                INSERT INTO community_members (community_id, member_id, first_seen_at,
+                                               last_seen_at)
+                VALUES (?, ?, ?, ?)
+                ON CONFLICT (community_id, member_id) DO UPDATE SET
+                    last_seen_at = excluded.last_seen_at
+                """,
+                (community.id, member.id, stamp, stamp),
+            )
+    return member, community
+
+
+async def _remember_community(
+    tx: Transaction, platform: str, platform_id: str, name: str, stamp: str
+) -> Community:
+    row = await tx.fetchone(
+        """
+        INSERT INTO communities (platform, platform_id, name, created_at)
+        VALUES (?, ?, ?, ?)
+        ON CONFLICT (platform, platform_id) DO UPDATE SET
+            name = CASE WHEN excluded.name = '' THEN communities.name ELSE excluded.name END
+        RETURNING id, platform, platform_id, name, locale, timezone
+        """,
+        (platform, platform_id, name, stamp),
+    )
+    assert row is not None
+    return Community(*row)
+
+
+async def set_member_locale(store: Store, member: Member, locale: str | None) -> Member:
+    await store.execute("UPDATE members SET locale = ? WHERE id = ?", (locale, member.id))
+    return Member(
+        member.id,
+        member.platform,
+        member.platform_id,
+        member.display_name,
+        locale,
+        member.platform_locale,
+    )
+
+
+async def set_community_locale(store: Store, community: Community, locale: str | None) -> None:
+    await store.execute("UPDATE communities SET locale = ? WHERE id = ?", (locale, community.id))
+
+
+def resolve_locale(member: Member, community: Community | None, default: str) -> str:
+    """The member's choice, then their platform's language, then the community's, then ours."""
+    return (
+        member.locale
+        or supported_locale(member.platform_locale)
+        or (community.locale if community else None)
+        or default
+    )

@@ -1,0 +1,1 @@
+"""Feature modules: one package a feature, each with a `setup(services) -> Feature`."""

@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from bot import __version__, identity
+from bot.api.commands import N_, Command, Feature, Permission, choice, command, text
+from bot.api.context import Context
+from bot.api.replies import Choice, ChoiceStyle, Field, Reply
+from bot.api.text import Text
+from bot.api.usage import explain
+from bot.i18n import LANGUAGE_NAMES
+
+LANGUAGES = [("id", N_("Indonesian")), ("en", N_("English"))]
+
+
+class General(Feature):
+    name = "general"
+    description = N_("General")
+
+    @command(
+        "help",
+        N_("Show the commands you can use, or how to use one of them."),
+        text("command", N_("A command to explain, such as lang"), required=False),
+        aliases=("bantuan",),
+    )
+    async def help(self, ctx: Context, command: str | None = None) -> Reply:
+        registry = self.services.registry
+        usable = registry.usable(ctx.is_moderator)
+        if command:
+            name = command.lstrip("/")
+            wanted = registry.find(name)
+            if wanted is not None and wanted in usable:
+                return Reply.of(explain(wanted, ctx._), title="/" + wanted.name)
+            group = registry.group(name.lower(), ctx.is_moderator)
+            if group:
+                return Reply.of(Text.join((explain(c, ctx._) for c in group), "\n\n"))
+            return Reply.of(
+                ctx._("There is no command /{command}. Type /help to see them all.").format(
+                    command=name[:40]
+                )
+            )
+        fields = []
+        for feature in registry.features:
+            lines = [_summary(ctx, c) for c in usable if c.feature is feature]
+            if lines:
+                fields.append(Field(ctx._(feature.description), Text.join(lines, "\n")))
+        return Reply.of(
+            ctx._("Type /help followed by a command to learn more, for example: /help lang"),
+            title=ctx._("What I can do"),
+            fields=fields,
+        )
+
+    @command(
+        "lang",
+        N_("Choose the language I use with you."),
+        choice("language", N_("Your language"), LANGUAGES, required=False),
+        aliases=("bahasa",),
+    )
+    async def lang(self, ctx: Context, language: str | None = None) -> Reply:
+        if language is None:
+            return Reply.of(
+                ctx._("I speak {language} with you. Choose another:").format(
+                    language=LANGUAGE_NAMES[ctx.locale]
+                ),
+                choices=[
+                    Choice(
+                        LANGUAGE_NAMES[code],
+                        f"/lang {code}",
+                        ChoiceStyle.PRIMARY if code == ctx.locale else ChoiceStyle.NORMAL,
+                    )
+                    for code, _label in LANGUAGES
+                ],
+            )
+        await identity.set_member_locale(ctx.store, ctx.member, language)
+        _ = self.services.i18n.translations(language).gettext
+        return Reply.of(
+            _("From now on I will answer you in {language}.").format(
+                language=LANGUAGE_NAMES[language]
+            )
+        )
+
+    @command("about", N_("About this library and its bot."), aliases=("tentang",))
+    async def about(self, ctx: Context) -> Reply:
+        bot = self.services.config.bot
+        links = self.services.config.links
+        return Reply.of(
+            bot.description
+            or ctx._(
+                "{name} on Discord, Telegram and beyond: books, quizzes, clubs and events."
+            ).format(name=bot.name),
+            title=bot.name,
+            fields=[Field(label, Text.link(url, url)) for label, url in links],
+            footer=ctx._("Pustaka {version}, free and open-source software").format(
+                version=__version__
+            ),
+        )
+
+
+def _summary(ctx: Context, command: Command) -> Text:
+    line = Text.format("`{usage}` {about}", usage=command.usage(), about=ctx._(command.description))
+    if command.permission is Permission.MODERATOR:
+        line += " " + ctx._("(moderators)")
+    return line

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import io
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+
+from bot.adapters.console import ConsoleAdapter
+from bot.app import App, FeatureFactory, feature_modules
+from bot.clock import FakeClock
+from bot.config import Config, load_config
+
+
+class Chat:
+    """A console conversation in memory: say a line, read what a person would see."""
+
+    def __init__(
+        self, app: App, *, user: str = "sari", moderator: bool = False, locale: str | None = None
+    ) -> None:
+        self.app = app
+        self.output = io.StringIO()
+        self.adapter = ConsoleAdapter(
+            app.dispatcher,
+            user=user,
+            moderator=moderator,
+            locale=locale,
+            input=io.BytesIO(),
+            output=self.output,
+        )
+        app.services.messenger.register("console", self.adapter)
+
+    async def say(self, line: str) -> str:
+        """Send one line and return the text printed in answer."""
+        start = self.output.tell()
+        await self.adapter.say(line)
+        return self.output.getvalue()[start:]
+
+    def printed_since(self, start: int) -> str:
+        return self.output.getvalue()[start:]
+
+
+def write_config(directory: Path, extra: str = "") -> Path:
+    path = directory / "config.toml"
+    path.write_text(f'[database]\npath = "{directory / "pustaka.db"}"\n{extra}', encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Config:
+    return load_config(write_config(tmp_path), env={})
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def features() -> list[FeatureFactory]:
+    """The features under test; a test module may override this fixture."""
+    return [module.setup for module in feature_modules()]
+
+
+@pytest.fixture
+async def app(
+    config: Config, clock: FakeClock, features: list[FeatureFactory]
+) -> AsyncIterator[App]:
+    app = await App.open(config, clock=clock, features=features)
+    yield app
+    await app.close()
+
+
+@pytest.fixture
+def make_chat(app: App) -> Callable[..., Chat]:
+    return lambda **kwargs: Chat(app, **kwargs)
+
+
+@pytest.fixture
+def chat(make_chat: Callable[..., Chat]) -> Chat:
+    return make_chat()
