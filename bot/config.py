@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -281,11 +281,3 @@ def _links(content: Any) -> tuple[tuple[str, str], ...]:
             raise ConfigError("links", "a link needs a name")
         links.append((label, _url(f"links.{label}", url)))
     return tuple(links)
-
-
-def default_values() -> dict[str, dict[str, Any]]:
-    """Every section's defaults, for documentation and tests."""
-    return {
-        name: {f.name: getattr(kind(), f.name) for f in fields(kind)}
-        for name, (kind, _) in SECTIONS.items()
-    }

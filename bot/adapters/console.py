@@ -97,6 +97,7 @@ class ConsoleAdapter:
     def print(self, replies: Sequence[Reply]) -> None:
         for reply in replies:
             self._console.print(render(reply))
+            self._console.print()
             if reply.choices:
                 self._choices = reply.choices
 

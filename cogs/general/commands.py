@@ -95,7 +95,9 @@ class General(Feature):
 
 
 def _summary(ctx: Context, command: Command) -> Text:
-    line = Text.format("`{usage}` {about}", usage=command.usage(), about=ctx._(command.description))
+    line = Text.format(
+        "`{usage}` — {about}", usage=command.usage(), about=ctx._(command.description)
+    )
     if command.permission is Permission.MODERATOR:
         line += " " + ctx._("(moderators)")
     return line
