@@ -122,6 +122,12 @@ async def set_community_locale(store: Store, community: Community, locale: str |
     await store.execute("UPDATE communities SET locale = ? WHERE id = ?", (locale, community.id))
 
 
+async def set_community_timezone(store: Store, community: Community, timezone: str) -> None:
+    await store.execute(
+        "UPDATE communities SET timezone = ? WHERE id = ?", (timezone, community.id)
+    )
+
+
 def resolve_locale(member: Member, community: Community | None, default: str) -> str:
     """The member's choice, then their platform's language, then the community's, then ours."""
     return (

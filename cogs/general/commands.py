@@ -18,7 +18,7 @@ class General(Feature):
     @command(
         "help",
         N_("Show the commands you can use, or how to use one of them."),
-        text("command", N_("A command to explain, such as lang"), required=False),
+        text("command", N_("A command to explain, such as lang"), required=False, rest=True),
         aliases=("bantuan",),
     )
     async def help(self, ctx: Context, command: str | None = None) -> Reply:

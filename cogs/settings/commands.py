@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from bot import identity
+from bot.api.arguments import UserError
+from bot.api.commands import N_, Feature, Permission, choice, command, text
+from bot.api.context import Context
+from bot.api.replies import Reply
+from bot.i18n import LANGUAGE_NAMES
+from cogs.general.commands import LANGUAGES
+from cogs.settings.timezones import find_timezone
+
+
+class Settings(Feature):
+    name = "settings"
+    description = N_("Community settings")
+
+    @command(
+        "settings show",
+        N_("Show this community's settings."),
+        permission=Permission.MODERATOR,
+    )
+    async def show(self, ctx: Context) -> Reply:
+        community = _community(ctx)
+        bot = self.services.config.bot
+        locale = community.locale or bot.locale
+        return Reply.of(
+            title=ctx._("Settings of {community}").format(community=community.name),
+            fields=[
+                (ctx._("Default language"), LANGUAGE_NAMES[locale]),
+                (ctx._("Timezone"), community.timezone or bot.timezone),
+            ],
+        )
+
+    @command(
+        "settings language",
+        N_("Set the language for members who have not chosen one."),
+        choice("language", N_("The community's language"), LANGUAGES),
+        permission=Permission.MODERATOR,
+    )
+    async def language(self, ctx: Context, language: str) -> Reply:
+        community = _community(ctx)
+        await identity.set_community_locale(ctx.store, community, language)
+        return Reply.of(
+            ctx._("Members who have not chosen a language now get {language}.").format(
+                language=LANGUAGE_NAMES[language]
+            )
+        )
+
+    @command(
+        "settings timezone",
+        N_("Set the community's timezone, used for events and reminders."),
+        text("timezone", N_("WIB, WITA, WIT or a name such as Asia/Jakarta"), rest=True),
+        permission=Permission.MODERATOR,
+    )
+    async def timezone(self, ctx: Context, timezone: str) -> Reply:
+        community = _community(ctx)
+        name = find_timezone(timezone)
+        if name is None:
+            raise UserError(
+                ctx._(
+                    "I don't know the timezone {timezone}. Try WIB, WITA, WIT or Asia/Jakarta."
+                ).format(timezone=timezone[:60])
+            )
+        await identity.set_community_timezone(ctx.store, community, name)
+        return Reply.of(ctx._("This community's timezone is now {timezone}.").format(timezone=name))
+
+
+def _community(ctx: Context) -> identity.Community:
+    if ctx.community is None:
+        raise UserError(ctx._("Use this command in the community's group or server."))
+    return ctx.community
