@@ -4,10 +4,12 @@ import logging
 from collections.abc import Callable
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.api.arguments import UserError
-from bot.api.commands import N_, Feature, Permission, command, integer, text
-from bot.api.context import Context
+from bot.api.commands import N_, Feature, Option, Permission, command, integer, text
+from bot.api.context import Context, Incoming
 from bot.api.replies import Reply
 from bot.app import App, feature_modules
 from tests.conftest import Chat
@@ -38,6 +40,21 @@ class Trouble(Feature):
     @command("quiz start", N_("General"), text("pack", N_("General")))
     async def quiz_start(self, ctx: Context, pack: str) -> str:
         return f"started {pack}"
+
+    @command(
+        "shelve",
+        N_("General"),
+        text("title", N_("General"), autocomplete="complete_title"),
+        integer("copies", N_("General"), required=False, default=1, min_value=1, max_value=9),
+    )
+    async def shelve(self, ctx: Context, title: str, copies: int) -> str:
+        return f"shelved {copies} x {title}"
+
+    async def complete_title(self, ctx: Context, current: str) -> list[Option]:
+        if current == "crash":
+            raise RuntimeError("autocomplete broke")
+        titles = ["Bumi Manusia", "Bukan Pasar Malam", "Laskar Pelangi"]
+        return [Option(t, t) for t in titles if t.lower().startswith(current.lower())]
 
     @command("quiz stop", N_("General"))
     async def quiz_stop(self, ctx: Context) -> str:
@@ -166,3 +183,65 @@ async def test_bad_input_never_crashes(chat: Chat, line: str) -> None:
 async def test_plain_text_gets_a_hint_in_console(chat: Chat) -> None:
     """Text that is not a command gets a hint naming /help in a private chat."""
     assert "Ketik /help" in await chat.say("halo")
+
+
+def incoming(text: str = "", **changes) -> Incoming:
+    values = dict(
+        platform="discord",
+        member_id="1001",
+        display_name="Sari",
+        channel_id="55",
+        text=text,
+        community_id="900",
+        community_name="Klub Baca",
+    )
+    values.update(changes)
+    return Incoming(**values)
+
+
+async def test_typed_invocation_validates_like_text(app: App) -> None:
+    """Arguments that arrive typed (slash commands) are checked and defaulted the same way."""
+    dispatcher = app.dispatcher
+    shelve = dispatcher.registry.find("shelve")
+    [reply] = await dispatcher.invoke(incoming(), shelve, {"title": "Bumi Manusia"})
+    assert str(reply.text) == "shelved 1 x Bumi Manusia"
+    [reply] = await dispatcher.invoke(incoming(), shelve, {"title": "x", "copies": 10})
+    assert "copies harus antara 1 dan 9." in str(reply.text)
+    assert reply.private
+
+
+async def test_autocomplete_suggests_and_survives_errors(app: App) -> None:
+    """Autocomplete offers matching values; a failing completer gives no suggestions."""
+    dispatcher = app.dispatcher
+    shelve = dispatcher.registry.find("shelve")
+    suggestions = await dispatcher.autocomplete(incoming(), shelve, "title", "bu")
+    assert [s.value for s in suggestions] == ["Bumi Manusia", "Bukan Pasar Malam"]
+    assert await dispatcher.autocomplete(incoming(), shelve, "title", "crash") == []
+    assert await dispatcher.autocomplete(incoming(), shelve, "copies", "1") == []
+
+
+async def test_platform_moderator_and_identity_are_kept(app: App) -> None:
+    """The platform's own moderator flag counts; members are stored per platform."""
+    dispatcher = app.dispatcher
+    [reply] = await dispatcher.handle_text(incoming("/secret", platform_moderator=True))
+    assert str(reply.text) == "the moderators' secret"
+    await dispatcher.handle_text(incoming("/help", platform="telegram", display_name="Sari T"))
+    rows = await app.services.store.fetchall(
+        "SELECT platform, platform_id, display_name FROM members ORDER BY platform"
+    )
+    assert [tuple(r) for r in rows] == [("discord", "1001", "Sari"), ("telegram", "1001", "Sari T")]
+
+
+async def test_group_chatter_is_ignored(app: App) -> None:
+    """In a group, text that is not a command gets no answer."""
+    assert await app.dispatcher.handle_text(incoming("selamat pagi semua")) == []
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(line=st.text(max_size=400) | st.from_regex(r"/(count|quiz|shelve|help|lang)( .{0,80})?"))
+async def test_any_line_gets_an_answer_or_silence(app: App, line: str) -> None:
+    """Whatever a member types, the dispatcher returns replies and never raises."""
+    replies = await app.dispatcher.handle_text(incoming(line, direct=True))
+    assert all(reply.text or reply.title for reply in replies)
