@@ -75,7 +75,7 @@ class App:
             for factory in factories:
                 services.registry.add(factory(services))
             for feature in services.registry.features:
-                await feature.start()
+                await feature.on_start()
         except BaseException:
             await store.close()
             raise
@@ -85,7 +85,7 @@ class App:
         """Stop features and background work, let pending writes finish, close the database."""
         for feature in reversed(self.services.registry.features):
             try:
-                await feature.stop()
+                await feature.on_stop()
             except Exception:
                 log.exception("feature %s did not stop cleanly", feature.name)
         await self.services.tasks.cancel_all()

@@ -64,19 +64,20 @@ class Dispatcher:
                     )
                 )
             ]
-        words = text[1:].split(maxsplit=2)
-        head = words[0].split("@", 1)[0].lower() if words else ""
-        command, rest = None, ""
-        if len(words) >= 2:
-            command = self.registry.find(f"{head} {words[1]}")
-            rest = words[2] if len(words) == 3 else ""
-        if command is None:
-            command = self.registry.find(head)
-            rest = text[1:].split(maxsplit=1)[1] if len(words) >= 2 else ""
+        head, command, rest = self.resolve(text)
         if command is None:
             return [self._unknown(ctx, head)]
         ctx.command = command
         return await self._run(ctx, command, lambda: parse_arguments(command, rest, ctx._))
+
+    def resolve(self, text: str) -> tuple[str, Command | None, str]:
+        """Split ``/name[@bot] [sub] arguments`` into the name typed, the command and the rest."""
+        words = text.lstrip("/").split(maxsplit=2)
+        head = words[0].split("@", 1)[0].lower() if words else ""
+        if len(words) >= 2 and (command := self.registry.find(f"{head} {words[1]}")):
+            return head, command, words[2] if len(words) == 3 else ""
+        rest = text.lstrip("/").split(maxsplit=1)
+        return head, self.registry.find(head), rest[1] if len(rest) == 2 else ""
 
     async def invoke(
         self, incoming: Incoming, command: Command, values: Mapping[str, Any]

@@ -98,8 +98,8 @@ class ConsoleAdapter:
         for reply in replies:
             self._console.print(render(reply))
             self._console.print()
-            if reply.choices:
-                self._choices = reply.choices
+            if reply.choices or reply.poll:
+                self._choices = reply.choices + (reply.poll.options if reply.poll else ())
 
     def _pressed(self, text: str) -> Choice | None:
         stripped = text.strip()
@@ -168,7 +168,10 @@ def render(reply: Reply) -> RichText:
         _append(out, field.value)
     if reply.image_url:
         out.append(f"\n🖼 {reply.image_url}", style="dim")
-    for number, choice in enumerate(reply.choices, start=1):
+    if reply.poll:
+        out.append("\n📊 ", style="bold")
+        out.append(reply.poll.question, style="bold")
+    for number, choice in enumerate(reply.choices + (reply.poll.options if reply.poll else ()), 1):
         out.append(f"\n  [{number}] ", style="bold")
         out.append(choice.label)
         out.append(f"  → {choice.command}", style="dim")

@@ -225,8 +225,8 @@ class Feature:
                     )
         return list(found.values())
 
-    async def start(self) -> None:
+    async def on_start(self) -> None:
         """Called once after every feature is loaded and the store is open."""
 
-    async def stop(self) -> None:
+    async def on_stop(self) -> None:
         """Called at shutdown: cancel background work here."""

@@ -21,6 +21,25 @@ class Choice:
     label: str
     command: str
     style: ChoiceStyle = ChoiceStyle.NORMAL
+    keep: bool = False
+    """Pressing it leaves its message as it is (quiz answers, RSVPs). Otherwise the answer to
+    the press takes the message's place where the platform can edit messages."""
+
+
+@dataclass(frozen=True, slots=True)
+class Poll:
+    """A native poll where the platform has one (Telegram, Discord), numbered choices elsewhere.
+
+    Each option is a :class:`Choice`: a vote runs the option's command as the voting member, so a
+    feature handles poll votes, button presses and typed commands the same way.
+    """
+
+    question: str
+    options: tuple[Choice, ...]
+    correct: int | None = None
+    """For a quiz: the index of the right option (Telegram shows it after a vote)."""
+    explanation: str | None = None
+    open_seconds: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +57,7 @@ class Reply:
     image_url: str | None = None
     choices: tuple[Choice, ...] = ()
     footer: str | None = None
+    poll: Poll | None = None
     private: bool = False
     """Only the asking member sees it (ephemeral on Discord, a private chat on Telegram)."""
 
@@ -51,6 +71,7 @@ class Reply:
         image_url: str | None = None,
         choices: list[Choice] | None = None,
         footer: str | None = None,
+        poll: Poll | None = None,
         private: bool = False,
     ) -> Reply:
         """Build a reply from plain strings or Text, whichever is handy."""
@@ -64,5 +85,6 @@ class Reply:
             image_url=image_url,
             choices=tuple(choices or ()),
             footer=footer,
+            poll=poll,
             private=private,
         )

@@ -16,6 +16,23 @@ class General(Feature):
     description = N_("General")
 
     @command(
+        "start",
+        N_("Say hello and see where to begin."),
+        text("code", N_("A start code from a link (optional)"), required=False, rest=True),
+        aliases=("mulai",),
+    )
+    async def welcome(self, ctx: Context, code: str | None = None) -> Reply:
+        bot = self.services.config.bot
+        return Reply.of(
+            ctx._(
+                "I am the bot of {library}: ask me about books, join quizzes, reading clubs and "
+                "events. Type /help to see what I can do."
+            ).format(library=bot.name),
+            title=ctx._("Welcome, {name}!").format(name=ctx.member.display_name),
+            choices=_language_choices(ctx.locale),
+        )
+
+    @command(
         "help",
         N_("Show the commands you can use, or how to use one of them."),
         text("command", N_("A command to explain, such as lang"), required=False, rest=True),
@@ -60,14 +77,7 @@ class General(Feature):
                 ctx._("I speak {language} with you. Choose another:").format(
                     language=LANGUAGE_NAMES[ctx.locale]
                 ),
-                choices=[
-                    Choice(
-                        LANGUAGE_NAMES[code],
-                        f"/lang {code}",
-                        ChoiceStyle.PRIMARY if code == ctx.locale else ChoiceStyle.NORMAL,
-                    )
-                    for code, _label in LANGUAGES
-                ],
+                choices=_language_choices(ctx.locale),
             )
         await identity.set_member_locale(ctx.store, ctx.member, language)
         _ = self.services.i18n.translations(language).gettext
@@ -101,3 +111,14 @@ def _summary(ctx: Context, command: Command) -> Text:
     if command.permission is Permission.MODERATOR:
         line += " " + ctx._("(moderators)")
     return line
+
+
+def _language_choices(current: str) -> list[Choice]:
+    return [
+        Choice(
+            LANGUAGE_NAMES[code],
+            f"/lang {code}",
+            ChoiceStyle.PRIMARY if code == current else ChoiceStyle.NORMAL,
+        )
+        for code, _label in LANGUAGES
+    ]
