@@ -92,8 +92,12 @@ class App:
         await self.services.store.close()
 
 
-async def serve(app: App, adapters: list[Adapter]) -> None:
-    """Run the adapters until they all finish or SIGINT/SIGTERM arrives; then close everything."""
+async def serve(app: App, adapters: list[Adapter]) -> bool:
+    """Run the adapters until they all finish or SIGINT/SIGTERM arrives; then close everything.
+
+    Returns False when an adapter stopped with an error (a refused token, say): the others are
+    stopped too, since a bot half-up is worse than a clear failure.
+    """
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     installed = []
@@ -101,10 +105,15 @@ async def serve(app: App, adapters: list[Adapter]) -> None:
         with suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signum, stop.set)
             installed.append(signum)
-    running = [asyncio.create_task(_logged(a.run), name=type(a).__name__) for a in adapters]
+    running = {asyncio.create_task(_logged(a.run), name=type(a).__name__) for a in adapters}
     stopper = asyncio.create_task(stop.wait())
+    pending, failed = set(running), False
     try:
-        await asyncio.wait([stopper, asyncio.gather(*running)], return_when="FIRST_COMPLETED")
+        while pending and not stop.is_set() and not failed:
+            done, _ = await asyncio.wait(pending | {stopper}, return_when=asyncio.FIRST_COMPLETED)
+            for task in done - {stopper}:
+                pending.discard(task)
+                failed = failed or not task.result()
         if stop.is_set():
             log.info("stopping")
     finally:
@@ -115,12 +124,15 @@ async def serve(app: App, adapters: list[Adapter]) -> None:
         for signum in installed:
             loop.remove_signal_handler(signum)
         await app.close()
+    return not failed
 
 
-async def _logged(run: Callable[[], Awaitable[None]]) -> None:
+async def _logged(run: Callable[[], Awaitable[None]]) -> bool:
     try:
         await run()
     except asyncio.CancelledError:
         raise
     except Exception:
         log.exception("an adapter stopped with an error")
+        return False
+    return True

@@ -57,12 +57,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "backup":
             return _backup(config, args.path)
         if command == "run" and not chatting:
-            print(
-                "pustaka: the Discord and Telegram adapters are not built yet; "
-                "remove the tokens to use the console chat",
-                file=sys.stderr,
-            )
-            return 2
+            if "discord" in config.platforms_with_tokens():
+                log.warning("the Discord adapter is not built yet: Discord stays off")
+            if "telegram" not in config.platforms_with_tokens():
+                print("pustaka: no platform to serve (Discord is not built yet)", file=sys.stderr)
+                return 2
+            return 0 if asyncio.run(_platforms(config)) else 1
         if command == "run":
             print(
                 "No Discord or Telegram token is configured: starting the console chat.",
@@ -83,6 +83,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 0
+
+
+async def _platforms(config: Config) -> bool:
+    from bot.adapters.telegram import TelegramAdapter
+    from bot.app import App, serve
+
+    app = await App.open(config)
+    return await serve(app, [TelegramAdapter(app.dispatcher)])
 
 
 async def _chat(config: Config, *, user: str, moderator: bool, locale: str | None) -> None:

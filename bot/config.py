@@ -8,6 +8,7 @@ else none (every default). Tokens may also come from `PUSTAKA_DISCORD_TOKEN` and
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -51,6 +52,10 @@ class TelegramSettings:
     token: str = ""
     base_url: str = "https://api.telegram.org/bot"
     mode: str = "polling"
+    webhook_url: str = ""
+    listen: str = "127.0.0.1"
+    port: int = 8443
+    secret_token: str = ""
 
 
 @dataclass(frozen=True)
@@ -88,7 +93,8 @@ class Config:
     source: Path | None = None
 
     def secrets(self) -> tuple[str, ...]:
-        return tuple(token for token in (self.telegram.token, self.discord.token) if token)
+        values = (self.telegram.token, self.discord.token, self.telegram.secret_token)
+        return tuple(value for value in values if value)
 
     def platforms_with_tokens(self) -> tuple[str, ...]:
         return tuple(name for name in ("telegram", "discord") if getattr(self, name).token)
@@ -126,6 +132,7 @@ def _expect(kind: type, name: str) -> Check:
 
 _string = _expect(str, "a string")
 _boolean = _expect(bool, "a boolean (true or false)")
+_integer = _expect(int, "an integer")
 
 
 def _non_empty(key: str, value: Any) -> str:
@@ -156,6 +163,22 @@ def _timezone(key: str, value: Any) -> str:
 def _url(key: str, value: Any) -> str:
     if not _string(key, value).startswith(("http://", "https://")):
         raise ConfigError(key, f"{value!r} is not an http:// or https:// address")
+    return value
+
+
+def _optional_url(key: str, value: Any) -> str:
+    return _url(key, value) if _string(key, value) else value
+
+
+def _port(key: str, value: Any) -> int:
+    if not 1 <= _integer(key, value) <= 65535:
+        raise ConfigError(key, f"{value} is not a port number (1-65535)")
+    return value
+
+
+def _secret_token(key: str, value: Any) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9_-]{0,256}", _string(key, value)):
+        raise ConfigError(key, "use 1-256 letters, digits, _ or - (Telegram's rule)")
     return value
 
 
@@ -204,7 +227,15 @@ SECTIONS: dict[str, tuple[type, dict[str, Check]]] = {
     "database": (DatabaseSettings, {"path": _path}),
     "telegram": (
         TelegramSettings,
-        {"token": _string, "base_url": _url, "mode": _one_of("polling", "webhook")},
+        {
+            "token": _string,
+            "base_url": _url,
+            "mode": _one_of("polling", "webhook"),
+            "webhook_url": _optional_url,
+            "listen": _non_empty,
+            "port": _port,
+            "secret_token": _secret_token,
+        },
     ),
     "discord": (DiscordSettings, {"token": _string, "guild_ids": _array(_guild_id)}),
     "openlibrary": (
@@ -244,6 +275,8 @@ def load_config(
             parsed[key] = checks[key](f"{section}.{key}", value)
         values[section] = settings(**parsed)
     config = Config(**values, source=file)
+    if config.telegram.mode == "webhook" and not config.telegram.webhook_url:
+        raise ConfigError("telegram.webhook_url", 'needed when mode = "webhook"')
     for platform, variable in ENVIRONMENT_TOKENS.items():
         if env.get(variable):
             settings = replace(getattr(config, platform), token=env[variable].strip())

@@ -1,0 +1,487 @@
+"""Pustaka on Telegram through python-telegram-bot's Application.
+
+Messages become :class:`Incoming` for the dispatcher; replies go back as HTML messages with inline
+keyboards, photos with captions, and native polls. Flood control is PTB's AIORateLimiter (which
+waits out a 429's retry_after); network errors are retried here with backoff, so a reply is not
+lost to a passing failure.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import timedelta
+from typing import Any, TypeVar
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllChatAdministrators,
+    BotCommandScopeDefault,
+    CallbackQuery,
+    Chat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    ReplyParameters,
+    Update,
+    User,
+)
+from telegram.constants import ParseMode, PollType
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    PollAnswerHandler,
+    filters,
+)
+
+from bot.adapters.telegram import callbacks
+from bot.adapters.telegram.admins import AdminCache
+from bot.adapters.telegram.render import CAPTION_LIMIT, chunks, reply_lines
+from bot.api.commands import Command, Permission
+from bot.api.context import Destination, Incoming
+from bot.api.replies import Choice, Reply
+from bot.config import SUPPORTED_LOCALES
+from bot.dispatch import Dispatcher, clean
+
+log = logging.getLogger("pustaka.telegram")
+
+PLATFORM = "telegram"
+ALLOWED_UPDATES = ["message", "callback_query", "poll_answer"]
+SEND_ATTEMPTS = 5
+GROUP_TYPES = (Chat.GROUP, Chat.SUPERGROUP)
+T = TypeVar("T")
+
+
+class TelegramAdapter:
+    def __init__(self, dispatcher: Dispatcher) -> None:
+        self.dispatcher = dispatcher
+        self.services = dispatcher.services
+        self.settings = self.services.config.telegram
+        self.application = self._build()
+        self.admins = AdminCache(self.application.bot, self.services.clock)
+
+    def _build(self) -> Application:
+        base = self.settings.base_url.rstrip("/")
+        builder = (
+            ApplicationBuilder()
+            .token(self.settings.token)
+            .base_url(base)
+            .base_file_url(base.removesuffix("/bot") + "/file/bot")
+            .rate_limiter(AIORateLimiter(max_retries=5))
+            .concurrent_updates(8)
+        )
+        application = builder.build()
+        text = filters.UpdateType.MESSAGE & filters.TEXT
+        application.add_handler(MessageHandler(text, self._on_message))
+        application.add_handler(CallbackQueryHandler(self._on_callback))
+        application.add_handler(PollAnswerHandler(self._on_poll_answer))
+        application.add_error_handler(self._on_error)
+        return application
+
+    async def run(self) -> None:
+        """Serve Telegram until cancelled."""
+        application = self.application
+        await application.initialize()
+        try:
+            await self._set_commands()
+            self.services.messenger.register(PLATFORM, self)
+            await application.start()
+            assert application.updater is not None
+            if self.settings.mode == "webhook":
+                await application.updater.start_webhook(
+                    listen=self.settings.listen,
+                    port=self.settings.port,
+                    url_path="telegram",
+                    webhook_url=self.settings.webhook_url,
+                    secret_token=self.settings.secret_token or None,
+                    allowed_updates=ALLOWED_UPDATES,
+                )
+            else:
+                await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+            log.info("serving Telegram as @%s (%s)", application.bot.username, self.settings.mode)
+            await asyncio.Event().wait()
+        finally:
+            self.services.messenger.unregister(PLATFORM)
+            if application.updater and application.updater.running:
+                await application.updater.stop()
+            if application.running:
+                await application.stop()
+            await application.shutdown()
+
+    # Updates ---------------------------------------------------------------------------------
+
+    async def _on_message(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.message
+        if message is None or message.from_user is None or message.text is None:
+            return
+        text = message.text
+        if not self._addressed_to_me(text):
+            return
+        incoming = await self._incoming(message.chat, message.from_user, text, message)
+        command = self.dispatcher.resolve(clean(text))[1] if text.startswith("/") else None
+        if (
+            command is not None
+            and command.permission is Permission.MODERATOR
+            and message.chat.type == Chat.PRIVATE
+        ):
+            chosen = await self._community_for_private_command(incoming, command, message)
+            if chosen is None:
+                return
+            incoming = chosen
+        replies = await self.dispatcher.handle_text(incoming)
+        await self._send(message.chat, replies, reply_to=message, member=message.from_user)
+
+    async def _on_callback(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is None:
+            return
+        pressed = await callbacks.decode(self.services.store, query.data)
+        message = query.message if isinstance(query.message, Message) else None
+        if pressed is None or message is None:
+            await self._call(lambda: query.answer())
+            return
+        incoming = await self._incoming(message.chat, query.from_user, pressed.command, message)
+        if pressed.community_id is not None:
+            incoming = await self._acting_on(incoming, pressed.community_id)
+        replies = await self.dispatcher.handle_text(incoming)
+        await self._answer_press(query, message, pressed.keep, replies)
+
+    async def _on_poll_answer(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        answer = update.poll_answer
+        if answer is None or answer.user is None or not answer.option_ids:
+            return
+        row = await self.services.store.fetchone(
+            "SELECT * FROM telegram_polls WHERE poll_id = ?", (answer.poll_id,)
+        )
+        if row is None:
+            return
+        commands = json.loads(row["commands"])
+        index = answer.option_ids[0]
+        if not 0 <= index < len(commands):
+            return
+        group = row["chat_type"] in GROUP_TYPES
+        incoming = Incoming(
+            platform=PLATFORM,
+            member_id=str(answer.user.id),
+            display_name=answer.user.full_name,
+            channel_id=row["chat_id"],
+            text=commands[index],
+            community_id=row["chat_id"] if group else None,
+            community_name=row["chat_title"],
+            thread_id=row["thread_id"],
+            platform_locale=answer.user.language_code,
+            platform_moderator=group and await self.admins.is_admin(row["chat_id"], answer.user.id),
+        )
+        replies = await self.dispatcher.handle_text(incoming)
+        await self.deliver(incoming.destination, replies, member=answer.user)
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        log.error("error while handling a Telegram update", exc_info=context.error)
+
+    # Who, where ------------------------------------------------------------------------------
+
+    def _addressed_to_me(self, text: str) -> bool:
+        """``/cmd@OtherBot`` in a group is for another bot."""
+        if not text.startswith("/"):
+            return True
+        first = text.split(maxsplit=1)[0]
+        if "@" not in first:
+            return True
+        username = self.application.bot.username or ""
+        return first.split("@", 1)[1].lower() == username.lower()
+
+    async def _incoming(self, chat: Chat, user: User, text: str, message: Message) -> Incoming:
+        group = chat.type in GROUP_TYPES
+        thread = message.message_thread_id if message.is_topic_message else None
+        return Incoming(
+            platform=PLATFORM,
+            member_id=str(user.id),
+            display_name=user.full_name or user.username or str(user.id),
+            channel_id=str(chat.id),
+            text=text,
+            community_id=str(chat.id) if group else None,
+            community_name=chat.title or "",
+            thread_id=str(thread) if thread else None,
+            platform_locale=user.language_code,
+            platform_moderator=group and await self.admins.is_admin(chat.id, user.id),
+            direct=chat.type == Chat.PRIVATE,
+        )
+
+    async def _community_for_private_command(
+        self, incoming: Incoming, command: Command, message: Message
+    ) -> Incoming | None:
+        """A moderator command in a private chat acts on the group the member moderates.
+
+        One such group: act on it. Several: ask which, with a button for each, and return None.
+        None: carry on as is (the dispatcher refuses a member who moderates nothing).
+        """
+        groups = await self._moderated_groups(incoming.member_id)
+        if len(groups) == 1:
+            return await self._acting_on(incoming, groups[0][0])
+        if not groups:
+            return incoming
+        ctx = await self.dispatcher.context(incoming)
+        now = self.services.clock.now()
+        buttons = [
+            [
+                InlineKeyboardButton(
+                    (title or chat_id)[:64],
+                    callback_data=await callbacks.encode(
+                        self.services.store,
+                        incoming.text,
+                        keep=False,
+                        now=now,
+                        community_id=chat_id,
+                    ),
+                )
+            ]
+            for chat_id, title in groups
+        ]
+        question = ctx._("You moderate several groups. Which one is /{command} for?").format(
+            command=command.name
+        )
+        await self._call(
+            lambda: message.reply_text(question, reply_markup=InlineKeyboardMarkup(buttons))
+        )
+        return None
+
+    async def _moderated_groups(self, member_id: str) -> list[tuple[str, str]]:
+        rows = await self.services.store.fetchall(
+            "SELECT platform_id, name FROM communities WHERE platform = ? ORDER BY name",
+            (PLATFORM,),
+        )
+        configured = self.services.config.moderators.is_moderator(PLATFORM, member_id)
+        found = []
+        for row in rows:
+            if configured or await self.admins.is_admin(row["platform_id"], int(member_id)):
+                found.append((row["platform_id"], row["name"]))
+        return found
+
+    async def _acting_on(self, incoming: Incoming, community_id: str) -> Incoming:
+        name = await self.services.store.fetchval(
+            "SELECT name FROM communities WHERE platform = ? AND platform_id = ?",
+            (PLATFORM, community_id),
+            default="",
+        )
+        is_admin = await self.admins.is_admin(community_id, int(incoming.member_id))
+        return Incoming(
+            platform=PLATFORM,
+            member_id=incoming.member_id,
+            display_name=incoming.display_name,
+            channel_id=community_id,
+            text=incoming.text,
+            community_id=community_id,
+            community_name=name,
+            platform_locale=incoming.platform_locale,
+            platform_moderator=is_admin,
+            direct=True,
+        )
+
+    # Sending ---------------------------------------------------------------------------------
+
+    async def deliver(
+        self, destination: Destination, replies: Sequence[Reply], member: User | None = None
+    ) -> None:
+        """Follow-up messages from features, to a chat, a forum topic or a member."""
+        thread = int(destination.thread_id) if destination.thread_id else None
+        for reply in replies:
+            target = destination.channel_id
+            if reply.private and not destination.private and member is not None:
+                target = str(member.id)
+            await self._post(
+                int(target), reply, thread=None if target != destination.channel_id else thread
+            )
+
+    async def _send(
+        self,
+        chat: Chat,
+        replies: Sequence[Reply],
+        *,
+        reply_to: Message,
+        member: User | None = None,
+    ) -> None:
+        thread = reply_to.message_thread_id if reply_to.is_topic_message else None
+        for reply in replies:
+            if reply.private and chat.type != Chat.PRIVATE and member is not None:
+                try:
+                    await self._post(member.id, reply)
+                    continue
+                except Forbidden:
+                    log.info(
+                        "member %s has not started a private chat; answering in the group",
+                        member.id,
+                    )
+            await self._post(chat.id, reply, thread=thread, reply_to=reply_to.message_id)
+
+    async def _post(
+        self, chat_id: int, reply: Reply, *, thread: int | None = None, reply_to: int | None = None
+    ) -> None:
+        bot = self.application.bot
+        common: dict[str, Any] = {"message_thread_id": thread}
+        if reply_to is not None:
+            common["reply_parameters"] = ReplyParameters(reply_to, allow_sending_without_reply=True)
+        keyboard = await self._keyboard(reply.choices)
+        lines = reply_lines(reply)
+        if reply.image_url:
+            caption, *rest = chunks(lines, CAPTION_LIMIT) or [""]
+            await self._call(
+                lambda: bot.send_photo(
+                    chat_id,
+                    reply.image_url,
+                    caption=caption or None,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=None if rest else keyboard,
+                    **common,
+                )
+            )
+        else:
+            rest = chunks(lines)
+        for index, text in enumerate(rest):
+            last = index == len(rest) - 1
+            await self._call(
+                lambda text=text, last=last: bot.send_message(
+                    chat_id,
+                    text,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=keyboard if last else None,
+                    link_preview_options=LinkPreviewOptions(is_disabled=True),
+                    **common,
+                )
+            )
+        if reply.poll:
+            await self._send_poll(chat_id, reply, thread)
+
+    async def _send_poll(self, chat_id: int, reply: Reply, thread: int | None) -> None:
+        poll = reply.poll
+        assert poll is not None
+        quiz = poll.correct is not None
+        message = await self._call(
+            lambda: self.application.bot.send_poll(
+                chat_id,
+                poll.question[:300],
+                [option.label[:100] for option in poll.options],
+                is_anonymous=False,
+                type=PollType.QUIZ if quiz else PollType.REGULAR,
+                correct_option_id=poll.correct,
+                explanation=(poll.explanation or "")[:200] or None,
+                open_period=poll.open_seconds if poll.open_seconds else None,
+                message_thread_id=thread,
+            )
+        )
+        if message.poll is None:
+            return
+        await self.services.store.execute(
+            "INSERT OR REPLACE INTO telegram_polls (poll_id, chat_id, chat_type, chat_title,"
+            " thread_id, commands, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                message.poll.id,
+                str(chat_id),
+                message.chat.type,
+                message.chat.title or "",
+                str(thread) if thread else None,
+                json.dumps([option.command for option in poll.options]),
+                self.services.clock.now().isoformat(),
+            ),
+        )
+
+    async def _answer_press(
+        self, query: CallbackQuery, message: Message, keep: bool, replies: list[Reply]
+    ) -> None:
+        """Every press is answered: a private note as an alert, the result in place or below."""
+        private = [r for r in replies if r.private and not r.choices and len(str(r.text)) <= 200]
+        public = [r for r in replies if r not in private]
+        alert = "\n".join(str(r.text) for r in private) or None
+        await self._call(lambda: query.answer(alert, show_alert=bool(alert)))
+        if not public:
+            return
+        first, *others = public
+        if not keep and not first.image_url and not first.poll:
+            texts = chunks(reply_lines(first))
+            if len(texts) == 1:
+                keyboard = await self._keyboard(first.choices)
+                await self._call(
+                    lambda: query.edit_message_text(
+                        texts[0],
+                        parse_mode=ParseMode.HTML,
+                        reply_markup=keyboard,
+                        link_preview_options=LinkPreviewOptions(is_disabled=True),
+                    )
+                )
+                public = others
+        await self._send(message.chat, public, reply_to=message, member=query.from_user)
+
+    async def _keyboard(self, choices: Sequence[Choice]) -> InlineKeyboardMarkup | None:
+        if not choices:
+            return None
+        now = self.services.clock.now()
+        rows: list[list[InlineKeyboardButton]] = [[]]
+        width = 0
+        for choice in choices:
+            data = await callbacks.encode(
+                self.services.store, choice.command, keep=choice.keep, now=now
+            )
+            if rows[-1] and (len(rows[-1]) == 3 or width + len(choice.label) > 30):
+                rows.append([])
+                width = 0
+            rows[-1].append(InlineKeyboardButton(choice.label[:64], callback_data=data))
+            width += len(choice.label)
+        return InlineKeyboardMarkup(rows)
+
+    async def _call(self, request: Callable[[], Awaitable[T]]) -> T:
+        """Send, retrying network errors with backoff; the rate limiter already waits out 429s."""
+        for attempt in range(1, SEND_ATTEMPTS + 1):
+            try:
+                return await request()
+            except RetryAfter as error:
+                wait = error.retry_after
+                seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+                log.warning("Telegram asked to wait %.0f s", seconds)
+                await self.services.clock.sleep(seconds)
+            except BadRequest:
+                raise
+            except NetworkError as error:
+                if attempt == SEND_ATTEMPTS:
+                    raise
+                log.warning("sending failed (%s); attempt %d of %d", error, attempt, SEND_ATTEMPTS)
+                await self.services.clock.sleep(min(2.0**attempt, 30.0))
+        raise TelegramError("gave up sending after repeated waits")
+
+    # Command menu ----------------------------------------------------------------------------
+
+    async def _set_commands(self) -> None:
+        """The command menu in each language; moderator commands only for chat administrators."""
+        bot = self.application.bot
+        registry = self.services.registry
+        default_locale = self.services.config.bot.locale
+        for locale in (*SUPPORTED_LOCALES, None):
+            _ = self.services.i18n.translations(locale or default_locale).gettext
+            for scope, moderator in (
+                (BotCommandScopeDefault(), False),
+                (BotCommandScopeAllChatAdministrators(), True),
+            ):
+                menu: dict[str, str] = {}
+                for command in registry.usable(moderator):
+                    root = command.path[0]
+                    about = _(
+                        command.description
+                        if len(command.path) == 1
+                        else command.feature.description
+                    )
+                    menu.setdefault(root, about[:256] or root)
+                commands = [BotCommand(name, about) for name, about in menu.items()]
+                try:
+                    await self._call(
+                        lambda commands=commands, scope=scope, locale=locale: bot.set_my_commands(
+                            commands, scope=scope, language_code=locale
+                        )
+                    )
+                except TelegramError:
+                    log.exception("could not set the command menu")
