@@ -1,0 +1,301 @@
+"""A loopback Telegram Bot API server, enough for the real python-telegram-bot to talk to.
+
+Requests are POSTs to ``/bot{token}/{method}`` with form-encoded (or JSON) bodies, nested objects as
+JSON strings; answers are ``{"ok": true, "result": ...}``. Tests push updates with `push_update`
+and read what the bot sent from `calls`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+BOT_USER = {
+    "id": 777000111,
+    "is_bot": True,
+    "first_name": "Pustaka",
+    "username": "PustakaBot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+
+
+@dataclass
+class FakeTelegram:
+    token: str = "123456789:TEST-token-for-the-loopback-server-xyz"
+    calls: list[Call] = field(default_factory=list)
+    admins: dict[int, list[int]] = field(default_factory=dict)
+    fail_next: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """method -> error answer for its next call, e.g. a 429 with retry_after."""
+    failures: list[tuple[str, float]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._updates: list[dict[str, Any]] = []
+        self._new_update = asyncio.Event()
+        self._update_ids = itertools.count(1)
+        self._message_ids = itertools.count(1000)
+        self._poll_ids = itertools.count(1)
+        self._changed = asyncio.Condition()
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # Server -------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_post("/bot{token}/{method}", self._handle)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def stop(self) -> None:
+        self._new_update.set()
+        if self._runner:
+            await self._runner.cleanup()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return _answer({"ok": False, "error_code": 401, "description": "Unauthorized"})
+        method = request.match_info["method"]
+        params = await _params(request)
+        if method != "getUpdates":
+            async with self._changed:
+                self.calls.append(Call(method, params))
+                self._changed.notify_all()
+        failure = self.fail_next.pop(method, None)
+        if failure is not None:
+            self.failures.append((method, time.monotonic()))
+            return _answer(failure)
+        handler = getattr(self, f"_api_{method}", None)
+        result = await handler(params) if handler else True
+        return _answer({"ok": True, "result": result})
+
+    # Test helpers -------------------------------------------------------------------------
+
+    def push_update(self, update: dict[str, Any]) -> int:
+        update = {"update_id": next(self._update_ids), **update}
+        self._updates.append(update)
+        self._new_update.set()
+        return update["update_id"]
+
+    async def wait_for(
+        self,
+        method: str,
+        count: int = 1,
+        within: float = 10.0,
+        where: Callable[[Call], bool] | None = None,
+    ) -> list[Call]:
+        """Wait until `count` calls of `method` (matching `where`) have arrived; return them."""
+
+        def matching() -> list[Call]:
+            return [c for c in self.calls if c.method == method and (where is None or where(c))]
+
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(lambda: len(matching()) >= count), within)
+        return matching()
+
+    def sent(self, method: str = "sendMessage") -> list[Call]:
+        return [c for c in self.calls if c.method == method]
+
+    # API methods --------------------------------------------------------------------------
+
+    async def _api_getMe(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        return BOT_USER
+
+    async def _api_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:  # noqa: N802
+        offset = int(params.get("offset") or 0)
+        self._updates = [u for u in self._updates if u["update_id"] >= offset]
+        if not self._updates:
+            self._new_update.clear()
+            timeout = min(float(params.get("timeout") or 0), 1.0)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._new_update.wait(), timeout)
+        return list(self._updates)
+
+    async def _api_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        return self._message(params, text=params.get("text", ""))
+
+    async def _api_sendPhoto(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        message = self._message(params)
+        message["photo"] = [{"file_id": "f1", "file_unique_id": "u1", "width": 1, "height": 1}]
+        if params.get("caption"):
+            message["caption"] = params["caption"]
+        return message
+
+    async def _api_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        message = self._message(params, text=params.get("text", ""))
+        message["message_id"] = int(params.get("message_id") or 0)
+        return message
+
+    async def _api_sendPoll(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        message = self._message(params)
+        options = params.get("options") or []
+        message["poll"] = {
+            "id": f"poll-{next(self._poll_ids)}",
+            "question": params.get("question", ""),
+            "options": [
+                {
+                    "text": o if isinstance(o, str) else o.get("text", ""),
+                    "voter_count": 0,
+                    "persistent_id": str(i),
+                }
+                for i, o in enumerate(options)
+            ],
+            "total_voter_count": 0,
+            "is_closed": False,
+            "is_anonymous": params.get("is_anonymous") in (True, "true", "True"),
+            "type": params.get("type", "regular"),
+            "allows_multiple_answers": False,
+            "allows_revoting": False,
+            "members_only": False,
+        }
+        if params.get("correct_option_id") is not None:
+            message["poll"]["correct_option_id"] = int(params["correct_option_id"])
+        return message
+
+    async def _api_getChatAdministrators(  # noqa: N802
+        self, params: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        chat = int(params["chat_id"])
+        return [
+            {
+                "status": "administrator",
+                "user": {"id": uid, "is_bot": False, "first_name": f"Admin{uid}"},
+                "can_be_edited": False,
+                "is_anonymous": False,
+                "can_manage_chat": True,
+                "can_delete_messages": True,
+                "can_manage_video_chats": True,
+                "can_restrict_members": True,
+                "can_promote_members": False,
+                "can_change_info": True,
+                "can_invite_users": True,
+                "can_post_stories": False,
+                "can_edit_stories": False,
+                "can_delete_stories": False,
+            }
+            for uid in self.admins.get(chat, [])
+        ]
+
+    def _message(self, params: dict[str, Any], **extra: Any) -> dict[str, Any]:
+        chat_id = int(params.get("chat_id") or 0)
+        chat = {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"}
+        if chat_id < 0:
+            chat["title"] = "Klub Baca"
+        message = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": chat,
+            "from": BOT_USER,
+            **extra,
+        }
+        if params.get("message_thread_id"):
+            message["message_thread_id"] = int(params["message_thread_id"])
+            message["is_topic_message"] = True
+        return message
+
+
+async def _params(request: web.Request) -> dict[str, Any]:
+    if request.content_type == "application/json":
+        raw = await request.json()
+    else:
+        raw = dict(await request.post())
+    params: dict[str, Any] = {}
+    for key, value in raw.items():
+        if isinstance(value, str) and value[:1] in "[{":
+            with contextlib.suppress(ValueError):
+                value = json.loads(value)
+        params[key] = value
+    return params
+
+
+def _answer(payload: dict[str, Any]) -> web.Response:
+    """Like the real server, an error answer carries its code as the HTTP status too."""
+    return web.Response(
+        text=json.dumps(payload),
+        status=int(payload.get("error_code", 200)),
+        content_type="application/json",
+    )
+
+
+# Update builders ----------------------------------------------------------------------------
+
+
+def user(uid: int = 1001, first_name: str = "Sari", language: str | None = "id") -> dict[str, Any]:
+    data: dict[str, Any] = {"id": uid, "is_bot": False, "first_name": first_name}
+    if language:
+        data["language_code"] = language
+    return data
+
+
+def private_chat(uid: int = 1001) -> dict[str, Any]:
+    return {"id": uid, "type": "private", "first_name": "Sari"}
+
+
+def group_chat(chat_id: int = -100500, title: str = "Klub Baca", forum: bool = False):
+    chat: dict[str, Any] = {"id": chat_id, "type": "supergroup", "title": title}
+    if forum:
+        chat["is_forum"] = True
+    return chat
+
+
+def text_message(
+    text: str,
+    *,
+    chat: dict[str, Any] | None = None,
+    sender: dict[str, Any] | None = None,
+    thread: int | None = None,
+    message_id: int = 10,
+) -> dict[str, Any]:
+    message: dict[str, Any] = {
+        "message_id": message_id,
+        "date": int(time.time()),
+        "chat": chat or private_chat(),
+        "from": sender or user(),
+        "text": text,
+    }
+    if text.startswith("/"):
+        length = len(text.split()[0])
+        message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+    if thread is not None:
+        message["message_thread_id"] = thread
+        message["is_topic_message"] = True
+    return {"message": message}
+
+
+def callback_press(
+    data: str,
+    *,
+    message: dict[str, Any],
+    sender: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    return {
+        "callback_query": {
+            "id": "cb-1",
+            "from": sender or user(),
+            "chat_instance": "ci-1",
+            "data": data,
+            "message": message,
+        }
+    }
