@@ -13,13 +13,13 @@ run: $(STAMP) $(MO)
 	@$(BIN)/pustaka run $(ARGS)
 
 test: $(STAMP) $(MO)
-	$(BIN)/ruff check bot cogs tests
-	$(BIN)/ruff format --check bot cogs tests
+	$(BIN)/ruff check bot cogs tests bench
+	$(BIN)/ruff format --check bot cogs tests bench
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check --fix bot cogs tests
-	$(BIN)/ruff format bot cogs tests
+	$(BIN)/ruff check --fix bot cogs tests bench
+	$(BIN)/ruff format bot cogs tests bench
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -35,6 +35,10 @@ data/locales/%/LC_MESSAGES/pustaka.mo: data/locales/%/LC_MESSAGES/pustaka.po $(S
 i18n: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -o data/locales/pustaka.pot bot cogs
 	$(BIN)/pybabel update -i data/locales/pustaka.pot -d data/locales -D pustaka --no-fuzzy-matching
+
+# Speed and memory measurements; results and how to read them are in BENCHMARKS.md.
+bench: $(STAMP) $(MO)
+	$(BIN)/python bench/telegram_latency.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info $(MO)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import signal
 import socket
+import sys
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -30,6 +33,7 @@ from tests.fakes.telegram_api import (
 )
 
 GROUP = -100500
+ROOT = Path(__file__).resolve().parents[3]
 
 
 class Extras(Feature):
@@ -340,3 +344,34 @@ async def test_webhook_mode_checks_the_secret(tmp_path: Path, fake: FakeTelegram
         assert "Yang bisa saya lakukan" in reply.params["text"]
     finally:
         await stop_bot(app, task)
+
+
+async def test_pustaka_run_serves_telegram(tmp_path: Path, fake: FakeTelegram) -> None:
+    """`pustaka run` with a token serves Telegram, answers /start and /help, stops on SIGTERM."""
+    write_config(tmp_path, f'[telegram]\nbase_url = "{fake.base_url}"\n')
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env["PUSTAKA_TELEGRAM_TOKEN"] = fake.token
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=tmp_path,
+        env=env,
+        stdin=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        await fake.wait_for("setMyCommands", count=6, within=30)
+        fake.push_update(text_message("/start"))
+        fake.push_update(text_message("/help", message_id=11))
+        welcome, help_ = await fake.wait_for("sendMessage", count=2)
+        assert "Selamat datang" in welcome.params["text"]
+        assert "Yang bisa saya lakukan" in help_.params["text"]
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(process.wait(), 30) == 0
+    assert process.stderr is not None
+    log = (await process.stderr.read()).decode()
+    assert fake.token not in log
+    assert "serving Telegram as @PustakaBot" in log
