@@ -375,3 +375,75 @@ async def test_pustaka_run_serves_telegram(tmp_path: Path, fake: FakeTelegram) -
     log = (await process.stderr.read()).decode()
     assert fake.token not in log
     assert "serving Telegram as @PustakaBot" in log
+
+
+async def test_moderator_of_two_groups_is_asked_which(fake: FakeTelegram, bot: App) -> None:
+    """A private moderator command from an admin of two groups asks which; the press acts."""
+    fake.admins[GROUP] = [4004]
+    fake.admins[-100600] = [4004]
+    admin = user(4004, "Pustakawan")
+    await reply_to(fake, text_message("/help", chat=group_chat(), sender=admin))
+    other = group_chat(-100600, "Klub Puisi")
+    await reply_to(fake, text_message("/help", chat=other, sender=admin))
+    [question] = await reply_to(
+        fake, text_message("/settings language en", chat=private_chat(4004), sender=admin)
+    )
+    assert "Untuk grup mana /settings language ini?" in question
+    keyboard = fake.sent()[-1].params["reply_markup"]["inline_keyboard"]
+    buttons = {row[0]["text"]: row[0]["callback_data"] for row in keyboard}
+    assert set(buttons) == {"Klub Baca", "Klub Puisi"}
+    shown = {"message_id": 1005, "date": 0, "chat": private_chat(4004), "text": question}
+    fake.push_update(callback_press(buttons["Klub Puisi"], message=shown, sender=admin))
+    await fake.wait_for("editMessageText")
+    locales = await bot.services.store.fetchall(
+        "SELECT platform_id, locale FROM communities ORDER BY platform_id"
+    )
+    assert [tuple(r) for r in locales] == [(str(GROUP), None), ("-100600", "en")]
+
+
+async def test_long_button_commands_are_kept_server_side(bot: App) -> None:
+    """A command longer than 64 bytes of callback data is stored and comes back whole."""
+    from bot.adapters.telegram import callbacks
+
+    store, now = bot.services.store, bot.services.clock.now()
+    command = '/club vote "Bumi Manusia" | "Cantik Itu Luka" | "Laskar Pelangi" | "Supernova"'
+    data = await callbacks.encode(store, command, keep=True, now=now)
+    assert len(data.encode()) <= 64 and data.startswith("k")
+    assert data == await callbacks.encode(store, command, keep=True, now=now)
+    pressed = await callbacks.decode(store, data)
+    assert pressed == callbacks.Pressed(command, keep=True)
+    assert await callbacks.decode(store, "k999") is None
+    assert await callbacks.decode(store, "") is None
+
+
+async def test_network_errors_are_retried_with_backoff(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A send that fails twice with a network error succeeds on the third try, after waits."""
+    from telegram.error import NetworkError
+
+    from bot.clock import FakeClock
+
+    clock = FakeClock()
+    path = write_config(tmp_path, '[telegram]\ntoken = "1:x"\n')
+    app = await App.open(load_config(path, env={}), clock=clock, features=[])
+    adapter = TelegramAdapter(app.dispatcher)
+    attempts = []
+
+    async def flaky() -> str:
+        attempts.append(clock.now())
+        if len(attempts) < 3:
+            raise NetworkError("connection reset")
+        return "sent"
+
+    try:
+        with caplog.at_level(logging.WARNING):
+            sending = asyncio.create_task(adapter._call(flaky))
+            for _ in range(10):
+                await clock.advance(4)
+        assert await sending == "sent"
+        gaps = [(b - a).total_seconds() for a, b in zip(attempts, attempts[1:], strict=False)]
+        assert gaps == [2.0, 4.0]
+        assert sum("attempt" in r.getMessage() for r in caplog.records) == 2
+    finally:
+        await app.close()
