@@ -23,7 +23,7 @@ ROWS_BY_VERSION = {
         " VALUES ('2026-01-01T00:00:00+00:00', 'console', 'help', 'ok')",
     ],
     3: [
-        "INSERT INTO telegram_callbacks (command, keep, created_at)"
+        "INSERT INTO button_keys (command, keep, created_at)"
         " VALUES ('/lang en', 0, '2026-01-01T00:00:00+00:00')",
         "INSERT INTO telegram_polls (poll_id, chat_id, chat_type, commands, created_at)"
         " VALUES ('p1', '-100', 'supergroup', '[\"/answer 1\"]', '2026-01-01T00:00:00+00:00')",

@@ -42,7 +42,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.adapters.telegram import callbacks
+from bot import buttons
 from bot.adapters.telegram.admins import AdminCache
 from bot.adapters.telegram.render import CAPTION_LIMIT, chunks, reply_lines
 from bot.api.commands import Command, Permission
@@ -143,7 +143,7 @@ class TelegramAdapter:
         query = update.callback_query
         if query is None:
             return
-        pressed = await callbacks.decode(self.services.store, query.data)
+        pressed = await buttons.decode(self.services.store, query.data)
         message = query.message if isinstance(query.message, Message) else None
         if pressed is None or message is None:
             await self._call(lambda: query.answer())
@@ -230,11 +230,11 @@ class TelegramAdapter:
             return incoming
         ctx = await self.dispatcher.context(incoming)
         now = self.services.clock.now()
-        buttons = [
+        rows = [
             [
                 InlineKeyboardButton(
                     (title or chat_id)[:64],
-                    callback_data=await callbacks.encode(
+                    callback_data=await buttons.encode(
                         self.services.store,
                         incoming.text,
                         keep=False,
@@ -249,7 +249,7 @@ class TelegramAdapter:
             command=command.name
         )
         await self._call(
-            lambda: message.reply_text(question, reply_markup=InlineKeyboardMarkup(buttons))
+            lambda: message.reply_text(question, reply_markup=InlineKeyboardMarkup(rows))
         )
         return None
 
@@ -425,7 +425,7 @@ class TelegramAdapter:
         rows: list[list[InlineKeyboardButton]] = [[]]
         width = 0
         for choice in choices:
-            data = await callbacks.encode(
+            data = await buttons.encode(
                 self.services.store, choice.command, keep=choice.keep, now=now
             )
             if rows[-1] and (len(rows[-1]) == 3 or width + len(choice.label) > 30):

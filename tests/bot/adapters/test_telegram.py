@@ -403,17 +403,17 @@ async def test_moderator_of_two_groups_is_asked_which(fake: FakeTelegram, bot: A
 
 async def test_long_button_commands_are_kept_server_side(bot: App) -> None:
     """A command longer than 64 bytes of callback data is stored and comes back whole."""
-    from bot.adapters.telegram import callbacks
+    from bot import buttons
 
     store, now = bot.services.store, bot.services.clock.now()
     command = '/club vote "Bumi Manusia" | "Cantik Itu Luka" | "Laskar Pelangi" | "Supernova"'
-    data = await callbacks.encode(store, command, keep=True, now=now)
+    data = await buttons.encode(store, command, keep=True, now=now)
     assert len(data.encode()) <= 64 and data.startswith("k")
-    assert data == await callbacks.encode(store, command, keep=True, now=now)
-    pressed = await callbacks.decode(store, data)
-    assert pressed == callbacks.Pressed(command, keep=True)
-    assert await callbacks.decode(store, "k999") is None
-    assert await callbacks.decode(store, "") is None
+    assert data == await buttons.encode(store, command, keep=True, now=now)
+    pressed = await buttons.decode(store, data)
+    assert pressed == buttons.Pressed(command, keep=True)
+    assert await buttons.decode(store, "k999") is None
+    assert await buttons.decode(store, "") is None
 
 
 async def test_network_errors_are_retried_with_backoff(

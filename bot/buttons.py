@@ -1,7 +1,9 @@
-"""Button callback data: the command itself when it fits Telegram's 64 bytes, else a stored key.
+"""What a button carries: its command itself when it fits the platform's limit, else a stored key.
 
-Data starts with a letter: ``c`` runs the command and lets its answer replace the message, ``s``
-runs it and leaves the message standing (Choice.keep), ``k`` names a row of telegram_callbacks.
+Telegram allows 64 bytes of callback data, Discord 100 characters of custom_id. Data starts with a
+letter: ``c`` runs the command and lets its answer replace the message, ``s`` runs it and leaves
+the message standing (Choice.keep), ``k`` names a row of button_keys. Keys live in the database,
+so a button pressed after a restart still works.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from datetime import datetime
 
 from bot.store import Store
 
-DATA_LIMIT = 64  # bytes, Telegram's limit for callback_data
+TELEGRAM_LIMIT = 64  # bytes of callback_data
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,14 +24,21 @@ class Pressed:
 
 
 async def encode(
-    store: Store, command: str, *, keep: bool, now: datetime, community_id: str | None = None
+    store: Store,
+    command: str,
+    *,
+    keep: bool,
+    now: datetime,
+    community_id: str | None = None,
+    limit: int = TELEGRAM_LIMIT,
 ) -> str:
+    """Button data of at most `limit` bytes for this command."""
     data = ("s" if keep else "c") + command
-    if community_id is None and len(data.encode()) <= DATA_LIMIT:
+    if community_id is None and len(data.encode()) <= limit:
         return data
     key = await store.fetchval(
         """
-        INSERT INTO telegram_callbacks (command, keep, community_id, created_at)
+        INSERT INTO button_keys (command, keep, community_id, created_at)
         VALUES (?, ?, ?, ?)
         ON CONFLICT (command, keep, community_id) DO UPDATE SET created_at = excluded.created_at
         RETURNING id
@@ -47,7 +56,7 @@ async def decode(store: Store, data: str | None) -> Pressed | None:
         return Pressed(rest, keep=kind == "s")
     if kind == "k" and rest.isdigit():
         row = await store.fetchone(
-            "SELECT command, keep, community_id FROM telegram_callbacks WHERE id = ?", (int(rest),)
+            "SELECT command, keep, community_id FROM button_keys WHERE id = ?", (int(rest),)
         )
         if row is not None:
             return Pressed(row["command"], bool(row["keep"]), row["community_id"] or None)

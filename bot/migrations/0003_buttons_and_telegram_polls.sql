@@ -1,7 +1,7 @@
--- Telegram keeps what does not fit in a button's 64 bytes of callback data here, and the polls
--- the bot sent, so votes reach the right command even after a restart.
+-- Button commands too long for a platform's button data (Telegram: 64 bytes), and the polls the
+-- bot sent on Telegram, so presses and votes reach the right command even after a restart.
 
-CREATE TABLE telegram_callbacks (
+CREATE TABLE button_keys (
     id           INTEGER PRIMARY KEY,
     command      TEXT NOT NULL,
     keep         INTEGER NOT NULL DEFAULT 0,
