@@ -12,7 +12,7 @@ import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time
+from datetime import date, time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -78,7 +78,9 @@ class ModeratorSettings:
     console: frozenset[str] = frozenset()
 
     def is_moderator(self, platform: str, user_id: str | int) -> bool:
-        return str(user_id) in getattr(self, platform, frozenset())
+        if platform not in MODERATOR_PLATFORMS:
+            return False
+        return str(user_id).strip() in getattr(self, platform)
 
 
 @dataclass(frozen=True)
@@ -104,21 +106,25 @@ class Config:
 Check = Callable[[str, Any], Any]
 
 
+# TOML's names for what tomllib returns; bool before int, since True is an int in Python.
+_TOML_TYPES: tuple[tuple[type | tuple[type, ...], str], ...] = (
+    (bool, "boolean"),
+    (int, "integer"),
+    (float, "float"),
+    (str, "string"),
+    (list, "array"),
+    (dict, "table"),
+    ((date, time), "date/time"),
+)
+
+
 def _type_name(value: Any) -> str:
-    for kind, name in (
-        (bool, "boolean"),
-        (int, "integer"),
-        (float, "float"),
-        (str, "string"),
-        (list, "array"),
-        (dict, "table"),
-        (datetime, "date/time"),
-        (date, "date"),
-        (time, "time"),
-    ):
-        if isinstance(value, kind):
-            return name
-    return type(value).__name__
+    return next((name for kind, name in _TOML_TYPES if isinstance(value, kind)), "unknown")
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else f"{text[:57]}..."
 
 
 def _expect(kind: type, name: str) -> Check:
@@ -146,7 +152,7 @@ def _one_of(*allowed: str, upper: bool = False) -> Check:
         text = _string(key, value)
         text = text.upper() if upper else text
         if text not in allowed:
-            raise ConfigError(key, f"{value!r} is not one of: {', '.join(allowed)}")
+            raise ConfigError(key, f"{_show(value)} is not one of: {', '.join(allowed)}")
         return text
 
     return check
@@ -156,13 +162,13 @@ def _timezone(key: str, value: Any) -> str:
     try:
         ZoneInfo(_non_empty(key, value))
     except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise ConfigError(key, f"unknown timezone {value!r} (try Asia/Jakarta)") from None
+        raise ConfigError(key, f"unknown timezone {_show(value)} (try Asia/Jakarta)") from None
     return value
 
 
 def _url(key: str, value: Any) -> str:
     if not _string(key, value).startswith(("http://", "https://")):
-        raise ConfigError(key, f"{value!r} is not an http:// or https:// address")
+        raise ConfigError(key, f"{_show(value)} is not an http:// or https:// address")
     return value
 
 
@@ -196,16 +202,16 @@ def _array(item: Check) -> Check:
 
 
 def _guild_id(key: str, value: Any) -> int:
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and re.fullmatch(r"[0-9]+", value.strip()):
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ConfigError(key, f"{value!r} is not a server id (a positive whole number)")
+        raise ConfigError(key, f"{_show(value)} is not a server id (a positive whole number)")
     return value
 
 
 def _user_id(key: str, value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int) or str(value).strip() == "":
-        raise ConfigError(key, f"{value!r} is not a user id (text or a whole number)")
+        raise ConfigError(key, f"{_show(value)} is not a user id (text or a whole number)")
     return str(value).strip()
 
 
@@ -278,8 +284,8 @@ def load_config(
     if config.telegram.mode == "webhook" and not config.telegram.webhook_url:
         raise ConfigError("telegram.webhook_url", 'needed when mode = "webhook"')
     for platform, variable in ENVIRONMENT_TOKENS.items():
-        if env.get(variable):
-            settings = replace(getattr(config, platform), token=env[variable].strip())
+        if token := env.get(variable, "").strip():
+            settings = replace(getattr(config, platform), token=token)
             config = replace(config, **{platform: settings})
     return config
 
@@ -301,6 +307,9 @@ def _read(file: Path) -> dict[str, Any]:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError("config", f"{file} is not valid TOML: {error}") from None
+    except UnicodeDecodeError as error:
+        message = f"{file} is not valid TOML: not UTF-8 text (byte {error.start})"
+        raise ConfigError("config", message) from None
     except OSError as error:
         raise ConfigError("config", f"cannot read {file}: {error.strerror}") from None
 

@@ -1,12 +1,14 @@
 """The bot's one SQLite database, through aiosqlite.
 
 WAL mode, foreign keys on and a busy timeout. The schema comes from the numbered SQL files in
-bot/migrations/, applied at start, each in its own transaction with its version written to
-``PRAGMA user_version`` in the same transaction, so a failed migration leaves the previous version
-intact. A database written by a newer Pustaka is refused rather than touched.
+bot/migrations/ (``NNNN_name.sql``), applied at start, each in its own transaction with its version
+written to ``PRAGMA user_version`` in the same transaction, so a failed migration leaves the
+previous version intact. A database written by a newer Pustaka is refused rather than touched.
 
 One connection is shared by every task. Statements are serialised with a lock; a transaction holds
-the lock for its whole life, so other tasks' statements never land inside it.
+the lock for its whole life, so other tasks' statements never land inside it, they wait for it.
+Inside ``async with store.transaction() as tx`` use ``tx``'s methods: the store's own would wait
+for the lock the transaction holds, so they raise StoreError instead of hanging.
 """
 
 from __future__ import annotations
@@ -14,17 +16,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+import sqlite3
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
 log = logging.getLogger("pustaka.store")
 
 Params = Sequence[Any] | Mapping[str, Any]
+T = TypeVar("T")
 _MIGRATION_NAME = re.compile(r"(\d{4})_(\w+)\.sql")
 
 
@@ -33,16 +37,19 @@ class StoreError(Exception):
 
 
 class SchemaTooNewError(StoreError):
-    pass
+    """The database was written by a newer Pustaka."""
 
 
 def migrations() -> list[tuple[int, str, str]]:
     """(version, name, sql) of every migration, in order; versions run 1..N without gaps."""
     found = []
     for entry in resources.files("bot.migrations").iterdir():
+        if not entry.name.endswith(".sql") or entry.name.startswith("."):
+            continue
         match = _MIGRATION_NAME.fullmatch(entry.name)
-        if match:
-            found.append((int(match[1]), match[2], entry.read_text(encoding="utf-8")))
+        if match is None:
+            raise StoreError(f"migration file {entry.name} is not named NNNN_name.sql")
+        found.append((int(match[1]), match[2], entry.read_text(encoding="utf-8")))
     found.sort()
     versions = [version for version, _, _ in found]
     if versions != list(range(1, len(found) + 1)):
@@ -51,7 +58,28 @@ def migrations() -> list[tuple[int, str, str]]:
 
 
 def latest_version() -> int:
+    """The schema version this Pustaka creates: the number of the last migration."""
     return len(migrations())
+
+
+async def _execute(db: aiosqlite.Connection, sql: str, params: Params) -> int:
+    cursor = await db.execute(sql, params)
+    try:
+        return cursor.lastrowid or 0
+    finally:
+        await cursor.close()
+
+
+async def _fetchone(db: aiosqlite.Connection, sql: str, params: Params) -> aiosqlite.Row | None:
+    cursor = await db.execute(sql, params)
+    try:
+        return await cursor.fetchone()
+    finally:
+        await cursor.close()
+
+
+async def _fetchall(db: aiosqlite.Connection, sql: str, params: Params) -> list[aiosqlite.Row]:
+    return list(await db.execute_fetchall(sql, params))
 
 
 class _Queries:
@@ -59,46 +87,29 @@ class _Queries:
 
     _db: aiosqlite.Connection
 
-    async def execute(self, sql: str, params: Params = ()) -> int | None:
-        """Run one statement; the new row's id for an INSERT."""
-        async with self._lock_for_statement():
-            cursor = await self._db.execute(sql, params)
-            lastrowid = cursor.lastrowid
-            await cursor.close()
-            return lastrowid
-
-    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
-        async with self._lock_for_statement():
-            await self._db.executemany(sql, rows)
-
-    async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
-        async with self._lock_for_statement():
-            cursor = await self._db.execute(sql, params)
-            row = await cursor.fetchone()
-            await cursor.close()
-            return row
-
-    async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
-        async with self._lock_for_statement():
-            cursor = await self._db.execute(sql, params)
-            rows = await cursor.fetchall()
-            await cursor.close()
-            return list(rows)
-
-    async def fetchval(self, sql: str, params: Params = (), default: Any = None) -> Any:
-        row = await self.fetchone(sql, params)
-        return default if row is None else row[0]
-
-    def _lock_for_statement(self) -> Any:
+    async def _run(self, work: Callable[[], Awaitable[T]]) -> T:
         raise NotImplementedError
 
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one statement; returns the cursor's lastrowid (the new row's id after an INSERT)."""
+        return await self._run(lambda: _execute(self._db, sql, params))
 
-class _NoLock:
-    async def __aenter__(self) -> None:
-        return None
+    async def executemany(self, sql: str, seq_of_params: Iterable[Params]) -> None:
+        """Run one statement once for each set of parameters."""
+        await self._run(lambda: self._db.executemany(sql, seq_of_params))
 
-    async def __aexit__(self, *exc: object) -> None:
-        return None
+    async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
+        """The first row of the result, or None."""
+        return await self._run(lambda: _fetchone(self._db, sql, params))
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+        """Every row of the result."""
+        return await self._run(lambda: _fetchall(self._db, sql, params))
+
+    async def fetchval(self, sql: str, params: Params = (), default: Any = None) -> Any:
+        """The first column of the first row, or ``default`` when there is no row."""
+        row = await self.fetchone(sql, params)
+        return default if row is None else row[0]
 
 
 class Transaction(_Queries):
@@ -106,95 +117,175 @@ class Transaction(_Queries):
 
     def __init__(self, db: aiosqlite.Connection) -> None:
         self._db = db
+        self._active = True
 
-    def _lock_for_statement(self) -> _NoLock:
-        return _NoLock()
+    async def _run(self, work: Callable[[], Awaitable[T]]) -> T:
+        if not self._active:
+            raise StoreError("this transaction has already ended; start a new one")
+        return await work()
 
 
 class Store(_Queries):
+    """The database connection; see the module's docstring. Create it with ``Store.open``."""
+
     def __init__(self, db: aiosqlite.Connection, path: Path | None) -> None:
         self._db = db
         self.path = path
         self._lock = asyncio.Lock()
         self._closed = False
-
-    def _lock_for_statement(self) -> asyncio.Lock:
-        return self._lock
+        self._owner: asyncio.Task[Any] | None = None  # the task inside transaction(), if any
 
     @classmethod
     async def open(
         cls, path: Path | str, *, migrate: bool = True, target_version: int | None = None
     ) -> Store:
+        """Connect, refuse a database from a newer Pustaka, then migrate up to target_version."""
         memory = str(path) == ":memory:"
         file = None if memory else Path(path)
         if file is not None:
-            file.parent.mkdir(parents=True, exist_ok=True)
+            if file.is_dir():
+                raise StoreError(f"{file} is a folder, not a database file")
+            try:
+                file.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise StoreError(
+                    f"cannot create the folder for the database {file}: {error}"
+                ) from error
         try:
             db = await aiosqlite.connect(str(path), isolation_level=None)
-        except Exception as error:
+        except sqlite3.Error as error:
             raise StoreError(f"cannot open the database {path}: {error}") from error
         db.row_factory = aiosqlite.Row
         store = cls(db, file)
         try:
-            if not memory:
-                await db.execute("PRAGMA journal_mode = WAL")
-            await db.execute("PRAGMA foreign_keys = ON")
             await db.execute("PRAGMA busy_timeout = 5000")
+            await db.execute("PRAGMA foreign_keys = ON")
+            available = migrations()
+            # Check before anything writes to the file: a newer database is left as it was.
+            current = await store.schema_version()
+            if current > len(available):
+                raise SchemaTooNewError(
+                    f"database schema version {current} is newer than this Pustaka knows"
+                    f" ({len(available)}); upgrade Pustaka or restore a backup"
+                )
+            if not memory:
+                mode = await store.fetchval("PRAGMA journal_mode = WAL")
+                if mode != "wal":
+                    log.warning("database %s cannot use WAL mode; it stays in %s", path, mode)
             await db.execute("PRAGMA synchronous = NORMAL")
-            await store._check_version()
             if migrate:
-                await store._migrate(target_version)
+                await store._migrate(available, target_version)
+        except sqlite3.Error as error:
+            await db.close()
+            raise StoreError(f"cannot use the database {path}: {error}") from error
         except BaseException:
             await db.close()
             raise
         return store
 
     async def schema_version(self) -> int:
+        """The database's ``PRAGMA user_version``: the last migration applied."""
         return int(await self.fetchval("PRAGMA user_version"))
 
-    async def _check_version(self) -> None:
-        current, latest = await self.schema_version(), latest_version()
-        if current > latest:
-            raise SchemaTooNewError(
-                f"database schema version {current} is newer than this Pustaka knows ({latest});"
-                " upgrade Pustaka or restore a backup"
+    async def _migrate(self, available: list[tuple[int, str, str]], target: int | None) -> None:
+        latest = len(available)
+        target = latest if target is None else target
+        if not 0 <= target <= latest:
+            raise StoreError(f"no schema version {target}: this Pustaka knows 0 to {latest}")
+        current = await self.schema_version()
+        for version, name, sql in available:
+            if current < version <= target:
+                await self._apply(version, name, sql)
+                log.info("database migrated to version %d (%s)", version, name)
+
+    async def _apply(self, version: int, name: str, sql: str) -> None:
+        # Foreign keys are off while a migration runs, so that rebuilding a table (create a new
+        # one, copy, drop the old, rename) does not cascade deletes into the tables referencing
+        # it; foreign_key_check then verifies the result before it is committed.
+        async with self._lock:
+            await self._db.execute("PRAGMA foreign_keys = OFF")
+            try:
+                await self._db.executescript(f"BEGIN IMMEDIATE;\n{sql}\n;")
+                broken = await _fetchall(self._db, "PRAGMA foreign_key_check", ())
+                if broken:
+                    raise StoreError(
+                        f"migration {version:04d}_{name} failed: it leaves {len(broken)} rows"
+                        f" pointing at missing rows (first in table {broken[0][0]})"
+                    )
+                await self._db.execute(f"PRAGMA user_version = {int(version)}")
+                await self._db.execute("COMMIT")
+            except Exception as error:
+                await self._rollback()
+                if isinstance(error, StoreError):
+                    raise
+                raise StoreError(f"migration {version:04d}_{name} failed: {error}") from error
+            except BaseException:
+                await self._rollback()
+                raise
+            finally:
+                await self._db.execute("PRAGMA foreign_keys = ON")
+
+    async def _rollback(self) -> None:
+        # Queued behind any statement still running, so it also undoes a BEGIN whose caller was
+        # cancelled. SQLite may already have rolled back by itself (some errors do that).
+        try:
+            await self._db.execute("ROLLBACK")
+        except sqlite3.Error as error:
+            if "no transaction is active" not in str(error):
+                log.warning("rollback failed: %s", error)
+
+    def _refuse_inside_own_transaction(self, what: str) -> None:
+        if self._owner is not None and self._owner is asyncio.current_task():
+            raise StoreError(
+                f"{what} inside this task's own store.transaction() would wait for ever;"
+                " use the transaction's methods"
             )
 
-    async def _migrate(self, target: int | None) -> None:
-        current = await self.schema_version()
-        for version, name, sql in migrations():
-            if version <= current or (target is not None and version > target):
-                continue
-            async with self._lock:
-                try:
-                    await self._db.executescript(
-                        f"BEGIN IMMEDIATE;\n{sql}\n;PRAGMA user_version = {version};\nCOMMIT;"
-                    )
-                except Exception as error:
-                    if self._db.in_transaction:
-                        await self._db.execute("ROLLBACK")
-                    raise StoreError(f"migration {version:04d}_{name} failed: {error}") from error
-            log.info("database migrated to version %d (%s)", version, name)
+    async def _run(self, work: Callable[[], Awaitable[T]]) -> T:
+        self._refuse_inside_own_transaction("a store statement")
+        async with self._lock:
+            if self._closed:
+                raise StoreError("the database is closed")
+            return await work()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
-        """BEGIN IMMEDIATE … COMMIT, or ROLLBACK when the block raises."""
+        """BEGIN IMMEDIATE … COMMIT, or ROLLBACK (and re-raise) when the block raises.
+
+        Holds the store's lock throughout: other tasks' statements wait until it ends.
+        """
+        self._refuse_inside_own_transaction("store.transaction()")
         async with self._lock:
-            await self._db.execute("BEGIN IMMEDIATE")
+            if self._closed:
+                raise StoreError("the database is closed")
+            tx = Transaction(self._db)
+            self._owner = asyncio.current_task()
             try:
-                yield Transaction(self._db)
+                await self._db.execute("BEGIN IMMEDIATE")
+                yield tx
+                tx._active = False
+                await self._db.execute("COMMIT")
             except BaseException:
-                await self._db.execute("ROLLBACK")
+                # Also when COMMIT fails (e.g. a deferred foreign key): never leave the
+                # transaction open for the next task's statements to land in.
+                await self._rollback()
                 raise
-            await self._db.execute("COMMIT")
+            finally:
+                tx._active = False
+                self._owner = None
 
     async def close(self) -> None:
         """Wait for a running transaction, optimise, close. Safe to call twice."""
         if self._closed:
             return
+        self._refuse_inside_own_transaction("store.close()")
         async with self._lock:
+            if self._closed:
+                return
             self._closed = True
             try:
                 await self._db.execute("PRAGMA optimize")
+            except sqlite3.Error as error:
+                log.warning("PRAGMA optimize failed while closing the database: %s", error)
             finally:
                 await self._db.close()

@@ -49,12 +49,14 @@ def test_every_key_is_in_the_example() -> None:
 
 
 def test_config_found_in_working_directory_and_environment(tmp_path: Path) -> None:
-    """./config.toml is read, and PUSTAKA_CONFIG points elsewhere."""
+    """./config.toml is read, PUSTAKA_CONFIG points elsewhere, and --config beats both."""
     (tmp_path / "config.toml").write_text('[bot]\nname = "Here"\n', encoding="utf-8")
     other = tmp_path / "other.toml"
     other.write_text('[bot]\nname = "There"\n', encoding="utf-8")
     assert load_config(env={}, cwd=tmp_path).bot.name == "Here"
     assert load_config(env={"PUSTAKA_CONFIG": str(other)}, cwd=tmp_path).bot.name == "There"
+    chosen = load_config(tmp_path / "config.toml", env={"PUSTAKA_CONFIG": str(other)})
+    assert (chosen.bot.name, chosen.source) == ("Here", tmp_path / "config.toml")
 
 
 def test_environment_tokens_win(tmp_path: Path) -> None:
@@ -69,12 +71,23 @@ def test_environment_tokens_win(tmp_path: Path) -> None:
     assert config.platforms_with_tokens() == ("telegram", "discord")
 
 
+def test_blank_environment_token_keeps_the_file_token(tmp_path: Path) -> None:
+    """An empty or blank PUSTAKA_*_TOKEN does not switch off a platform configured in the file."""
+    text = '[telegram]\ntoken = "from-file"\n'
+    for blank in ("", "  "):
+        config = load(tmp_path, text, env={"PUSTAKA_TELEGRAM_TOKEN": blank})
+        assert config.telegram.token == "from-file"
+
+
 @pytest.mark.parametrize(
     ("text", "key", "words"),
     [
         ("[bot]\ncolour = 'blue'\n", "bot.colour", "unknown key"),
         ("[library]\nname = 'x'\n", "library", "unknown section"),
         ("[bot]\nname = 42\n", "bot.name", "expected a string, got integer"),
+        ("[bot]\nname = 1979-05-27\n", "bot.name", "expected a string, got date/time"),
+        ("[bot]\nname = '  '\n", "bot.name", "must not be empty"),
+        ("[telegram]\nport = '8443'\n", "telegram.port", "expected an integer, got string"),
         ("[openlibrary]\nenabled = 1\n", "openlibrary.enabled", "got integer"),
         ("[bot]\ntimezone = 'Mars/Olympus'\n", "bot.timezone", "unknown timezone"),
         ("[bot]\ntimezone = '../etc'\n", "bot.timezone", "unknown timezone"),
@@ -83,6 +96,8 @@ def test_environment_tokens_win(tmp_path: Path) -> None:
         ("[telegram]\nmode = 'push'\n", "telegram.mode", "polling, webhook"),
         ("[telegram]\nbase_url = 'ftp://x'\n", "telegram.base_url", "http"),
         ("[discord]\nguild_ids = [1, 'abc']\n", "discord.guild_ids[1]", "server id"),
+        ("[discord]\nguild_ids = [1, 2, -3]\n", "discord.guild_ids[2]", "server id"),
+        ("[discord]\nguild_ids = ['\u00b2']\n", "discord.guild_ids[0]", "server id"),
         ("[discord]\nguild_ids = 5\n", "discord.guild_ids", "expected an array"),
         ("[moderators]\nmatrix = ['x']\n", "moderators.matrix", "unknown key"),
         ("[moderators]\ndiscord = [true]\n", "moderators.discord[0]", "user id"),
@@ -98,6 +113,21 @@ def test_mistakes_name_their_key(tmp_path: Path, text: str, key: str, words: str
     assert problem.key == key
     assert words in problem.message
     assert str(problem).startswith(f"{key}: ") and "\n" not in str(problem)
+
+
+def test_file_that_is_not_utf8(tmp_path: Path) -> None:
+    """A file saved in another encoding is reported as a configuration error, not a crash."""
+    path = tmp_path / "config.toml"
+    path.write_bytes(b"[bot]\nname = 'Perpustakaan \xc9'\n")
+    with pytest.raises(ConfigError, match="not valid TOML: not UTF-8") as raised:
+        load_config(path, env={})
+    assert raised.value.key == "config"
+
+
+def test_long_bad_value_is_shortened(tmp_path: Path) -> None:
+    """A long wrong value is cut short, so the error still fits on one line."""
+    problem = error(tmp_path, f"[bot]\ntimezone = '{'x' * 500}'\n")
+    assert problem.key == "bot.timezone" and len(str(problem)) < 120
 
 
 def test_missing_explicit_file(tmp_path: Path) -> None:
@@ -118,6 +148,8 @@ def test_moderators_links_and_guilds(tmp_path: Path) -> None:
     assert config.moderators.is_moderator("telegram", "12")
     assert config.moderators.is_moderator("console", "pustakawan")
     assert not config.moderators.is_moderator("discord", "pustakawan")
+    assert not config.moderators.is_moderator("matrix", "pustakawan")
+    assert not config.moderators.is_moderator("is_moderator", "pustakawan")
     assert config.discord.guild_ids == (123, 456)
     assert config.links == (
         ("Website", "https://a.example"),

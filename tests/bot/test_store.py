@@ -25,8 +25,9 @@ ROWS_BY_VERSION = {
     3: [
         "INSERT INTO button_keys (command, keep, created_at)"
         " VALUES ('/lang en', 0, '2026-01-01T00:00:00+00:00')",
-        "INSERT INTO telegram_polls (poll_id, chat_id, chat_type, commands, created_at)"
-        " VALUES ('p1', '-100', 'supergroup', '[\"/answer 1\"]', '2026-01-01T00:00:00+00:00')",
+        "INSERT INTO polls (platform, poll_id, channel_id, commands, created_at)"
+        " VALUES ('telegram', 'p1', '-100', '[\"/answer 1\"]', '2026-01-01T00:00:00+00:00')",
+        "INSERT INTO platform_state (platform, key, value) VALUES ('discord', 'k', 'v')",
     ],
 }
 

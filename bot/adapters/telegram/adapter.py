@@ -9,7 +9,6 @@ lost to a passing failure.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
@@ -42,7 +41,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import buttons
+from bot import buttons, polls
 from bot.adapters.telegram.admins import AdminCache
 from bot.adapters.telegram.render import CAPTION_LIMIT, chunks, reply_lines
 from bot.api.commands import Command, Permission
@@ -158,27 +157,23 @@ class TelegramAdapter:
         answer = update.poll_answer
         if answer is None or answer.user is None or not answer.option_ids:
             return
-        row = await self.services.store.fetchone(
-            "SELECT * FROM telegram_polls WHERE poll_id = ?", (answer.poll_id,)
-        )
-        if row is None:
+        sent = await polls.find(self.services.store, PLATFORM, answer.poll_id)
+        command = sent.command_for(answer.option_ids[0]) if sent else None
+        if sent is None or command is None:
             return
-        commands = json.loads(row["commands"])
-        index = answer.option_ids[0]
-        if not 0 <= index < len(commands):
-            return
-        group = row["chat_type"] in GROUP_TYPES
+        where = sent.destination
         incoming = Incoming(
             platform=PLATFORM,
             member_id=str(answer.user.id),
             display_name=answer.user.full_name,
-            channel_id=row["chat_id"],
-            text=commands[index],
-            community_id=row["chat_id"] if group else None,
-            community_name=row["chat_title"],
-            thread_id=row["thread_id"],
+            channel_id=where.channel_id,
+            text=command,
+            community_id=where.community_id,
+            community_name=sent.community_name,
+            thread_id=where.thread_id,
             platform_locale=answer.user.language_code,
-            platform_moderator=group and await self.admins.is_admin(row["chat_id"], answer.user.id),
+            platform_moderator=where.community_id is not None
+            and await self.admins.is_admin(where.community_id, answer.user.id),
         )
         replies = await self.dispatcher.handle_text(incoming)
         await self.deliver(incoming.destination, replies, member=answer.user)
@@ -378,18 +373,20 @@ class TelegramAdapter:
         )
         if message.poll is None:
             return
-        await self.services.store.execute(
-            "INSERT OR REPLACE INTO telegram_polls (poll_id, chat_id, chat_type, chat_title,"
-            " thread_id, commands, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                message.poll.id,
+        chat = message.chat
+        group = chat.type in GROUP_TYPES
+        await polls.remember(
+            self.services.store,
+            message.poll.id,
+            poll,
+            Destination(
+                PLATFORM,
                 str(chat_id),
-                message.chat.type,
-                message.chat.title or "",
+                str(chat_id) if group else None,
                 str(thread) if thread else None,
-                json.dumps([option.command for option in poll.options]),
-                self.services.clock.now().isoformat(),
             ),
+            chat.title or "",
+            self.services.clock.now(),
         )
 
     async def _answer_press(
