@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
-import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,8 +17,6 @@ from bot import __version__
 from bot.config import SUPPORTED_LOCALES, Config, ConfigError, load_config
 from bot.logs import setup_logging
 from bot.store import StoreError
-
-log = logging.getLogger("pustaka")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -57,11 +54,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "backup":
             return _backup(config, args.path)
         if command == "run" and not chatting:
-            if "discord" in config.platforms_with_tokens():
-                log.warning("the Discord adapter is not built yet: Discord stays off")
-            if "telegram" not in config.platforms_with_tokens():
-                print("pustaka: no platform to serve (Discord is not built yet)", file=sys.stderr)
-                return 2
             return 0 if asyncio.run(_platforms(config)) else 1
         if command == "run":
             print(
@@ -86,11 +78,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 async def _platforms(config: Config) -> bool:
-    from bot.adapters.telegram import TelegramAdapter
-    from bot.app import App, serve
+    """Every platform with a token, served together from one process and one database."""
+    from bot.app import Adapter, App, serve
 
     app = await App.open(config)
-    return await serve(app, [TelegramAdapter(app.dispatcher)])
+    adapters: list[Adapter] = []
+    if config.telegram.token:
+        from bot.adapters.telegram import TelegramAdapter
+
+        adapters.append(TelegramAdapter(app.dispatcher))
+    if config.discord.token:
+        from bot.adapters.discord import DiscordAdapter
+
+        adapters.append(DiscordAdapter(app.dispatcher))
+    return await serve(app, adapters)
 
 
 async def _chat(config: Config, *, user: str, moderator: bool, locale: str | None) -> None:

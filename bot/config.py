@@ -62,6 +62,7 @@ class TelegramSettings:
 class DiscordSettings:
     token: str = ""
     guild_ids: tuple[int, ...] = ()
+    moderator_role: str = ""
 
 
 @dataclass(frozen=True)
@@ -215,6 +216,12 @@ def _user_id(key: str, value: Any) -> str:
     return str(value).strip()
 
 
+def _role(key: str, value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise ConfigError(key, f"{value!r} is not a role id or name")
+    return str(value).strip()
+
+
 def _user_ids(key: str, value: Any) -> frozenset[str]:
     return frozenset(_array(_user_id)(key, value))
 
@@ -243,7 +250,10 @@ SECTIONS: dict[str, tuple[type, dict[str, Check]]] = {
             "secret_token": _secret_token,
         },
     ),
-    "discord": (DiscordSettings, {"token": _string, "guild_ids": _array(_guild_id)}),
+    "discord": (
+        DiscordSettings,
+        {"token": _string, "guild_ids": _array(_guild_id), "moderator_role": _role},
+    ),
     "openlibrary": (
         OpenLibrarySettings,
         {"enabled": _boolean, "base_url": _url, "contact": _string},

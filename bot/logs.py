@@ -45,4 +45,8 @@ def setup_logging(
     root.setLevel(level)
     for noisy in ("aiosqlite", "httpx", "httpcore", "asyncio"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+    # Pustaka never joins voice channels; discord.py warns about its voice libraries at start.
+    logging.getLogger("discord.client").addFilter(
+        lambda record: "voice will NOT be supported" not in record.getMessage()
+    )
     return handler

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -9,44 +11,105 @@ import pytest
 from bot import store as store_module
 from bot.store import SchemaTooNewError, Store, StoreError, latest_version, migrations
 
+NOW = "2026-01-01T00:00:00+00:00"
 # Rows valid from a given schema version on, to check migrations keep data.
 ROWS_BY_VERSION = {
     1: [
         "INSERT INTO members (platform, platform_id, display_name, created_at, last_seen_at)"
-        " VALUES ('telegram', '42', 'Sari', '2026-01-01T00:00:00+00:00',"
-        " '2026-01-01T00:00:00+00:00')",
+        f" VALUES ('telegram', '42', 'Sari', '{NOW}', '{NOW}')",
         "INSERT INTO communities (platform, platform_id, name, created_at)"
-        " VALUES ('discord', '7', 'Klub Baca', '2026-01-01T00:00:00+00:00')",
+        f" VALUES ('discord', '7', 'Klub Baca', '{NOW}')",
+        "INSERT INTO community_members (community_id, member_id, first_seen_at, last_seen_at)"
+        f" VALUES (1, 1, '{NOW}', '{NOW}')",
     ],
     2: [
-        "INSERT INTO command_usage (at, platform, command, outcome)"
-        " VALUES ('2026-01-01T00:00:00+00:00', 'console', 'help', 'ok')",
+        "INSERT INTO command_usage (at, platform, community_id, member_id, command, outcome)"
+        f" VALUES ('{NOW}', 'discord', 1, 1, 'help', 'ok')",
     ],
     3: [
-        "INSERT INTO button_keys (command, keep, created_at)"
-        " VALUES ('/lang en', 0, '2026-01-01T00:00:00+00:00')",
-        "INSERT INTO polls (platform, poll_id, channel_id, commands, created_at)"
-        " VALUES ('telegram', 'p1', '-100', '[\"/answer 1\"]', '2026-01-01T00:00:00+00:00')",
-        "INSERT INTO platform_state (platform, key, value) VALUES ('discord', 'k', 'v')",
+        "INSERT INTO telegram_callbacks (command, keep, created_at)"
+        f" VALUES ('/lang en', 0, '{NOW}')",
+        "INSERT INTO telegram_polls (poll_id, chat_id, chat_type, commands, created_at)"
+        f" VALUES ('p1', '-100', 'supergroup', '[\"/answer 1\"]', '{NOW}')",
     ],
 }
+USAGE = (
+    "INSERT INTO command_usage (at, platform, command, outcome)"
+    f" VALUES ('{NOW}', 'console', ?, 'ok')"
+)
 
 
 def schema(path: Path) -> list[tuple[str, str]]:
-    with sqlite3.connect(path) as db:
-        return db.execute(
+    """Every table and index of the file, with its SQL in one normalised spelling."""
+    with closing(sqlite3.connect(path)) as db:
+        rows = db.execute(
             "SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name"
         ).fetchall()
+    return [(name, " ".join(sql.split())) for name, sql in rows]
+
+
+def row_counts(path: Path) -> dict[str, int]:
+    with closing(sqlite3.connect(path)) as db:
+        tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        return {
+            table: db.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] for table in tables
+        }
+
+
+def with_extra_migration(monkeypatch: pytest.MonkeyPatch, name: str, sql: str) -> int:
+    """Pretend this Pustaka ships one more migration; returns its version."""
+    good = migrations()
+    version = len(good) + 1
+    monkeypatch.setattr(store_module, "migrations", lambda: [*good, (version, name, sql)])
+    return version
 
 
 async def test_fresh_database_is_ready(tmp_path: Path) -> None:
-    """A new file gets the latest schema, WAL, foreign keys and a busy timeout."""
-    store = await Store.open(tmp_path / "sub" / "p.db")
+    """A new file (and its folder) gets the latest schema, WAL, foreign keys and a busy timeout."""
+    path = tmp_path / "sub" / "p.db"
+    store = await Store.open(path)
     try:
+        assert store.path == path
         assert await store.schema_version() == latest_version() >= 2
         assert await store.fetchval("PRAGMA journal_mode") == "wal"
         assert await store.fetchval("PRAGMA foreign_keys") == 1
         assert await store.fetchval("PRAGMA busy_timeout") == 5000
+        assert await store.fetchval("PRAGMA synchronous") == 1  # NORMAL
+    finally:
+        await store.close()
+
+
+async def test_in_memory_database(caplog: pytest.LogCaptureFixture) -> None:
+    """':memory:' works (for quick tests) and each applied migration is logged."""
+    caplog.set_level(logging.INFO, logger="pustaka.store")
+    store = await Store.open(":memory:")
+    try:
+        assert store.path is None
+        assert await store.schema_version() == latest_version()
+    finally:
+        await store.close()
+    logged = [record.getMessage() for record in caplog.records if record.name == "pustaka.store"]
+    assert len([line for line in logged if "migrated to version" in line]) == latest_version()
+
+
+async def test_query_methods(tmp_path: Path) -> None:
+    """execute gives the new row's id; fetchone, fetchall, fetchval and executemany work."""
+    store = await Store.open(tmp_path / "p.db")
+    try:
+        assert await store.execute(USAGE, ("help",)) == 1
+        await store.executemany(USAGE, [("lang",), ("about",)])
+        assert await store.execute(USAGE, ("stats",)) == 4
+        rows = await store.fetchall("SELECT id, command FROM command_usage ORDER BY id")
+        assert [(row["id"], row["command"]) for row in rows] == [
+            (1, "help"),
+            (2, "lang"),
+            (3, "about"),
+            (4, "stats"),
+        ]
+        row = await store.fetchone("SELECT command FROM command_usage WHERE id = :id", {"id": 3})
+        assert row is not None and row["command"] == "about"
+        assert await store.fetchone("SELECT 1 FROM command_usage WHERE id = 99") is None
+        assert await store.fetchval("SELECT id FROM command_usage WHERE id = 99", default=-1) == -1
     finally:
         await store.close()
 
@@ -59,10 +122,11 @@ async def test_migrating_from_every_earlier_version(tmp_path: Path, start: int) 
     old = tmp_path / "old.db"
     store = await Store.open(old, target_version=start)
     assert await store.schema_version() == start
-    inserted = [sql for version in range(1, start + 1) for sql in ROWS_BY_VERSION[version]]
-    for sql in inserted:
-        await store.execute(sql)
+    for version in range(1, start + 1):
+        for sql in ROWS_BY_VERSION[version]:
+            await store.execute(sql)
     await store.close()
+    before = row_counts(old)
     store = await Store.open(old)
     try:
         assert await store.schema_version() == latest_version()
@@ -71,6 +135,8 @@ async def test_migrating_from_every_earlier_version(tmp_path: Path, start: int) 
     finally:
         await store.close()
     assert schema(old) == schema(fresh)
+    after = row_counts(old)
+    assert {table: after[table] for table in before} == before
 
 
 def test_every_version_has_rows_to_check() -> None:
@@ -81,32 +147,93 @@ def test_every_version_has_rows_to_check() -> None:
 async def test_newer_database_is_refused(tmp_path: Path) -> None:
     """A database from a newer Pustaka is refused with both versions named, and left alone."""
     path = tmp_path / "p.db"
-    with sqlite3.connect(path) as db:
+    with closing(sqlite3.connect(path)) as db:
         db.execute(f"PRAGMA user_version = {latest_version() + 5}")
     with pytest.raises(SchemaTooNewError) as raised:
         await Store.open(path)
-    assert str(latest_version() + 5) in str(raised.value)
-    assert f"({latest_version()})" in str(raised.value)
+    message = str(raised.value)
+    assert f"version {latest_version() + 5} is newer" in message
+    assert f"({latest_version()})" in message
     assert schema(path) == []
+    with closing(sqlite3.connect(path)) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
 
 
 async def test_failed_migration_keeps_previous_version(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A migration that fails half-way leaves no half-made tables and the old version."""
-    good = migrations()
-    broken = (len(good) + 1, "broken", "CREATE TABLE half (x);\nTHIS IS NOT SQL;")
-    monkeypatch.setattr(store_module, "migrations", lambda: [*good, broken])
+    broken = with_extra_migration(monkeypatch, "broken", "CREATE TABLE half (x);\nTHIS IS NOT SQL;")
     path = tmp_path / "p.db"
     with pytest.raises(StoreError, match="broken"):
         await Store.open(path)
-    with sqlite3.connect(path) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == len(good)
+    with closing(sqlite3.connect(path)) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == broken - 1
         assert "half" not in {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
 
 
-async def test_migrations_must_not_have_gaps(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Migration files numbered with a gap are refused."""
+async def test_migration_leaving_dangling_references_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A migration whose rows point at missing rows is rolled back, naming the table."""
+    path = tmp_path / "p.db"
+    await (await Store.open(path)).close()
+    dangling = with_extra_migration(
+        monkeypatch,
+        "dangling",
+        "INSERT INTO community_members VALUES (5, 5, '2026-01-01', '2026-01-01');",
+    )
+    with pytest.raises(StoreError, match="dangling.*community_members"):
+        await Store.open(path)
+    assert row_counts(path)["community_members"] == 0
+    with closing(sqlite3.connect(path)) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == dangling - 1
+
+
+async def test_migration_rebuilding_a_table_keeps_rows_that_reference_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rebuilding members in a migration does not cascade-delete anyone's communities."""
+    path = tmp_path / "p.db"
+    store = await Store.open(path)
+    for sql in ROWS_BY_VERSION[1]:
+        await store.execute(sql)
+    await store.close()
+    rebuild = with_extra_migration(
+        monkeypatch,
+        "rebuild_members",
+        """
+        CREATE TABLE members_new (
+            id INTEGER PRIMARY KEY, platform TEXT NOT NULL, platform_id TEXT NOT NULL,
+            display_name TEXT NOT NULL DEFAULT '', locale TEXT, platform_locale TEXT,
+            created_at TEXT NOT NULL, last_seen_at TEXT NOT NULL, UNIQUE (platform, platform_id)
+        );
+        INSERT INTO members_new SELECT * FROM members;
+        DROP TABLE members;
+        ALTER TABLE members_new RENAME TO members;
+        """,
+    )
+    store = await Store.open(path)
+    try:
+        assert await store.schema_version() == rebuild
+        assert await store.fetchval("PRAGMA foreign_keys") == 1
+    finally:
+        await store.close()
+    assert row_counts(path)["community_members"] == 1
+
+
+@pytest.mark.parametrize(
+    ("names", "words"),
+    [
+        (["0001_a.sql", "0003_c.sql"], "without gaps"),
+        (["0001_a.sql", "0001_b.sql"], "without gaps"),
+        (["0001_a.sql", "2_b.sql"], "2_b.sql is not named NNNN_name.sql"),
+    ],
+)
+def test_misnumbered_migrations_are_refused(
+    monkeypatch: pytest.MonkeyPatch, names: list[str], words: str
+) -> None:
+    """Migration files with a gap, a repeated number or a bad name are refused."""
 
     class File:
         def __init__(self, name: str) -> None:
@@ -116,12 +243,27 @@ async def test_migrations_must_not_have_gaps(monkeypatch: pytest.MonkeyPatch) ->
             return ""
 
     class Folder:
-        def iterdir(self):
-            return [File("0001_a.sql"), File("0003_c.sql")]
+        def iterdir(self) -> list[File]:
+            return [File("__init__.py"), *map(File, names)]
 
     monkeypatch.setattr(store_module.resources, "files", lambda package: Folder())
-    with pytest.raises(StoreError, match="without gaps"):
+    with pytest.raises(StoreError, match=words):
         migrations()
+
+
+async def test_target_version_out_of_range_is_refused(tmp_path: Path) -> None:
+    """Asking for a schema version this Pustaka does not have is a clear error."""
+    with pytest.raises(StoreError, match=f"no schema version {latest_version() + 1}"):
+        await Store.open(tmp_path / "p.db", target_version=latest_version() + 1)
+
+
+async def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path) -> None:
+    """Pointing the bot at some other file gives a StoreError, and the file is untouched."""
+    path = tmp_path / "notes.txt"
+    path.write_bytes(b"not a database, just some notes " * 100)
+    with pytest.raises(StoreError, match="notes.txt"):
+        await Store.open(path)
+    assert path.read_bytes() == b"not a database, just some notes " * 100
 
 
 async def test_transaction_rolls_back_on_error(tmp_path: Path) -> None:
@@ -137,31 +279,66 @@ async def test_transaction_rolls_back_on_error(tmp_path: Path) -> None:
         await store.close()
 
 
-async def test_other_tasks_wait_for_a_transaction(tmp_path: Path) -> None:
+async def test_failed_commit_leaves_no_transaction_open(tmp_path: Path) -> None:
+    """When COMMIT itself fails, later writes still get saved on their own."""
+    path = tmp_path / "p.db"
+    store = await Store.open(path)
+    with pytest.raises(sqlite3.IntegrityError):
+        async with store.transaction() as tx:
+            await tx.execute("PRAGMA defer_foreign_keys = ON")
+            await tx.execute(ROWS_BY_VERSION[1][2])  # points at a member that does not exist
+    await store.execute(USAGE, ("help",))
+    await store.close()
+    assert row_counts(path)["command_usage"] == 1
+    assert row_counts(path)["community_members"] == 0
+
+
+async def test_store_methods_inside_own_transaction_raise(tmp_path: Path) -> None:
+    """Using the store instead of the transaction inside it is an error, not a silent hang."""
+    store = await Store.open(tmp_path / "p.db")
+    try:
+        async with store.transaction() as tx:
+            await tx.execute(USAGE, ("help",))
+            with pytest.raises(StoreError, match="transaction's methods"):
+                async with asyncio.timeout(5):
+                    await store.execute(USAGE, ("lang",))
+            with pytest.raises(StoreError, match="transaction's methods"):
+                async with store.transaction():
+                    pass
+        with pytest.raises(StoreError, match="already ended"):
+            await tx.execute(USAGE, ("late",))
+        rows = await store.fetchall("SELECT command FROM command_usage")
+        assert [row["command"] for row in rows] == ["help"]
+    finally:
+        await store.close()
+
+
+@pytest.mark.parametrize("commit", [True, False])
+async def test_other_tasks_wait_for_a_transaction(tmp_path: Path, commit: bool) -> None:
     """A statement from another task lands after the transaction, never inside it."""
     store = await Store.open(tmp_path / "p.db")
-    order: list[str] = []
     entered = asyncio.Event()
 
     async def in_transaction() -> None:
         async with store.transaction() as tx:
+            await tx.execute(USAGE, ("first",))
             entered.set()
-            await asyncio.sleep(0.05)
-            await tx.execute(ROWS_BY_VERSION[2][0])
-            order.append("transaction")
-            raise RuntimeError("rolled back")
+            await asyncio.sleep(0.05)  # the other task tries to write now
+            await tx.execute(USAGE, ("second",))
+            if not commit:
+                raise RuntimeError("rolled back")
 
     async def outside() -> None:
         await entered.wait()
-        await store.execute(ROWS_BY_VERSION[2][0].replace("'help'", "'about'"))
-        order.append("outside")
+        await store.execute(USAGE, ("outside",))
 
     try:
         results = await asyncio.gather(in_transaction(), outside(), return_exceptions=True)
-        assert isinstance(results[0], RuntimeError)
-        assert order == ["transaction", "outside"]
-        commands = await store.fetchall("SELECT command FROM command_usage")
-        assert [row[0] for row in commands] == ["about"]
+        assert results[1] is None
+        assert isinstance(results[0], RuntimeError) != commit
+        rows = await store.fetchall("SELECT command FROM command_usage ORDER BY id")
+        expected = ["first", "second", "outside"] if commit else ["outside"]
+        assert [row["command"] for row in rows] == expected
     finally:
         await store.close()
 
@@ -180,8 +357,9 @@ async def test_close_waits_for_the_running_transaction(tmp_path: Path) -> None:
 
     writer = asyncio.create_task(write())
     await entered.wait()
-    await store.close()
+    await asyncio.gather(store.close(), store.close())
     await store.close()
     await writer
-    with sqlite3.connect(path) as db:
-        assert db.execute("SELECT count(*) FROM members").fetchone()[0] == 1
+    assert row_counts(path)["members"] == 1
+    with pytest.raises(StoreError, match="closed"):
+        await store.fetchval("SELECT count(*) FROM members")

@@ -60,7 +60,9 @@ class Translator(app_commands.Translator):
         return _cut(self.i18n.gettext(ours, msgid))
 
 
-def build(registry: Registry, run: Run, complete: Complete) -> list[app_commands.AppCommand]:
+def build(
+    registry: Registry, run: Run, complete: Complete
+) -> list[app_commands.Command[Any, ..., Any] | app_commands.Group]:
     """The application commands for every declared command, groups for two-word ones."""
     singles: dict[str, Command] = {}
     groups: dict[str, list[Command]] = defaultdict(list)

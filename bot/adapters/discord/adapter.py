@@ -1,0 +1,326 @@
+"""Pustaka on Discord through discord.py: slash commands, embeds, persistent buttons, polls.
+
+An AutoShardedClient with minimal intents (no message content: everything arrives as
+interactions). Commands are generated from the neutral declarations and synced at start only
+when the command set changed. Buttons carry their command in the custom_id (or a stored key), and
+a DynamicItem registered at start answers them, so a button pressed after a restart still works.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import re
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from bot import buttons, polls
+from bot.adapters.discord import commands
+from bot.adapters.discord.render import embeds
+from bot.api.commands import Command, Param
+from bot.api.context import Destination, Incoming
+from bot.api.replies import Choice, ChoiceStyle, Reply
+from bot.dispatch import Dispatcher
+
+log = logging.getLogger("pustaka.discord")
+
+PLATFORM = "discord"
+CUSTOM_ID_LIMIT = 100 - 1  # characters; one goes to the "p" prefix
+DEFER_AFTER = 2.0  # seconds: Discord wants an answer within 3
+NO_MENTIONS = discord.AllowedMentions.none()
+STYLES = {
+    ChoiceStyle.NORMAL: discord.ButtonStyle.secondary,
+    ChoiceStyle.PRIMARY: discord.ButtonStyle.primary,
+    ChoiceStyle.DANGER: discord.ButtonStyle.danger,
+}
+
+
+class PressButton(discord.ui.DynamicItem[discord.ui.Button], template=r"p(?P<data>.+)"):
+    """Every Pustaka button. Its custom_id is ``p`` + button data (see bot/buttons.py)."""
+
+    def __init__(self, data: str, label: str = "…", style: discord.ButtonStyle | None = None):
+        super().__init__(
+            discord.ui.Button(
+                label=label[:80], style=style or discord.ButtonStyle.secondary, custom_id="p" + data
+            )
+        )
+        self.data = data
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> PressButton:
+        return cls(match["data"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        client = interaction.client
+        assert isinstance(client, PustakaClient)
+        await client.adapter.press(interaction, self.data)
+
+
+class PustakaClient(discord.AutoShardedClient):
+    def __init__(self, adapter: DiscordAdapter) -> None:
+        intents = discord.Intents.none()
+        intents.guilds = True
+        intents.guild_polls = True
+        super().__init__(intents=intents, allowed_mentions=NO_MENTIONS)
+        self.adapter = adapter
+        self.tree = app_commands.CommandTree(self)
+
+    async def setup_hook(self) -> None:
+        await self.adapter.setup(self)
+
+    async def on_raw_poll_vote_add(self, payload: discord.RawPollVoteActionEvent) -> None:
+        await self.adapter.vote(payload)
+
+
+class DiscordAdapter:
+    def __init__(self, dispatcher: Dispatcher) -> None:
+        self.dispatcher = dispatcher
+        self.services = dispatcher.services
+        self.settings = self.services.config.discord
+        self.client = PustakaClient(self)
+
+    async def run(self) -> None:
+        """Serve Discord until cancelled."""
+        try:
+            await self.client.start(self.settings.token)
+        finally:
+            self.services.messenger.unregister(PLATFORM)
+            if not self.client.is_closed():
+                await self.client.close()
+
+    async def setup(self, client: PustakaClient) -> None:
+        """Commands, translator and button handler; then sync if the commands changed."""
+        registry = self.services.registry
+        await client.tree.set_translator(commands.Translator(self.services.i18n, registry))
+        for made in commands.build(registry, self.run_command, self.complete):
+            client.tree.add_command(made)
+        client.add_dynamic_items(PressButton)
+        self.services.messenger.register(PLATFORM, self)
+        await self.sync_commands(client)
+
+    async def sync_commands(self, client: PustakaClient) -> None:
+        """Sync to the configured guilds (instant) or globally, only when the set changed."""
+        tree = client.tree
+        translator = tree.translator
+        assert translator is not None
+        payload = [await c.get_translated_payload(tree, translator) for c in tree.get_commands()]
+        targets = [str(g) for g in self.settings.guild_ids] or ["global"]
+        digest = hashlib.sha256(
+            json.dumps({"commands": payload, "to": targets}, sort_keys=True).encode()
+        ).hexdigest()
+        store = self.services.store
+        known = await store.fetchval(
+            "SELECT value FROM platform_state WHERE platform = ? AND key = 'commands'", (PLATFORM,)
+        )
+        if known == digest:
+            log.info("slash commands unchanged; not syncing")
+            return
+        if self.settings.guild_ids:
+            for guild_id in self.settings.guild_ids:
+                guild = discord.Object(id=guild_id)
+                tree.copy_global_to(guild=guild)
+                await tree.sync(guild=guild)
+        else:
+            await tree.sync()
+        await store.execute(
+            "INSERT OR REPLACE INTO platform_state (platform, key, value)"
+            " VALUES (?, 'commands', ?)",
+            (PLATFORM, digest),
+        )
+        log.info("slash commands synced to %s", ", ".join(targets))
+
+    # Interactions ------------------------------------------------------------------------------
+
+    def incoming(self, interaction: discord.Interaction, text: str = "") -> Incoming:
+        user = interaction.user
+        guild = interaction.guild
+        return Incoming(
+            platform=PLATFORM,
+            member_id=str(user.id),
+            display_name=user.display_name,
+            channel_id=str(interaction.channel_id or user.id),
+            text=text,
+            community_id=str(interaction.guild_id) if interaction.guild_id else None,
+            community_name=guild.name if guild else "",
+            platform_locale=str(interaction.locale.value) if interaction.locale else None,
+            platform_moderator=self._is_moderator(interaction),
+            direct=interaction.guild_id is None,
+        )
+
+    def _is_moderator(self, interaction: discord.Interaction) -> bool:
+        if interaction.guild_id is None:
+            return False
+        if interaction.permissions.manage_guild:
+            return True
+        wanted = self.settings.moderator_role
+        roles = getattr(interaction.user, "roles", [])
+        return bool(wanted) and any(wanted in (str(role.id), role.name) for role in roles)
+
+    async def run_command(
+        self, interaction: discord.Interaction, command: Command, values: dict[str, Any]
+    ) -> None:
+        """A slash command: run it, deferring first when it takes more than two seconds."""
+        work = asyncio.ensure_future(
+            self.dispatcher.invoke(self.incoming(interaction), command, values)
+        )
+        done, _ = await asyncio.wait({work}, timeout=DEFER_AFTER)
+        if not done:
+            await interaction.response.defer(ephemeral=command.private, thinking=True)
+        await self._respond(interaction, await work)
+
+    async def press(self, interaction: discord.Interaction, data: str) -> None:
+        """A button: run its command; the answer replaces the message unless the button keeps it."""
+        pressed = await buttons.decode(self.services.store, data)
+        if pressed is None:
+            await interaction.response.defer()
+            return
+        replies = await self.dispatcher.handle_text(self.incoming(interaction, pressed.command))
+        public = [r for r in replies if not r.private]
+        if not pressed.keep and public and not public[0].poll:
+            first = public[0]
+            await interaction.response.edit_message(
+                embeds=embeds(first)[:10], view=await self.view(first.choices)
+            )
+            replies = [r for r in replies if r is not first]
+        await self._respond(interaction, replies)
+
+    async def complete(
+        self, interaction: discord.Interaction, command: Command, param: Param, current: str
+    ) -> list[app_commands.Choice[str]]:
+        options = await self.dispatcher.autocomplete(
+            self.incoming(interaction), command, param.name, current
+        )
+        return [app_commands.Choice(name=o.label[:100], value=o.value[:100]) for o in options]
+
+    async def vote(self, payload: discord.RawPollVoteActionEvent) -> None:
+        """A vote in a native poll runs its option's command as the voter."""
+        sent = await polls.find(self.services.store, PLATFORM, str(payload.message_id))
+        command = sent.command_for(payload.answer_id - 1) if sent else None
+        if sent is None or command is None:
+            return
+        user = self.client.get_user(payload.user_id) or await self.client.fetch_user(
+            payload.user_id
+        )
+        where = sent.destination
+        incoming = Incoming(
+            platform=PLATFORM,
+            member_id=str(payload.user_id),
+            display_name=user.display_name,
+            channel_id=where.channel_id,
+            text=command,
+            community_id=where.community_id,
+            community_name=sent.community_name,
+        )
+        replies = await self.dispatcher.handle_text(incoming)
+        await self.deliver(where, replies, member_id=payload.user_id)
+
+    async def _respond(self, interaction: discord.Interaction, replies: Sequence[Reply]) -> None:
+        for reply in replies:
+            view = await self.view(reply.choices)
+            for index, embed in enumerate(embeds(reply)):
+                extra: dict[str, Any] = {"view": view} if view and index == 0 else {}
+                if reply.poll and index == 0:
+                    extra["poll"] = _poll(reply)
+                if not interaction.response.is_done():
+                    await interaction.response.send_message(
+                        embed=embed, ephemeral=reply.private, allowed_mentions=NO_MENTIONS, **extra
+                    )
+                    message = await interaction.original_response() if reply.poll else None
+                else:
+                    message = await interaction.followup.send(
+                        embed=embed,
+                        ephemeral=reply.private,
+                        allowed_mentions=NO_MENTIONS,
+                        wait=True,
+                        **extra,
+                    )
+                if message is not None and reply.poll and index == 0:
+                    await self._remember_poll(message, reply, interaction.guild)
+
+    # Follow-ups ----------------------------------------------------------------------------------
+
+    async def deliver(
+        self, destination: Destination, replies: Sequence[Reply], member_id: int | None = None
+    ) -> None:
+        """Post to a channel or thread, or privately; a member with closed DMs is skipped."""
+        for reply in replies:
+            private = destination.private or (reply.private and member_id is not None)
+            try:
+                if private:
+                    user_id = int(destination.channel_id) if destination.private else member_id
+                    assert user_id is not None
+                    target: Any = self.client.get_user(user_id) or await self.client.fetch_user(
+                        user_id
+                    )
+                else:
+                    channel_id = int(destination.thread_id or destination.channel_id)
+                    target = self.client.get_channel(channel_id) or await self.client.fetch_channel(
+                        channel_id
+                    )
+                await self._post(target, reply)
+            except discord.Forbidden:
+                log.info("cannot post to %s (closed DMs or no access); skipped", destination)
+            except discord.NotFound:
+                log.warning("%s no longer exists; message skipped", destination)
+
+    async def _post(self, target: Any, reply: Reply) -> None:
+        view = await self.view(reply.choices)
+        made = embeds(reply)
+        for index, embed in enumerate(made):
+            extra: dict[str, Any] = {}
+            if index == len(made) - 1 and view:
+                extra["view"] = view
+            if index == 0 and reply.poll:
+                extra["poll"] = _poll(reply)
+            message = await target.send(embed=embed, allowed_mentions=NO_MENTIONS, **extra)
+            if index == 0 and reply.poll:
+                await self._remember_poll(message, reply, getattr(message, "guild", None))
+
+    async def _remember_poll(
+        self, message: discord.Message, reply: Reply, guild: discord.Guild | None
+    ) -> None:
+        assert reply.poll is not None
+        destination = Destination(
+            PLATFORM, str(message.channel.id), str(guild.id) if guild else None
+        )
+        await polls.remember(
+            self.services.store,
+            str(message.id),
+            reply.poll,
+            destination,
+            guild.name if guild else "",
+            self.services.clock.now(),
+        )
+
+    async def view(self, choices: Sequence[Choice]) -> discord.ui.View | None:
+        if not choices:
+            return None
+        view = discord.ui.View(timeout=None)
+        now = self.services.clock.now()
+        for choice in choices[:25]:
+            data = await buttons.encode(
+                self.services.store,
+                choice.command,
+                keep=choice.keep,
+                now=now,
+                limit=CUSTOM_ID_LIMIT,
+            )
+            view.add_item(PressButton(data, choice.label, STYLES[choice.style]))
+        return view
+
+
+def _poll(reply: Reply) -> discord.Poll:
+    assert reply.poll is not None
+    hours = max(1, min(768, round((reply.poll.open_seconds or 86400) / 3600)))
+    made = discord.Poll(question=reply.poll.question[:300], duration=timedelta(hours=hours))
+    for option in reply.poll.options[:10]:
+        made.add_answer(text=option.label[:55])
+    return made

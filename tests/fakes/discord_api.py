@@ -1,0 +1,473 @@
+"""A loopback Discord REST API and gateway, enough for the real discord.py to run against.
+
+Point discord.py at it with `patch()`. Tests dispatch interactions with `slash`, `press` and
+`autocomplete`, and read what the bot sent from `calls` (method, path, JSON body).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import yarl
+from aiohttp import WSMsgType, web
+
+APP_ID = "900000000000000001"
+BOT_ID = "900000000000000002"
+GUILD_ID = "910000000000000001"
+CHANNEL_ID = "920000000000000001"
+OWNER_ID = "930000000000000001"
+
+BOT_USER = {
+    "id": BOT_ID,
+    "username": "Pustaka",
+    "discriminator": "0",
+    "global_name": "Pustaka",
+    "avatar": None,
+    "bot": True,
+    "flags": 0,
+}
+MANAGE_GUILD = 1 << 5
+
+
+def user(uid: str = "940000000000000001", name: str = "sari") -> dict[str, Any]:
+    return {
+        "id": uid,
+        "username": name,
+        "discriminator": "0",
+        "global_name": name.title(),
+        "avatar": None,
+        "flags": 0,
+    }
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+@dataclass
+class Call:
+    method: str
+    path: str
+    body: Any
+
+
+@dataclass
+class FakeDiscord:
+    token: str = "fake-discord-token.for-tests.loopback"
+    calls: list[Call] = field(default_factory=list)
+    closed_dms: set[str] = field(default_factory=set)
+    roles: list[dict[str, Any]] = field(default_factory=list)
+    """Guild roles besides @everyone, sent in GUILD_CREATE."""
+
+    def __post_init__(self) -> None:
+        self._sockets: list[web.WebSocketResponse] = []
+        self._seq = itertools.count(1)
+        self._ids = itertools.count(950000000000000001)
+        self._changed = asyncio.Condition()
+        self._runner: web.AppRunner | None = None
+        self.identified = asyncio.Event()
+        self.port = 0
+
+    # Server ---------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_get("/gateway", self._gateway)
+        app.router.add_route("*", "/api/v10/{path:.*}", self._rest)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def stop(self) -> None:
+        for socket in list(self._sockets):
+            await socket.close()
+        if self._runner:
+            await self._runner.cleanup()
+
+    def patch(self, monkeypatch: Any) -> None:
+        """Point discord.py's REST routes and gateway at this server."""
+        import discord.gateway
+        import discord.http
+
+        monkeypatch.setattr(discord.http.Route, "BASE", f"http://127.0.0.1:{self.port}/api/v10")
+        monkeypatch.setattr(
+            discord.gateway.DiscordWebSocket,
+            "DEFAULT_GATEWAY",
+            yarl.URL(f"ws://127.0.0.1:{self.port}/gateway"),
+        )
+
+    # REST -----------------------------------------------------------------------------------
+
+    async def _rest(self, request: web.Request) -> web.Response:
+        path = "/" + request.match_info["path"]
+        body: Any = None
+        if request.can_read_body:
+            if request.content_type == "application/json":
+                body = await request.json()
+            elif request.content_type.startswith("multipart/"):
+                body = await _multipart(request)
+        async with self._changed:
+            self.calls.append(Call(request.method, path, body))
+            self._changed.notify_all()
+        if request.headers.get("Authorization") not in (f"Bot {self.token}", None):
+            return _json({"message": "401: Unauthorized", "code": 0}, 401)
+        answer = self._answer(request.method, path, body)
+        if isinstance(answer, web.Response):
+            return answer
+        return _json(answer)
+
+    def _answer(self, method: str, path: str, body: Any) -> Any:
+        parts = path.strip("/").split("/")
+        if path == "/users/@me":
+            return BOT_USER
+        if path == "/oauth2/applications/@me":
+            return {
+                "id": APP_ID,
+                "name": "Pustaka",
+                "description": "",
+                "icon": None,
+                "bot_public": True,
+                "bot_require_code_grant": False,
+                "verify_key": "00",
+                "owner": user(OWNER_ID, "owner"),
+                "flags": 0,
+                "team": None,
+                "summary": "",
+            }
+        if path == "/gateway/bot":
+            return {
+                "url": f"ws://127.0.0.1:{self.port}/gateway",
+                "shards": 1,
+                "session_start_limit": {
+                    "total": 1000,
+                    "remaining": 1000,
+                    "reset_after": 0,
+                    "max_concurrency": 1,
+                },
+            }
+        if path == "/gateway":
+            return {"url": f"ws://127.0.0.1:{self.port}/gateway"}
+        if parts[0] == "applications" and parts[-1] == "commands" and method == "PUT":
+            guild = parts[3] if len(parts) == 5 else None
+            return [
+                {
+                    **command,
+                    "id": str(next(self._ids)),
+                    "application_id": APP_ID,
+                    "version": "1",
+                    "guild_id": guild,
+                }
+                for command in body or []
+            ]
+        if parts[0] == "interactions" and parts[-1] == "callback":
+            message = self._message(CHANNEL_ID, (body or {}).get("data") or {})
+            return {
+                "interaction": {
+                    "id": parts[1],
+                    "type": 2,
+                    "response_message_id": message["id"],
+                    "response_message_loading": False,
+                    "response_message_ephemeral": False,
+                },
+                "resource": {"type": (body or {}).get("type", 4), "message": message},
+            }
+        if parts[0] == "webhooks":
+            return self._message(CHANNEL_ID, body or {})
+        if parts[0] == "channels" and parts[-1] == "messages" and method == "POST":
+            if parts[1] in self.closed_dms:
+                return _json({"message": "Cannot send messages to this user", "code": 50007}, 403)
+            return self._message(parts[1], body or {})
+        if parts[0] == "channels" and len(parts) == 2:
+            return _channel(parts[1])
+        if path == "/users/@me/channels":
+            recipient = str(body["recipient_id"])
+            return {
+                "id": f"7{recipient[1:]}",
+                "type": 1,
+                "recipients": [user(recipient)],
+                "last_message_id": None,
+            }
+        if parts[0] == "users" and len(parts) == 2:
+            return user(parts[1], f"user{parts[1][-3:]}")
+        return _json({"message": "404: Not Found", "code": 0}, 404)
+
+    def _message(self, channel_id: str, data: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "id": str(next(self._ids)),
+            "channel_id": channel_id,
+            "author": BOT_USER,
+            "content": data.get("content") or "",
+            "timestamp": _now(),
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": [],
+            "embeds": data.get("embeds") or [],
+            "pinned": False,
+            "type": 0,
+            "flags": data.get("flags", 0),
+            "components": data.get("components") or [],
+        }
+
+    # Gateway --------------------------------------------------------------------------------
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        self._sockets.append(socket)
+        await socket.send_str(json.dumps({"op": 10, "d": {"heartbeat_interval": 41250}}))
+        async for frame in socket:
+            if frame.type != WSMsgType.TEXT:
+                continue
+            message = json.loads(frame.data)
+            if message["op"] == 1:
+                await socket.send_str(json.dumps({"op": 11}))
+            elif message["op"] == 2:
+                await self._dispatch(
+                    socket,
+                    "READY",
+                    {
+                        "v": 10,
+                        "user": BOT_USER,
+                        "session_id": "session-1",
+                        "resume_gateway_url": f"ws://127.0.0.1:{self.port}/gateway",
+                        "guilds": [{"id": GUILD_ID, "unavailable": True}],
+                        "application": {"id": APP_ID, "flags": 0},
+                        "shard": [0, 1],
+                    },
+                )
+                await self._dispatch(socket, "GUILD_CREATE", _guild(self.roles))
+                self.identified.set()
+        self._sockets.remove(socket)
+        return socket
+
+    async def _dispatch(self, socket: web.WebSocketResponse, event: str, data: Any) -> None:
+        frame = {"op": 0, "t": event, "s": next(self._seq), "d": data}
+        await socket.send_str(json.dumps(frame))
+
+    async def dispatch(self, event: str, data: Any) -> None:
+        for socket in list(self._sockets):
+            await self._dispatch(socket, event, data)
+
+    # Interactions a test sends ----------------------------------------------------------------
+
+    def _interaction(
+        self,
+        kind: int,
+        data: dict[str, Any],
+        member: dict[str, Any] | None,
+        locale: str,
+        permissions: int,
+        extra: dict[str, Any] | None = None,
+        roles: list[dict[str, Any]] | None = None,
+    ) -> tuple[str, dict[str, Any]]:
+        interaction_id = str(next(self._ids))
+        payload = {
+            "id": interaction_id,
+            "application_id": APP_ID,
+            "type": kind,
+            "token": f"token-{interaction_id}",
+            "version": 1,
+            "data": data,
+            "guild_id": GUILD_ID,
+            "channel_id": CHANNEL_ID,
+            "channel": _channel(CHANNEL_ID),
+            "member": {
+                "user": member or user(),
+                "roles": [role["id"] for role in roles or []],
+                "joined_at": _now(),
+                "deaf": False,
+                "mute": False,
+                "flags": 0,
+                "pending": False,
+                "nick": None,
+                "avatar": None,
+                "permissions": str(permissions),
+            },
+            "locale": locale,
+            "guild_locale": "id",
+            "app_permissions": str((1 << 50) - 1),
+            "entitlements": [],
+            "authorizing_integration_owners": {"0": GUILD_ID},
+            "context": 0,
+            "attachment_size_limit": 26214400,
+            **(extra or {}),
+        }
+        return interaction_id, payload
+
+    async def slash(
+        self,
+        name: str,
+        options: list[dict[str, Any]] | None = None,
+        *,
+        member: dict[str, Any] | None = None,
+        locale: str = "id",
+        permissions: int = 0,
+        roles: list[dict[str, Any]] | None = None,
+    ) -> str:
+        """Run /name as a member; returns the interaction id."""
+        data = {"id": str(next(self._ids)), "name": name, "type": 1, "options": options or []}
+        interaction_id, payload = self._interaction(
+            2, data, member, locale, permissions, roles=roles
+        )
+        await self.dispatch("INTERACTION_CREATE", payload)
+        return interaction_id
+
+    async def press(
+        self,
+        custom_id: str,
+        *,
+        member: dict[str, Any] | None = None,
+        locale: str = "id",
+        permissions: int = 0,
+    ) -> str:
+        """Press a button of a message the bot sent."""
+        message = self._message(
+            CHANNEL_ID,
+            {
+                "components": [
+                    {
+                        "type": 1,
+                        "components": [
+                            {"type": 2, "style": 2, "label": "x", "custom_id": custom_id}
+                        ],
+                    }
+                ]
+            },
+        )
+        data = {"custom_id": custom_id, "component_type": 2}
+        interaction_id, payload = self._interaction(
+            3, data, member, locale, permissions, {"message": message}
+        )
+        await self.dispatch("INTERACTION_CREATE", payload)
+        return interaction_id
+
+    async def autocomplete(
+        self, name: str, options: list[dict[str, Any]], *, locale: str = "id"
+    ) -> str:
+        data = {"id": str(next(self._ids)), "name": name, "type": 1, "options": options}
+        interaction_id, payload = self._interaction(4, data, None, locale, 0)
+        await self.dispatch("INTERACTION_CREATE", payload)
+        return interaction_id
+
+    # Reading what the bot sent ----------------------------------------------------------------
+
+    async def wait_for(
+        self, where: Callable[[Call], bool], count: int = 1, within: float = 10.0
+    ) -> list[Call]:
+        def matching() -> list[Call]:
+            return [c for c in self.calls if where(c)]
+
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(lambda: len(matching()) >= count), within)
+        return matching()
+
+    async def response_to(self, interaction_id: str, within: float = 10.0) -> Call:
+        [call] = await self.wait_for(
+            lambda c: c.path.startswith(f"/interactions/{interaction_id}/"), within=within
+        )
+        return call
+
+
+def _channel(channel_id: str) -> dict[str, Any]:
+    return {
+        "id": channel_id,
+        "type": 0,
+        "guild_id": GUILD_ID,
+        "name": "umum",
+        "position": 0,
+        "permission_overwrites": [],
+        "nsfw": False,
+        "parent_id": None,
+        "topic": None,
+        "last_message_id": None,
+        "rate_limit_per_user": 0,
+        "flags": 0,
+    }
+
+
+def _guild(roles: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "id": GUILD_ID,
+        "name": "Klub Baca",
+        "icon": None,
+        "owner_id": OWNER_ID,
+        "afk_channel_id": None,
+        "afk_timeout": 300,
+        "verification_level": 0,
+        "default_message_notifications": 0,
+        "explicit_content_filter": 0,
+        "mfa_level": 0,
+        "roles": [
+            {
+                "id": GUILD_ID,
+                "name": "@everyone",
+                "permissions": "0",
+                "position": 0,
+                "color": 0,
+                "hoist": False,
+                "managed": False,
+                "mentionable": False,
+                "flags": 0,
+            }
+        ]
+        + [
+            {
+                "permissions": "0",
+                "position": 1,
+                "color": 0,
+                "hoist": False,
+                "managed": False,
+                "mentionable": False,
+                "flags": 0,
+                **role,
+            }
+            for role in roles
+        ],
+        "emojis": [],
+        "stickers": [],
+        "features": [],
+        "channels": [_channel(CHANNEL_ID)],
+        "threads": [],
+        "members": [],
+        "presences": [],
+        "voice_states": [],
+        "stage_instances": [],
+        "guild_scheduled_events": [],
+        "member_count": 2,
+        "large": False,
+        "unavailable": False,
+        "joined_at": _now(),
+        "premium_tier": 0,
+        "preferred_locale": "id",
+        "system_channel_id": None,
+        "nsfw_level": 0,
+        "premium_progress_bar_enabled": False,
+    }
+
+
+async def _multipart(request: web.Request) -> Any:
+    reader = await request.multipart()
+    async for part in reader:
+        if part.name == "payload_json":  # type: ignore[union-attr]
+            return json.loads(await part.text())  # type: ignore[union-attr]
+    return None
+
+
+def _json(payload: Any, status: int = 200) -> web.Response:
+    # discord.py parses JSON only when Content-Type is exactly application/json.
+    return web.Response(
+        body=json.dumps(payload).encode(),
+        status=status,
+        headers={"Content-Type": "application/json"},
+    )
