@@ -27,10 +27,19 @@ ROWS_BY_VERSION = {
         f" VALUES ('{NOW}', 'discord', 1, 1, 'help', 'ok')",
     ],
     3: [
-        "INSERT INTO telegram_callbacks (command, keep, created_at)"
-        f" VALUES ('/lang en', 0, '{NOW}')",
-        "INSERT INTO telegram_polls (poll_id, chat_id, chat_type, commands, created_at)"
-        f" VALUES ('p1', '-100', 'supergroup', '[\"/answer 1\"]', '{NOW}')",
+        f"INSERT INTO button_keys (command, keep, created_at) VALUES ('/lang en', 0, '{NOW}')",
+        "INSERT INTO polls (platform, poll_id, channel_id, commands, created_at)"
+        f" VALUES ('telegram', 'p1', '-100', '[\"/answer 1\"]', '{NOW}')",
+        "INSERT INTO platform_state (platform, key, value) VALUES ('discord', 'k', 'v')",
+    ],
+    4: [
+        "INSERT INTO books (source, source_id, title, fingerprint, added_at, updated_at)"
+        f" VALUES ('sample', '1', 'Bumi Manusia', 'f', '{NOW}', '{NOW}')",
+        "INSERT INTO copies (book_id, call_number, status)"
+        " VALUES (1, '899.221 TOE b', 'available')",
+        "INSERT INTO harvests (url, metadata_prefix, last_from)"
+        f" VALUES ('http://x', 'oai_dc', '{NOW}')",
+        f"INSERT INTO openlibrary_cache (url, body, fetched_at) VALUES ('u', '{{}}', '{NOW}')",
     ],
 }
 USAGE = (

@@ -1,0 +1,1 @@
+"""The library's catalog: records, the searchable store, importers and Open Library."""
