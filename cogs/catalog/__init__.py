@@ -1,0 +1,10 @@
+"""The library's catalog for members: /book finds a book and says whether it is on the shelf."""
+
+from __future__ import annotations
+
+from bot.services import Services
+from cogs.catalog.commands import CatalogFeature
+
+
+def setup(services: Services) -> CatalogFeature:
+    return CatalogFeature(services)

@@ -1,0 +1,74 @@
+"""How a book is shown: a one-line summary in lists, a card with its copies when opened."""
+
+from __future__ import annotations
+
+from babel.dates import format_date
+
+from bot.api.context import Context
+from bot.api.replies import Reply
+from bot.api.text import Text
+from bot.catalog.records import CopyStatus
+from bot.catalog.store import Book
+
+SUBJECTS_SHOWN = 6
+
+
+def byline(book: Book) -> str:
+    record = book.record
+    authors = ", ".join(record.authors[:3])
+    return f"{authors} ({record.year})" if record.year else authors
+
+
+def availability(ctx: Context, book: Book) -> str:
+    """ "2 of 3 copies on the shelf — call number …" or when the first copy comes back."""
+    copies = book.copies
+    if not copies:
+        return ctx._("No copies in the library yet.")
+    if book.available:
+        shelf = next(c for c in copies if c.status is CopyStatus.AVAILABLE)
+        text = ctx.ngettext(
+            "{available} of {total} copy on the shelf",
+            "{available} of {total} copies on the shelf",
+            len(copies),
+        ).format(available=book.available, total=len(copies))
+        if shelf.call_number:
+            text += " — " + ctx._("call number {call_number}").format(call_number=shelf.call_number)
+        if shelf.location:
+            text += f" ({shelf.location})"
+        return text
+    if book.next_due:
+        return ctx._("On loan until {date}.").format(date=long_date(ctx, book.next_due))
+    if any(c.status is CopyStatus.NOT_FOR_LOAN for c in copies):
+        return ctx._("Read it in the library: it is not lent out.")
+    return ctx._("No copy can be lent right now.")
+
+
+def summary(ctx: Context, number: int, book: Book) -> Text:
+    return Text.format(
+        "{number}. **{title}** — {byline}\n   {availability}",
+        number=number,
+        title=book.record.title,
+        byline=byline(book),
+        availability=availability(ctx, book),
+    )
+
+
+def card(ctx: Context, book: Book, cover_url: str | None = None) -> Reply:
+    record = book.record
+    fields = [(ctx._("Availability"), availability(ctx, book))]
+    if record.subjects:
+        fields.append((ctx._("Subjects"), ", ".join(record.subjects[:SUBJECTS_SHOWN])))
+    if record.publisher:
+        fields.append((ctx._("Publisher"), record.publisher))
+    if record.isbns:
+        fields.append(("ISBN", ", ".join(record.isbns[:3])))
+    return Reply.of(
+        record.description or "",
+        title=f"{record.title} — {byline(book)}",
+        fields=fields,
+        image_url=cover_url,
+    )
+
+
+def long_date(ctx: Context, day: object) -> str:
+    return format_date(day, format="long", locale=ctx.locale)

@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from bot.api.arguments import UserError
+from bot.api.commands import N_, Feature, Option, command, integer, text
+from bot.api.context import Context
+from bot.api.replies import Choice, Reply
+from bot.api.text import Text
+from bot.catalog.search import Results, search
+from bot.catalog.store import Book, Catalog
+from bot.services import Services
+from cogs.catalog.cards import card, long_date, summary
+
+log = logging.getLogger("pustaka.catalog")
+
+SHOWN = 5  # matches a page
+
+
+class CatalogFeature(Feature):
+    name = "catalog"
+    description = N_("Books")
+
+    def __init__(self, services: Services) -> None:
+        super().__init__(services)
+        self.catalog = Catalog(services.store, services.clock)
+
+    async def on_start(self) -> None:
+        if await self.catalog.count() == 0:
+            await self._load_sample()
+
+    async def _load_sample(self) -> None:
+        try:
+            from bot.catalog.sample import load_sample
+        except ImportError:  # pragma: no cover - the sample loader ships with the catalog
+            return
+        records = load_sample(today=self.services.clock.now().date())
+        summary = await self.catalog.upsert(records)
+        log.info("loaded the sample catalog: %d books", summary.added)
+
+    @command(
+        "book",
+        N_("Find a book in the library: title, author, subject or ISBN."),
+        text("query", N_("What to look for"), rest=True, max_length=200, autocomplete="titles"),
+        aliases=("buku",),
+    )
+    async def book(self, ctx: Context, query: str) -> Reply:
+        if query.startswith("#") and query[1:].isdigit():
+            found = await self.catalog.book(int(query[1:]))
+            if found is None:
+                raise UserError(ctx._("There is no book #{number}.").format(number=query[1:]))
+            return card(ctx, found)
+        return await self._page(ctx, query, 1)
+
+    @command(
+        "books",
+        N_("Browse every match of a search, page by page."),
+        integer("page", N_("Page number"), min_value=1, max_value=100),
+        text("query", N_("What to look for"), rest=True, max_length=200),
+    )
+    async def books(self, ctx: Context, page: int, query: str) -> Reply:
+        return await self._page(ctx, query, page)
+
+    async def _page(self, ctx: Context, query: str, page: int) -> Reply:
+        results = await search(self.catalog, query, limit=SHOWN + 1, offset=(page - 1) * SHOWN)
+        books = results.books[:SHOWN]
+        if not books:
+            if page > 1:
+                return Reply.of(ctx._("No more matches for “{query}”.").format(query=query))
+            return Reply.of(
+                ctx._(
+                    "The library has nothing matching “{query}”. Try fewer or other words."
+                ).format(query=query)
+            )
+        if len(books) == 1 and page == 1:
+            return card(ctx, books[0])
+        return self._list(ctx, query, page, books, results)
+
+    def _list(
+        self, ctx: Context, query: str, page: int, books: list[Book], results: Results
+    ) -> Reply:
+        first = (page - 1) * SHOWN + 1
+        lines = [summary(ctx, first + i, b) for i, b in enumerate(books)]
+        choices = [Choice(_short(b.record.title), f"/book #{b.id}") for b in books]
+        if len(results.books) > SHOWN:
+            choices.append(Choice(ctx._("More"), f"/books {page + 1} {query}"))
+        return Reply.of(
+            Text.join(lines, "\n"),
+            title=ctx._("Books matching “{query}”").format(query=query),
+            choices=choices,
+        )
+
+    async def titles(self, ctx: Context, current: str) -> list[Option]:
+        if len(current.strip()) < 2:
+            return []
+        results = await search(self.catalog, current, limit=10)
+        return [Option(b.record.title[:100], b.record.title[:100]) for b in results.books]
+
+    @command(
+        "new",
+        N_("Books that arrived in the library lately."),
+        integer(
+            "days", N_("How many days back"), required=False, default=30, min_value=1, max_value=365
+        ),
+        aliases=("baru",),
+    )
+    async def new(self, ctx: Context, days: int) -> Reply:
+        since = ctx.clock.now() - timedelta(days=days)
+        books = await self.catalog.new_arrivals(since, limit=10)
+        if not books:
+            return Reply.of(
+                ctx.ngettext(
+                    "No new books in the last {days} day.",
+                    "No new books in the last {days} days.",
+                    days,
+                ).format(days=days)
+            )
+        lines = [
+            Text.format(
+                "{line}\n   {arrived}",
+                line=summary(ctx, i + 1, b),
+                arrived=ctx._("arrived {date}").format(date=long_date(ctx, b.added_at.date())),
+            )
+            for i, b in enumerate(books)
+        ]
+        return Reply.of(
+            Text.join(lines, "\n"),
+            title=ctx._("New in the library"),
+            choices=[Choice(_short(b.record.title), f"/book #{b.id}") for b in books[:5]],
+        )
+
+
+def _short(title: str) -> str:
+    return title if len(title) <= 40 else title[:39] + "…"

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from bot.app import App
+from bot.catalog.records import Copy, CopyStatus, Record
+from tests.conftest import Chat
+
+CANTIK = Record(
+    "test",
+    "c1",
+    "Cantik Itu Luka",
+    ("Eka Kurniawan",),
+    ("sastra Indonesia", "Indonesian literature", "realisme magis", "magical realism"),
+    year=2002,
+    language="id",
+    description="Dewi Ayu bangkit dari kubur setelah dua puluh satu tahun.",
+    copies=(
+        Copy("X1", "899.221 KUR c", "Rak Sastra", CopyStatus.AVAILABLE),
+        Copy("X2", "899.221 KUR c", "Rak Sastra", CopyStatus.ON_LOAN, date(2026, 1, 12)),
+    ),
+)
+LELAKI = Record(
+    "test",
+    "c2",
+    "Lelaki Harimau",
+    ("Eka Kurniawan",),
+    ("sastra Indonesia", "novel"),
+    year=2004,
+    language="id",
+    copies=(Copy("X3", "899.221 KUR l", status=CopyStatus.ON_LOAN, due=date(2026, 1, 20)),),
+)
+
+
+@pytest.fixture
+async def catalog(app: App):
+    feature = next(f for f in app.services.registry.features if f.name == "catalog")
+    await feature.catalog.upsert([CANTIK, LELAKI])
+    return feature.catalog
+
+
+async def test_one_match_shows_its_card(chat: Chat, catalog) -> None:
+    """A search with one match shows the book, its availability and call number."""
+    shown = await chat.say("/book cantik itu luka")
+    assert "Cantik Itu Luka — Eka Kurniawan (2002)" in shown
+    assert "1 dari 2 eksemplar ada di rak — nomor panggil 899.221 KUR c (Rak Sastra)" in shown
+    assert "realisme magis" in shown
+
+
+async def test_several_matches_list_with_buttons(chat: Chat, catalog) -> None:
+    """Several matches are listed with availability, each with a button to open it."""
+    shown = await chat.say("/buku kurniawan")
+    assert "Buku yang cocok dengan “kurniawan”" in shown
+    assert "Dipinjam sampai 20 Januari 2026." in shown
+    assert "→ /book #" in shown
+    opened = await chat.say("2")
+    assert "Lelaki Harimau — Eka Kurniawan (2004)" in opened
+
+
+async def test_english_availability(make_chat, catalog) -> None:
+    """Availability reads naturally in English too."""
+    shown = await make_chat(user="tom", locale="en").say("/book lelaki harimau")
+    assert "On loan until January 20, 2026." in shown
+
+
+async def test_nothing_found_and_unknown_number(chat: Chat, catalog) -> None:
+    """No match gets a clear message; /book #999 says there is no such book."""
+    assert "tidak punya apa pun yang cocok dengan “zzzyx”" in await chat.say("/book zzzyx")
+    assert "Tidak ada buku #999999." in await chat.say("/book #999999")
+    assert "query belum diisi." in await chat.say("/book")
+
+
+async def test_more_pages(chat: Chat, catalog) -> None:
+    """More than five matches offer a More button that shows the next page."""
+    more = [replace(LELAKI, source_id=f"m{i}", title=f"Harimau {i}") for i in range(7)]
+    await catalog.upsert(more)
+    first = await chat.say("/book harimau")
+    assert "Lainnya  → /books 2 harimau" in first
+    second = await chat.say("/books 2 harimau")
+    assert "6. " in second and "1. " not in second
+
+
+async def test_new_arrivals(chat: Chat, catalog, clock) -> None:
+    """/new lists books first seen in the last days, newest first."""
+    await clock.advance(86400 * 40)
+    await catalog.upsert(
+        [replace(LELAKI, source_id="n1", title="Seperti Dendam, Rindu Harus Dibayar Tuntas")]
+    )
+    shown = await chat.say("/new")
+    assert "Baru di perpustakaan" in shown
+    assert "Seperti Dendam" in shown and "Cantik Itu Luka" not in shown
+    assert "Tidak ada buku baru dalam 1 hari terakhir." not in await chat.say("/baru 60")
