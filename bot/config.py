@@ -70,6 +70,15 @@ class OpenLibrarySettings:
     enabled: bool = True
     base_url: str = "https://openlibrary.org"
     contact: str = ""
+    covers_url: str = "https://covers.openlibrary.org"
+    requests_per_second: float = 1.0
+    timeout_seconds: float = 3.0
+    cache_hours: int = 24
+
+
+@dataclass(frozen=True)
+class CatalogSettings:
+    sample: bool = True
 
 
 @dataclass(frozen=True)
@@ -91,6 +100,7 @@ class Config:
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
     discord: DiscordSettings = field(default_factory=DiscordSettings)
     openlibrary: OpenLibrarySettings = field(default_factory=OpenLibrarySettings)
+    catalog: CatalogSettings = field(default_factory=CatalogSettings)
     moderators: ModeratorSettings = field(default_factory=ModeratorSettings)
     links: tuple[tuple[str, str], ...] = ()
     source: Path | None = None
@@ -189,6 +199,35 @@ def _secret_token(key: str, value: Any) -> str:
     return value
 
 
+def _header_text(key: str, value: Any) -> str:
+    # Sent in an HTTP header, which carries printable ASCII only.
+    if not all(" " <= char <= "~" for char in _string(key, value)):
+        raise ConfigError(key, "use printable ASCII only (it is sent in an HTTP header)")
+    return value
+
+
+def _number_in(low: float, high: float) -> Check:
+    """A number (integer or float) with low < value <= high, stored as a float."""
+
+    def check(key: str, value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ConfigError(key, f"expected a number, got {_type_name(value)}")
+        if not low < value <= high:
+            raise ConfigError(key, f"{_show(value)} is not above {low:g} and at most {high:g}")
+        return float(value)
+
+    return check
+
+
+def _integer_in(low: int, high: int) -> Check:
+    def check(key: str, value: Any) -> int:
+        if not low <= _integer(key, value) <= high:
+            raise ConfigError(key, f"{value} is not between {low} and {high}")
+        return value
+
+    return check
+
+
 def _path(key: str, value: Any) -> Path:
     return Path(_non_empty(key, value))
 
@@ -256,8 +295,17 @@ SECTIONS: dict[str, tuple[type, dict[str, Check]]] = {
     ),
     "openlibrary": (
         OpenLibrarySettings,
-        {"enabled": _boolean, "base_url": _url, "contact": _string},
+        {
+            "enabled": _boolean,
+            "base_url": _url,
+            "contact": _header_text,
+            "covers_url": _url,
+            "requests_per_second": _number_in(0, 10),
+            "timeout_seconds": _number_in(0, 60),
+            "cache_hours": _integer_in(0, 8760),
+        },
     ),
+    "catalog": (CatalogSettings, {"sample": _boolean}),
     "moderators": (
         ModeratorSettings,
         {platform: _user_ids for platform in MODERATOR_PLATFORMS},

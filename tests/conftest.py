@@ -40,9 +40,13 @@ class Chat:
         return self.output.getvalue()[start:]
 
 
-def write_config(directory: Path, extra: str = "") -> Path:
+def write_config(directory: Path, extra: str = "", *, sample: bool = False) -> Path:
+    """A config in `directory`; the bundled sample catalog stays out unless asked for."""
     path = directory / "config.toml"
-    path.write_text(f'[database]\npath = "{directory / "pustaka.db"}"\n{extra}', encoding="utf-8")
+    settings = f'[database]\npath = "{directory / "pustaka.db"}"\n'
+    if not sample:
+        settings += "[catalog]\nsample = false\n"
+    path.write_text(settings + extra, encoding="utf-8")
     return path
 
 

@@ -74,8 +74,8 @@ class Catalog:
         now = self.clock.now().isoformat()
         existing = await _existing(tx, batch)
         next_id = int(await tx.fetchval("SELECT coalesce(max(id), 0) + 1 FROM books"))
-        inserts: list[tuple[int, Record]] = []
-        changed: list[tuple[int, Record]] = []
+        inserts: list[tuple[int, Record, str]] = []
+        changed: list[tuple[int, Record, str]] = []
         seen: set[tuple[str, str]] = set()
         for record in batch:
             key = (record.source, record.source_id)
@@ -86,14 +86,14 @@ class Catalog:
             found = existing.get(key)
             fingerprint = record.fingerprint()
             if found is None:
-                inserts.append((next_id, record))
+                inserts.append((next_id, record, fingerprint))
                 next_id += 1
             elif found[1] != fingerprint:
-                changed.append((found[0], record))
+                changed.append((found[0], record, fingerprint))
             else:
                 summary.unchanged += 1
         if changed:
-            ids = [book_id for book_id, _ in changed]
+            ids = [book_id for book_id, _, _ in changed]
             await _unindex(tx, ids)
             marks = ",".join("?" * len(ids))
             await tx.execute(f"DELETE FROM copies WHERE book_id IN ({marks})", ids)
@@ -105,7 +105,7 @@ class Catalog:
                     fingerprint = ?, updated_at = ?, copies = ?, available = ?
                 WHERE id = ?
                 """,
-                [(*_columns(r)[2:], now, *_counts(r), book_id) for book_id, r in changed],
+                [(*_columns(r, f)[2:], now, *_counts(r), book_id) for book_id, r, f in changed],
             )
         if inserts:
             await tx.executemany(
@@ -115,9 +115,9 @@ class Catalog:
                     updated_at, copies, available)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-                [(book_id, *_columns(r), now, now, *_counts(r)) for book_id, r in inserts],
+                [(book_id, *_columns(r, f), now, now, *_counts(r)) for book_id, r, f in inserts],
             )
-        written = inserts + changed
+        written = [(book_id, record) for book_id, record, _ in inserts + changed]
         await _index(tx, written)
         await tx.executemany(
             "INSERT INTO copies (book_id, barcode, call_number, location, status, due)"
@@ -217,7 +217,7 @@ async def _existing(tx: Transaction, batch: Sequence[Record]) -> dict[tuple[str,
     return found
 
 
-def _columns(record: Record) -> tuple[Any, ...]:
+def _columns(record: Record, fingerprint: str) -> tuple[Any, ...]:
     return (
         record.source,
         record.source_id,
@@ -231,7 +231,7 @@ def _columns(record: Record) -> tuple[Any, ...]:
         record.publisher,
         record.cover,
         record.pages,
-        record.fingerprint(),
+        fingerprint,
     )
 
 
@@ -244,7 +244,16 @@ async def _index(tx: Transaction, written: Sequence[tuple[int, Record]]) -> None
     await tx.executemany(
         "INSERT INTO books_fts (rowid, title, authors, subjects, description)"
         " VALUES (?, ?, ?, ?, ?)",
-        [(book_id, *_columns(record)[2:6]) for book_id, record in written],
+        [
+            (
+                book_id,
+                record.title,
+                json.dumps(list(record.authors), ensure_ascii=False),
+                json.dumps(list(record.subjects), ensure_ascii=False),
+                record.description,
+            )
+            for book_id, record in written
+        ],
     )
 
 

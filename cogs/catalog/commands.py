@@ -8,6 +8,7 @@ from bot.api.commands import N_, Feature, Option, command, integer, text
 from bot.api.context import Context
 from bot.api.replies import Choice, Reply
 from bot.api.text import Text
+from bot.catalog.sample import load_sample
 from bot.catalog.search import Results, search
 from bot.catalog.store import Book, Catalog
 from bot.services import Services
@@ -27,14 +28,10 @@ class CatalogFeature(Feature):
         self.catalog = Catalog(services.store, services.clock)
 
     async def on_start(self) -> None:
-        if await self.catalog.count() == 0:
+        if self.services.config.catalog.sample and await self.catalog.count() == 0:
             await self._load_sample()
 
     async def _load_sample(self) -> None:
-        try:
-            from bot.catalog.sample import load_sample
-        except ImportError:  # pragma: no cover - the sample loader ships with the catalog
-            return
         records = load_sample(today=self.services.clock.now().date())
         summary = await self.catalog.upsert(records)
         log.info("loaded the sample catalog: %d books", summary.added)

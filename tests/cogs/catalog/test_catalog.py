@@ -93,3 +93,17 @@ async def test_new_arrivals(chat: Chat, catalog, clock) -> None:
     assert "Baru di perpustakaan" in shown
     assert "Seperti Dendam" in shown and "Cantik Itu Luka" not in shown
     assert "Tidak ada buku baru dalam 1 hari terakhir." not in await chat.say("/baru 60")
+
+
+def test_sample_catalog_in_a_fresh_chat(tmp_path) -> None:
+    """A fresh database gets the bundled catalog: /book laskar pelangi and /new answer at once."""
+    from tests.bot.adapters.test_console import pustaka
+    from tests.conftest import write_config
+
+    write_config(tmp_path, sample=True)
+    done = pustaka("chat", cwd=tmp_path, stdin=b"/book laskar pelangi\n/new\n")
+    out = done.stdout.decode()
+    assert done.returncode == 0, done.stderr.decode()
+    assert "Laskar Pelangi — Andrea Hirata (2005)" in out
+    assert "di rak" in out or "Dipinjam sampai" in out
+    assert "Baru di perpustakaan" in out
