@@ -11,6 +11,7 @@ import asyncio
 import getpass
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from bot import __version__
@@ -35,7 +36,56 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--locale", choices=SUPPORTED_LOCALES, help="your platform language")
     backup = commands.add_parser("backup", help="write a consistent copy of the database")
     backup.add_argument("path", type=Path, help="where to write the copy")
+    _add_catalog_commands(commands)
     return parser
+
+
+def _add_catalog_commands(commands: argparse._SubParsersAction) -> None:
+    from bot.catalog.importers.base import FORMATS, METADATA_PREFIXES
+    from bot.catalog.importers.generic_csv import COLUMNS_HELP
+
+    catalog = commands.add_parser("catalog", help="import or harvest the library's catalog")
+    actions = catalog.add_subparsers(dest="catalog_command", metavar="ACTION", required=True)
+    load = actions.add_parser(
+        "import",
+        help="import a catalog file: SLiMS CSV export, CSV, MARC21 or MARCXML (Koha, INLISLite)",
+        description="Import a catalog file. Importing the same file again changes nothing;"
+        " a changed record is updated.",
+        epilog=COLUMNS_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    load.add_argument("file", type=Path, metavar="FILE", help="the catalog file")
+    load.add_argument(
+        "--format", choices=FORMATS, help="the file's format (default: told from its content)"
+    )
+    load.add_argument(
+        "--source",
+        metavar="NAME",
+        help='the name its records are kept under (default: "slims", "koha", "marc",'
+        ' or "csv:" and the file name)',
+    )
+    oai = actions.add_parser(
+        "harvest",
+        help="harvest a catalog over OAI-PMH (SLiMS, INLISLite, Koha)",
+        description="Harvest a catalog over OAI-PMH; later harvests fetch only what changed.",
+    )
+    oai.add_argument("url", metavar="URL", help="the OAI-PMH base URL, e.g. …/oai2.php")
+    oai.add_argument("--metadata-prefix", choices=METADATA_PREFIXES, default="oai_dc")
+    oai.add_argument("--set", dest="set_spec", metavar="S", help="harvest only this set")
+    oai.add_argument(
+        "--from",
+        dest="from_",
+        type=_day,
+        metavar="YYYY-MM-DD",
+        help="harvest changes since this day (default: since the last harvest)",
+    )
+
+
+def _day(text: str) -> str:
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -51,6 +101,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     level = "WARNING" if chatting and config.bot.log_level != "DEBUG" else config.bot.log_level
     setup_logging(level, config.secrets())
     try:
+        if command == "catalog":
+            return _catalog(config, args)
         if command == "backup":
             return _backup(config, args.path)
         if command == "run" and not chatting:
@@ -101,6 +153,29 @@ async def _chat(config: Config, *, user: str, moderator: bool, locale: str | Non
     app = await App.open(config)
     console = ConsoleAdapter(app.dispatcher, user=user, moderator=moderator, locale=locale)
     await serve(app, [console])
+
+
+def _catalog(config: Config, args: argparse.Namespace) -> int:
+    from bot.catalog.harvest import HarvestError
+    from bot.catalog.importers.base import CatalogFileError
+    from bot.catalog.importers.commands import run_harvest, run_import
+
+    database = config.database.path
+    try:
+        if args.catalog_command == "import":
+            work = run_import(database, args.file, format=args.format, source=args.source)
+        else:
+            work = run_harvest(
+                database,
+                args.url,
+                metadata_prefix=args.metadata_prefix,
+                set_spec=args.set_spec,
+                from_=args.from_,
+            )
+        return asyncio.run(work)
+    except (CatalogFileError, HarvestError) as error:
+        print(f"pustaka: {error}", file=sys.stderr)
+        return 2
 
 
 def _backup(config: Config, destination: Path) -> int:

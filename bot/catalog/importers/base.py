@@ -1,0 +1,102 @@
+"""What every importer shares: the skipped-record item, the file error, and value cleaning."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.catalog.records import Record, normalize_isbn
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A record left out of an import: where it was ("row 7", "record 12") and why."""
+
+    number: str
+    reason: str
+
+
+Item = Record | Skipped
+
+
+class CatalogFileError(Exception):
+    """A catalog file that cannot be read at all, explained in one line."""
+
+
+FORMATS = ("slims-csv", "csv", "marc", "marcxml")  # what `pustaka catalog import` reads
+METADATA_PREFIXES = ("oai_dc", "marcxml")  # what `pustaka catalog harvest` asks for
+
+_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+_PAGES = re.compile(r"(\d+)(?!\s*cm)(?!\d)")
+# Text that is nothing but an ISBN: digits, hyphens, spaces and a final X, maybe after "ISBN".
+_ISBN_SHAPE = re.compile(r"(?:ISBN(?:-1[03])?[:\s]*)?([0-9][0-9\s-]{8,15}[0-9Xx])", re.IGNORECASE)
+_ISBN_SEPARATORS = re.compile(r"[,;/|]|\s{2,}")
+
+
+def first_year(text: str | None) -> int | None:
+    """The first four-digit number that can be a year of publication: "c2005." → 2005."""
+    for match in _YEAR.finditer(text or ""):
+        year = int(match[1])
+        if 1400 <= year <= 2100:
+            return year
+    return None
+
+
+def page_count(text: str | None) -> int | None:
+    """The first whole number that is not a size: "xii, 535 hlm. ; 21 cm" → 535."""
+    match = _PAGES.search(text or "")
+    return int(match[1]) if match and int(match[1]) > 0 else None
+
+
+def find_isbns(texts: Iterable[str | None]) -> tuple[str, ...]:
+    """Every valid ISBN in these texts, normalised to 13 digits, in order, without repeats.
+
+    Only pieces that look like an ISBN count, so that the digits of a URL or an ISSN next to it
+    never pass for one by chance.
+    """
+    found: list[str] = []
+    for text in texts:
+        for piece in _ISBN_SEPARATORS.split((text or "").split("(")[0]):
+            match = _ISBN_SHAPE.fullmatch(piece.strip())
+            isbn = normalize_isbn(match[1]) if match else None
+            if isbn and isbn not in found:
+                found.append(isbn)
+    return tuple(found)
+
+
+def clean(text: str | None, strip: str = "") -> str:
+    """Whitespace collapsed, and the given trailing punctuation removed."""
+    text = " ".join((text or "").split())
+    return text.rstrip(strip + " ").strip() if strip else text
+
+
+def unique(values: Iterable[str]) -> tuple[str, ...]:
+    """Non-empty values in order, each once (compared without case)."""
+    seen: set[str] = set()
+    kept = []
+    for value in values:
+        key = value.casefold()
+        if value and key not in seen:
+            seen.add(key)
+            kept.append(value)
+    return tuple(kept)
+
+
+def match_key(text: str) -> str:
+    """Text reduced for matching: lower case, no accents, words separated by single spaces."""
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^\w]+", " ", text).split())
+
+
+def stable_id(title: str, authors: tuple[str, ...], year: int | None) -> str:
+    """An id for a file without one: the title, first author and year reduced for matching.
+
+    The same book exported again gets the same id (case, accents and punctuation do not count),
+    so a re-import updates it instead of adding it twice. Two records with the same title,
+    first author and year share an id: the second is reported as skipped.
+    """
+    author = match_key(authors[0]) if authors else ""
+    return f"{match_key(title)}|{author}|{year or ''}"

@@ -1,0 +1,160 @@
+"""A catalog kept in a spreadsheet and saved as CSV (`--format csv`).
+
+CSV columns (--format csv), named in a header row, in any order, any case; Indonesian names too:
+  id            the book's number in your catalog; without it a book is known by its
+                title, first author and year
+  title         judul; required
+  authors       pengarang, penulis; several separated by ";" ("Toer, Pramoedya" is turned
+                round to "Pramoedya Toer")
+  subjects      subjek, topik; several separated by ";"
+  isbn          several separated by ";"
+  year          tahun
+  language      bahasa: "id", "Indonesia", "Bahasa Inggris", "English", …
+  publisher     penerbit
+  description   deskripsi, keterangan
+  call_number   nomor_panggil, no_panggil
+  copies        eksemplar: how many copies (1 when empty and there is a call number)
+  on_loan       dipinjam: how many of them are on loan now
+Other columns are ignored. Separator , ; tab or |; UTF-8 (else read as Windows-1252).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import BinaryIO
+
+from bot.catalog.importers.base import (
+    CatalogFileError,
+    Item,
+    Skipped,
+    clean,
+    find_isbns,
+    first_year,
+    stable_id,
+    unique,
+)
+from bot.catalog.importers.languages import language_code
+from bot.catalog.importers.names import person_name
+from bot.catalog.importers.table import Row, read_table
+from bot.catalog.records import Copy, CopyStatus, Record
+
+# The module docstring after its first paragraph: the help of `pustaka catalog import`.
+COLUMNS_HELP = (__doc__ or "").partition("\n\n")[2].strip()
+
+_SYNONYMS = {
+    "id": ("id",),
+    "title": ("title", "judul"),
+    "authors": ("authors", "author", "pengarang", "penulis"),
+    "subjects": ("subjects", "subject", "subjek", "topik"),
+    "isbn": ("isbn",),
+    "year": ("year", "tahun"),
+    "language": ("language", "bahasa"),
+    "publisher": ("publisher", "penerbit"),
+    "description": ("description", "deskripsi", "keterangan"),
+    "call_number": ("call_number", "nomor_panggil", "no_panggil"),
+    "copies": ("copies", "eksemplar"),
+    "on_loan": ("on_loan", "dipinjam"),
+}
+MAX_COPIES = 999
+_WHOLE = re.compile(r"(\d+)(?:[.,]0+)?")  # "2", or "2.0" from a spreadsheet
+_COLUMN = {name: column for column, names in _SYNONYMS.items() for name in names}
+
+
+def header_key(text: str) -> str:
+    """ "Call Number", "call-number", "No. Panggil" → "call_number", "no_panggil"."""
+    return "_".join(re.sub(r"[^\w]+", " ", text.casefold()).split())
+
+
+def read_generic_csv(
+    handle: BinaryIO, *, name: str, source: str, warnings: list[str] | None = None
+) -> Iterator[Item]:
+    """The records of a spreadsheet catalog; raises CatalogFileError now if it has no title
+    column."""
+    table = read_table(handle, name, warnings)
+    header = next(table.rows, None)
+    if header is None or header.error:
+        raise CatalogFileError(f"{name} has no header row")
+    positions: dict[str, int] = {}
+    ignored = []
+    for index, cell in enumerate(header.cells):
+        column = _COLUMN.get(header_key(cell))
+        if column and column not in positions:
+            positions[column] = index
+        elif cell:
+            ignored.append(cell)
+    if "title" not in positions:
+        found = ", ".join(cell for cell in header.cells if cell) or "none"
+        raise CatalogFileError(
+            f"{name} has no title column (title or judul) in its first row; columns found: {found}"
+        )
+    if warnings is not None:
+        if ignored:
+            warnings.append(f"{name}: columns ignored: {', '.join(ignored)}")
+        if "id" not in positions:
+            warnings.append(
+                f"{name} has no id column: books are matched by title, first author and year"
+            )
+    return (_record(row, positions, source) for row in table.rows)
+
+
+def _split(text: str) -> list[str]:
+    return [value for value in (clean(part) for part in text.split(";")) if value]
+
+
+def _record(row: Row, positions: dict[str, int], source: str) -> Item:
+    number = f"row {row.number}"
+    if row.error:
+        return Skipped(number, f"unreadable CSV: {row.error}")
+
+    def cell(column: str) -> str:
+        index = positions.get(column)
+        return row.cells[index] if index is not None and index < len(row.cells) else ""
+
+    title = clean(cell("title"))
+    if not title:
+        return Skipped(number, "no title")
+    authors = unique(person_name(author) for author in _split(cell("authors")))
+    year = first_year(cell("year"))
+    source_id = clean(cell("id"))
+    if "id" in positions and not source_id:
+        return Skipped(number, "no id")
+    call_number = clean(cell("call_number")) or None
+    copies = _count(cell("copies"), default=1 if call_number else 0)
+    on_loan = _count(cell("on_loan"), default=0)
+    if copies is None:
+        return Skipped(number, f"copies {cell('copies')!r} is not a whole number")
+    if on_loan is None:
+        return Skipped(number, f"on_loan {cell('on_loan')!r} is not a whole number")
+    if copies > MAX_COPIES:
+        return Skipped(number, f"{copies} copies: more than {MAX_COPIES}, a mistake?")
+    if on_loan > copies:
+        return Skipped(number, f"{on_loan} copies on loan but only {copies} copies")
+    return Record(
+        source=source,
+        source_id=source_id or stable_id(title, authors, year),
+        title=title,
+        authors=authors,
+        subjects=unique(_split(cell("subjects"))),
+        description=clean(cell("description")),
+        language=language_code(cell("language")),
+        year=year,
+        isbns=find_isbns(_split(cell("isbn"))),
+        publisher=clean(cell("publisher")) or None,
+        copies=tuple(
+            Copy(
+                call_number=call_number,
+                status=CopyStatus.ON_LOAN if index < on_loan else CopyStatus.AVAILABLE,
+            )
+            for index in range(copies)
+        ),
+    )
+
+
+def _count(text: str, *, default: int) -> int | None:
+    """A whole number of copies; the default when empty; None when it is not a number."""
+    text = text.strip()
+    if not text:
+        return default
+    match = _WHOLE.fullmatch(text)
+    return int(match[1]) if match else None

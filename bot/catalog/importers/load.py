@@ -1,0 +1,115 @@
+"""A catalog file into the catalog: detect its format, parse it, upsert it in batches.
+
+Opening (`open_catalog_file`) reads enough to refuse a file that is not what it claims, before
+anything is written or a progress bar is shown; importing then streams the records to the store.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from bot.catalog.importers.base import FORMATS, CatalogFileError, Item, Skipped
+from bot.catalog.importers.detect import detect_format
+from bot.catalog.importers.generic_csv import read_generic_csv
+from bot.catalog.importers.marc import read_marc, read_marcxml
+from bot.catalog.importers.slims_csv import read_slims_csv
+from bot.catalog.records import Record
+from bot.catalog.store import Catalog, ImportSummary
+
+# Called as records are read: (records read, bytes read, file size).
+Progress = Callable[[int, int, int], None]
+
+FORMAT_NAMES = {
+    "slims-csv": "SLiMS CSV",
+    "csv": "CSV",
+    "marc": "MARC21",
+    "marcxml": "MARCXML",
+}
+
+
+def read_items(
+    handle: BinaryIO,
+    format: str,
+    *,
+    name: str,
+    source: str | None = None,
+    warnings: list[str] | None = None,
+) -> Iterator[Item]:
+    """The records (and skipped ones) of an open catalog file in this format."""
+    if format == "slims-csv":
+        return read_slims_csv(handle, name=name, source=source or "slims", warnings=warnings)
+    if format == "csv":
+        source = source or f"csv:{Path(name).stem}"
+        return read_generic_csv(handle, name=name, source=source, warnings=warnings)
+    if format == "marc":
+        return read_marc(handle, name=name, source=source)
+    if format == "marcxml":
+        return read_marcxml(handle, name=name, source=source)
+    raise ValueError(f"unknown format {format!r}; known: {', '.join(FORMATS)}")
+
+
+@dataclass
+class CatalogFile:
+    """An open catalog file, checked, ready to import."""
+
+    path: Path
+    format: str
+    items: Iterator[Item]
+    handle: BinaryIO
+    warnings: list[str] = field(default_factory=list)  # for the librarian: an encoding guessed
+
+    async def import_into(
+        self, catalog: Catalog, *, progress: Progress | None = None
+    ) -> ImportSummary:
+        summary = ImportSummary()
+        await catalog.upsert(self._records(summary, progress), summary)
+        return summary
+
+    def _records(self, summary: ImportSummary, progress: Progress | None) -> Iterator[Record]:
+        """The records for the store; skipped ones go straight into the summary."""
+        size = os.fstat(self.handle.fileno()).st_size
+        read = 0
+        for item in self.items:
+            read += 1
+            if isinstance(item, Skipped):
+                summary.skipped.append((item.number, item.reason))
+            else:
+                yield item
+            if progress is not None and read % 50 == 1:
+                progress(read, self.handle.tell(), size)
+        if progress is not None:
+            progress(read, size, size)
+
+
+@contextmanager
+def open_catalog_file(
+    path: Path, *, format: str | None = None, source: str | None = None
+) -> Iterator[CatalogFile]:
+    """Open and check a catalog file; raises CatalogFileError (one line) if it cannot be read."""
+    format = format or detect_format(path)
+    try:
+        handle = path.open("rb")
+    except OSError as error:
+        raise CatalogFileError(f"cannot read {path}: {error.strerror}") from None
+    with handle:
+        warnings: list[str] = []
+        items = read_items(handle, format, name=path.name, source=source, warnings=warnings)
+        yield CatalogFile(path, format, items, handle, warnings)
+
+
+async def import_file(
+    catalog: Catalog,
+    path: Path,
+    *,
+    format: str | None = None,
+    source: str | None = None,
+    progress: Progress | None = None,
+) -> tuple[ImportSummary, CatalogFile]:
+    """Import one file: what changed, and the file's format and warnings."""
+    with open_catalog_file(path, format=format, source=source) as file:
+        return await file.import_into(catalog, progress=progress), file

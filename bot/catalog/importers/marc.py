@@ -1,0 +1,383 @@
+"""MARC21 records, binary (ISO 2709) or MARCXML, through pymarc, with Koha and 852 holdings.
+
+A damaged binary record (cut short, a wrong length, bytes that are not UTF-8) is skipped with its
+number and pymarc's complaint; reading then carries on at the next record leader, so the records
+after it are not lost. MARCXML is read as a stream, so a large export needs little memory.
+
+What is taken: 245 $a $b title; 100, 110 and 700 authors; 650, 651 and 655 $a subjects; 520
+description; 041 $a or 008/35-37 language; 264 (or 260) $b publisher and $c year (else 008/07-10);
+020 $a ISBNs; 300 $a pages; 001 as the id, else Koha's biblionumber in 999 $c. Copies: Koha's 952
+items ($p barcode, $o call number, $c shelving location or $b library; $q due date means on loan,
+$7 not for loan, $1 lost or $0 withdrawn means missing) and 852 holdings ($p barcode, $h $i call
+number, $b location).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from datetime import date
+from itertools import chain, islice
+from typing import Any, BinaryIO
+from xml.sax import SAXException, make_parser
+from xml.sax.handler import feature_external_ges, feature_namespaces
+
+import pymarc
+from pymarc import MARCReader
+from pymarc.marcxml import MARC_XML_NS, XmlHandler
+
+from bot.catalog.importers.base import (
+    CatalogFileError,
+    Item,
+    Skipped,
+    clean,
+    find_isbns,
+    first_year,
+    page_count,
+    unique,
+)
+from bot.catalog.importers.languages import language_code
+from bot.catalog.importers.names import corporate_name, person_name
+from bot.catalog.records import Copy, CopyStatus, Record
+
+# A record leader: length, five status/type codes, "22", base address, three codes, "4500".
+LEADER = re.compile(rb"\d{5}[\x20-\x7e]{5}22\d{5}[\x20-\x7e]{3}4500")
+_TITLE_END = " /:;,.="
+_LOOK_AHEAD = 100  # records read before deciding whether a file comes from Koha
+_PADDING = b" \t\r\n\x00\x1a"
+
+Parsed = tuple[str, pymarc.Record | str]  # (number, the record or why it is unreadable)
+
+
+def read_marc(handle: BinaryIO, *, name: str, source: str | None = None) -> Iterator[Item]:
+    """The records of a binary MARC21 file; raises CatalogFileError now if it is not one."""
+    start = handle.read(24)
+    handle.seek(0)
+    if not start.strip(_PADDING):
+        raise CatalogFileError(f"{name} is empty")
+    if not LEADER.match(start):
+        raise CatalogFileError(f"{name} is not a MARC21 file (it does not start with a leader)")
+    return _items(_binary_records(handle), source)
+
+
+def read_marcxml(handle: BinaryIO, *, name: str, source: str | None = None) -> Iterator[Item]:
+    """The records of a MARCXML file; raises CatalogFileError now if it is not one."""
+    start = handle.read(4096)
+    handle.seek(0)
+    if not start.strip(_PADDING):
+        raise CatalogFileError(f"{name} is empty")
+    if not re.search(rb"<(?:\w+:)?(?:record|collection)[\s>]", start):
+        raise CatalogFileError(f"{name} is not MARCXML (no <collection> or <record> at its start)")
+    return _items(_xml_records(handle, name), source)
+
+
+def record_from_marcxml(
+    xml: bytes, *, source: str, source_id: str | None = None, number: str = "record 1"
+) -> Item:
+    """One MARCXML <record> (as an OAI-PMH harvest receives it) as a Record or Skipped."""
+    handler = _Handler()
+    parser = _parser(handler)
+    try:
+        parser.feed(xml)
+        parser.close()
+    except SAXException as error:
+        return Skipped(number, f"not well-formed MARCXML: {error}")
+    parsed = handler.take()
+    if not parsed:
+        return Skipped(number, "no MARC record in the metadata")
+    return _convert(parsed[0][1], number, source, source_id)
+
+
+def convert(marc: pymarc.Record, *, source: str, number: str, source_id: str | None = None) -> Item:
+    """A pymarc record as a Record, or Skipped when it has no id or no title."""
+    return _convert(marc, number, source, source_id)
+
+
+def _items(parsed: Iterator[Parsed], source: str | None) -> Iterator[Item]:
+    """Records converted; without a given source, "koha" if early records carry 952 items.
+
+    One source for the whole file, decided from its first records, so that a book whose
+    items are all withdrawn does not move from "koha" to "marc" on the next import.
+    """
+    if source is None:
+        ahead = list(islice(parsed, _LOOK_AHEAD))
+        koha = any(not isinstance(m, str) and m.get_fields("952") for _, m in ahead)
+        source = "koha" if koha else "marc"
+        parsed = chain(ahead, parsed)
+    for number, marc in parsed:
+        yield _convert(marc, number, source, None)
+
+
+def _convert(marc: pymarc.Record | str, number: str, source: str, source_id: str | None) -> Item:
+    if isinstance(marc, str):
+        return Skipped(number, marc)
+    source_id = source_id or _control_number(marc)
+    if not source_id:
+        return Skipped(number, "no control number (001) or Koha biblionumber (999 $c)")
+    title = _title(marc)
+    if not title:
+        return Skipped(f"{number} ({source_id})", "no title (245 $a)")
+    publication = _publication_fields(marc)
+    return Record(
+        source=source,
+        source_id=source_id,
+        title=title,
+        authors=_authors(marc),
+        subjects=unique(
+            clean(value, ".")
+            for field in marc.get_fields("650", "651", "655")
+            for value in field.get_subfields("a")
+        ),
+        description="\n\n".join(
+            value for field in marc.get_fields("520") for value in _values(field, "a")
+        ),
+        language=_language(marc),
+        year=_first(first_year(v) for f in publication for v in f.get_subfields("c"))
+        or first_year(_control(marc, "008")[7:11]),
+        isbns=find_isbns(v for f in marc.get_fields("020") for v in f.get_subfields("a")),
+        publisher=next(
+            (clean(v, " ,:;") for f in publication for v in f.get_subfields("b") if clean(v)),
+            None,
+        ),
+        pages=_first(page_count(v) for f in marc.get_fields("300") for v in f.get_subfields("a")),
+        copies=tuple(chain(map(_koha_item, marc.get_fields("952")), _holdings(marc))),
+    )
+
+
+def _first(values: Iterable[Any]) -> Any:
+    return next((value for value in values if value), None)
+
+
+def _values(field: pymarc.Field, *codes: str) -> list[str]:
+    return [text for text in (clean(value) for value in field.get_subfields(*codes)) if text]
+
+
+def _sub(field: pymarc.Field, code: str) -> str:
+    values = _values(field, code)
+    return values[0] if values else ""
+
+
+def _control(marc: pymarc.Record, tag: str) -> str:
+    field = marc.get(tag)
+    return (field.data or "") if field is not None and field.is_control_field() else ""
+
+
+def _control_number(marc: pymarc.Record) -> str:
+    return (
+        _control(marc, "001").strip()
+        or _first(_sub(field, "c") for field in marc.get_fields("999"))
+        or ""
+    )
+
+
+def _title(marc: pymarc.Record) -> str:
+    field = marc.get("245")
+    if field is None:
+        return ""
+    main = clean(_sub(field, "a"), _TITLE_END)
+    rest = clean(_sub(field, "b"), _TITLE_END)
+    return f"{main}: {rest}" if main and rest else main
+
+
+def _authors(marc: pymarc.Record) -> tuple[str, ...]:
+    names = []
+    for field in marc.get_fields("100", "110", "700"):
+        name = _sub(field, "a")
+        if not name:
+            continue
+        if field.tag == "110":
+            names.append(corporate_name(" ".join([name, *_values(field, "b")])))
+        else:
+            names.append(person_name(name))
+    return unique(names)
+
+
+def _language(marc: pymarc.Record) -> str | None:
+    for field in marc.get_fields("041"):
+        for value in field.get_subfields("a"):
+            # 041 $a may run codes together: "indeng" is Indonesian and English.
+            if code := language_code(clean(value)[:3]):
+                return code
+    return language_code(_control(marc, "008")[35:38])
+
+
+def _publication_fields(marc: pymarc.Record) -> list[pymarc.Field]:
+    """264 publication statements first (second indicator 1), then any 264, then 260."""
+    fields = marc.get_fields("264")
+    fields.sort(key=lambda field: field.indicator2 != "1")
+    return fields + marc.get_fields("260")
+
+
+def _set(value: str) -> bool:
+    """A Koha status subfield counts when it is there and not 0."""
+    return value.strip() not in ("", "0")
+
+
+def _koha_item(field: pymarc.Field) -> Copy:
+    due_text = _sub(field, "q")
+    if _set(_sub(field, "1")) or _set(_sub(field, "0")):
+        status = CopyStatus.MISSING
+    elif due_text:
+        status = CopyStatus.ON_LOAN
+    elif _set(_sub(field, "7")):
+        status = CopyStatus.NOT_FOR_LOAN
+    else:
+        status = CopyStatus.AVAILABLE
+    return Copy(
+        barcode=_sub(field, "p") or None,
+        call_number=_sub(field, "o") or None,
+        location=_sub(field, "c") or _sub(field, "b") or None,
+        status=status,
+        due=_date(due_text) if status is CopyStatus.ON_LOAN else None,
+    )
+
+
+def _holdings(marc: pymarc.Record) -> Iterator[Copy]:
+    for field in marc.get_fields("852"):
+        call_number = " ".join(_values(field, "h", "i"))
+        yield Copy(
+            barcode=_sub(field, "p") or None,
+            call_number=call_number or None,
+            location=_sub(field, "b") or None,
+        )
+
+
+def _date(text: str) -> date | None:
+    """Koha writes due dates as "2026-01-20" or "2026-01-20 23:59:00"."""
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+
+
+def _binary_records(handle: BinaryIO) -> Iterator[Parsed]:
+    number = 0
+    while True:
+        start = handle.tell()
+        # A fresh reader after every damaged record: pymarc stops for good after some errors.
+        reader = MARCReader(handle, to_unicode=True, force_utf8=True, permissive=True)
+        for marc in reader:
+            number += 1
+            if marc is not None:
+                yield f"record {number}", marc
+                start = handle.tell()
+                continue
+            if _only_padding_after(handle, start):
+                return
+            yield f"record {number}", _damaged(reader.current_exception)
+            break
+        else:
+            return
+        if not _seek_next_leader(handle, start + 1):
+            return
+
+
+def _damaged(error: Exception | None) -> str:
+    if isinstance(error, UnicodeDecodeError):
+        return "unreadable MARC record: its text is not UTF-8"
+    text = (str(error) or type(error).__name__) if error else "unknown error"
+    return f"unreadable MARC record (damaged or cut short): {text}"
+
+
+def _only_padding_after(handle: BinaryIO, position: int) -> bool:
+    """Whether nothing but blanks (a final newline, a DOS end-of-file mark) follows."""
+    handle.seek(position)
+    rest = handle.read(64)
+    only_padding = not rest.strip(_PADDING) and not handle.read(1)
+    handle.seek(position)
+    return only_padding
+
+
+def _seek_next_leader(handle: BinaryIO, position: int) -> bool:
+    """Move to the next record leader from `position`; False when there is none."""
+    handle.seek(position)
+    overlap = b""
+    offset = position  # where the next block starts in the file
+    while block := handle.read(1 << 16):
+        data = overlap + block
+        match = LEADER.search(data)
+        if match:
+            handle.seek(offset - len(overlap) + match.start())
+            return True
+        overlap = data[-23:]
+        offset += len(block)
+    return False
+
+
+class _Handler(XmlHandler):
+    """pymarc's MARCXML handler, made to keep records for `take()` and to survive a bad one.
+
+    Only elements in the MARC namespace (or in none) count, so the OAI-PMH envelope of a saved
+    harvest response is ignored. An error inside one record (a controlfield without a tag)
+    spoils that record only.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._ready: list[tuple[int, pymarc.Record | str]] = []
+        self._number = 0
+        self._problem: str | None = None
+
+    def take(self) -> list[tuple[int, pymarc.Record | str]]:
+        ready, self._ready = self._ready, []
+        return ready
+
+    def startElementNS(self, name: tuple[str | None, str], qname: Any, attrs: Any) -> None:
+        if name[0] not in (MARC_XML_NS, None):
+            return
+        if name[1] == "record":
+            self._number += 1
+            self._problem = None
+        try:
+            super().startElementNS(name, qname, attrs)
+        except Exception as error:
+            self._problem = self._problem or f"unreadable MARCXML record: <{name[1]}> {error!r}"
+            self._field = None
+
+    def endElementNS(self, name: tuple[str | None, str], qname: Any) -> None:
+        if name[0] not in (MARC_XML_NS, None):
+            return
+        try:
+            super().endElementNS(name, qname)
+        except Exception as error:
+            self._problem = self._problem or f"unreadable MARCXML record: </{name[1]}> {error!r}"
+            self._field = None
+            if name[1] == "record":
+                self.process_record(None)
+
+    def process_record(self, record: pymarc.Record | None) -> None:
+        self._ready.append((self._number, self._problem or record or "empty record"))
+        self._record = None
+
+
+def _parser(handler: _Handler) -> Any:
+    parser = make_parser()
+    parser.setFeature(feature_namespaces, True)
+    parser.setFeature(feature_external_ges, False)
+    parser.setContentHandler(handler)
+    return parser
+
+
+def _xml_records(handle: BinaryIO, name: str) -> Iterator[Parsed]:
+    handler = _Handler()
+    parser = _parser(handler)
+    seen = 0
+    try:
+        while block := handle.read(1 << 16):
+            parser.feed(block)
+            for number, marc in handler.take():
+                seen = number
+                yield f"record {number}", marc
+        parser.close()
+    except SAXException as error:
+        for number, marc in handler.take():
+            seen = number
+            yield f"record {number}", marc
+        if seen == 0:
+            raise CatalogFileError(f"{name} is not well-formed XML: {error}") from None
+        yield (
+            f"record {seen + 1}",
+            f"the file is not well-formed XML from here ({error}); nothing after it was read",
+        )
+    for number, marc in handler.take():
+        yield f"record {number}", marc

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+
+from bot.catalog.importers.load import import_file
+from bot.catalog.store import Catalog
+from bot.clock import FakeClock
+from bot.store import Store
+from tests.bot.catalog.test_import_marc import (
+    KOHA,
+    koha_item,
+    marc_record,
+    write_marc,
+    write_marcxml,
+)
+
+FIXTURES = Path(__file__).parents[2] / "fixtures" / "catalog"
+
+
+@pytest.fixture
+async def catalog(tmp_path: Path) -> AsyncIterator[Catalog]:
+    store = await Store.open(tmp_path / "catalog.db")
+    yield Catalog(store, FakeClock())
+    await store.close()
+
+
+def fixture(name: str) -> Callable[[Path], Path]:
+    return lambda directory: FIXTURES / name
+
+
+FILES: dict[str, tuple[Callable[[Path], Path], int]] = {
+    "slims-csv": (fixture("slims_export.csv"), 4),
+    "csv": (fixture("generic_catalog.csv"), 4),
+    "marc": (lambda directory: write_marc(directory / "koha.mrc", KOHA, cut=1), 2),
+    "marcxml": (lambda directory: write_marcxml(directory / "koha.xml", KOHA), 3),
+}
+
+
+@pytest.mark.parametrize("format", FILES)
+async def test_importing_the_same_file_twice_changes_nothing(
+    catalog: Catalog, tmp_path: Path, format: str
+) -> None:
+    """The second import of an unchanged file reports every book unchanged and adds none."""
+    make, books = FILES[format]
+    path = make(tmp_path)
+    first, opened = await import_file(catalog, path)
+    assert opened.format == format
+    assert (first.added, first.updated, first.unchanged) == (books, 0, 0)
+    again, _ = await import_file(catalog, path)
+    assert (again.added, again.updated, again.unchanged, again.removed) == (0, 0, books, 0)
+    assert again.skipped == first.skipped
+    assert await catalog.count() == books
+
+
+async def test_a_changed_record_is_updated_not_added(catalog: Catalog, tmp_path: Path) -> None:
+    """A new copy of one book in the next export updates that book; the others stay unchanged."""
+    path = write_marc(tmp_path / "koha.mrc", KOHA)
+    await import_file(catalog, path)
+    more = marc_record("1002", "Anak semua bangsa", fields=(koha_item("K006"), koha_item("K008")))
+    write_marc(path, [KOHA[0], more, KOHA[2]])
+    summary, _ = await import_file(catalog, path)
+    assert (summary.added, summary.updated, summary.unchanged) == (0, 1, 2)
+    copies = await catalog.store.fetchval(
+        "SELECT copies FROM books WHERE source = 'koha' AND source_id = '1002'"
+    )
+    assert copies == 2
+    assert await catalog.count() == 3
+
+
+async def test_copies_on_the_shelf_are_counted(catalog: Catalog, tmp_path: Path) -> None:
+    """Of five Koha items one is on the shelf: that is what the catalog says is available."""
+    await import_file(catalog, write_marc(tmp_path / "koha.mrc", KOHA[:1]))
+    row = await catalog.store.fetchone("SELECT copies, available FROM books")
+    assert row is not None
+    assert (row["copies"], row["available"]) == (5, 1)
+
+
+async def test_skipped_records_are_listed_in_the_summary(catalog: Catalog) -> None:
+    """Each broken row is in the summary with its row number and reason."""
+    summary, _ = await import_file(catalog, FIXTURES / "slims_export.csv")
+    assert [number for number, _ in summary.skipped] == ["row 6", "row 7"]
+    assert summary.skipped[1] == ("row 7", "no title")

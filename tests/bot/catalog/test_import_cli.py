@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.bot.catalog.test_import_marc import KOHA, write_marc
+from tests.conftest import write_config
+from tests.fakes.oai_pmh import FakeOAI, FakeRecord, dc
+
+ROOT = Path(__file__).parents[3]
+FIXTURES = ROOT / "tests" / "fixtures" / "catalog"
+
+
+def pustaka(directory: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`python -m bot --config … ARGS` as a librarian would run it."""
+    config = write_config(directory)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for variable in ("PUSTAKA_CONFIG", "PUSTAKA_DISCORD_TOKEN", "PUSTAKA_TELEGRAM_TOKEN"):
+        env.pop(variable, None)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "--config", str(config), *args],
+        cwd=directory,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+
+
+def counts(out: str) -> dict[str, int]:
+    words = ("added", "updated", "unchanged", "removed", "skipped")
+    found = {}
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 2 and parts[0] in words and parts[1].isdigit():
+            found[parts[0]] = int(parts[1])
+    return found
+
+
+def test_import_prints_the_summary_and_a_second_run_changes_nothing(tmp_path: Path) -> None:
+    """First run adds four books and lists the two broken rows; the second finds all unchanged."""
+    done = pustaka(tmp_path, "catalog", "import", str(FIXTURES / "slims_export.csv"))
+    assert done.returncode == 0, done.stderr
+    assert "Imported slims_export.csv (SLiMS CSV):" in done.stdout
+    assert counts(done.stdout) == dict(added=4, updated=0, unchanged=0, removed=0, skipped=2)
+    assert "  row 7: no title" in done.stdout
+    assert "  row 6: 21 columns where 18 were expected" in done.stdout
+    again = pustaka(tmp_path, "catalog", "import", str(FIXTURES / "slims_export.csv"))
+    assert again.returncode == 0, again.stderr
+    assert counts(again.stdout) == dict(added=0, updated=0, unchanged=4, removed=0, skipped=2)
+
+
+def test_format_and_source_can_be_given(tmp_path: Path) -> None:
+    """--format marc and --source name the file's kind and where its books come from."""
+    path = write_marc(tmp_path / "export.bin", KOHA)
+    done = pustaka(
+        tmp_path, "catalog", "import", str(path), "--format", "marc", "--source", "perpus-ui"
+    )
+    assert done.returncode == 0, done.stderr
+    assert "(MARC21)" in done.stdout
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "pustaka.db") as db:
+        assert db.execute("SELECT DISTINCT source FROM books").fetchall() == [("perpus-ui",)]
+
+
+def test_many_skipped_records_are_listed_up_to_twenty(tmp_path: Path) -> None:
+    """25 rows without a title: 20 listed, then "… and 5 more"."""
+    path = tmp_path / "sheet.csv"
+    path.write_text("id,title\n" + "".join(f"{n},\n" for n in range(25)), encoding="utf-8")
+    done = pustaka(tmp_path, "catalog", "import", str(path))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count(": no title") == 20
+    assert "  … and 5 more" in done.stdout
+
+
+def test_cp1252_file_prints_a_warning(tmp_path: Path) -> None:
+    """A Windows-1252 export imports, with a warning to check the accents."""
+    path = tmp_path / "ansi.csv"
+    path.write_bytes((FIXTURES / "slims_export.csv").read_text(encoding="utf-8").encode("cp1252"))
+    done = pustaka(tmp_path, "catalog", "import", str(path))
+    assert done.returncode == 0, done.stderr
+    assert "Warning: ansi.csv is not UTF-8: read as Windows-1252" in done.stdout
+
+
+def test_unreadable_files_exit_2_with_one_line(tmp_path: Path) -> None:
+    """A missing file or a CSV given as MARC: exit 2, one line, no traceback, no database made."""
+    (tmp_path / "catalog.csv").write_text("title\nBumi manusia\n", encoding="utf-8")
+    for args in (["nope.mrc"], ["catalog.csv", "--format", "marc"]):
+        done = pustaka(tmp_path, "catalog", "import", *args)
+        assert done.returncode == 2
+        assert done.stderr.startswith("pustaka: ")
+        assert len(done.stderr.strip().splitlines()) == 1
+        assert "Traceback" not in done.stderr
+    assert not (tmp_path / "pustaka.db").exists()
+
+
+def test_import_help_documents_the_csv_columns(tmp_path: Path) -> None:
+    """`catalog import --help` lists the CSV columns with their Indonesian names."""
+    done = pustaka(tmp_path, "catalog", "import", "--help")
+    assert done.returncode == 0
+    for words in ("title", "judul", "pengarang", "on_loan", "dipinjam", "slims-csv"):
+        assert words in done.stdout
+
+
+def test_harvest_then_a_failing_endpoint(tmp_path: Path) -> None:
+    """A harvest prints its summary; the next one says "since"; a 404 is one line, exit 2."""
+    with FakeOAI(page_size=1) as oai:
+        oai.add(FakeRecord("oai:p:1", "2026-01-02", dc("Bumi manusia")))
+        oai.add(FakeRecord("oai:p:2", "2026-01-03", dc("Laskar pelangi")))
+        done = pustaka(tmp_path, "catalog", "harvest", oai.url)
+        assert done.returncode == 0, done.stderr
+        assert f"Harvesting everything from {oai.url} (oai_dc)." in done.stdout
+        assert counts(done.stdout)["added"] == 2
+        again = pustaka(tmp_path, "catalog", "harvest", oai.url)
+        assert again.returncode == 0, again.stderr
+        assert "changes since 2026-01-05" in again.stdout
+        assert oai.requests[-1]["from"] == "2026-01-05"
+        missing = pustaka(tmp_path, "catalog", "harvest", oai.url.replace("oai2", "oai"))
+    assert missing.returncode == 2
+    assert missing.stderr.strip().splitlines() == [
+        f"pustaka: {oai.url.replace('oai2', 'oai')} answered HTTP 404 Not Found"
+    ]
+
+
+def test_harvest_from_must_be_a_date(tmp_path: Path) -> None:
+    """--from 5/1/2026 is refused as a usage error before anything is fetched."""
+    done = pustaka(tmp_path, "catalog", "harvest", "http://127.0.0.1:9/oai", "--from", "5/1/2026")
+    assert done.returncode == 2
+    assert "YYYY-MM-DD" in done.stderr

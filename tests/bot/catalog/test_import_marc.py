@@ -1,0 +1,274 @@
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pymarc import Field, Indicators, Subfield
+from pymarc import Record as MarcRecord
+from pymarc.marcxml import record_to_xml
+
+from bot.catalog.importers.base import CatalogFileError, Item, Skipped
+from bot.catalog.importers.load import read_items
+from bot.catalog.records import Copy, CopyStatus, Record
+
+
+def koha_item(
+    barcode: str,
+    *,
+    call_number: str = "899.221 TOE b",
+    location: str | None = "FIKSI",
+    library: str = "PUSAT",
+    due: str | None = None,
+    not_for_loan: str | None = None,
+    lost: str | None = None,
+    withdrawn: str | None = None,
+) -> Field:
+    """A Koha 952 item field."""
+    codes = [("a", library), ("b", library), ("c", location), ("o", call_number)]
+    codes += [("p", barcode), ("q", due), ("7", not_for_loan), ("1", lost), ("0", withdrawn)]
+    return Field(
+        tag="952",
+        indicators=Indicators(" ", " "),
+        subfields=[Subfield(code, value) for code, value in codes if value is not None],
+    )
+
+
+def holding(barcode: str, location: str = "Perpustakaan Pusat") -> Field:
+    """An 852 holdings field."""
+    return Field(
+        tag="852",
+        indicators=Indicators("0", " "),
+        subfields=[
+            Subfield("b", location),
+            Subfield("h", "899.221"),
+            Subfield("i", "TOE b"),
+            Subfield("p", barcode),
+        ],
+    )
+
+
+def marc_record(
+    control: str | None,
+    title: str | None = "Bumi manusia",
+    *,
+    subtitle: str | None = "sebuah roman",
+    author: str = "Toer, Pramoedya Ananta,",
+    year: str = "c1980.",
+    language: str = "ind",
+    fields: tuple[Field, ...] = (),
+) -> MarcRecord:
+    """A MARC21 book record in UTF-8 with the fields the importer reads."""
+    record = MarcRecord(force_utf8=True)
+    record.leader = record.leader[:5] + "nam a" + record.leader[10:]
+    if control is not None:
+        record.add_field(Field(tag="001", data=control))
+    record.add_field(Field(tag="008", data=f"800101s1980    io            000 1 {language} d"))
+    record.add_field(
+        Field(
+            tag="020",
+            indicators=Indicators(" ", " "),
+            subfields=[Subfield("a", "979-97312-3-2 (pbk.)")],
+        )
+    )
+    record.add_field(
+        Field(
+            tag="100",
+            indicators=Indicators("1", " "),
+            subfields=[Subfield("a", author), Subfield("d", "1925-2006.")],
+        )
+    )
+    if title is not None:
+        parts = [Subfield("a", f"{title} :" if subtitle else f"{title} /")]
+        parts += [Subfield("b", f"{subtitle} /")] if subtitle else []
+        parts += [Subfield("c", "Pramoedya Ananta Toer.")]
+        record.add_field(Field(tag="245", indicators=Indicators("1", "0"), subfields=parts))
+    record.add_field(
+        Field(
+            tag="264",
+            indicators=Indicators(" ", "1"),
+            subfields=[
+                Subfield("a", "Jakarta :"),
+                Subfield("b", "Hasta Mitra,"),
+                Subfield("c", year),
+            ],
+        )
+    )
+    record.add_field(
+        Field(
+            tag="300",
+            indicators=Indicators(" ", " "),
+            subfields=[Subfield("a", "xii, 535 hlm. ;"), Subfield("c", "21 cm")],
+        )
+    )
+    record.add_field(
+        Field(
+            tag="520",
+            indicators=Indicators(" ", " "),
+            subfields=[Subfield("a", "Minke, siswa HBS, jatuh cinta pada Annelies.")],
+        )
+    )
+    for subject in ("Sastra Indonesia.", "Fiksi sejarah."):
+        record.add_field(
+            Field(tag="650", indicators=Indicators(" ", "4"), subfields=[Subfield("a", subject)])
+        )
+    for field in fields:
+        record.add_field(field)
+    return record
+
+
+def write_marc(path: Path, records: list[MarcRecord], *, cut: int | None = None) -> Path:
+    """Binary MARC; with `cut`, that record (by index) loses its last 40 bytes."""
+    data = b""
+    for index, record in enumerate(records):
+        raw = record.as_marc()
+        data += raw[:-40] if index == cut else raw
+    path.write_bytes(data)
+    return path
+
+
+def write_marcxml(path: Path, records: list[MarcRecord]) -> Path:
+    body = b"".join(record_to_xml(record) for record in records)
+    path.write_bytes(
+        b'<?xml version="1.0" encoding="UTF-8"?>\n'
+        b'<collection xmlns="http://www.loc.gov/MARC21/slim">' + body + b"</collection>\n"
+    )
+    return path
+
+
+def read(path: Path, format: str, source: str | None = None) -> list[Item]:
+    with path.open("rb") as handle:
+        return list(read_items(handle, format, name=path.name, source=source))
+
+
+def records(items: list[Item]) -> list[Record]:
+    return [item for item in items if isinstance(item, Record)]
+
+
+KOHA = [
+    marc_record(
+        "1001",
+        fields=(
+            koha_item("K001"),
+            koha_item("K002", due="2026-01-20 23:59:00"),
+            koha_item("K003", not_for_loan="1", location=None),
+            koha_item("K004", lost="1"),
+            koha_item("K005", withdrawn="1"),
+        ),
+    ),
+    marc_record("1002", "Anak semua bangsa", fields=(koha_item("K006"),)),
+    marc_record("1003", "Jejak langkah", fields=(koha_item("K007", due="2026-02-01"),)),
+]
+
+
+def test_koha_items_become_copies_a_reader_can_ask_about(tmp_path: Path) -> None:
+    """952 items: on the shelf, on loan until a date, reference only, lost and withdrawn."""
+    book = records(read(write_marc(tmp_path / "koha.mrc", KOHA), "marc"))[0]
+    assert book.source == "koha"
+    assert book.source_id == "1001"
+    assert book.title == "Bumi manusia: sebuah roman"
+    assert book.authors == ("Pramoedya Ananta Toer",)
+    assert (book.year, book.publisher, book.pages, book.language) == (
+        1980,
+        "Hasta Mitra",
+        535,
+        "id",
+    )
+    assert book.isbns == ("9789799731234",)
+    assert book.subjects == ("Sastra Indonesia", "Fiksi sejarah")
+    assert book.description == "Minke, siswa HBS, jatuh cinta pada Annelies."
+    assert book.copies == (
+        Copy("K001", "899.221 TOE b", "FIKSI", CopyStatus.AVAILABLE),
+        Copy("K002", "899.221 TOE b", "FIKSI", CopyStatus.ON_LOAN, date(2026, 1, 20)),
+        Copy("K003", "899.221 TOE b", "PUSAT", CopyStatus.NOT_FOR_LOAN),
+        Copy("K004", "899.221 TOE b", "FIKSI", CopyStatus.MISSING),
+        Copy("K005", "899.221 TOE b", "FIKSI", CopyStatus.MISSING),
+    )
+
+
+def test_852_holdings_are_copies_on_the_shelf(tmp_path: Path) -> None:
+    """852 holdings give copies with call number and location; without 952 the source is marc."""
+    marc = [marc_record("2001", fields=(holding("H1"), holding("H2", "Cabang Depok")))]
+    book = records(read(write_marc(tmp_path / "holdings.mrc", marc), "marc"))[0]
+    assert book.source == "marc"
+    assert book.copies == (
+        Copy("H1", "899.221 TOE b", "Perpustakaan Pusat"),
+        Copy("H2", "899.221 TOE b", "Cabang Depok"),
+    )
+
+
+def test_truncated_record_in_the_middle_is_skipped_and_the_rest_read(tmp_path: Path) -> None:
+    """A record cut short is reported by number; the books before and after it still come in."""
+    path = write_marc(tmp_path / "cut.mrc", KOHA, cut=1)
+    items = read(path, "marc")
+    assert [r.title for r in records(items)] == [
+        "Bumi manusia: sebuah roman",
+        "Jejak langkah: sebuah roman",
+    ]
+    [skipped] = [item for item in items if isinstance(item, Skipped)]
+    assert skipped.number == "record 2"
+    assert "cut short" in skipped.reason
+
+
+def test_marcxml_gives_the_same_books_as_binary(tmp_path: Path) -> None:
+    """The same records as MARCXML come out exactly as from binary MARC."""
+    binary = read(write_marc(tmp_path / "koha.mrc", KOHA), "marc")
+    xml = read(write_marcxml(tmp_path / "koha.xml", KOHA), "marcxml")
+    assert xml == binary
+    assert len(xml) == 3
+
+
+def test_records_without_id_or_title_are_skipped(tmp_path: Path) -> None:
+    """No 001 and no 999 $c, or no 245: skipped with the reason; Koha's biblionumber is an id."""
+    biblionumber = Field(
+        tag="999", indicators=Indicators(" ", " "), subfields=[Subfield("c", "77")]
+    )
+    marc = [
+        marc_record(None),
+        marc_record("3002", None),
+        marc_record(None, "Gadis pantai", fields=(biblionumber,)),
+    ]
+    items = read(write_marcxml(tmp_path / "odd.xml", marc), "marcxml")
+    assert items[0] == Skipped("record 1", "no control number (001) or Koha biblionumber (999 $c)")
+    assert items[1] == Skipped("record 2 (3002)", "no title (245 $a)")
+    assert isinstance(items[2], Record)
+    assert (items[2].source_id, items[2].title) == ("77", "Gadis pantai: sebuah roman")
+
+
+def test_marcxml_cut_off_keeps_the_records_before(tmp_path: Path) -> None:
+    """A MARCXML file that ends mid-record keeps the complete records and reports the rest."""
+    path = write_marcxml(tmp_path / "cut.xml", KOHA)
+    path.write_bytes(path.read_bytes()[:-300])
+    items = read(path, "marcxml")
+    assert [r.source_id for r in records(items)] == ["1001", "1002"]
+    assert isinstance(items[-1], Skipped)
+    assert "not well-formed" in items[-1].reason
+
+
+def test_language_from_041_and_unknown_codes(tmp_path: Path) -> None:
+    """041 $a wins over 008; an unknown code gives no language rather than a guess."""
+    english = Field(tag="041", indicators=Indicators("0", " "), subfields=[Subfield("a", "eng")])
+    marc = [marc_record("1", fields=(english,)), marc_record("2", language="xyz")]
+    first, second = records(read(write_marc(tmp_path / "lang.mrc", marc), "marc"))
+    assert (first.language, second.language) == ("en", None)
+
+
+@pytest.mark.parametrize(
+    ("content", "format", "message"),
+    [
+        (b"title;authors\nBumi;Toer\n", "marc", "not a MARC21 file"),
+        (b"", "marc", "empty"),
+        (b"<html><body>hello</body></html>", "marcxml", "not MARCXML"),
+        (b"<collection><record><leader>", "marcxml", "not well-formed"),
+    ],
+)
+def test_a_file_that_is_not_marc_is_one_clear_error(
+    tmp_path: Path, content: bytes, format: str, message: str
+) -> None:
+    """Not MARC at all: one error naming the file, not a list of broken records."""
+    path = tmp_path / "catalog.dat"
+    path.write_bytes(content)
+    with pytest.raises(CatalogFileError, match=message) as error:
+        read(path, format)
+    assert "catalog.dat" in str(error.value)
+    assert "\n" not in str(error.value)
