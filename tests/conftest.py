@@ -46,6 +46,8 @@ def write_config(directory: Path, extra: str = "", *, sample: bool = False) -> P
     settings = f'[database]\npath = "{directory / "pustaka.db"}"\n'
     if not sample:
         settings += "[catalog]\nsample = false\n"
+    if "[openlibrary]" not in extra:
+        settings += "[openlibrary]\nenabled = false\n"
     path.write_text(settings + extra, encoding="utf-8")
     return path
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import timedelta
 
@@ -8,6 +9,7 @@ from bot.api.commands import N_, Feature, Option, command, integer, text
 from bot.api.context import Context
 from bot.api.replies import Choice, Reply
 from bot.api.text import Text
+from bot.catalog.openlibrary import OLBook, OpenLibrary, OpenLibraryUnavailable
 from bot.catalog.sample import load_sample
 from bot.catalog.search import Results, search
 from bot.catalog.store import Book, Catalog
@@ -17,6 +19,8 @@ from cogs.catalog.cards import card, long_date, summary
 log = logging.getLogger("pustaka.catalog")
 
 SHOWN = 5  # matches a page
+ONLINE_SHOWN = 3  # Open Library titles the library lacks, shown after our own
+ONLINE_WAIT = 2.5  # seconds; a member never waits longer for Open Library
 
 
 class CatalogFeature(Feature):
@@ -26,6 +30,10 @@ class CatalogFeature(Feature):
     def __init__(self, services: Services) -> None:
         super().__init__(services)
         self.catalog = Catalog(services.store, services.clock)
+        self.openlibrary = OpenLibrary(services.config.openlibrary, services.store, services.clock)
+
+    async def on_stop(self) -> None:
+        await self.openlibrary.aclose()
 
     async def on_start(self) -> None:
         if self.services.config.catalog.sample and await self.catalog.count() == 0:
@@ -42,12 +50,12 @@ class CatalogFeature(Feature):
         text("query", N_("What to look for"), rest=True, max_length=200, autocomplete="titles"),
         aliases=("buku",),
     )
-    async def book(self, ctx: Context, query: str) -> Reply:
+    async def book(self, ctx: Context, query: str) -> Reply | list[Reply]:
         if query.startswith("#") and query[1:].isdigit():
             found = await self.catalog.book(int(query[1:]))
             if found is None:
                 raise UserError(ctx._("There is no book #{number}.").format(number=query[1:]))
-            return card(ctx, found)
+            return card(ctx, found, self._cover(found))
         return await self._page(ctx, query, 1)
 
     @command(
@@ -56,23 +64,70 @@ class CatalogFeature(Feature):
         integer("page", N_("Page number"), min_value=1, max_value=100),
         text("query", N_("What to look for"), rest=True, max_length=200),
     )
-    async def books(self, ctx: Context, page: int, query: str) -> Reply:
+    async def books(self, ctx: Context, page: int, query: str) -> Reply | list[Reply]:
         return await self._page(ctx, query, page)
 
-    async def _page(self, ctx: Context, query: str, page: int) -> Reply:
+    async def _page(self, ctx: Context, query: str, page: int) -> Reply | list[Reply]:
+        online = (
+            asyncio.ensure_future(self._online(query))
+            if page == 1 and self.services.config.openlibrary.enabled
+            else None
+        )
         results = await search(self.catalog, query, limit=SHOWN + 1, offset=(page - 1) * SHOWN)
         books = results.books[:SHOWN]
+        if not books and page > 1:
+            return Reply.of(ctx._("No more matches for “{query}”.").format(query=query))
         if not books:
-            if page > 1:
-                return Reply.of(ctx._("No more matches for “{query}”.").format(query=query))
-            return Reply.of(
+            local = Reply.of(
                 ctx._(
                     "The library has nothing matching “{query}”. Try fewer or other words."
                 ).format(query=query)
             )
-        if len(books) == 1 and page == 1:
-            return card(ctx, books[0])
-        return self._list(ctx, query, page, books, results)
+        elif len(books) == 1 and page == 1:
+            local = card(ctx, books[0], self._cover(books[0]))
+        else:
+            local = self._list(ctx, query, page, books, results)
+        if online is None:
+            return local
+        elsewhere = await self._elsewhere(ctx, online, {b.record.title.casefold() for b in books})
+        return [local, elsewhere] if elsewhere else local
+
+    async def _online(self, query: str) -> list[OLBook]:
+        return await asyncio.wait_for(self.openlibrary.search(query, limit=8), ONLINE_WAIT)
+
+    async def _elsewhere(
+        self, ctx: Context, online: asyncio.Future[list[OLBook]], ours: set[str]
+    ) -> Reply | None:
+        """What Open Library knows that the library lacks, marked as not in our library."""
+        try:
+            found = await online
+        except (OpenLibraryUnavailable, TimeoutError):
+            return Reply.of(ctx._("Online results are unavailable right now."))
+        missing = [b for b in found if b.title.casefold() not in ours][:ONLINE_SHOWN]
+        if not missing:
+            return None
+        lines = [
+            Text.format(
+                "• **{title}** — {authors}{year} ({note})",
+                title=b.title,
+                authors=", ".join(b.authors[:2]) or "?",
+                year=f" ({b.year})" if b.year else "",
+                note=ctx._("not in our library"),
+            )
+            for b in missing
+        ]
+        return Reply.of(Text.join(lines, "\n"), title=ctx._("Elsewhere, on Open Library"))
+
+    def _cover(self, book: Book) -> str | None:
+        cover = book.record.cover
+        if not cover:
+            return None
+        if cover.startswith(("http://", "https://")):
+            return cover
+        enabled = self.services.config.openlibrary.enabled
+        if enabled and cover.startswith("ol:") and cover[3:].isdigit():
+            return self.openlibrary.cover_url(int(cover[3:]))
+        return None
 
     def _list(
         self, ctx: Context, query: str, page: int, books: list[Book], results: Results
