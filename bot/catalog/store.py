@@ -8,6 +8,7 @@ replaced, an unchanged one left alone. The full-text index is an external-conten
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -63,7 +64,12 @@ class Catalog:
         self, records: Iterable[Record], summary: ImportSummary | None = None
     ) -> ImportSummary:
         summary = summary or ImportSummary()
-        for batch in _batches(records, BATCH):
+        batches = _batches(records, BATCH)
+        # Reading (parsing a file) the next batch runs in a thread while SQLite writes this one:
+        # both spend most of their time outside the GIL-bound parts of the other.
+        upcoming = asyncio.ensure_future(asyncio.to_thread(next, batches, None))
+        while (batch := await upcoming) is not None:
+            upcoming = asyncio.ensure_future(asyncio.to_thread(next, batches, None))
             async with self.store.transaction() as tx:
                 await self._upsert_batch(tx, batch, summary)
         return summary
@@ -74,8 +80,8 @@ class Catalog:
         now = self.clock.now().isoformat()
         existing = await _existing(tx, batch)
         next_id = int(await tx.fetchval("SELECT coalesce(max(id), 0) + 1 FROM books"))
-        inserts: list[tuple[int, Record, str]] = []
-        changed: list[tuple[int, Record, str]] = []
+        inserts: list[tuple[int, Record, tuple[Any, ...]]] = []
+        changed: list[tuple[int, Record, tuple[Any, ...]]] = []
         seen: set[tuple[str, str]] = set()
         for record in batch:
             key = (record.source, record.source_id)
@@ -86,10 +92,10 @@ class Catalog:
             found = existing.get(key)
             fingerprint = record.fingerprint()
             if found is None:
-                inserts.append((next_id, record, fingerprint))
+                inserts.append((next_id, record, _columns(record, fingerprint)))
                 next_id += 1
             elif found[1] != fingerprint:
-                changed.append((found[0], record, fingerprint))
+                changed.append((found[0], record, _columns(record, fingerprint)))
             else:
                 summary.unchanged += 1
         if changed:
@@ -105,7 +111,7 @@ class Catalog:
                     fingerprint = ?, updated_at = ?, copies = ?, available = ?
                 WHERE id = ?
                 """,
-                [(*_columns(r, f)[2:], now, *_counts(r), book_id) for book_id, r, f in changed],
+                [(*cols[2:], now, *_counts(r), book_id) for book_id, r, cols in changed],
             )
         if inserts:
             await tx.executemany(
@@ -115,10 +121,14 @@ class Catalog:
                     updated_at, copies, available)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-                [(book_id, *_columns(r, f), now, now, *_counts(r)) for book_id, r, f in inserts],
+                [(book_id, *cols, now, now, *_counts(r)) for book_id, r, cols in inserts],
             )
+        await tx.executemany(
+            "INSERT INTO books_fts (rowid, title, authors, subjects, description)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [(book_id, *cols[2:6]) for book_id, _, cols in inserts + changed],
+        )
         written = [(book_id, record) for book_id, record, _ in inserts + changed]
-        await _index(tx, written)
         await tx.executemany(
             "INSERT INTO copies (book_id, barcode, call_number, location, status, due)"
             " VALUES (?, ?, ?, ?, ?, ?)",
@@ -238,23 +248,6 @@ def _columns(record: Record, fingerprint: str) -> tuple[Any, ...]:
 def _counts(record: Record) -> tuple[int, int]:
     available = sum(1 for c in record.copies if c.status is CopyStatus.AVAILABLE)
     return len(record.copies), available
-
-
-async def _index(tx: Transaction, written: Sequence[tuple[int, Record]]) -> None:
-    await tx.executemany(
-        "INSERT INTO books_fts (rowid, title, authors, subjects, description)"
-        " VALUES (?, ?, ?, ?, ?)",
-        [
-            (
-                book_id,
-                record.title,
-                json.dumps(list(record.authors), ensure_ascii=False),
-                json.dumps(list(record.subjects), ensure_ascii=False),
-                record.description,
-            )
-            for book_id, record in written
-        ],
-    )
 
 
 async def _unindex(tx: Transaction, ids: Sequence[int]) -> None:

@@ -124,3 +124,16 @@ async def test_relevance_then_availability(catalog: Catalog) -> None:
     await catalog.upsert([subject_only, on_loan, on_shelf])
     found = [b.record.title for b in (await search(catalog, "pelangi")).books]
     assert found == ["Pelangi di Barat", "Pelangi di Timur", "Hujan"]
+
+
+async def test_exact_title_first_and_pages_do_not_repeat(catalog: Catalog) -> None:
+    """The book titled exactly as asked comes first, accents aside; pages never repeat a book."""
+    books = [
+        replace(RONGGENG, source_id=f"h{i}", title=title, subjects=("puisi",))
+        for i, title in enumerate(["Hujan Bulan Juni", "Huján", "Sebelum Hujan Turun", "Hujan"])
+    ]
+    await catalog.upsert(books)
+    first = [b.record.title for b in (await search(catalog, "hujan", limit=2)).books]
+    second = [b.record.title for b in (await search(catalog, "hujan", limit=2, offset=2)).books]
+    assert first[0] in ("Hujan", "Huján") and first[1] in ("Hujan", "Huján")
+    assert len(set(first + second)) == 4
