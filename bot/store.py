@@ -284,6 +284,9 @@ class Store(_Queries):
                 return
             self._closed = True
             try:
+                # Bounded, as SQLite advises: an unbounded first ANALYZE after a bulk import made
+                # the bot's peak memory grow with the catalog (96 MB at 100,000 titles).
+                await self._db.execute("PRAGMA analysis_limit = 400")
                 await self._db.execute("PRAGMA optimize")
             except sqlite3.Error as error:
                 log.warning("PRAGMA optimize failed while closing the database: %s", error)
