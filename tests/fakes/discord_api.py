@@ -17,6 +17,8 @@ from typing import Any
 import yarl
 from aiohttp import WSMsgType, web
 
+from tests.fakes.loopback import serve_loopback
+
 APP_ID = "900000000000000001"
 BOT_ID = "900000000000000002"
 GUILD_ID = "910000000000000001"
@@ -80,11 +82,7 @@ class FakeDiscord:
         app = web.Application()
         app.router.add_get("/gateway", self._gateway)
         app.router.add_route("*", "/api/v10/{path:.*}", self._rest)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, self.port = await serve_loopback(app)
 
     async def stop(self) -> None:
         for socket in list(self._sockets):

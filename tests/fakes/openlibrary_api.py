@@ -17,6 +17,8 @@ from typing import Any, Literal
 
 from aiohttp import web
 
+from tests.fakes.loopback import serve_loopback
+
 Fault = Literal["rate_limited", "server_error", "hang", "malformed", "wrong_shape"]
 
 # What /search.json knows, in Open Library's field names. Ronggeng Dukuh Paruk is deliberately
@@ -155,11 +157,7 @@ class FakeOpenLibrary:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_get("/{path:.*}", self._handle)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, self.port = await serve_loopback(app)
 
     async def stop(self) -> None:
         self._released.set()
