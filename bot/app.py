@@ -35,9 +35,10 @@ class Adapter(Protocol):
 
 
 def feature_modules() -> list[ModuleType]:
-    """Every package under cogs/ that has a `setup(services)`, in name order."""
+    """Every package under cogs/ that has a `setup(services)`: general first, then by name."""
     modules = []
-    for info in sorted(pkgutil.iter_modules(cogs.__path__), key=lambda i: i.name):
+    found = pkgutil.iter_modules(cogs.__path__)
+    for info in sorted(found, key=lambda i: (i.name != "general", i.name)):
         module = importlib.import_module(f"cogs.{info.name}")
         if callable(getattr(module, "setup", None)):
             modules.append(module)

@@ -12,7 +12,7 @@ from bot.adapters.discord import DiscordAdapter
 from bot.api.commands import N_, Feature, Permission, command, integer, text
 from bot.api.commands import Option as ParamOption
 from bot.api.context import Context
-from bot.api.replies import Choice, Reply
+from bot.api.replies import Choice, Poll, Reply
 from bot.app import App, feature_modules
 from bot.clock import SystemClock
 from bot.config import load_config
@@ -47,6 +47,15 @@ class Extras(Feature):
     @command("book purge", N_("General"), permission=Permission.MODERATOR)
     async def book_purge(self, ctx: Context) -> str:
         return "purged"
+
+    @command("vote", N_("General"))
+    async def vote(self, ctx: Context) -> Reply:
+        options = (Choice("Bumi Manusia", "/pick bumi"), Choice("Cantik Itu Luka", "/pick cantik"))
+        return Reply.of("Pilih buku bulan depan", poll=Poll("Buku berikutnya?", options))
+
+    @command("pick", N_("General"), text("book", N_("General")))
+    async def pick(self, ctx: Context, book: str) -> str:
+        return f"{ctx.member.display_name} picked {book}"
 
     async def titles(self, ctx: Context, current: str) -> list[ParamOption]:
         books = ["Bumi Manusia", "Bukan Pasar Malam", "Ronggeng Dukuh Paruk"]
@@ -264,3 +273,33 @@ async def test_follow_ups_to_channel_and_closed_dms(
             Destination("discord", "940000000000000007", private=True), Reply.of("Pengingat")
         )
     assert any("closed DMs" in r.getMessage() for r in caplog.records)
+
+
+async def test_poll_vote_runs_the_option_command(fake: FakeDiscord, bot: App) -> None:
+    """A native poll from a feature; a vote runs its option's command as the voter."""
+    call = await fake.response_to(await fake.slash("vote"))
+    poll = call.body["data"]["poll"]
+    assert [a["poll_media"]["text"] for a in poll["answers"]] == ["Bumi Manusia", "Cantik Itu Luka"]
+    message_id = None
+    for _ in range(50):
+        message_id = await bot.services.store.fetchval(
+            "SELECT poll_id FROM polls WHERE platform = 'discord'"
+        )
+        if message_id:
+            break
+        await asyncio.sleep(0.05)
+    assert message_id is not None
+    await fake.dispatch(
+        "MESSAGE_POLL_VOTE_ADD",
+        {
+            "user_id": "940000000000000003",
+            "channel_id": "920000000000000001",
+            "message_id": message_id,
+            "guild_id": GUILD_ID,
+            "answer_id": 2,
+        },
+    )
+    [posted] = await fake.wait_for(
+        lambda c: c.method == "POST" and c.path == "/channels/920000000000000001/messages"
+    )
+    assert posted.body["embeds"][0]["description"].endswith("picked cantik")
