@@ -168,8 +168,8 @@ class FakeTelegram:
             "allows_revoting": False,
             "members_only": False,
         }
-        if params.get("correct_option_id") is not None:
-            message["poll"]["correct_option_id"] = int(params["correct_option_id"])
+        if params.get("correct_option_ids") is not None:
+            message["poll"]["correct_option_ids"] = params["correct_option_ids"]
         return message
 
     async def _api_getChatAdministrators(  # noqa: N802

@@ -365,7 +365,7 @@ class TelegramAdapter:
                 [option.label[:100] for option in poll.options],
                 is_anonymous=False,
                 type=PollType.QUIZ if quiz else PollType.REGULAR,
-                correct_option_id=poll.correct,
+                correct_option_ids=[poll.correct] if quiz else None,
                 explanation=(poll.explanation or "")[:200] or None,
                 open_period=poll.open_seconds if poll.open_seconds else None,
                 message_thread_id=thread,

@@ -53,7 +53,8 @@ class Extras(Feature):
     @command("vote", N_("General"), permission=Permission.MODERATOR)
     async def vote(self, ctx: Context) -> Reply:
         options = (Choice("Bumi Manusia", "/pick bumi"), Choice("Cantik Itu Luka", "/pick cantik"))
-        return Reply.of(poll=Poll("Buku berikutnya?", options))
+        quiz = Poll("Siapa pengarang Bumi Manusia?", options, correct=0, explanation="Pramoedya")
+        return Reply.of(poll=quiz)
 
     @command("pick", N_("General"), text("book", N_("General")))
     async def pick(self, ctx: Context, book: str) -> str:
@@ -245,6 +246,9 @@ async def test_poll_vote_runs_the_option_command(fake: FakeTelegram, bot: App) -
     [poll] = await fake.wait_for("sendPoll")
     assert [o["text"] for o in poll.params["options"]] == ["Bumi Manusia", "Cantik Itu Luka"]
     assert poll.params["is_anonymous"] in (False, "False", "false")
+    assert poll.params["type"] == "quiz"
+    assert poll.params["correct_option_ids"] == [0]
+    assert poll.params["explanation"] == "Pramoedya"
     await asyncio.sleep(0.2)
     fake.push_update(
         {
