@@ -7,6 +7,7 @@ from babel.dates import format_date
 from bot.api.context import Context
 from bot.api.replies import Reply
 from bot.api.text import Text
+from bot.catalog.importers.base import unique
 from bot.catalog.records import CopyStatus
 from bot.catalog.store import Book
 
@@ -57,7 +58,8 @@ def card(ctx: Context, book: Book, cover_url: str | None = None) -> Reply:
     record = book.record
     fields = [(ctx._("Availability"), availability(ctx, book))]
     if record.subjects:
-        fields.append((ctx._("Subjects"), ", ".join(record.subjects[:SUBJECTS_SHOWN])))
+        subjects = unique(record.subjects)  # "humor" is both the Indonesian and English term
+        fields.append((ctx._("Subjects"), ", ".join(subjects[:SUBJECTS_SHOWN])))
     if record.publisher:
         fields.append((ctx._("Publisher"), record.publisher))
     if record.isbns:
