@@ -63,6 +63,7 @@ class DiscordSettings:
     token: str = ""
     guild_ids: tuple[int, ...] = ()
     moderator_role: str = ""
+    forum_channel: str = ""
 
 
 @dataclass(frozen=True)
@@ -255,6 +256,16 @@ def _user_id(key: str, value: Any) -> str:
     return str(value).strip()
 
 
+def _channel_id(key: str, value: Any) -> str:
+    """A channel id (digits, as text or a number), or empty for none."""
+    if value == "":
+        return ""
+    try:
+        return str(_guild_id(key, value))
+    except ConfigError:
+        raise ConfigError(key, f"{value!r} is not a channel id (a positive whole number)") from None
+
+
 def _role(key: str, value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise ConfigError(key, f"{value!r} is not a role id or name")
@@ -291,7 +302,12 @@ SECTIONS: dict[str, tuple[type, dict[str, Check]]] = {
     ),
     "discord": (
         DiscordSettings,
-        {"token": _string, "guild_ids": _array(_guild_id), "moderator_role": _role},
+        {
+            "token": _string,
+            "guild_ids": _array(_guild_id),
+            "moderator_role": _role,
+            "forum_channel": _channel_id,
+        },
     ),
     "openlibrary": (
         OpenLibrarySettings,

@@ -1,9 +1,17 @@
-"""Follow-up messages: features post to a channel or a member outside a direct answer."""
+"""Follow-up messages: features post to a channel or a member outside a direct answer.
+
+Also the places and calendar entries features create on a platform: a thread for a reading club
+(a forum topic on Telegram, a named room in the console) and a platform's own scheduled event
+(Discord). An adapter that cannot do one of them is simply skipped: the feature carries on in the
+channel it has.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from bot.api.context import Destination
@@ -12,9 +20,33 @@ from bot.api.replies import Reply
 log = logging.getLogger("pustaka.messenger")
 
 
+@dataclass(frozen=True, slots=True)
+class CalendarEvent:
+    """An event as a platform's own calendar shows it (Discord scheduled events)."""
+
+    title: str
+    start: datetime  # timezone-aware
+    end: datetime | None = None
+    location: str = ""
+    description: str = ""
+
+
 class Sender(Protocol):
     async def deliver(self, destination: Destination, replies: Sequence[Reply]) -> None:
         """Post the replies at the destination, rendered for the platform."""
+
+
+class ThreadOpener(Protocol):
+    async def open_thread(self, where: Destination, name: str, first: Reply) -> Destination:
+        """Open a thread (or forum post / topic) under `where`, post `first` in it, return it."""
+
+
+class EventScheduler(Protocol):
+    async def schedule_event(self, where: Destination, event: CalendarEvent) -> str:
+        """Create the platform's own scheduled event; returns its id on the platform."""
+
+    async def cancel_event(self, where: Destination, event_id: str) -> None:
+        """Cancel (delete) a scheduled event created before."""
 
 
 class Messenger:
@@ -40,3 +72,25 @@ class Messenger:
             return False
         await sender.deliver(destination, replies)
         return True
+
+    async def open_thread(self, where: Destination, name: str, first: Reply) -> Destination:
+        """A new thread for a club or discussion; where the platform has none, `where` itself
+        (after posting `first` there)."""
+        sender = self._senders.get(where.platform)
+        opener = getattr(sender, "open_thread", None)
+        if opener is None:
+            await self.send(where, first)
+            return where
+        return await opener(where, name[:100], first)
+
+    async def schedule_event(self, where: Destination, event: CalendarEvent) -> str | None:
+        """The platform's own calendar entry, or None where the platform has no calendar."""
+        scheduler = self._senders.get(where.platform)
+        if not hasattr(scheduler, "schedule_event"):
+            return None
+        return await scheduler.schedule_event(where, event)  # type: ignore[union-attr]
+
+    async def cancel_event(self, where: Destination, event_id: str) -> None:
+        scheduler = self._senders.get(where.platform)
+        if hasattr(scheduler, "cancel_event"):
+            await scheduler.cancel_event(where, event_id)  # type: ignore[union-attr]

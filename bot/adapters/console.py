@@ -91,8 +91,17 @@ class ConsoleAdapter:
         return replies
 
     async def deliver(self, destination: Destination, replies: Sequence[Reply]) -> None:
-        """Follow-up messages: everything addressed to the console prints here."""
+        """Follow-up messages: everything addressed to the console prints here, a room's
+        messages headed by the room's name."""
+        if destination.channel_id != CHANNEL and not destination.private:
+            self._console.print(RichText(f"[{destination.channel_id}]", style="bold magenta"))
         self.print(replies)
+
+    async def open_thread(self, where: Destination, name: str, first: Reply) -> Destination:
+        """The console has no threads: a named room, shown by its name before its messages."""
+        room = Destination(PLATFORM, f"#{name}", where.community_id)
+        await self.deliver(room, [first])
+        return room
 
     def print(self, replies: Sequence[Reply]) -> None:
         for reply in replies:

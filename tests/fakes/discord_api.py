@@ -64,6 +64,10 @@ class FakeDiscord:
     token: str = "fake-discord-token.for-tests.loopback"
     calls: list[Call] = field(default_factory=list)
     closed_dms: set[str] = field(default_factory=set)
+    forums: set[str] = field(default_factory=set)
+    """Channel ids that are forum channels."""
+    events: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Scheduled events by id, as created through the API."""
     roles: list[dict[str, Any]] = field(default_factory=list)
     """Guild roles besides @everyone, sent in GUILD_CREATE."""
 
@@ -179,12 +183,22 @@ class FakeDiscord:
             }
         if parts[0] == "webhooks":
             return self._message(CHANNEL_ID, body or {})
+        if parts[0] == "channels" and parts[-1] == "threads" and method == "POST":
+            thread = _thread(str(next(self._ids)), parts[1], body["name"])
+            if "message" in (body or {}):
+                thread["message"] = self._message(thread["id"], body["message"])
+            return thread
+        if parts[0] == "guilds" and len(parts) >= 3 and parts[2] == "scheduled-events":
+            return self._scheduled_event(method, parts, body)
         if parts[0] == "channels" and parts[-1] == "messages" and method == "POST":
             if parts[1] in self.closed_dms:
                 return _json({"message": "Cannot send messages to this user", "code": 50007}, 403)
             return self._message(parts[1], body or {})
         if parts[0] == "channels" and len(parts) == 2:
-            return _channel(parts[1])
+            channel = _channel(parts[1])
+            if parts[1] in self.forums:
+                channel.update(type=15, available_tags=[], default_reaction_emoji=None)
+            return channel
         if path == "/users/@me/channels":
             recipient = str(body["recipient_id"])
             return {
@@ -196,6 +210,34 @@ class FakeDiscord:
         if parts[0] == "users" and len(parts) == 2:
             return user(parts[1], f"user{parts[1][-3:]}")
         return _json({"message": "404: Not Found", "code": 0}, 404)
+
+    def _scheduled_event(self, method: str, parts: list[str], body: Any) -> Any:
+        if method == "POST":
+            event = {
+                "id": str(next(self._ids)),
+                "guild_id": parts[1],
+                "channel_id": None,
+                "creator_id": BOT_ID,
+                "name": body["name"],
+                "description": body.get("description"),
+                "scheduled_start_time": body["scheduled_start_time"],
+                "scheduled_end_time": body.get("scheduled_end_time"),
+                "privacy_level": body["privacy_level"],
+                "status": 1,
+                "entity_type": body["entity_type"],
+                "entity_id": None,
+                "entity_metadata": body.get("entity_metadata"),
+                "user_count": 0,
+            }
+            self.events[event["id"]] = event
+            return event
+        event = self.events.get(parts[3]) if len(parts) == 4 else None
+        if event is None:
+            return _json({"message": "Unknown Guild Scheduled Event", "code": 10070}, 404)
+        if method == "DELETE":
+            del self.events[parts[3]]
+            return web.Response(status=204)
+        return event
 
     def _message(self, channel_id: str, data: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -391,6 +433,28 @@ def _channel(channel_id: str) -> dict[str, Any]:
         "last_message_id": None,
         "rate_limit_per_user": 0,
         "flags": 0,
+    }
+
+
+def _thread(thread_id: str, parent_id: str, name: str) -> dict[str, Any]:
+    return {
+        "id": thread_id,
+        "type": 11,
+        "guild_id": GUILD_ID,
+        "parent_id": parent_id,
+        "name": name,
+        "owner_id": BOT_ID,
+        "message_count": 0,
+        "member_count": 1,
+        "rate_limit_per_user": 0,
+        "flags": 0,
+        "last_message_id": None,
+        "thread_metadata": {
+            "archived": False,
+            "auto_archive_duration": 10080,
+            "archive_timestamp": _now(),
+            "locked": False,
+        },
     }
 
 

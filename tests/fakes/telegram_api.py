@@ -42,6 +42,8 @@ class FakeTelegram:
     token: str = "123456789:TEST-token-for-the-loopback-server-xyz"
     calls: list[Call] = field(default_factory=list)
     admins: dict[int, list[int]] = field(default_factory=dict)
+    forums: set[int] = field(default_factory=set)
+    """Chat ids of groups that are forums (topics can be created there)."""
     fail_next: dict[str, dict[str, Any]] = field(default_factory=dict)
     """method -> error answer for its next call, e.g. a 429 with retry_after."""
     failures: list[tuple[str, float]] = field(default_factory=list)
@@ -87,6 +89,8 @@ class FakeTelegram:
             return _answer(failure)
         handler = getattr(self, f"_api_{method}", None)
         result = await handler(params) if handler else True
+        if isinstance(result, web.Response):
+            return result
         return _answer({"ok": True, "result": result})
 
     # Test helpers -------------------------------------------------------------------------
@@ -171,6 +175,21 @@ class FakeTelegram:
         if params.get("correct_option_ids") is not None:
             message["poll"]["correct_option_ids"] = params["correct_option_ids"]
         return message
+
+    async def _api_createForumTopic(self, params: dict[str, Any]) -> Any:  # noqa: N802
+        if int(params["chat_id"]) not in self.forums:
+            return _answer(
+                {
+                    "ok": False,
+                    "error_code": 400,
+                    "description": "Bad Request: the chat is not a forum",
+                }
+            )
+        return {
+            "message_thread_id": next(self._message_ids),
+            "name": params["name"],
+            "icon_color": 7322096,
+        }
 
     async def _api_getChatAdministrators(  # noqa: N802
         self, params: dict[str, Any]

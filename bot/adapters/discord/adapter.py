@@ -27,6 +27,7 @@ from bot.api.commands import Command, Param
 from bot.api.context import Destination, Incoming
 from bot.api.replies import Choice, ChoiceStyle, Reply
 from bot.dispatch import Dispatcher
+from bot.messenger import CalendarEvent
 
 log = logging.getLogger("pustaka.discord")
 
@@ -270,6 +271,55 @@ class DiscordAdapter:
                 log.info("cannot post to %s (closed DMs or no access); skipped", destination)
             except discord.NotFound:
                 log.warning("%s no longer exists; message skipped", destination)
+
+    async def open_thread(self, where: Destination, name: str, first: Reply) -> Destination:
+        """A thread in the channel, or a post in `[discord] forum_channel` when one is set."""
+        forum_id = self.settings.forum_channel
+        channel_id = int(forum_id) if forum_id else int(where.thread_id or where.channel_id)
+        channel = self.client.get_channel(channel_id) or await self.client.fetch_channel(channel_id)
+        made = embeds(first)
+        if isinstance(channel, discord.ForumChannel):
+            created = await channel.create_thread(
+                name=name, embed=made[0], allowed_mentions=NO_MENTIONS
+            )
+            thread = created.thread
+            for embed in made[1:]:
+                await thread.send(embed=embed, allowed_mentions=NO_MENTIONS)
+        else:
+            assert isinstance(channel, discord.TextChannel)
+            thread = await channel.create_thread(
+                name=name, type=discord.ChannelType.public_thread, auto_archive_duration=10080
+            )
+            await self._post(thread, first)
+        return Destination(PLATFORM, str(thread.id), where.community_id)
+
+    async def schedule_event(self, where: Destination, event: CalendarEvent) -> str:
+        """A Discord scheduled event in the community's server (external, at `location`)."""
+        assert where.community_id is not None
+        guild = self.client.get_guild(int(where.community_id)) or await self.client.fetch_guild(
+            int(where.community_id)
+        )
+        created = await guild.create_scheduled_event(
+            name=event.title[:100],
+            start_time=event.start,
+            end_time=event.end or event.start + timedelta(hours=2),
+            entity_type=discord.EntityType.external,
+            privacy_level=discord.PrivacyLevel.guild_only,
+            location=(event.location or "—")[:100],
+            description=event.description[:1000],
+        )
+        return str(created.id)
+
+    async def cancel_event(self, where: Destination, event_id: str) -> None:
+        assert where.community_id is not None
+        guild = self.client.get_guild(int(where.community_id)) or await self.client.fetch_guild(
+            int(where.community_id)
+        )
+        try:
+            found = await guild.fetch_scheduled_event(int(event_id))
+            await found.delete()
+        except discord.NotFound:
+            log.info("scheduled event %s was already gone", event_id)
 
     async def _post(self, target: Any, reply: Reply) -> None:
         view = await self.view(reply.choices)

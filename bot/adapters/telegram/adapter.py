@@ -295,6 +295,25 @@ class TelegramAdapter:
                 int(target), reply, thread=None if target != destination.channel_id else thread
             )
 
+    async def open_thread(self, where: Destination, name: str, first: Reply) -> Destination:
+        """A forum topic where the group is a forum; elsewhere the chat itself."""
+        topic = None
+        if int(where.channel_id) < 0:
+            try:
+                topic = await self._call(
+                    lambda: self.application.bot.create_forum_topic(
+                        int(where.channel_id), name[:128]
+                    )
+                )
+            except BadRequest as error:
+                log.info("no forum topic in %s (%s); using the chat", where.channel_id, error)
+        if topic is not None:
+            where = Destination(
+                PLATFORM, where.channel_id, where.community_id, str(topic.message_thread_id)
+            )
+        await self.deliver(where, [first])
+        return where
+
     async def _send(
         self,
         chat: Chat,

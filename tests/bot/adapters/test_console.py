@@ -161,3 +161,17 @@ def test_piped_chat_waits_for_pending_follow_ups(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr.decode()
     assert done.stdout.decode().split()[-3:] == ["ring", "after", "1s"]
+
+
+async def test_thread_is_a_named_room(chat: Chat, app) -> None:
+    """In the console a club's thread is a named room whose messages carry its name."""
+    from bot.api.context import Destination
+
+    start = chat.output.tell()
+    room = await app.services.messenger.open_thread(
+        Destination("console", "console", "console"), "Klub Baca", Reply.of("Selamat datang")
+    )
+    await app.services.messenger.send(room, Reply.of("Bab 1 dibuka"))
+    shown = chat.printed_since(start)
+    assert shown.count("[#Klub Baca]") == 2
+    assert "Selamat datang" in shown and "Bab 1 dibuka" in shown

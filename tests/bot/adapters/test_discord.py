@@ -303,3 +303,54 @@ async def test_poll_vote_runs_the_option_command(fake: FakeDiscord, bot: App) ->
         lambda c: c.method == "POST" and c.path == "/channels/920000000000000001/messages"
     )
     assert posted.body["embeds"][0]["description"].endswith("picked cantik")
+
+
+async def test_thread_in_channel_and_forum_post(tmp_path: Path, fake: FakeDiscord) -> None:
+    """A feature opens a thread in the channel, or a post in the configured forum channel."""
+    from bot.api.context import Destination
+
+    fake.forums.add("920000000000000009")
+    where = Destination("discord", "920000000000000001", GUILD_ID)
+    app, task = await start_bot(tmp_path, fake)
+    try:
+        thread = await app.services.messenger.open_thread(
+            where, "Klub Baca: Bumi Manusia", Reply.of("Selamat datang di klub!")
+        )
+        [made] = await fake.wait_for(lambda c: c.path.endswith("/threads"))
+        assert made.path == "/channels/920000000000000001/threads"
+        assert made.body["name"] == "Klub Baca: Bumi Manusia"
+        [posted] = await fake.wait_for(
+            lambda c: c.method == "POST" and c.path == f"/channels/{thread.channel_id}/messages"
+        )
+        assert posted.body["embeds"][0]["description"] == "Selamat datang di klub!"
+    finally:
+        await stop_bot(app, task)
+    fake.identified.clear()
+    app, task = await start_bot(tmp_path, fake, 'forum_channel = "920000000000000009"\n')
+    try:
+        await app.services.messenger.open_thread(where, "Klub Puisi", Reply.of("Halo"))
+        [forum] = await fake.wait_for(lambda c: c.path == "/channels/920000000000000009/threads")
+        assert forum.body["message"]["embeds"][0]["description"] == "Halo"
+    finally:
+        await stop_bot(app, task)
+
+
+async def test_scheduled_event_created_and_cancelled(fake: FakeDiscord, bot: App) -> None:
+    """An event becomes a Discord scheduled event, and cancelling deletes it."""
+    from datetime import UTC, datetime
+
+    from bot.api.context import Destination
+    from bot.messenger import CalendarEvent
+
+    where = Destination("discord", "920000000000000001", GUILD_ID)
+    start = datetime(2026, 12, 5, 7, 0, tzinfo=UTC)
+    event_id = await bot.services.messenger.schedule_event(
+        where, CalendarEvent("Bedah Buku Laut Bercerita", start, location="Aula Perpustakaan")
+    )
+    assert event_id in fake.events
+    created = fake.events[event_id]
+    assert created["name"] == "Bedah Buku Laut Bercerita"
+    assert created["entity_metadata"] == {"location": "Aula Perpustakaan"}
+    assert created["scheduled_end_time"].startswith("2026-12-05T09:00")
+    await bot.services.messenger.cancel_event(where, event_id)
+    assert event_id not in fake.events

@@ -451,3 +451,26 @@ async def test_network_errors_are_retried_with_backoff(
         assert sum("attempt" in r.getMessage() for r in caplog.records) == 2
     finally:
         await app.close()
+
+
+async def test_thread_is_a_forum_topic_or_the_group(fake: FakeTelegram, bot: App) -> None:
+    """In a forum group a new topic is opened and used; elsewhere the group itself."""
+    from bot.api.context import Destination
+
+    fake.forums.add(GROUP)
+    messenger = bot.services.messenger
+    forum = Destination("telegram", str(GROUP), str(GROUP))
+    topic = await messenger.open_thread(
+        forum, "Klub Baca: Bumi Manusia", Reply.of("Selamat datang")
+    )
+    [created] = await fake.wait_for("createForumTopic")
+    assert created.params["name"] == "Klub Baca: Bumi Manusia"
+    assert topic.thread_id is not None
+    [posted] = await fake.wait_for("sendMessage")
+    assert int(posted.params["message_thread_id"]) == int(topic.thread_id)
+    plain = Destination("telegram", "-100600", "-100600")
+    same = await messenger.open_thread(plain, "Klub Puisi", Reply.of("Halo"))
+    assert same == plain
+    posted = await fake.wait_for("sendMessage", count=2)
+    assert posted[-1].params["chat_id"] == "-100600"
+    assert "message_thread_id" not in posted[-1].params
