@@ -138,6 +138,8 @@ class Dispatcher:
                 return [Reply.of(text, private=True)]
             values = arguments()
             replies = _as_replies(await command.handler(ctx, **values))
+            if command.permission is not Permission.MODERATOR or not ctx.is_moderator:
+                replies = [replace(r, ping=None) if r.ping else r for r in replies]
             return [replace(r, private=True) for r in replies] if command.private else replies
         except UsageError as error:
             outcome = "usage"

@@ -45,6 +45,9 @@ class EventScheduler(Protocol):
     async def schedule_event(self, where: Destination, event: CalendarEvent) -> str:
         """Create the platform's own scheduled event; returns its id on the platform."""
 
+    async def update_event(self, where: Destination, event_id: str, event: CalendarEvent) -> None:
+        """Change a scheduled event created before."""
+
     async def cancel_event(self, where: Destination, event_id: str) -> None:
         """Cancel (delete) a scheduled event created before."""
 
@@ -89,6 +92,11 @@ class Messenger:
         if not hasattr(scheduler, "schedule_event"):
             return None
         return await scheduler.schedule_event(where, event)  # type: ignore[union-attr]
+
+    async def update_event(self, where: Destination, event_id: str, event: CalendarEvent) -> None:
+        scheduler = self._senders.get(where.platform)
+        if hasattr(scheduler, "update_event"):
+            await scheduler.update_event(where, event_id, event)  # type: ignore[union-attr]
 
     async def cancel_event(self, where: Destination, event_id: str) -> None:
         scheduler = self._senders.get(where.platform)

@@ -58,6 +58,9 @@ class Reply:
     choices: tuple[Choice, ...] = ()
     footer: str | None = None
     poll: Poll | None = None
+    ping: str | None = None
+    """A deliberate mention ("@everyone", a role) sent with a moderator's announcement. The
+    dispatcher drops it from the replies of member commands; adapters never ping otherwise."""
     private: bool = False
     """Only the asking member sees it (ephemeral on Discord, a private chat on Telegram)."""
 
@@ -72,6 +75,7 @@ class Reply:
         choices: list[Choice] | None = None,
         footer: str | None = None,
         poll: Poll | None = None,
+        ping: str | None = None,
         private: bool = False,
     ) -> Reply:
         """Build a reply from plain strings or Text, whichever is handy."""
@@ -86,5 +90,6 @@ class Reply:
             choices=tuple(choices or ()),
             footer=footer,
             poll=poll,
+            ping=ping,
             private=private,
         )

@@ -237,6 +237,8 @@ class FakeDiscord:
         if method == "DELETE":
             del self.events[parts[3]]
             return web.Response(status=204)
+        if method == "PATCH":
+            event.update({k: v for k, v in body.items() if k in event or k == "entity_metadata"})
         return event
 
     def _message(self, channel_id: str, data: dict[str, Any]) -> dict[str, Any]:

@@ -35,6 +35,7 @@ PLATFORM = "discord"
 CUSTOM_ID_LIMIT = 100 - 1  # characters; one goes to the "p" prefix
 DEFER_AFTER = 2.0  # seconds: Discord wants an answer within 3
 NO_MENTIONS = discord.AllowedMentions.none()
+PING = discord.AllowedMentions(everyone=True, roles=True, users=True)  # a moderator's own ping
 STYLES = {
     ChoiceStyle.NORMAL: discord.ButtonStyle.secondary,
     ChoiceStyle.PRIMARY: discord.ButtonStyle.primary,
@@ -230,18 +231,18 @@ class DiscordAdapter:
                 extra: dict[str, Any] = {"view": view} if view and index == 0 else {}
                 if reply.poll and index == 0:
                     extra["poll"] = _poll(reply)
+                if reply.ping and index == 0 and not reply.private:
+                    extra.update(content=reply.ping[:200], allowed_mentions=PING)
+                else:
+                    extra["allowed_mentions"] = NO_MENTIONS
                 if not interaction.response.is_done():
                     await interaction.response.send_message(
-                        embed=embed, ephemeral=reply.private, allowed_mentions=NO_MENTIONS, **extra
+                        embed=embed, ephemeral=reply.private, **extra
                     )
                     message = await interaction.original_response() if reply.poll else None
                 else:
                     message = await interaction.followup.send(
-                        embed=embed,
-                        ephemeral=reply.private,
-                        allowed_mentions=NO_MENTIONS,
-                        wait=True,
-                        **extra,
+                        embed=embed, ephemeral=reply.private, wait=True, **extra
                     )
                 if message is not None and reply.poll and index == 0:
                     await self._remember_poll(message, reply, interaction.guild)
@@ -295,10 +296,7 @@ class DiscordAdapter:
 
     async def schedule_event(self, where: Destination, event: CalendarEvent) -> str:
         """A Discord scheduled event in the community's server (external, at `location`)."""
-        assert where.community_id is not None
-        guild = self.client.get_guild(int(where.community_id)) or await self.client.fetch_guild(
-            int(where.community_id)
-        )
+        guild = await self._guild(where)
         created = await guild.create_scheduled_event(
             name=event.title[:100],
             start_time=event.start,
@@ -310,16 +308,30 @@ class DiscordAdapter:
         )
         return str(created.id)
 
-    async def cancel_event(self, where: Destination, event_id: str) -> None:
-        assert where.community_id is not None
-        guild = self.client.get_guild(int(where.community_id)) or await self.client.fetch_guild(
-            int(where.community_id)
+    async def update_event(self, where: Destination, event_id: str, event: CalendarEvent) -> None:
+        guild = await self._guild(where)
+        found = await guild.fetch_scheduled_event(int(event_id))
+        await found.edit(
+            name=event.title[:100],
+            start_time=event.start,
+            end_time=event.end or event.start + timedelta(hours=2),
+            location=(event.location or "—")[:100],
+            description=event.description[:1000],
         )
+
+    async def cancel_event(self, where: Destination, event_id: str) -> None:
+        guild = await self._guild(where)
         try:
             found = await guild.fetch_scheduled_event(int(event_id))
             await found.delete()
         except discord.NotFound:
             log.info("scheduled event %s was already gone", event_id)
+
+    async def _guild(self, where: Destination) -> discord.Guild:
+        if where.community_id is None:
+            raise ValueError("scheduled events belong to a server, not a private chat")
+        guild_id = int(where.community_id)
+        return self.client.get_guild(guild_id) or await self.client.fetch_guild(guild_id)
 
     async def _post(self, target: Any, reply: Reply) -> None:
         view = await self.view(reply.choices)
@@ -330,7 +342,11 @@ class DiscordAdapter:
                 extra["view"] = view
             if index == 0 and reply.poll:
                 extra["poll"] = _poll(reply)
-            message = await target.send(embed=embed, allowed_mentions=NO_MENTIONS, **extra)
+            if index == 0 and reply.ping:
+                extra.update(content=reply.ping[:200], allowed_mentions=PING)
+            else:
+                extra["allowed_mentions"] = NO_MENTIONS
+            message = await target.send(embed=embed, **extra)
             if index == 0 and reply.poll:
                 await self._remember_poll(message, reply, getattr(message, "guild", None))
 

@@ -48,6 +48,14 @@ class Extras(Feature):
     async def book_purge(self, ctx: Context) -> str:
         return "purged"
 
+    @command("announce", N_("General"), permission=Permission.MODERATOR)
+    async def announce(self, ctx: Context) -> Reply:
+        return Reply.of("Bedah buku malam ini!", ping="@everyone")
+
+    @command("sneaky", N_("General"))
+    async def sneaky(self, ctx: Context) -> Reply:
+        return Reply.of("halo", ping="@everyone")
+
     @command("vote", N_("General"))
     async def vote(self, ctx: Context) -> Reply:
         options = (Choice("Bumi Manusia", "/pick bumi"), Choice("Cantik Itu Luka", "/pick cantik"))
@@ -335,8 +343,8 @@ async def test_thread_in_channel_and_forum_post(tmp_path: Path, fake: FakeDiscor
         await stop_bot(app, task)
 
 
-async def test_scheduled_event_created_and_cancelled(fake: FakeDiscord, bot: App) -> None:
-    """An event becomes a Discord scheduled event, and cancelling deletes it."""
+async def test_scheduled_event_created_updated_and_cancelled(fake: FakeDiscord, bot: App) -> None:
+    """An event becomes a Discord scheduled event; it follows changes; cancelling deletes it."""
     from datetime import UTC, datetime
 
     from bot.api.context import Destination
@@ -352,5 +360,19 @@ async def test_scheduled_event_created_and_cancelled(fake: FakeDiscord, bot: App
     assert created["name"] == "Bedah Buku Laut Bercerita"
     assert created["entity_metadata"] == {"location": "Aula Perpustakaan"}
     assert created["scheduled_end_time"].startswith("2026-12-05T09:00")
+    moved = CalendarEvent("Bedah Buku Laut Bercerita", start.replace(hour=8), location="Aula")
+    await bot.services.messenger.update_event(where, event_id, moved)
+    assert fake.events[event_id]["scheduled_start_time"].startswith("2026-12-05T08:00")
+    assert fake.events[event_id]["entity_metadata"] == {"location": "Aula"}
     await bot.services.messenger.cancel_event(where, event_id)
     assert event_id not in fake.events
+
+
+async def test_only_a_moderators_announcement_pings(fake: FakeDiscord, bot: App) -> None:
+    """A moderator command may ping @everyone; a member command's ping is dropped."""
+    sent = await fake.response_to(await fake.slash("announce", permissions=MANAGE_GUILD))
+    assert sent.body["data"]["content"] == "@everyone"
+    assert set(sent.body["data"]["allowed_mentions"]["parse"]) == {"everyone", "roles", "users"}
+    member = await fake.response_to(await fake.slash("sneaky"))
+    assert member.body["data"]["allowed_mentions"] == {"parse": []}
+    assert not member.body["data"].get("content")
