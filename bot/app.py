@@ -9,6 +9,7 @@ import pkgutil
 import signal
 from collections.abc import Awaitable, Callable, Iterable
 from contextlib import suppress
+from datetime import timedelta
 from types import ModuleType
 from typing import Protocol
 
@@ -20,6 +21,7 @@ from bot.dispatch import Dispatcher
 from bot.i18n import I18n
 from bot.messenger import Messenger
 from bot.registry import Registry
+from bot.scheduler import Scheduler
 from bot.services import Services
 from bot.store import Store
 from bot.tasks import Tasks
@@ -51,6 +53,7 @@ class App:
     def __init__(self, services: Services) -> None:
         self.services = services
         self.dispatcher = Dispatcher(services)
+        self._scheduling: asyncio.Task[None] | None = None
 
     @classmethod
     async def open(
@@ -61,14 +64,18 @@ class App:
         features: Iterable[FeatureFactory] | None = None,
     ) -> App:
         store = await Store.open(config.database.path)
+        clock = clock or SystemClock()
         services = Services(
             config=config,
             store=store,
-            clock=clock or SystemClock(),
+            clock=clock,
             i18n=I18n(),
             messenger=Messenger(),
             tasks=Tasks(),
             registry=Registry(),
+            scheduler=Scheduler(
+                store, clock, grace=timedelta(minutes=config.scheduler.grace_minutes)
+            ),
         )
         factories = features if features is not None else [m.setup for m in feature_modules()]
         app = cls(services)
@@ -77,6 +84,7 @@ class App:
                 services.registry.add(factory(services))
             for feature in services.registry.features:
                 await feature.on_start()
+            app._scheduling = asyncio.create_task(services.scheduler.run(), name="scheduler")
         except BaseException:
             await store.close()
             raise
@@ -84,6 +92,9 @@ class App:
 
     async def close(self) -> None:
         """Stop features and background work, let pending writes finish, close the database."""
+        if self._scheduling is not None:
+            self._scheduling.cancel()
+            await asyncio.gather(self._scheduling, return_exceptions=True)
         for feature in reversed(self.services.registry.features):
             try:
                 await feature.on_stop()

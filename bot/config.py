@@ -78,6 +78,11 @@ class OpenLibrarySettings:
 
 
 @dataclass(frozen=True)
+class SchedulerSettings:
+    grace_minutes: int = 60
+
+
+@dataclass(frozen=True)
 class CatalogSettings:
     sample: bool = True
 
@@ -102,6 +107,7 @@ class Config:
     discord: DiscordSettings = field(default_factory=DiscordSettings)
     openlibrary: OpenLibrarySettings = field(default_factory=OpenLibrarySettings)
     catalog: CatalogSettings = field(default_factory=CatalogSettings)
+    scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
     moderators: ModeratorSettings = field(default_factory=ModeratorSettings)
     links: tuple[tuple[str, str], ...] = ()
     source: Path | None = None
@@ -322,6 +328,7 @@ SECTIONS: dict[str, tuple[type, dict[str, Check]]] = {
         },
     ),
     "catalog": (CatalogSettings, {"sample": _boolean}),
+    "scheduler": (SchedulerSettings, {"grace_minutes": _integer_in(0, 10080)}),
     "moderators": (
         ModeratorSettings,
         {platform: _user_ids for platform in MODERATOR_PLATFORMS},

@@ -9,6 +9,7 @@ from bot.config import Config
 from bot.i18n import I18n
 from bot.messenger import Messenger
 from bot.registry import Registry
+from bot.scheduler import Scheduler
 from bot.store import Store
 from bot.tasks import Tasks
 
@@ -22,3 +23,4 @@ class Services:
     messenger: Messenger
     tasks: Tasks
     registry: Registry
+    scheduler: Scheduler

@@ -41,6 +41,10 @@ ROWS_BY_VERSION = {
         f" VALUES ('http://x', 'oai_dc', '{NOW}')",
         f"INSERT INTO openlibrary_cache (url, body, fetched_at) VALUES ('u', '{{}}', '{NOW}')",
     ],
+    5: [
+        "INSERT INTO jobs (kind, key, due_at) VALUES ('reminder', 'r1', '2026-01-01T00:00:00')",
+        "INSERT INTO sent_keys (key, sent_at) VALUES ('r1:42', '2026-01-01T00:00:00')",
+    ],
 }
 USAGE = (
     "INSERT INTO command_usage (at, platform, command, outcome)"
