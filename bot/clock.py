@@ -65,3 +65,8 @@ class FakeClock:
                 await asyncio.sleep(0)
         self._now = target
         await asyncio.sleep(0)
+
+
+def utc_text(moment: datetime) -> str:
+    """A sortable UTC timestamp: times stored this way compare in text as they do in time."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")

@@ -17,10 +17,11 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.clock import Clock
+from bot.clock import utc_text as _utc
 from bot.store import Store
 
 log = logging.getLogger("pustaka.scheduler")
@@ -178,9 +179,3 @@ class Scheduler:
             "UPDATE jobs SET state = 'done', finished_at = ? WHERE id = ?",
             (_utc(self.clock.now()), job.id),
         )
-
-
-def _utc(moment: datetime) -> str:
-    """A sortable UTC timestamp: every due time is stored the same way, so text order is time
-    order."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")

@@ -45,6 +45,13 @@ ROWS_BY_VERSION = {
         "INSERT INTO jobs (kind, key, due_at) VALUES ('reminder', 'r1', '2026-01-01T00:00:00')",
         "INSERT INTO sent_keys (key, sent_at) VALUES ('r1:42', '2026-01-01T00:00:00')",
     ],
+    6: [
+        "INSERT INTO events (community_id, destination, title, starts_at, created_at)"
+        " VALUES (1, '{}', 'Bedah Buku', '2026-12-05T07:00:00', '2026-01-01T00:00:00')",
+        "INSERT INTO rsvps (event_id, member_id, answer, at)"
+        " VALUES (1, 1, 'going', '2026-01-01T00:00:00')",
+        "INSERT INTO reminder_optouts (member_id) VALUES (1)",
+    ],
 }
 USAGE = (
     "INSERT INTO command_usage (at, platform, command, outcome)"

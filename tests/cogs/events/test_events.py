@@ -1,0 +1,110 @@
+"""An event's whole life in the console: create, confirm, RSVP, waiting list, reminders, cancel."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from bot.app import App
+from bot.clock import utc_text
+from tests.conftest import Chat
+
+
+async def run_jobs(app: App, clock, seconds: float) -> None:
+    """Move the clock and let the app's scheduler finish everything that fell due."""
+    await clock.advance(seconds)
+    store = app.services.store
+    for _ in range(200):
+        await asyncio.sleep(0.005)
+        due = await store.fetchval(
+            "SELECT count(*) FROM jobs WHERE state = 'running'"
+            " OR (state = 'pending' AND due_at <= ?)",
+            (utc_text(clock.now()),),
+        )
+        if not due:
+            return
+    raise AssertionError("the scheduler did not finish the due jobs")
+
+
+async def test_create_confirm_rsvp_and_remind(
+    app: App, make_chat: Callable[..., Chat], clock
+) -> None:
+    """A moderator creates an event; members RSVP; reminders go out once, in time."""
+    librarian = make_chat(user="pustakawan", moderator=True)
+    # The fake clock starts on Monday 5 January 2026, 03:00 UTC (10:00 WIB).
+    draft = await librarian.say(
+        '/event create "Bedah Buku Laut Bercerita" "Sabtu depan pukul 10 pagi" "Aula" 1'
+    )
+    assert "Sabtu, 10 Januari 2026, 10.00 WIB" in draft
+    assert "Simpan  → /event confirm 1" in draft
+    saved = await librarian.say("1")
+    assert "Tersimpan" in saved
+    assert "#1 Bedah Buku Laut Bercerita" in saved
+    assert "Hadir  → /event rsvp 1 going" in saved
+
+    sari, budi = make_chat(user="sari"), make_chat(user="budi")
+    assert "Sampai jumpa di Bedah Buku Laut Bercerita!" in await sari.say("/event rsvp 1 going")
+    assert "daftar tunggu" in await budi.say("/event rsvp 1 hadir")
+    listing = await sari.say("/event list")
+    assert "1 hadir, 0 mungkin" in listing
+
+    start = budi.output.tell()  # the console prints every follow-up in the newest chat
+    promoted = await sari.say("/event rsvp 1 no")
+    assert "tidak hadir" in promoted
+    assert "Ada kursi kosong: Anda sekarang hadir di Bedah Buku Laut Bercerita." in (
+        budi.printed_since(start)
+    )
+    shown = await librarian.say("/event show 1")
+    assert "budi" in shown
+
+    start = budi.output.tell()
+    await run_jobs(app, clock, 4 * 86400 + 7 * 3600)  # Friday 10:00 WIB: 24 hours before
+    reminders = budi.printed_since(start)
+    assert reminders.count("Pengingat: Bedah Buku Laut Bercerita") == 2  # channel and budi
+    await run_jobs(app, clock, 0)
+    assert budi.printed_since(start).count("Pengingat") == 2  # not again
+    await run_jobs(app, clock, 23 * 3600)
+    assert "Dalam 1 jam" in budi.printed_since(start)
+
+
+async def test_bad_times_and_permissions(make_chat: Callable[..., Chat]) -> None:
+    """An unreadable or past time gets examples; members cannot create events."""
+    librarian = make_chat(user="pustakawan", moderator=True)
+    unreadable = await librarian.say('/event create "Diskusi" "kapan-kapan"')
+    assert "tidak bisa membaca “kapan-kapan”" in unreadable
+    assert "besok jam 19.00" in unreadable
+    past = await librarian.say('/event create "Diskusi" "2025-01-01 10:00"')
+    assert "sudah lewat" in past
+    assert "Hanya moderator" in await make_chat(user="sari").say('/event create "X" "besok"')
+    assert "Tidak ada acara #99" in await make_chat(user="sari").say("/event rsvp 99 going")
+
+
+async def test_cancel_tells_those_going_and_stops_reminders(
+    app: App, make_chat: Callable[..., Chat], clock
+) -> None:
+    """Cancelling tells members who were going, and no reminder follows."""
+    librarian = make_chat(user="pustakawan", moderator=True)
+    await librarian.say('/event create "Klub Puisi" "besok jam 19.00"')
+    await librarian.say("/event confirm 1")
+    sari = make_chat(user="sari")
+    await sari.say("/event rsvp 1 going")
+    start = sari.output.tell()
+    assert "dibatalkan" in await librarian.say("/event cancel 1")
+    assert "Klub Puisi pada Selasa, 6 Januari 2026, 19.00 WIB dibatalkan." in sari.printed_since(
+        start
+    )
+    await run_jobs(app, clock, 2 * 86400)
+    assert "Pengingat" not in sari.printed_since(start)
+
+
+async def test_remind_off(app: App, make_chat: Callable[..., Chat], clock) -> None:
+    """A member who turned reminders off gets none privately; the channel still does."""
+    librarian = make_chat(user="pustakawan", moderator=True)
+    await librarian.say('/event create "Klub Puisi" "besok jam 19.00"')
+    await librarian.say("/event confirm 1")
+    sari = make_chat(user="sari")
+    await sari.say("/event rsvp 1 going")
+    assert "tidak akan mendapat pengingat" in await sari.say("/remind off")
+    start = sari.output.tell()
+    await run_jobs(app, clock, 86400)
+    assert sari.printed_since(start).count("Pengingat") == 1  # the channel's only
