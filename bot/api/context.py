@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from bot.api.arguments import UserError
 from bot.api.replies import Reply
 
 if TYPE_CHECKING:
@@ -102,6 +103,12 @@ class Context:
 
     def ngettext(self, singular: str, plural: str, count: int) -> str:
         return self.translations.ngettext(singular, plural, count)
+
+    def require_community(self) -> Community:
+        """The community this message came from; a clear refusal in a private chat."""
+        if self.community is None:
+            raise UserError(self._("Use this command in the community's group or server."))
+        return self.community
 
     @property
     def private_destination(self) -> Destination:

@@ -58,7 +58,7 @@ class Events(Feature):
         capacity: int | None = None,
         description: str | None = None,
     ) -> Reply:
-        community = _community(ctx)
+        community = ctx.require_community()
         starts = parse_when(when, ctx.clock.now(), ctx.timezone)
         if starts is None:
             raise UserError(
@@ -146,7 +146,7 @@ class Events(Feature):
 
     @command("event list", N_("Upcoming events, with how many are going."))
     async def upcoming(self, ctx: Context) -> Reply:
-        community = _community(ctx)
+        community = ctx.require_community()
         upcoming = await self.events.upcoming(community.id, ctx.clock.now())
         if not upcoming:
             return Reply.of(ctx._("No events are planned yet."))
@@ -313,7 +313,7 @@ class Events(Feature):
         )
 
     async def _event(self, ctx: Context, event_id: int, states: tuple[str, ...] = ()) -> Event:
-        community = _community(ctx)
+        community = ctx.require_community()
         event = await self.events.get(event_id)
         if (
             event is None
@@ -345,9 +345,3 @@ class Events(Feature):
 
 def _locale(feature: Events, member: identity.Member) -> str:
     return identity.resolve_locale(member, None, feature.services.config.bot.locale)
-
-
-def _community(ctx: Context) -> identity.Community:
-    if ctx.community is None:
-        raise UserError(ctx._("Use this command in the community's group or server."))
-    return ctx.community

@@ -20,7 +20,7 @@ class Settings(Feature):
         permission=Permission.MODERATOR,
     )
     async def show(self, ctx: Context) -> Reply:
-        community = _community(ctx)
+        community = ctx.require_community()
         bot = self.services.config.bot
         locale = community.locale or bot.locale
         return Reply.of(
@@ -38,7 +38,7 @@ class Settings(Feature):
         permission=Permission.MODERATOR,
     )
     async def language(self, ctx: Context, language: str) -> Reply:
-        community = _community(ctx)
+        community = ctx.require_community()
         await identity.set_community_locale(ctx.store, community, language)
         return Reply.of(
             ctx._("Members who have not chosen a language now get {language}.").format(
@@ -53,7 +53,7 @@ class Settings(Feature):
         permission=Permission.MODERATOR,
     )
     async def timezone(self, ctx: Context, timezone: str) -> Reply:
-        community = _community(ctx)
+        community = ctx.require_community()
         name = find_timezone(timezone)
         if name is None:
             raise UserError(
@@ -63,9 +63,3 @@ class Settings(Feature):
             )
         await identity.set_community_timezone(ctx.store, community, name)
         return Reply.of(ctx._("This community's timezone is now {timezone}.").format(timezone=name))
-
-
-def _community(ctx: Context) -> identity.Community:
-    if ctx.community is None:
-        raise UserError(ctx._("Use this command in the community's group or server."))
-    return ctx.community
