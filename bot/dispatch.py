@@ -22,7 +22,6 @@ import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
@@ -115,14 +114,13 @@ class Dispatcher:
             now=services.clock.now(),
         )
         locale = identity.resolve_locale(member, community, config.bot.locale)
-        timezone = ZoneInfo(community.timezone) if community and community.timezone else None
         return Context(
             services=services,
             member=member,
             community=community,
             channel=incoming.destination,
             locale=locale,
-            timezone=timezone or config.bot.tz,
+            timezone=identity.resolve_timezone(community, config.bot.tz),
             is_moderator=incoming.platform_moderator
             or config.moderators.is_moderator(incoming.platform, incoming.member_id),
             translations=services.i18n.translations(locale),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from bot.config import SUPPORTED_LOCALES
 from bot.store import Store, Transaction
@@ -126,6 +127,19 @@ async def set_community_timezone(store: Store, community: Community, timezone: s
     await store.execute(
         "UPDATE communities SET timezone = ? WHERE id = ?", (timezone, community.id)
     )
+
+
+async def community(store: Store, community_id: int) -> Community | None:
+    row = await store.fetchone(
+        "SELECT id, platform, platform_id, name, locale, timezone FROM communities WHERE id = ?",
+        (community_id,),
+    )
+    return Community(*row) if row else None
+
+
+def resolve_timezone(community: Community | None, default: ZoneInfo) -> ZoneInfo:
+    """The community's timezone (set with /settings timezone), else the bot's."""
+    return ZoneInfo(community.timezone) if community and community.timezone else default
 
 
 def resolve_locale(member: Member, community: Community | None, default: str) -> str:

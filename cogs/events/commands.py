@@ -195,7 +195,7 @@ class Events(Feature):
             raise UserError(ctx._("This event has already started."))
         result, promoted = await self.events.answer(event, ctx.member.id, answer, ctx.clock.now())
         if promoted is not None:
-            await self._tell_promoted(event, promoted)
+            await self._tell_promoted(event, promoted, ctx.community)
         messages = {
             "going": ctx._("See you at {title}!"),
             "waiting": ctx._(
@@ -224,13 +224,14 @@ class Events(Feature):
             except Exception:
                 log.exception("could not cancel the platform's event for %s", event.id)
         for member in await self.events.members(event.id, ("going", "waiting")):
-            _ = self._translator(member)
+            locale = self._locale(member, ctx.community)
+            _ = self.services.i18n.translations(locale).gettext
             await self.services.messenger.send(
                 Destination(member.platform, member.platform_id, private=True),
                 Reply.of(
                     _("{title} on {date} is cancelled.").format(
                         title=event.title,
-                        date=self._date_in(_locale(self, member), event.starts_at, ctx.timezone),
+                        date=self._date_in(locale, event.starts_at, ctx.timezone),
                     )
                 ),
             )
@@ -256,14 +257,15 @@ class Events(Feature):
         if event is None or event.state != "scheduled":
             return
         where = Destination.from_key(event.destination)
-        tz = await self._community_tz(event)
-        default = self.services.config.bot.locale
+        community = await identity.community(self.services.store, event.community_id)
+        tz = identity.resolve_timezone(community, self.services.config.bot.tz)
         if await self.services.scheduler.first_time(f"{job.key}:channel"):
-            _ = self.services.i18n.translations(default).gettext
-            await self.services.messenger.send(where, self._reminder(_, default, event, tz, job))
+            locale = (community.locale if community else None) or self.services.config.bot.locale
+            _ = self.services.i18n.translations(locale).gettext
+            await self.services.messenger.send(where, self._reminder(_, locale, event, tz, job))
         for member in await self.events.members(event.id, ("going",), reminders_only=True):
             if await self.services.scheduler.first_time(f"{job.key}:{member.id}"):
-                locale = _locale(self, member)
+                locale = self._locale(member, community)
                 _ = self.services.i18n.translations(locale).gettext
                 await self.services.messenger.send(
                     Destination(member.platform, member.platform_id, private=True),
@@ -284,8 +286,10 @@ class Events(Feature):
 
     # Helpers -----------------------------------------------------------------------------
 
-    async def _tell_promoted(self, event: Event, member: identity.Member) -> None:
-        _ = self._translator(member)
+    async def _tell_promoted(
+        self, event: Event, member: identity.Member, community: identity.Community | None
+    ) -> None:
+        _ = self.services.i18n.translations(self._locale(member, community)).gettext
         await self.services.messenger.send(
             Destination(member.platform, member.platform_id, private=True),
             Reply.of(_("A seat freed up: you are now going to {title}.").format(title=event.title)),
@@ -323,16 +327,9 @@ class Events(Feature):
             raise UserError(ctx._("There is no such event #{id} here.").format(id=event_id))
         return event
 
-    async def _community_tz(self, event: Event):  # noqa: ANN202
-        from zoneinfo import ZoneInfo
-
-        name = await self.services.store.fetchval(
-            "SELECT timezone FROM communities WHERE id = ?", (event.community_id,)
-        )
-        return ZoneInfo(name) if name else self.services.config.bot.tz
-
-    def _translator(self, member: identity.Member):  # noqa: ANN202
-        return self.services.i18n.translations(_locale(self, member)).gettext
+    def _locale(self, member: identity.Member, community: identity.Community | None) -> str:
+        """A member's language for a private message: as the dispatcher resolves it."""
+        return identity.resolve_locale(member, community, self.services.config.bot.locale)
 
     def _date(self, ctx: Context, moment: datetime) -> str:
         return self._date_in(ctx.locale, moment, ctx.timezone)
@@ -341,7 +338,3 @@ class Events(Feature):
     def _date_in(locale: str, moment: datetime, tz) -> str:  # noqa: ANN001
         shown = format_datetime(moment, "EEEE, d MMMM y, HH.mm", tzinfo=tz, locale=locale)
         return f"{shown} {ZONE_NAMES.get(str(tz), str(tz))}"
-
-
-def _locale(feature: Events, member: identity.Member) -> str:
-    return identity.resolve_locale(member, None, feature.services.config.bot.locale)

@@ -108,3 +108,20 @@ async def test_remind_off(app: App, make_chat: Callable[..., Chat], clock) -> No
     start = sari.output.tell()
     await run_jobs(app, clock, 86400)
     assert sari.printed_since(start).count("Pengingat") == 1  # the channel's only
+
+
+async def test_reminders_speak_the_community_language(
+    app: App, make_chat: Callable[..., Chat], clock
+) -> None:
+    """In a community set to English, the channel's reminder and a member's are in English."""
+    librarian = make_chat(user="pustakawan", moderator=True)
+    await librarian.say("/settings language en")
+    await librarian.say('/event create "Poetry Club" "besok jam 19.00"')
+    await librarian.say("/event confirm 1")
+    reader = make_chat(user="tom")
+    await reader.say("/event rsvp 1 going")
+    start = reader.output.tell()
+    await run_jobs(app, clock, 86400)
+    shown = reader.printed_since(start)
+    assert shown.count("Reminder: Poetry Club starts Tuesday, 6 January 2026, 19.00 WIB.") == 2
+    assert "Pengingat" not in shown
