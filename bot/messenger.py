@@ -12,7 +12,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from bot.api.context import Destination
 from bot.api.replies import Reply
@@ -36,11 +36,13 @@ class Sender(Protocol):
         """Post the replies at the destination, rendered for the platform."""
 
 
+@runtime_checkable
 class ThreadOpener(Protocol):
     async def open_thread(self, where: Destination, name: str, first: Reply) -> Destination:
         """Open a thread (or forum post / topic) under `where`, post `first` in it, return it."""
 
 
+@runtime_checkable
 class EventScheduler(Protocol):
     async def schedule_event(self, where: Destination, event: CalendarEvent) -> str:
         """Create the platform's own scheduled event; returns its id on the platform."""
@@ -80,25 +82,24 @@ class Messenger:
         """A new thread for a club or discussion; where the platform has none, `where` itself
         (after posting `first` there)."""
         sender = self._senders.get(where.platform)
-        opener = getattr(sender, "open_thread", None)
-        if opener is None:
+        if not isinstance(sender, ThreadOpener):
             await self.send(where, first)
             return where
-        return await opener(where, name[:100], first)
+        return await sender.open_thread(where, name[:100], first)
+
+    def _calendar(self, where: Destination) -> EventScheduler | None:
+        sender = self._senders.get(where.platform)
+        return sender if isinstance(sender, EventScheduler) else None
 
     async def schedule_event(self, where: Destination, event: CalendarEvent) -> str | None:
         """The platform's own calendar entry, or None where the platform has no calendar."""
-        scheduler = self._senders.get(where.platform)
-        if not hasattr(scheduler, "schedule_event"):
-            return None
-        return await scheduler.schedule_event(where, event)  # type: ignore[union-attr]
+        calendar = self._calendar(where)
+        return await calendar.schedule_event(where, event) if calendar else None
 
     async def update_event(self, where: Destination, event_id: str, event: CalendarEvent) -> None:
-        scheduler = self._senders.get(where.platform)
-        if hasattr(scheduler, "update_event"):
-            await scheduler.update_event(where, event_id, event)  # type: ignore[union-attr]
+        if calendar := self._calendar(where):
+            await calendar.update_event(where, event_id, event)
 
     async def cancel_event(self, where: Destination, event_id: str) -> None:
-        scheduler = self._senders.get(where.platform)
-        if hasattr(scheduler, "cancel_event"):
-            await scheduler.cancel_event(where, event_id)  # type: ignore[union-attr]
+        if calendar := self._calendar(where):
+            await calendar.cancel_event(where, event_id)

@@ -226,23 +226,13 @@ class DiscordAdapter:
 
     async def _respond(self, interaction: discord.Interaction, replies: Sequence[Reply]) -> None:
         for reply in replies:
-            view = await self.view(reply.choices)
-            for index, embed in enumerate(embeds(reply)):
-                extra: dict[str, Any] = {"view": view} if view and index == 0 else {}
-                if reply.poll and index == 0:
-                    extra["poll"] = _poll(reply)
-                if reply.ping and index == 0 and not reply.private:
-                    extra.update(content=reply.ping[:200], allowed_mentions=PING)
-                else:
-                    extra["allowed_mentions"] = NO_MENTIONS
+            for index, parts in enumerate(await self._messages(reply)):
                 if not interaction.response.is_done():
-                    await interaction.response.send_message(
-                        embed=embed, ephemeral=reply.private, **extra
-                    )
+                    await interaction.response.send_message(ephemeral=reply.private, **parts)
                     message = await interaction.original_response() if reply.poll else None
                 else:
                     message = await interaction.followup.send(
-                        embed=embed, ephemeral=reply.private, wait=True, **extra
+                        ephemeral=reply.private, wait=True, **parts
                     )
                 if message is not None and reply.poll and index == 0:
                     await self._remember_poll(message, reply, interaction.guild)
@@ -334,21 +324,27 @@ class DiscordAdapter:
         return self.client.get_guild(guild_id) or await self.client.fetch_guild(guild_id)
 
     async def _post(self, target: Any, reply: Reply) -> None:
-        view = await self.view(reply.choices)
-        made = embeds(reply)
-        for index, embed in enumerate(made):
-            extra: dict[str, Any] = {}
-            if index == len(made) - 1 and view:
-                extra["view"] = view
-            if index == 0 and reply.poll:
-                extra["poll"] = _poll(reply)
-            if index == 0 and reply.ping:
-                extra.update(content=reply.ping[:200], allowed_mentions=PING)
-            else:
-                extra["allowed_mentions"] = NO_MENTIONS
-            message = await target.send(embed=embed, **extra)
+        for index, parts in enumerate(await self._messages(reply)):
+            message = await target.send(**parts)
             if index == 0 and reply.poll:
                 await self._remember_poll(message, reply, getattr(message, "guild", None))
+
+    async def _messages(self, reply: Reply) -> list[dict[str, Any]]:
+        """One reply as Discord messages: an embed each; the poll and a moderator's ping with the
+        first, the buttons under the last; no mentions otherwise."""
+        view = await self.view(reply.choices)
+        made = embeds(reply)
+        messages = []
+        for index, embed in enumerate(made):
+            parts: dict[str, Any] = {"embed": embed, "allowed_mentions": NO_MENTIONS}
+            if index == len(made) - 1 and view:
+                parts["view"] = view
+            if index == 0 and reply.poll:
+                parts["poll"] = _poll(reply)
+            if index == 0 and reply.ping and not reply.private:
+                parts.update(content=reply.ping[:200], allowed_mentions=PING)
+            messages.append(parts)
+        return messages
 
     async def _remember_poll(
         self, message: discord.Message, reply: Reply, guild: discord.Guild | None
