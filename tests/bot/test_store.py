@@ -52,6 +52,10 @@ ROWS_BY_VERSION = {
         " VALUES (1, 1, 'going', '2026-01-01T00:00:00')",
         "INSERT INTO reminder_optouts (member_id) VALUES (1)",
     ],
+    7: [],  # events: recurrence, reminder offsets, personal reminders
+    8: [],  # quizzes
+    9: [],  # recommendations, shelves, ratings, suggestions, unmet demand
+    10: [],  # reading clubs
 }
 USAGE = (
     "INSERT INTO command_usage (at, platform, command, outcome)"
