@@ -8,7 +8,8 @@ that come out. Every error is handled here, in this order:
 3. a moderator command from a member: a polite refusal;
 4. arguments that do not fit (:class:`UsageError`): the reason and the command's usage;
 5. a :class:`UserError` raised by a handler: its message, as is;
-6. any other exception: an apology with a short reference; the full traceback goes to the log.
+6. a file over the parameter's limit (:class:`FileTooLarge`): the limit;
+7. any other exception: an apology with a short reference; the full traceback goes to the log.
 
 Whatever happens, the dispatcher returns replies; nothing a member types reaches the adapter as
 an exception.
@@ -23,6 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from babel.numbers import format_decimal
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
@@ -30,6 +32,7 @@ from bot import identity
 from bot.api.arguments import UsageError, UserError, bind, parse_arguments
 from bot.api.commands import Command, Option, Permission
 from bot.api.context import Context, Incoming
+from bot.api.files import FileTooLarge
 from bot.api.replies import Reply
 from bot.api.text import Text
 from bot.api.usage import explain
@@ -67,7 +70,9 @@ class Dispatcher:
         if command is None:
             return [self._unknown(ctx, head)]
         ctx.command = command
-        return await self._run(ctx, command, lambda: parse_arguments(command, rest, ctx._))
+        return await self._run(
+            ctx, command, lambda: parse_arguments(command, rest, ctx._, incoming.attachments)
+        )
 
     def resolve(self, text: str) -> tuple[str, Command | None, str]:
         """Split ``/name[@bot] [sub] arguments`` into the name typed, the command and the rest."""
@@ -144,6 +149,13 @@ class Dispatcher:
             return [self._usage(ctx, command, error.message)]
         except UserError as error:
             return [Reply.of(error.message)]
+        except FileTooLarge as error:
+            outcome = "usage"
+            text = ctx._("{file} is too large: at most {size}.").format(
+                file=error.name[:80],
+                size=format_decimal(error.limit / 1000, "#,##0.#", locale=ctx.locale) + " KB",
+            )
+            return [Reply.of(text, private=True)]
         except Exception:
             outcome = "error"
             reference = secrets.token_hex(3)

@@ -13,12 +13,15 @@ import os
 import sys
 import threading
 from collections.abc import Iterator, Sequence
+from functools import partial
+from pathlib import Path
 from typing import BinaryIO, TextIO
 
 from rich.console import Console
 from rich.text import Text as RichText
 
 from bot.api.context import Destination, Incoming
+from bot.api.files import Attachment
 from bot.api.replies import Choice, Reply
 from bot.api.text import Text
 from bot.dispatch import Dispatcher
@@ -73,6 +76,7 @@ class ConsoleAdapter:
     async def say(self, text: str) -> list[Reply]:
         """Handle one line as the console member, print and return the replies."""
         pressed = self._pressed(text)
+        text, attachments = local_files(text)
         replies = await self.dispatcher.handle_text(
             Incoming(
                 platform=PLATFORM,
@@ -85,6 +89,7 @@ class ConsoleAdapter:
                 platform_locale=self.locale,
                 platform_moderator=self.moderator,
                 direct=True,
+                attachments=attachments,
             )
         )
         self.print(replies)
@@ -200,3 +205,20 @@ def _append(out: RichText, text: Text) -> None:
             out.append(f"{span.text} ({span.url})", style=style or "underline")
         else:
             out.append(span.text, style=style or ("underline" if span.url else ""))
+
+
+def local_files(line: str) -> tuple[str, tuple[Attachment, ...]]:
+    """``/quiz import @pack.toml``: words naming an existing file after ``@`` are sent as files,
+    the console's way of attaching one. Other words with ``@`` stay as typed."""
+    words, files = [], []
+    for word in line.split(" "):
+        path = Path(word[1:]).expanduser() if word.startswith("@") and len(word) > 1 else None
+        if path is not None and path.is_file():
+            files.append(
+                Attachment(
+                    path.name, path.stat().st_size, partial(asyncio.to_thread, path.read_bytes)
+                )
+            )
+        else:
+            words.append(word)
+    return " ".join(words), tuple(files)

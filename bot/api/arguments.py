@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.api.commands import Command, Param, ParamKind
+from bot.api.files import Attachment
 
 Translate = Callable[[str], str]
 
@@ -60,11 +61,15 @@ def tokenize(line: str) -> list[Token]:
     return tokens
 
 
-def parse_arguments(command: Command, line: str, _: Translate) -> dict[str, Any]:
-    """Bind the words of `line` (the text after the command name) to the command's parameters."""
+def parse_arguments(
+    command: Command, line: str, _: Translate, attachments: tuple[Attachment, ...] = ()
+) -> dict[str, Any]:
+    """Bind the words of `line` (the text after the command name) to the command's parameters;
+    file parameters take the message's attachments in order."""
     tokens = tokenize(line)
-    raw: dict[str, str] = {}
-    for index, param in enumerate(command.params):
+    raw: dict[str, Any] = {}
+    words = [param for param in command.params if param.kind is not ParamKind.FILE]
+    for index, param in enumerate(words):
         if index >= len(tokens):
             break
         if param.rest:
@@ -72,8 +77,11 @@ def parse_arguments(command: Command, line: str, _: Translate) -> dict[str, Any]
             tokens = tokens[: index + 1]
             break
         raw[param.name] = tokens[index].text
-    if len(tokens) > len(command.params):
+    if len(tokens) > len(words):
         raise UsageError(_("Too many arguments."))
+    files = [param for param in command.params if param.kind is ParamKind.FILE]
+    for param, attached in zip(files, attachments, strict=False):
+        raw[param.name] = attached
     return bind(command, raw, _)
 
 
@@ -86,6 +94,12 @@ def bind(command: Command, values: Mapping[str, Any], _: Translate) -> dict[str,
     for param in command.params:
         value = values.get(param.name)
         if value is None or (isinstance(value, str) and not value.strip()):
+            if param.required and param.kind is ParamKind.FILE:
+                raise UsageError(
+                    _("Send the file ({name}) in the same message as the command.").format(
+                        name=param.name
+                    )
+                )
             if param.required:
                 raise UsageError(_("Missing {name}.").format(name=param.name))
             bound[param.name] = param.default
@@ -95,6 +109,14 @@ def bind(command: Command, values: Mapping[str, Any], _: Translate) -> dict[str,
 
 
 def convert(param: Param, value: Any, _: Translate) -> Any:
+    if param.kind is ParamKind.FILE:
+        if not isinstance(value, Attachment):
+            raise UsageError(
+                _("Send the file ({name}) in the same message as the command.").format(
+                    name=param.name
+                )
+            )
+        return Attachment(value.name, value.size, value.fetch, param.max_bytes or None)
     if param.kind is ParamKind.INTEGER:
         return _integer(param, value, _)
     text = str(value).strip()

@@ -35,6 +35,7 @@ class ParamKind(StrEnum):
     TEXT = "text"
     INTEGER = "integer"
     CHOICE = "choice"
+    FILE = "file"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +61,8 @@ class Param:
     """A last text parameter that takes the rest of the line, spaces included."""
     autocomplete: str | None = None
     """Name of a feature method ``async (ctx, current) -> list[Option]``."""
+    max_bytes: int = 0
+    """For a file: the largest one accepted."""
 
     def usage(self) -> str:
         return f"<{self.name}>" if self.required else f"[{self.name}]"
@@ -123,6 +126,13 @@ def choice(
         default=default,
         options=tuple(Option(value, label) for value, label in options),
     )
+
+
+def attachment(
+    name: str, description: str, *, required: bool = True, max_bytes: int = 1_000_000
+) -> Param:
+    """A file sent with the command (:class:`bot.api.files.Attachment`), not a typed word."""
+    return Param(name, description, ParamKind.FILE, required=required, max_bytes=max_bytes)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.api.arguments import UserError
+from bot.api.files import Attachment
 from bot.api.replies import Reply
 
 if TYPE_CHECKING:
@@ -62,6 +63,8 @@ class Incoming:
     """The platform's own notion: Discord Manage Server, Telegram chat administrator."""
     direct: bool = False
     """A private chat or the console: text that is not a command gets a hint instead of silence."""
+    attachments: tuple[Attachment, ...] = ()
+    """Files sent with the command, for its file parameters."""
 
     @property
     def destination(self) -> Destination:

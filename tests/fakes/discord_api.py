@@ -79,6 +79,7 @@ class FakeDiscord:
         self._runner: web.AppRunner | None = None
         self.identified = asyncio.Event()
         self.port = 0
+        self.uploads: dict[str, bytes] = {}
 
     # Server ---------------------------------------------------------------------------------
 
@@ -86,6 +87,7 @@ class FakeDiscord:
         app = web.Application()
         app.router.add_get("/gateway", self._gateway)
         app.router.add_route("*", "/api/v10/{path:.*}", self._rest)
+        app.router.add_get("/attachments/{id}/{name}", self._attachment)
         self._runner, self.port = await serve_loopback(app)
 
     async def stop(self) -> None:
@@ -107,6 +109,10 @@ class FakeDiscord:
         )
 
     # REST -----------------------------------------------------------------------------------
+
+    async def _attachment(self, request: web.Request) -> web.Response:
+        content = self.uploads.get(request.match_info["id"])
+        return web.Response(status=404) if content is None else web.Response(body=content)
 
     async def _rest(self, request: web.Request) -> web.Response:
         path = "/" + request.match_info["path"]
@@ -356,9 +362,33 @@ class FakeDiscord:
         locale: str = "id",
         permissions: int = 0,
         roles: list[dict[str, Any]] | None = None,
+        files: dict[str, tuple[str, bytes]] | None = None,
     ) -> str:
-        """Run /name as a member; returns the interaction id."""
-        data = {"id": str(next(self._ids)), "name": name, "type": 1, "options": options or []}
+        """Run /name as a member; returns the interaction id. `files` maps an attachment
+        option's name to (file name, content), served from the fake's CDN."""
+        data: dict[str, Any] = {
+            "id": str(next(self._ids)),
+            "name": name,
+            "type": 1,
+            "options": options or [],
+        }
+        if files:
+            resolved = {}
+            for option, (filename, content) in files.items():
+                upload = str(next(self._ids))
+                self.uploads[upload] = content
+                resolved[upload] = {
+                    "id": upload,
+                    "filename": filename,
+                    "size": len(content),
+                    "url": f"http://127.0.0.1:{self.port}/attachments/{upload}/{filename}",
+                    "proxy_url": f"http://127.0.0.1:{self.port}/attachments/{upload}/{filename}",
+                }
+                target = data["options"]
+                if target and target[0].get("type") in (1, 2):
+                    target = target[0]["options"]
+                target.append({"type": 11, "name": option, "value": upload})
+            data["resolved"] = {"attachments": resolved}
         interaction_id, payload = self._interaction(
             2, data, member, locale, permissions, roles=roles
         )

@@ -47,6 +47,8 @@ class FakeTelegram:
     fail_next: dict[str, dict[str, Any]] = field(default_factory=dict)
     """method -> error answer for its next call, e.g. a 429 with retry_after."""
     failures: list[tuple[str, float]] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)
+    """file_id -> content, downloadable through getFile as members' documents are."""
 
     def __post_init__(self) -> None:
         self._updates: list[dict[str, Any]] = []
@@ -63,6 +65,7 @@ class FakeTelegram:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_post("/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         self._runner, self.port = await serve_loopback(app)
 
     async def stop(self) -> None:
@@ -92,6 +95,25 @@ class FakeTelegram:
         if isinstance(result, web.Response):
             return result
         return _answer({"ok": True, "result": result})
+
+    async def _download(self, request: web.Request) -> web.Response:
+        content = self.files.get(request.match_info["path"].removeprefix("documents/"))
+        if request.match_info["token"] != self.token or content is None:
+            return web.Response(status=404)
+        return web.Response(body=content)
+
+    async def _api_getFile(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        file_id = str(params["file_id"])
+        if file_id not in self.files:
+            return _answer(
+                {"ok": False, "error_code": 400, "description": "Bad Request: invalid file_id"}
+            )
+        return {
+            "file_id": file_id,
+            "file_unique_id": file_id,
+            "file_size": len(self.files[file_id]),
+            "file_path": f"documents/{file_id}",
+        }
 
     # Test helpers -------------------------------------------------------------------------
 
@@ -298,6 +320,29 @@ def text_message(
     if thread is not None:
         message["message_thread_id"] = thread
         message["is_topic_message"] = True
+    return {"message": message}
+
+
+def document_message(
+    caption: str,
+    file_id: str,
+    file_name: str,
+    size: int,
+    *,
+    chat: dict[str, Any] | None = None,
+    sender: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A member sends a file with a command as its caption (put the bytes in FakeTelegram.files)."""
+    message = text_message(caption, chat=chat, sender=sender)["message"]
+    message["caption"] = message.pop("text")
+    if "entities" in message:
+        message["caption_entities"] = message.pop("entities")
+    message["document"] = {
+        "file_id": file_id,
+        "file_unique_id": file_id,
+        "file_name": file_name,
+        "file_size": size,
+    }
     return {"message": message}
 
 

@@ -25,6 +25,7 @@ from bot.adapters.discord import commands
 from bot.adapters.discord.render import embeds
 from bot.api.commands import Command, Param
 from bot.api.context import Destination, Incoming
+from bot.api.files import Attachment
 from bot.api.replies import Choice, ChoiceStyle, Reply
 from bot.dispatch import Dispatcher
 from bot.messenger import CalendarEvent
@@ -170,6 +171,12 @@ class DiscordAdapter:
         self, interaction: discord.Interaction, command: Command, values: dict[str, Any]
     ) -> None:
         """A slash command: run it, deferring first when it takes more than two seconds."""
+        values = {
+            name: Attachment(value.filename, value.size, value.read)
+            if isinstance(value, discord.Attachment)
+            else value
+            for name, value in values.items()
+        }
         work = asyncio.ensure_future(
             self.dispatcher.invoke(self.incoming(interaction), command, values)
         )

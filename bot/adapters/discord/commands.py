@@ -131,6 +131,8 @@ def _annotation(param: Param) -> Any:
         return app_commands.Range[int, param.min_value, param.max_value]
     if param.kind is ParamKind.TEXT:
         return app_commands.Range[str, None, min(param.max_length, 6000)]
+    if param.kind is ParamKind.FILE:
+        return discord.Attachment
     return str
 
 

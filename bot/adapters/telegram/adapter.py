@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any, TypeVar
 
@@ -20,6 +21,7 @@ from telegram import (
     BotCommandScopeDefault,
     CallbackQuery,
     Chat,
+    Document,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     LinkPreviewOptions,
@@ -46,6 +48,7 @@ from bot.adapters.telegram.admins import AdminCache
 from bot.adapters.telegram.render import CAPTION_LIMIT, chunks, reply_lines
 from bot.api.commands import Command, Permission
 from bot.api.context import Destination, Incoming
+from bot.api.files import Attachment
 from bot.api.replies import Choice, Reply
 from bot.config import SUPPORTED_LOCALES
 from bot.dispatch import Dispatcher, clean
@@ -80,6 +83,8 @@ class TelegramAdapter:
         application = builder.build()
         text = filters.UpdateType.MESSAGE & filters.TEXT
         application.add_handler(MessageHandler(text, self._on_message))
+        document = filters.UpdateType.MESSAGE & filters.Document.ALL & filters.CaptionRegex(r"^/")
+        application.add_handler(MessageHandler(document, self._on_message))
         application.add_handler(CallbackQueryHandler(self._on_callback))
         application.add_handler(PollAnswerHandler(self._on_poll_answer))
         application.add_error_handler(self._on_error)
@@ -119,12 +124,14 @@ class TelegramAdapter:
 
     async def _on_message(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.message
-        if message is None or message.from_user is None or message.text is None:
+        text = message and (message.text or message.caption)
+        if message is None or message.from_user is None or not text:
             return
-        text = message.text
         if not self._addressed_to_me(text):
             return
         incoming = await self._incoming(message.chat, message.from_user, text, message)
+        if message.document is not None:
+            incoming = replace(incoming, attachments=(self._attachment(message.document),))
         command = self.dispatcher.resolve(clean(text))[1] if text.startswith("/") else None
         if (
             command is not None
@@ -210,6 +217,15 @@ class TelegramAdapter:
             direct=chat.type == Chat.PRIVATE,
         )
 
+    def _attachment(self, document: Document) -> Attachment:
+        """A document sent with a command, downloaded only when the command reads it."""
+
+        async def fetch() -> bytes:
+            file = await self._call(lambda: document.get_file())
+            return bytes(await self._call(lambda: file.download_as_bytearray()))
+
+        return Attachment(document.file_name or "file", document.file_size, fetch)
+
     async def _community_for_private_command(
         self, incoming: Incoming, command: Command, message: Message
     ) -> Incoming | None:
@@ -267,15 +283,12 @@ class TelegramAdapter:
             default="",
         )
         is_admin = await self.admins.is_admin(community_id, int(incoming.member_id))
-        return Incoming(
-            platform=PLATFORM,
-            member_id=incoming.member_id,
-            display_name=incoming.display_name,
+        return replace(
+            incoming,
             channel_id=community_id,
-            text=incoming.text,
             community_id=community_id,
             community_name=name,
-            platform_locale=incoming.platform_locale,
+            thread_id=None,
             platform_moderator=is_admin,
             direct=True,
         )
