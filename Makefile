@@ -40,7 +40,9 @@ i18n: $(STAMP)
 bench: $(STAMP) $(MO)
 	$(BIN)/python bench/telegram_latency.py
 	$(BIN)/python bench/catalog_search.py --titles 1000000
+	$(BIN)/python bench/recommend.py
 	$(BIN)/python bench/catalog_import.py
+	$(BIN)/python bench/quiz_burst.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info $(MO)

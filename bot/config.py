@@ -88,6 +88,13 @@ class CatalogSettings:
 
 
 @dataclass(frozen=True)
+class QuizSettings:
+    telegram_answers: str = "buttons"
+    """How Telegram members answer a quiz question: "buttons" (an inline keyboard) or "poll"
+    (Telegram's native quiz poll)."""
+
+
+@dataclass(frozen=True)
 class ModeratorSettings:
     discord: frozenset[str] = frozenset()
     telegram: frozenset[str] = frozenset()
@@ -108,6 +115,7 @@ class Config:
     openlibrary: OpenLibrarySettings = field(default_factory=OpenLibrarySettings)
     catalog: CatalogSettings = field(default_factory=CatalogSettings)
     scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
+    quiz: QuizSettings = field(default_factory=QuizSettings)
     moderators: ModeratorSettings = field(default_factory=ModeratorSettings)
     links: tuple[tuple[str, str], ...] = ()
     source: Path | None = None
@@ -329,6 +337,7 @@ SECTIONS: dict[str, tuple[type, dict[str, Check]]] = {
     ),
     "catalog": (CatalogSettings, {"sample": _boolean}),
     "scheduler": (SchedulerSettings, {"grace_minutes": _integer_in(0, 10080)}),
+    "quiz": (QuizSettings, {"telegram_answers": _one_of("buttons", "poll")}),
     "moderators": (
         ModeratorSettings,
         {platform: _user_ids for platform in MODERATOR_PLATFORMS},

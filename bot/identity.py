@@ -6,12 +6,13 @@ reference. Each message refreshes the member's display name, reported language a
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.config import SUPPORTED_LOCALES
-from bot.store import Store, Transaction
+from bot.store import Store
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,10 +57,13 @@ async def remember(
     community_name: str,
     now: datetime,
 ) -> tuple[Member, Community | None]:
-    """Create or refresh the member (and the community they wrote in) and return both."""
+    """Create or refresh the member (and the community they wrote in) and return both.
+
+    Runs on every message, so it is one trip to the database (see ``Store.atomically``)."""
     stamp = now.isoformat()
-    async with store.transaction() as tx:
-        row = await tx.fetchone(
+
+    def work(db: sqlite3.Connection) -> tuple[Member, Community | None]:
+        row = db.execute(
             """
             INSERT INTO members (platform, platform_id, display_name, platform_locale,
                                  created_at, last_seen_at)
@@ -71,40 +75,33 @@ async def remember(
             RETURNING id, platform, platform_id, display_name, locale, platform_locale
             """,
             (platform, member_id, display_name, platform_locale, stamp, stamp),
-        )
-        assert row is not None
+        ).fetchone()
         member = Member(*row)
-        community = None
-        if community_id is not None:
-            community = await _remember_community(tx, platform, community_id, community_name, stamp)
-            await tx.execute(
-                """
-                INSERT INTO community_members (community_id, member_id, first_seen_at,
-                                               last_seen_at)
-                VALUES (?, ?, ?, ?)
-                ON CONFLICT (community_id, member_id) DO UPDATE SET
-                    last_seen_at = excluded.last_seen_at
-                """,
-                (community.id, member.id, stamp, stamp),
-            )
-    return member, community
+        if community_id is None:
+            return member, None
+        row = db.execute(
+            """
+            INSERT INTO communities (platform, platform_id, name, created_at)
+            VALUES (?, ?, ?, ?)
+            ON CONFLICT (platform, platform_id) DO UPDATE SET
+                name = CASE WHEN excluded.name = '' THEN communities.name ELSE excluded.name END
+            RETURNING id, platform, platform_id, name, locale, timezone
+            """,
+            (platform, community_id, community_name, stamp),
+        ).fetchone()
+        community = Community(*row)
+        db.execute(
+            """
+            INSERT INTO community_members (community_id, member_id, first_seen_at, last_seen_at)
+            VALUES (?, ?, ?, ?)
+            ON CONFLICT (community_id, member_id) DO UPDATE SET
+                last_seen_at = excluded.last_seen_at
+            """,
+            (community.id, member.id, stamp, stamp),
+        )
+        return member, community
 
-
-async def _remember_community(
-    tx: Transaction, platform: str, platform_id: str, name: str, stamp: str
-) -> Community:
-    row = await tx.fetchone(
-        """
-        INSERT INTO communities (platform, platform_id, name, created_at)
-        VALUES (?, ?, ?, ?)
-        ON CONFLICT (platform, platform_id) DO UPDATE SET
-            name = CASE WHEN excluded.name = '' THEN communities.name ELSE excluded.name END
-        RETURNING id, platform, platform_id, name, locale, timezone
-        """,
-        (platform, platform_id, name, stamp),
-    )
-    assert row is not None
-    return Community(*row)
+    return await store.atomically(work)
 
 
 async def set_member_locale(store: Store, member: Member, locale: str | None) -> Member:

@@ -191,11 +191,24 @@ def render(reply: Reply) -> RichText:
         out.append(f"  → {choice.command}", style="dim")
     if reply.footer:
         out.append(f"\n— {reply.footer}", style="dim")
+    if reply.attachment:
+        name, content = reply.attachment
+        out.append(f"\n[file {name}, {len(content)} bytes]", style="dim")
     return out
 
 
+SPOILER = "[spoiler hidden]"  # the terminal cannot reveal on request: never printed
+
+
 def _append(out: RichText, text: Text) -> None:
+    hidden = False
     for span in text.spans:
+        if span.spoiler:
+            if not hidden:
+                out.append(SPOILER, style="dim")
+            hidden = True
+            continue
+        hidden = False
         style = " ".join(
             name
             for name, on in (("bold", span.bold), ("italic", span.italic), ("cyan", span.code))

@@ -240,3 +240,6 @@ class Feature:
 
     async def on_stop(self) -> None:
         """Called at shutdown: cancel background work here."""
+
+    async def on_timezone_changed(self, community_id: int) -> None:
+        """Called after a moderator changed a community's timezone: move timed work here."""

@@ -63,6 +63,8 @@ class Reply:
     dispatcher drops it from the replies of member commands; adapters never ping otherwise."""
     private: bool = False
     """Only the asking member sees it (ephemeral on Discord, a private chat on Telegram)."""
+    attachment: tuple[str, bytes] | None = None
+    """A file sent with the message: (file name, content), e.g. an event's .ics."""
 
     @classmethod
     def of(
@@ -77,6 +79,7 @@ class Reply:
         poll: Poll | None = None,
         ping: str | None = None,
         private: bool = False,
+        attachment: tuple[str, bytes] | None = None,
     ) -> Reply:
         """Build a reply from plain strings or Text, whichever is handy."""
         made: list[Field] = []
@@ -92,4 +95,5 @@ class Reply:
             poll=poll,
             ping=ping,
             private=private,
+            attachment=attachment,
         )

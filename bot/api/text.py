@@ -1,9 +1,10 @@
 """Formatted text that every adapter can render safely.
 
-A template (written by us or a translator) may use three marks: ``**bold**``, ``__italic__`` and
-```code```. Values put into its ``{placeholders}`` are never read as marks: they become plain
-spans, and each adapter escapes plain spans for its platform (HTML for Telegram, markdown for
-Discord). So a member's name like ``*_<b>`` reaches every platform as those very characters.
+A template (written by us or a translator) may use four marks: ``**bold**``, ``__italic__``,
+```code``` and ``||spoiler||`` (hidden until the reader reveals it, where the platform can).
+Values put into its ``{placeholders}`` are never read as marks: they become plain spans, and
+each adapter escapes plain spans for its platform (HTML for Telegram, markdown for Discord). So
+a member's name like ``*_<b>`` reaches every platform as those very characters.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
-_MARK = re.compile(r"(\*\*|__|`)")
-_STYLE_OF_MARK = {"**": "bold", "__": "italic", "`": "code"}
+_MARK = re.compile(r"(\*\*|__|`|\|\|)")
+_STYLE_OF_MARK = {"**": "bold", "__": "italic", "`": "code", "||": "spoiler"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +26,7 @@ class Span:
     italic: bool = False
     code: bool = False
     url: str | None = None
+    spoiler: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +45,7 @@ class Text:
     def format(cls, template: str, /, **values: Any) -> Text:
         """Build text from a trusted template; values are inserted as plain text."""
         spans: list[Span] = []
-        style = {"bold": False, "italic": False, "code": False}
+        style = {"bold": False, "italic": False, "code": False, "spoiler": False}
         for literal, field, spec, conversion in string.Formatter().parse(template):
             for piece in _MARK.split(literal):
                 if piece in _STYLE_OF_MARK:

@@ -15,6 +15,8 @@ from bot.catalog.search import Results, search
 from bot.catalog.store import Book, Catalog
 from bot.services import Services
 from cogs.catalog.cards import card, long_date, summary
+from cogs.recommend.demand import record_if_on_loan, record_search
+from cogs.shelf.ratings import with_ratings
 
 log = logging.getLogger("pustaka.catalog")
 
@@ -55,7 +57,8 @@ class CatalogFeature(Feature):
             found = await self.catalog.book(int(query[1:]))
             if found is None:
                 raise UserError(ctx._("There is no book #{number}.").format(number=query[1:]))
-            return card(ctx, found, self._cover(found))
+            await record_if_on_loan(ctx, found)
+            return await with_ratings(ctx, found.id, card(ctx, found, self._cover(found)))
         return await self._page(ctx, query, 1)
 
     @command(
@@ -75,6 +78,8 @@ class CatalogFeature(Feature):
         )
         results = await search(self.catalog, query, limit=SHOWN + 1, offset=(page - 1) * SHOWN)
         books = results.books[:SHOWN]
+        if page == 1:
+            await record_search(ctx, query, books)
         if not books and page > 1:
             return Reply.of(ctx._("No more matches for “{query}”.").format(query=query))
         if not books:
@@ -84,7 +89,7 @@ class CatalogFeature(Feature):
                 ).format(query=query)
             )
         elif len(books) == 1 and page == 1:
-            local = card(ctx, books[0], self._cover(books[0]))
+            local = await with_ratings(ctx, books[0].id, card(ctx, books[0], self._cover(books[0])))
         else:
             local = self._list(ctx, query, page, books, results)
         if online is None:

@@ -1,43 +1,78 @@
+"""The events commands: announce (once or repeating), answer, change, cancel, export.
+
+Storage is in store.py, reminder planning in planning.py, what the bot says by itself in
+notices.py, and how typed times are read in reading.py.
+"""
+
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
+from itertools import islice
 
-from babel.dates import format_datetime
-
-from bot import identity
 from bot.api.arguments import UserError
-from bot.api.commands import N_, Feature, Permission, choice, command, integer, text
+from bot.api.commands import N_, Permission, choice, command, integer, text
 from bot.api.context import Context, Destination
 from bot.api.replies import Choice, ChoiceStyle, Reply
 from bot.api.text import Text
-from bot.messenger import CalendarEvent
-from bot.scheduler import Job
 from bot.services import Services
-from bot.when import parse_when
+from cogs.events.calendar import Entry, calendar_file
+from cogs.events.formatting import date_text, day_text, long_date, offsets_text, repeat_text
+from cogs.events.notices import Notices, calendar_event
+from cogs.events.personal import PersonalReminders
+from cogs.events.planning import REMINDER, ROLL, Planner, Slot, slot_on, slots
+from cogs.events.reading import read_day, read_offsets, read_when, when_text
 from cogs.events.store import Event, EventStore
 
 log = logging.getLogger("pustaka.events")
 
-REMINDER_HOURS = (24, 1)  # reminders before the start
 ANSWERS = [("going", N_("Going")), ("maybe", N_("Maybe")), ("no", N_("Not going"))]
-ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+FIELDS = [
+    ("title", N_("title")),
+    ("when", N_("when")),
+    ("where", N_("where")),
+    ("description", N_("description")),
+    ("capacity", N_("capacity")),
+]
+CLEAR = "-"  # as an edit's value: no place, no description, no seat limit
+REMAP_LIMIT = 400  # occurrences followed when RSVPs move to a series' new dates
 
 
-class Events(Feature):
+class Events(PersonalReminders):
     name = "events"
     description = N_("Events")
 
     def __init__(self, services: Services) -> None:
         super().__init__(services)
         self.events = EventStore(services.store)
-        services.scheduler.handle("event-reminder", self._reminder_job)
+        self.planner = Planner(services, self.events)
+        self.notices = Notices(services, self.events, self.planner)
+        services.scheduler.handle(REMINDER, self.notices.reminder_job)
+        services.scheduler.handle(ROLL, self.notices.roll_job)
+
+    async def on_start(self) -> None:
+        """Plan what a restart or an older version left unplanned (idempotent)."""
+        await self.planner.plan_all()
+
+    async def on_timezone_changed(self, community_id: int) -> None:
+        """A series keeps its local time in the new zone: its reminders move with it."""
+        await self.planner.plan_all(community_id, anew=True)
+        for event in await self.events.scheduled(self.services.clock.now(), community_id):
+            if event.recurrence is not None:
+                await self.notices.update_platform_event(event)
+
+    # Creating --------------------------------------------------------------------------
 
     @command(
         "event create",
         N_("Announce a book talk or seminar; you confirm the date before it is saved."),
         text("title", N_("The event's name"), max_length=100),
-        text("when", N_('When, e.g. "Sabtu depan pukul 10 pagi" or "2026-12-05 14:00"')),
+        text(
+            "when",
+            N_(
+                'When, e.g. "Sabtu depan pukul 10 pagi", "2026-12-05 14:00" or "setiap Sabtu 10.00"'
+            ),
+        ),
         text("where", N_("Where it takes place"), required=False, max_length=100),
         integer(
             "capacity",
@@ -59,20 +94,7 @@ class Events(Feature):
         description: str | None = None,
     ) -> Reply:
         community = ctx.require_community()
-        starts = parse_when(when, ctx.clock.now(), ctx.timezone)
-        if starts is None:
-            raise UserError(
-                ctx._(
-                    "I can't read “{when}” as a date. Try for example: besok jam 19.00, "
-                    "Sabtu depan pukul 10 pagi, next friday 7pm, 2026-12-05 14:00."
-                ).format(when=when[:60])
-            )
-        if starts <= ctx.clock.now():
-            raise UserError(
-                ctx._("{date} has already passed. Give a time in the future.").format(
-                    date=self._date(ctx, starts)
-                )
-            )
+        starts, recurrence = read_when(ctx, when)
         event_id = await self.events.create(
             community.id,
             ctx.channel.key(),
@@ -83,12 +105,13 @@ class Events(Feature):
             capacity,
             ctx.member.id,
             ctx.clock.now(),
+            recurrence,
         )
         return Reply.of(
             Text.format(
-                ctx._("**{title}** on **{date}**{place}. Save it?"),
+                ctx._("**{title}** {when}{place}. Save it?"),
                 title=title,
-                date=self._date(ctx, starts),
+                when=when_text(ctx, starts, recurrence),
                 place=f" — {where}" if where else "",
             ),
             choices=[
@@ -106,32 +129,25 @@ class Events(Feature):
     async def confirm(self, ctx: Context, id: int) -> list[Reply]:
         event = await self._event(ctx, id, states=("draft",))
         await self.events.set_state(event.id, "scheduled")
-        for hours in REMINDER_HOURS:
-            due = event.starts_at - timedelta(hours=hours)
-            if due > ctx.clock.now():
-                await self.services.scheduler.schedule(
-                    "event-reminder",
-                    f"event:{event.id}:{hours}h",
-                    due,
-                    {"event": event.id, "hours": hours},
-                )
-        where = Destination.from_key(event.destination)
+        event = await self._event(ctx, id)
+        await self.planner.plan(event)
+        slot = await self._next(ctx, event)
         try:
             platform_id = await self.services.messenger.schedule_event(
-                where,
-                CalendarEvent(
-                    event.title,
-                    event.starts_at,
-                    location=event.place,
-                    description=event.description,
-                ),
+                Destination.from_key(event.destination), calendar_event(event, slot)
             )
             if platform_id:
                 await self.events.set_platform_id(event.id, platform_id)
         except Exception:
             log.exception("could not create the platform's scheduled event for %s", event.id)
-        saved = Reply.of(ctx._("Saved. Reminders go out 24 hours and 1 hour before."), private=True)
-        return [saved, await self._card(ctx, event)]
+        minutes = await self.events.reminder_minutes(event.community_id)
+        saved = Reply.of(
+            ctx._("Saved. Reminders go out {offsets} before.").format(
+                offsets=offsets_text(minutes, ctx.locale)
+            ),
+            private=True,
+        )
+        return [saved, await self._card(ctx, event, slot)]
 
     @command(
         "event discard",
@@ -144,22 +160,37 @@ class Events(Feature):
         await self.events.set_state(event.id, "cancelled")
         return Reply.of(ctx._("Not saved."))
 
+    # Reading ---------------------------------------------------------------------------
+
     @command("event list", N_("Upcoming events, with how many are going."))
     async def upcoming(self, ctx: Context) -> Reply:
         community = ctx.require_community()
-        upcoming = await self.events.upcoming(community.id, ctx.clock.now())
-        if not upcoming:
+        now = ctx.clock.now()
+        found: list[tuple[Slot, Event]] = []
+        for event in await self.events.scheduled(now, community.id):
+            slot = next(slots(event, ctx.timezone, now, await self.events.skips(event.id)), None)
+            if slot is not None:
+                found.append((slot, event))
+        if not found:
             return Reply.of(ctx._("No events are planned yet."))
+        found.sort(key=lambda item: (item[0].starts_at, item[1].id))
         lines = []
-        for event in upcoming:
-            counts = await self.events.counts(event.id)
+        for slot, event in found[:10]:
+            counts = await self.events.counts(event.id, slot.key)
+            recurrence = event.recurrence
+            repeats = (
+                " · " + repeat_text(ctx._, ctx.locale, recurrence, ctx.timezone)
+                if recurrence
+                else ""
+            )
             lines.append(
                 Text.format(
-                    "#{id} **{title}** — {date}{place}\n   {going}",
+                    "#{id} **{title}** — {date}{place}{repeats}\n   {going}",
                     id=event.id,
                     title=event.title,
-                    date=self._date(ctx, event.starts_at),
+                    date=self._date(ctx, slot.starts_at),
                     place=f", {event.place}" if event.place else "",
+                    repeats=repeats,
                     going=ctx._("{going} going, {maybe} maybe").format(
                         going=counts.get("going", 0), maybe=counts.get("maybe", 0)
                     ),
@@ -171,31 +202,63 @@ class Events(Feature):
         "event show",
         N_("An event with who is going."),
         integer("id", N_("The event's number"), min_value=1),
+        text(
+            "date",
+            N_("Which occurrence of a series (empty: the next)"),
+            required=False,
+            rest=True,
+        ),
         permission=Permission.MODERATOR,
     )
-    async def show(self, ctx: Context, id: int) -> Reply:
+    async def show(self, ctx: Context, id: int, date: str | None = None) -> Reply:
         event = await self._event(ctx, id)
-        card = await self._card(ctx, event)
-        going = await self.events.names(event.id, "going")
-        waiting = await self.events.names(event.id, "waiting")
+        slot = await self._occurrence(ctx, event, date, allow_past=True)
+        card = await self._card(ctx, event, slot)
+        going = await self.events.names(event.id, slot.key, "going")
+        waiting = await self.events.names(event.id, slot.key, "waiting")
         fields = [*card.fields, (ctx._("Going"), ", ".join(going) or "—")]
         if waiting:
             fields.append((ctx._("Waiting list"), ", ".join(waiting)))
         return Reply.of(card.text, title=card.title, fields=fields, private=True)
 
     @command(
+        "event ics",
+        N_("The event as a calendar file (.ics) for your calendar app."),
+        integer("id", N_("The event's number"), min_value=1),
+    )
+    async def ics(self, ctx: Context, id: int) -> Reply:
+        event = await self._event(ctx, id, states=("scheduled",))
+        skips = frozenset(await self.events.skips(event.id))
+        content = calendar_file([Entry(event, ctx.timezone, skips)], ctx.clock.now())
+        return Reply.of(
+            ctx._("{title}: open the file to add it to your calendar.").format(title=event.title),
+            attachment=(f"pustaka-event-{event.id}.ics", content),
+            private=True,
+        )
+
+    # Answering -------------------------------------------------------------------------
+
+    @command(
         "event rsvp",
         N_("Say whether you are coming."),
         integer("id", N_("The event's number"), min_value=1),
         choice("answer", N_("Your answer"), ANSWERS),
+        text(
+            "date",
+            N_("Which occurrence of a series (empty: the next)"),
+            required=False,
+            rest=True,
+        ),
     )
-    async def rsvp(self, ctx: Context, id: int, answer: str) -> Reply:
+    async def rsvp(self, ctx: Context, id: int, answer: str, date: str | None = None) -> Reply:
         event = await self._event(ctx, id, states=("scheduled",))
-        if event.starts_at <= ctx.clock.now():
-            raise UserError(ctx._("This event has already started."))
-        result, promoted = await self.events.answer(event, ctx.member.id, answer, ctx.clock.now())
+        slot = await self._occurrence(ctx, event, date)
+        result, promoted = await self.events.answer(
+            event, slot.key, ctx.member.id, answer, ctx.clock.now()
+        )
         if promoted is not None:
-            await self._tell_promoted(event, promoted, ctx.community)
+            await self.notices.tell_promoted(event, slot, promoted, ctx.community)
+        name = self._name(ctx, event, slot)
         messages = {
             "going": ctx._("See you at {title}!"),
             "waiting": ctx._(
@@ -205,113 +268,273 @@ class Events(Feature):
             "maybe": ctx._("Noted: maybe for {title}."),
             "no": ctx._("Noted: not going to {title}."),
         }
-        return Reply.of(messages[result].format(title=event.title), private=True)
+        return Reply.of(messages[result].format(title=name), private=True)
+
+    # Changing --------------------------------------------------------------------------
 
     @command(
         "event cancel",
-        N_("Cancel an event; those going are told."),
+        N_("Cancel an event or a series, or one date of a series; those going are told."),
         integer("id", N_("The event's number"), min_value=1),
+        text(
+            "date", N_("Only this date of a series (empty: all of it)"), required=False, rest=True
+        ),
         permission=Permission.MODERATOR,
     )
-    async def cancel(self, ctx: Context, id: int) -> Reply:
+    async def cancel(self, ctx: Context, id: int, date: str | None = None) -> Reply:
         event = await self._event(ctx, id, states=("scheduled",))
+        if date and event.recurrence is not None:
+            return await self._cancel_occurrence(ctx, event, date)
+        if date:
+            await self._occurrence(ctx, event, date)  # a wrong date gets its own message
+        now = ctx.clock.now()
+        upcoming = next(slots(event, ctx.timezone, now, await self.events.skips(event.id)), None)
+        since = upcoming.key if upcoming else "~"
+        told = await self.events.members(event.id, ("going", "waiting"), since=since)
         await self.events.set_state(event.id, "cancelled")
-        await self.services.scheduler.cancel(f"event:{event.id}:")
-        where = Destination.from_key(event.destination)
+        await self.planner.forget(event.id)
         if event.platform_event_id:
             try:
-                await self.services.messenger.cancel_event(where, event.platform_event_id)
+                await self.services.messenger.cancel_event(
+                    Destination.from_key(event.destination), event.platform_event_id
+                )
             except Exception:
                 log.exception("could not cancel the platform's event for %s", event.id)
-        for member in await self.events.members(event.id, ("going", "waiting")):
-            locale = self._locale(member, ctx.community)
-            _ = self.services.i18n.translations(locale).gettext
-            await self.services.messenger.send(
-                Destination(member.platform, member.platform_id, private=True),
-                Reply.of(
-                    _("{title} on {date} is cancelled.").format(
-                        title=event.title,
-                        date=self._date_in(locale, event.starts_at, ctx.timezone),
-                    )
-                ),
-            )
+        when = upcoming.starts_at if upcoming else event.starts_at
+        await self.notices.tell(
+            told,
+            ctx.community,
+            lambda _, locale, tz: (
+                _("{title} on {date} is cancelled.")
+                if event.recurrence is None
+                else _("{title} is cancelled: there will be no more meetings after {date}.")
+            ).format(title=event.title, date=date_text(locale, when, tz)),
+        )
         return Reply.of(
             ctx._("{title} is cancelled; those going have been told.").format(title=event.title)
         )
 
-    @command(
-        "remind",
-        N_("Turn private event reminders on or off for yourself."),
-        choice("setting", N_("on or off"), [("on", N_("on")), ("off", N_("off"))]),
-    )
-    async def remind(self, ctx: Context, setting: str) -> Reply:
-        await self.events.set_optout(ctx.member.id, setting == "off")
-        if setting == "off":
-            return Reply.of(ctx._("You will get no private reminders."), private=True)
-        return Reply.of(ctx._("You will get private reminders of events you go to."), private=True)
-
-    # Reminders ---------------------------------------------------------------------------
-
-    async def _reminder_job(self, job: Job) -> None:
-        event = await self.events.get(int(job.payload["event"]))
-        if event is None or event.state != "scheduled":
-            return
-        where = Destination.from_key(event.destination)
-        community = await identity.community(self.services.store, event.community_id)
-        tz = identity.resolve_timezone(community, self.services.config.bot.tz)
-        if await self.services.scheduler.first_time(f"{job.key}:channel"):
-            locale = (community.locale if community else None) or self.services.config.bot.locale
-            _ = self.services.i18n.translations(locale).gettext
-            await self.services.messenger.send(where, self._reminder(_, locale, event, tz, job))
-        for member in await self.events.members(event.id, ("going",), reminders_only=True):
-            if await self.services.scheduler.first_time(f"{job.key}:{member.id}"):
-                locale = self._locale(member, community)
-                _ = self.services.i18n.translations(locale).gettext
-                await self.services.messenger.send(
-                    Destination(member.platform, member.platform_id, private=True),
-                    self._reminder(_, locale, event, tz, job),
-                )
-
-    def _reminder(self, _, locale: str, event: Event, tz, job: Job) -> Reply:  # noqa: ANN001
-        hours = job.payload["hours"]
-        return Reply.of(
-            Text.format(
-                _("Reminder: **{title}** starts {date}{place}."),
-                title=event.title,
-                date=self._date_in(locale, event.starts_at, tz),
-                place=f" — {event.place}" if event.place else "",
+    async def _cancel_occurrence(self, ctx: Context, event: Event, date: str) -> Reply:
+        slot = await self._occurrence(ctx, event, date)
+        told = await self.events.members(event.id, ("going", "waiting"), occurrence=slot.key)
+        upcoming = await self.planner.next_slot(event)
+        await self.events.skip(event.id, slot.key)
+        await self.planner.forget(event.id, slot.key)
+        if upcoming == slot:
+            await self.notices.update_platform_event(event)
+        await self.notices.tell(
+            told,
+            ctx.community,
+            lambda _, locale, tz: _("{title} on {date} is cancelled.").format(
+                title=event.title, date=date_text(locale, slot.starts_at, tz)
             ),
-            title=_("In 1 hour") if hours == 1 else _("Tomorrow"),
+        )
+        following = await self.planner.next_slot(event)
+        text = ctx._("{title} on {date} is cancelled; those going have been told.").format(
+            title=event.title, date=self._date(ctx, slot.starts_at)
+        )
+        if following is not None:
+            text += " " + ctx._("The next one is on {date}.").format(
+                date=self._date(ctx, following.starts_at)
+            )
+        return Reply.of(text)
+
+    @command(
+        "event edit",
+        N_("Change an event's title, time, place, description or seats; those going are told."),
+        integer("id", N_("The event's number"), min_value=1),
+        choice("field", N_("What to change"), FIELDS),
+        text("value", N_("The new value (- to clear place, description or seats)"), rest=True),
+        permission=Permission.MODERATOR,
+    )
+    async def edit(self, ctx: Context, id: int, field: str, value: str) -> list[Reply]:
+        event = await self._event(ctx, id)
+        if event.state == "cancelled":
+            raise UserError(
+                ctx._("#{id} is cancelled and can no longer be changed.").format(id=event.id)
+            )
+        if event.state == "draft":
+            raise UserError(
+                ctx._("#{id} is not saved yet: save it first, or create it again.").format(
+                    id=event.id
+                )
+            )
+        cleared = value.strip() == CLEAR
+        if field == "title":
+            if cleared or len(value) > 100:
+                raise UserError(ctx._("A title needs 1 to 100 characters."))
+            await self.events.change(event.id, title=value)
+        elif field == "where":
+            await self.events.change(event.id, place="" if cleared else value[:100])
+        elif field == "description":
+            await self.events.change(event.id, description="" if cleared else value[:1000])
+        elif field == "capacity":
+            await self._change_capacity(ctx, event, None if cleared else value)
+        else:
+            await self._change_when(ctx, event, value)
+        changed = await self._event(ctx, id)
+        if field == "where" and changed.place != event.place:
+            await self.notices.tell_changed(ctx, changed, place=True)
+        if field == "when":
+            await self.notices.tell_changed(ctx, changed, place=False)
+        if field in ("title", "where", "description", "when"):
+            await self.notices.update_platform_event(changed)
+        notice = (
+            ctx._("Changed. Those going have been told.")
+            if field in ("where", "when")
+            else (ctx._("Changed."))
+        )
+        slot = await self._next(ctx, changed)
+        return [Reply.of(notice, private=True), await self._card(ctx, changed, slot)]
+
+    async def _change_capacity(self, ctx: Context, event: Event, value: str | None) -> None:
+        capacity = None
+        if value is not None:
+            if not value.strip().isdigit() or not 1 <= int(value) <= 10000:
+                raise UserError(ctx._("Seats must be a number from 1 to 10000, or - for no limit."))
+            capacity = int(value)
+        await self.events.change(event.id, capacity=capacity)
+        changed = await self._event(ctx, event.id)
+        upcoming = await self.planner.next_slot(changed)
+        since = upcoming.key if upcoming else "~"
+        for key in await self.events.waiting_occurrences(event.id, since):
+            slot = slot_on(changed, key, ctx.timezone)
+            if slot is None:
+                continue
+            for member in await self.events.promote(changed, key):
+                await self.notices.tell_promoted(changed, slot, member, ctx.community)
+
+    async def _change_when(self, ctx: Context, event: Event, value: str) -> None:
+        starts, recurrence = read_when(ctx, value)
+        now = ctx.clock.now()
+        old = list(islice(slots(event, ctx.timezone, now), REMAP_LIMIT))
+        await self.events.change(
+            event.id,
+            starts_at=starts,
+            rrule=recurrence.rule if recurrence else None,
+            local_start=recurrence.start.isoformat() if recurrence else None,
+        )
+        changed = await self._event(ctx, event.id)
+        if old:
+            await self.events.clear_skips(event.id, old[0].key)
+            answered = set(await self.events.answered(event.id, old[0].key))
+            new = list(islice(slots(changed, ctx.timezone, now), len(old)))
+            moves = {a.key: b.key for a, b in zip(old, new, strict=False) if a.key in answered}
+            dropped = [key for key in answered if key not in moves]
+            await self.events.move_answers(event.id, moves, dropped)
+        await self.planner.plan(changed, anew=True)
+
+    @command(
+        "event reminders",
+        N_("When reminders go out before this community's events, e.g. 24h 1h."),
+        text(
+            "offsets",
+            N_("Up to 5 times before, e.g. 24h 1h, 2d 30m, 1 hari"),
+            required=False,
+            rest=True,
+        ),
+        permission=Permission.MODERATOR,
+    )
+    async def reminders(self, ctx: Context, offsets: str | None = None) -> Reply:
+        community = ctx.require_community()
+        if not offsets:
+            minutes = await self.events.reminder_minutes(community.id)
+            return Reply.of(
+                ctx._("Reminders go out {offsets} before each event.").format(
+                    offsets=offsets_text(minutes, ctx.locale)
+                )
+            )
+        minutes = read_offsets(ctx, offsets)
+        await self.events.set_reminder_minutes(community.id, minutes)
+        planned = await self.planner.plan_all(community.id, anew=True)
+        return Reply.of(
+            ctx._("Reminders now go out {offsets} before each event.").format(
+                offsets=offsets_text(minutes, ctx.locale)
+            )
+            + " "
+            + ctx.ngettext(
+                "{count} upcoming event was rescheduled.",
+                "{count} upcoming events were rescheduled.",
+                planned,
+            ).format(count=planned)
         )
 
-    # Helpers -----------------------------------------------------------------------------
+    # Jobs ------------------------------------------------------------------------------
 
-    async def _tell_promoted(
-        self, event: Event, member: identity.Member, community: identity.Community | None
-    ) -> None:
-        _ = self.services.i18n.translations(self._locale(member, community)).gettext
-        await self.services.messenger.send(
-            Destination(member.platform, member.platform_id, private=True),
-            Reply.of(_("A seat freed up: you are now going to {title}.").format(title=event.title)),
-        )
+    # Helpers ---------------------------------------------------------------------------
 
-    async def _card(self, ctx: Context, event: Event) -> Reply:
-        counts = await self.events.counts(event.id)
+    async def _occurrence(
+        self, ctx: Context, event: Event, wanted: str | None, *, allow_past: bool = False
+    ) -> Slot:
+        """The occurrence a member means: the next, or the one on the date given."""
+        now = ctx.clock.now()
+        skips = await self.events.skips(event.id)
+        if not wanted:
+            slot = next(slots(event, ctx.timezone, now, skips), None)
+            if slot is None and allow_past:
+                return (
+                    Slot("", event.starts_at)
+                    if event.recurrence is None
+                    else Slot(
+                        event.starts_at.astimezone(ctx.timezone).date().isoformat(), event.starts_at
+                    )
+                )
+            if slot is None:
+                raise UserError(ctx._("#{id} has already taken place.").format(id=event.id))
+            return slot
+        day = read_day(ctx, wanted)
+        slot = slot_on(event, day.isoformat() if event.recurrence else "", ctx.timezone)
+        if slot is None or slot.starts_at.astimezone(ctx.timezone).date() != day:
+            raise UserError(
+                ctx._("#{id} has no meeting on {date}.").format(
+                    id=event.id, date=long_date(ctx.locale, day)
+                )
+            )
+        if slot.key and slot.key in skips:
+            raise UserError(
+                ctx._("#{id} on {date} is already cancelled.").format(
+                    id=event.id, date=long_date(ctx.locale, day)
+                )
+            )
+        if slot.starts_at <= now and not allow_past:
+            raise UserError(
+                ctx._("#{id} on {date} has already taken place.").format(
+                    id=event.id, date=long_date(ctx.locale, day)
+                )
+            )
+        return slot
+
+    async def _next(self, ctx: Context, event: Event) -> Slot:
+        return await self._occurrence(ctx, event, None, allow_past=True)
+
+    def _name(self, ctx: Context, event: Event, slot: Slot) -> str:
+        """An occurrence of a series is named with its date."""
+        if event.recurrence is None:
+            return event.title
+        return f"{event.title} ({day_text(ctx.locale, slot.starts_at, ctx.timezone)})"
+
+    async def _card(self, ctx: Context, event: Event, slot: Slot) -> Reply:
+        counts = await self.events.counts(event.id, slot.key)
         seats = ""
         if event.capacity:
             seats = " " + ctx._("({free} of {capacity} seats free)").format(
                 free=max(0, event.capacity - counts.get("going", 0)), capacity=event.capacity
             )
-        fields = [(ctx._("When"), self._date(ctx, event.starts_at))]
+        fields = [(ctx._("When"), self._date(ctx, slot.starts_at))]
+        if event.recurrence is not None:
+            fields.append(
+                (ctx._("Repeats"), repeat_text(ctx._, ctx.locale, event.recurrence, ctx.timezone))
+            )
         if event.place:
             fields.append((ctx._("Where"), event.place))
         fields.append((ctx._("Going"), str(counts.get("going", 0)) + seats))
+        date_part = f" {slot.key}" if slot.key else ""
         return Reply.of(
             event.description,
             title=f"#{event.id} {event.title}",
             fields=fields,
             choices=[
-                Choice(ctx._(label), f"/event rsvp {event.id} {value}", keep=True)
+                Choice(ctx._(label), f"/event rsvp {event.id} {value}{date_part}", keep=True)
                 for value, label in ANSWERS
             ],
         )
@@ -327,14 +550,5 @@ class Events(Feature):
             raise UserError(ctx._("There is no such event #{id} here.").format(id=event_id))
         return event
 
-    def _locale(self, member: identity.Member, community: identity.Community | None) -> str:
-        """A member's language for a private message: as the dispatcher resolves it."""
-        return identity.resolve_locale(member, community, self.services.config.bot.locale)
-
     def _date(self, ctx: Context, moment: datetime) -> str:
-        return self._date_in(ctx.locale, moment, ctx.timezone)
-
-    @staticmethod
-    def _date_in(locale: str, moment: datetime, tz) -> str:  # noqa: ANN001
-        shown = format_datetime(moment, "EEEE, d MMMM y, HH.mm", tzinfo=tz, locale=locale)
-        return f"{shown} {ZONE_NAMES.get(str(tz), str(tz))}"
+        return date_text(ctx.locale, moment, ctx.timezone)

@@ -1,4 +1,8 @@
-"""Events and RSVPs in SQLite, with the waiting list kept in arrival order."""
+"""Events and RSVPs in SQLite, with the waiting list kept in arrival order.
+
+An events row is a one-off event or a whole series; RSVPs and cancelled occurrences are kept per
+occurrence, named by its local date ('' for a one-off event).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,8 @@ from datetime import datetime
 
 from bot.clock import utc_text as _utc
 from bot.identity import Member
-from bot.store import Store
+from bot.recurrence import Recurrence
+from bot.store import Store, Transaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,9 +27,23 @@ class Event:
     capacity: int | None
     state: str
     platform_event_id: str | None
+    rrule: str | None = None
+    local_start: datetime | None = None
+    revision: int = 0
+
+    @property
+    def recurrence(self) -> Recurrence | None:
+        if self.rrule is None or self.local_start is None:
+            return None
+        return Recurrence(self.rrule, self.local_start)
 
 
 _MEMBER = "m.id, m.platform, m.platform_id, m.display_name, m.locale, m.platform_locale"
+_EVENT = (
+    "id, community_id, destination, title, starts_at, place, description, capacity, state,"
+    " platform_event_id, rrule, local_start, revision"
+)
+DEFAULT_REMINDERS = (1440, 60)  # minutes before an event, when a community has set none
 
 
 class EventStore:
@@ -42,12 +61,13 @@ class EventStore:
         capacity: int | None,
         member_id: int,
         now: datetime,
+        recurrence: Recurrence | None = None,
     ) -> int:
         return int(
             await self.store.fetchval(
                 "INSERT INTO events (community_id, destination, title, starts_at, place,"
-                " description, capacity, created_by, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                " description, capacity, created_by, created_at, rrule, local_start)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
                     community_id,
                     destination,
@@ -58,27 +78,105 @@ class EventStore:
                     capacity,
                     member_id,
                     _utc(now),
+                    recurrence.rule if recurrence else None,
+                    recurrence.start.isoformat() if recurrence else None,
                 ),
             )
         )
 
     async def get(self, event_id: int) -> Event | None:
-        row = await self.store.fetchone(
-            "SELECT id, community_id, destination, title, starts_at, place, description,"
-            " capacity, state, platform_event_id FROM events WHERE id = ?",
-            (event_id,),
-        )
+        row = await self.store.fetchone(f"SELECT {_EVENT} FROM events WHERE id = ?", (event_id,))
         return _event(row) if row else None
 
-    async def upcoming(self, community_id: int, now: datetime, limit: int = 10) -> list[Event]:
+    async def scheduled(self, now: datetime, community_id: int | None = None) -> list[Event]:
+        """Saved events that may still have an occurrence after `now`: one-off events still
+        ahead and every series (whose next occurrence the caller works out)."""
         rows = await self.store.fetchall(
-            "SELECT id, community_id, destination, title, starts_at, place, description,"
-            " capacity, state, platform_event_id FROM events"
-            " WHERE community_id = ? AND state = 'scheduled' AND starts_at > ?"
-            " ORDER BY starts_at LIMIT ?",
-            (community_id, _utc(now), limit),
+            f"SELECT {_EVENT} FROM events WHERE state = 'scheduled'"
+            " AND (rrule IS NOT NULL OR starts_at > ?) AND (? IS NULL OR community_id = ?)"
+            " ORDER BY starts_at, id",
+            (_utc(now), community_id, community_id),
         )
         return [_event(row) for row in rows]
+
+    async def change(self, event_id: int, **values: object) -> None:
+        """Set columns of an event (names are this module's, never a member's)."""
+        columns = ", ".join(f"{name} = ?" for name in values)
+        converted = [
+            _utc(v) if isinstance(v, datetime) and v.tzinfo else v for v in values.values()
+        ]
+        await self.store.execute(
+            f"UPDATE events SET {columns} WHERE id = ?", (*converted, event_id)
+        )
+
+    async def next_revision(self, event_id: int) -> int:
+        """A new revision for the event's reminder jobs (their keys carry it)."""
+        return int(
+            await self.store.fetchval(
+                "UPDATE events SET revision = revision + 1 WHERE id = ? RETURNING revision",
+                (event_id,),
+            )
+        )
+
+    async def skips(self, event_id: int) -> set[str]:
+        rows = await self.store.fetchall(
+            "SELECT occurrence FROM event_skips WHERE event_id = ?", (event_id,)
+        )
+        return {row[0] for row in rows}
+
+    async def skip(self, event_id: int, occurrence: str) -> None:
+        await self.store.execute(
+            "INSERT OR IGNORE INTO event_skips (event_id, occurrence) VALUES (?, ?)",
+            (event_id, occurrence),
+        )
+
+    async def clear_skips(self, event_id: int, from_occurrence: str) -> None:
+        await self.store.execute(
+            "DELETE FROM event_skips WHERE event_id = ? AND occurrence >= ?",
+            (event_id, from_occurrence),
+        )
+
+    async def answered(self, event_id: int, from_occurrence: str) -> list[str]:
+        """Occurrences from this one on that have RSVPs, in order."""
+        rows = await self.store.fetchall(
+            "SELECT DISTINCT occurrence FROM rsvps WHERE event_id = ? AND occurrence >= ?"
+            " ORDER BY occurrence",
+            (event_id, from_occurrence),
+        )
+        return [row[0] for row in rows]
+
+    async def move_answers(self, event_id: int, moves: dict[str, str], dropped: list[str]) -> None:
+        """After a change of time: RSVPs follow their occurrence to its new date."""
+        async with self.store.transaction() as tx:
+            for old in dropped:
+                await tx.execute(
+                    "DELETE FROM rsvps WHERE event_id = ? AND occurrence = ?", (event_id, old)
+                )
+            for old, new in moves.items():
+                await tx.execute(
+                    "UPDATE rsvps SET occurrence = ? WHERE event_id = ? AND occurrence = ?",
+                    ("~" + new, event_id, old),
+                )
+            await tx.execute(
+                "UPDATE rsvps SET occurrence = substr(occurrence, 2)"
+                " WHERE event_id = ? AND occurrence LIKE '~%'",
+                (event_id,),
+            )
+
+    async def reminder_minutes(self, community_id: int) -> tuple[int, ...]:
+        text = await self.store.fetchval(
+            "SELECT reminder_minutes FROM event_settings WHERE community_id = ?",
+            (community_id,),
+        )
+        return tuple(int(part) for part in text.split(",")) if text else DEFAULT_REMINDERS
+
+    async def set_reminder_minutes(self, community_id: int, minutes: tuple[int, ...]) -> None:
+        await self.store.execute(
+            "INSERT INTO event_settings (community_id, reminder_minutes) VALUES (?, ?)"
+            " ON CONFLICT (community_id)"
+            " DO UPDATE SET reminder_minutes = excluded.reminder_minutes",
+            (community_id, ",".join(map(str, minutes))),
+        )
 
     async def set_state(self, event_id: int, state: str) -> None:
         await self.store.execute("UPDATE events SET state = ? WHERE id = ?", (state, event_id))
@@ -88,83 +186,117 @@ class EventStore:
             "UPDATE events SET platform_event_id = ? WHERE id = ?", (platform_id, event_id)
         )
 
-    async def counts(self, event_id: int) -> dict[str, int]:
+    async def counts(self, event_id: int, occurrence: str = "") -> dict[str, int]:
         rows = await self.store.fetchall(
-            "SELECT answer, count(*) FROM rsvps WHERE event_id = ? GROUP BY answer", (event_id,)
+            "SELECT answer, count(*) FROM rsvps WHERE event_id = ? AND occurrence = ?"
+            " GROUP BY answer",
+            (event_id, occurrence),
         )
         return {row[0]: row[1] for row in rows}
 
     async def answer(
-        self, event: Event, member_id: int, answer: str, now: datetime
+        self, event: Event, occurrence: str, member_id: int, answer: str, now: datetime
     ) -> tuple[str, Member | None]:
         """Record an answer; returns what was recorded ("waiting" when full) and a member
         promoted from the waiting list by a seat this answer freed, if any."""
+        key = (event.id, occurrence)
         async with self.store.transaction() as tx:
             before = await tx.fetchval(
-                "SELECT answer FROM rsvps WHERE event_id = ? AND member_id = ?",
-                (event.id, member_id),
+                "SELECT answer FROM rsvps WHERE event_id = ? AND occurrence = ? AND member_id = ?",
+                (*key, member_id),
             )
             recorded = answer
             if answer == "going" and before not in ("going",) and event.capacity is not None:
                 going = await tx.fetchval(
-                    "SELECT count(*) FROM rsvps WHERE event_id = ? AND answer = 'going'",
-                    (event.id,),
+                    "SELECT count(*) FROM rsvps WHERE event_id = ? AND occurrence = ?"
+                    " AND answer = 'going'",
+                    key,
                 )
                 if going >= event.capacity:
                     recorded = "waiting"
             if recorded == "waiting" and before == "waiting":
                 return recorded, None  # keep the original place in the queue
             await tx.execute(
-                "INSERT INTO rsvps (event_id, member_id, answer, at) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (event_id, member_id) DO UPDATE SET answer = excluded.answer,"
-                " at = excluded.at",
-                (event.id, member_id, recorded, _utc(now)),
+                "INSERT INTO rsvps (event_id, occurrence, member_id, answer, at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (event_id, occurrence, member_id)"
+                " DO UPDATE SET answer = excluded.answer, at = excluded.at",
+                (*key, member_id, recorded, _utc(now)),
             )
             promoted = None
             if before == "going" and recorded != "going":
-                row = await tx.fetchone(
-                    f"SELECT {_MEMBER} FROM rsvps r JOIN members m ON m.id = r.member_id"
-                    " WHERE r.event_id = ? AND r.answer = 'waiting' ORDER BY r.at, r.member_id"
-                    " LIMIT 1",
-                    (event.id,),
-                )
-                if row is not None:
-                    promoted = Member(*row)
-                    await tx.execute(
-                        "UPDATE rsvps SET answer = 'going' WHERE event_id = ? AND member_id = ?",
-                        (event.id, promoted.id),
-                    )
+                promoted_list = await _promote(tx, event.id, occurrence, 1)
+                promoted = promoted_list[0] if promoted_list else None
         return recorded, promoted
 
+    async def promote(self, event: Event, occurrence: str) -> list[Member]:
+        """Fill free seats from the waiting list (after the capacity grew)."""
+        async with self.store.transaction() as tx:
+            going = await tx.fetchval(
+                "SELECT count(*) FROM rsvps WHERE event_id = ? AND occurrence = ?"
+                " AND answer = 'going'",
+                (event.id, occurrence),
+            )
+            free = (event.capacity - going) if event.capacity is not None else 1_000_000
+            return await _promote(tx, event.id, occurrence, free) if free > 0 else []
+
+    async def waiting_occurrences(self, event_id: int, from_occurrence: str) -> list[str]:
+        rows = await self.store.fetchall(
+            "SELECT DISTINCT occurrence FROM rsvps WHERE event_id = ? AND occurrence >= ?"
+            " AND answer = 'waiting'",
+            (event_id, from_occurrence),
+        )
+        return [row[0] for row in rows]
+
     async def members(
-        self, event_id: int, answers: tuple[str, ...], *, reminders_only: bool = False
+        self,
+        event_id: int,
+        answers: tuple[str, ...],
+        *,
+        occurrence: str = "",
+        since: str | None = None,
+        reminders_only: bool = False,
     ) -> list[Member]:
+        """Members with these answers for one occurrence or, with `since`, for any occurrence
+        from that one on (each member once)."""
         marks = ",".join("?" * len(answers))
         optout = (
             " AND m.id NOT IN (SELECT member_id FROM reminder_optouts)" if reminders_only else ""
         )
+        which = "r.occurrence = ?" if since is None else "r.occurrence >= ?"
         rows = await self.store.fetchall(
-            f"SELECT {_MEMBER} FROM rsvps r JOIN members m ON m.id = r.member_id"
-            f" WHERE r.event_id = ? AND r.answer IN ({marks}){optout} ORDER BY r.at",
-            (event_id, *answers),
+            f"SELECT {_MEMBER}, min(r.at) AS first"
+            " FROM rsvps r JOIN members m ON m.id = r.member_id"
+            f" WHERE r.event_id = ? AND {which} AND r.answer IN ({marks}){optout}"
+            " GROUP BY m.id ORDER BY first, m.id",
+            (event_id, occurrence if since is None else since, *answers),
         )
-        return [Member(*row) for row in rows]
+        return [Member(*row[:6]) for row in rows]
 
-    async def names(self, event_id: int, answer: str) -> list[str]:
-        return [m.display_name for m in await self.members(event_id, (answer,))]
+    async def names(self, event_id: int, occurrence: str, answer: str) -> list[str]:
+        found = await self.members(event_id, (answer,), occurrence=occurrence)
+        return [member.display_name for member in found]
 
-    async def set_optout(self, member_id: int, off: bool) -> None:
-        if off:
-            await self.store.execute(
-                "INSERT OR IGNORE INTO reminder_optouts (member_id) VALUES (?)", (member_id,)
-            )
-        else:
-            await self.store.execute(
-                "DELETE FROM reminder_optouts WHERE member_id = ?", (member_id,)
-            )
+
+async def _promote(tx: Transaction, event_id: int, occurrence: str, seats: int) -> list[Member]:
+    rows = await tx.fetchall(
+        f"SELECT {_MEMBER} FROM rsvps r JOIN members m ON m.id = r.member_id"
+        " WHERE r.event_id = ? AND r.occurrence = ? AND r.answer = 'waiting'"
+        " ORDER BY r.at, r.member_id LIMIT ?",
+        (event_id, occurrence, seats),
+    )
+    promoted = [Member(*row) for row in rows]
+    for member in promoted:
+        await tx.execute(
+            "UPDATE rsvps SET answer = 'going' WHERE event_id = ? AND occurrence = ?"
+            " AND member_id = ?",
+            (event_id, occurrence, member.id),
+        )
+    return promoted
 
 
 def _event(row: object) -> Event:
     values = list(row)  # type: ignore[call-overload]
     values[4] = datetime.fromisoformat(values[4])
+    if values[11]:
+        values[11] = datetime.fromisoformat(values[11])
     return Event(*values)

@@ -56,13 +56,15 @@ class General(Feature):
             )
         fields = []
         for feature in registry.features:
-            lines = [_summary(ctx, c) for c in usable if c.feature is feature]
-            if lines:
-                fields.append(Field(ctx._(feature.description), Text.join(lines, "\n")))
+            mine = [c for c in usable if c.feature is feature]
+            if mine:
+                fields.append(Field(ctx._(feature.description), _overview(ctx, mine)))
+        moderated = any(c.permission is Permission.MODERATOR for c in usable)
         return Reply.of(
-            ctx._("Type /help followed by a command to learn more, for example: /help lang"),
+            ctx._("Type /help followed by a command to learn more, for example: /help event"),
             title=ctx._("What I can do"),
             fields=fields,
+            footer=ctx._("* moderators only") if moderated else None,
         )
 
     @command(
@@ -104,13 +106,33 @@ class General(Feature):
         )
 
 
-def _summary(ctx: Context, command: Command) -> Text:
-    line = Text.format(
-        "`{usage}` — {about}", usage=command.usage(), about=ctx._(command.description)
-    )
-    if command.permission is Permission.MODERATOR:
-        line += " " + ctx._("(moderators)")
-    return line
+def _overview(ctx: Context, commands: list[Command]) -> Text:
+    """One line a command, or a group's subcommands on one line (``/event create · list``), so
+    the whole list fits one Telegram message however many features a library runs."""
+    entries: dict[str, list[Command]] = {}
+    for declared in commands:
+        key = declared.path[0] if len(declared.path) > 1 else "/" + declared.name
+        entries.setdefault(key, []).append(declared)
+    lines = []
+    for key, members in entries.items():
+        if key.startswith("/"):
+            [single] = members
+            lines.append(
+                Text.format(
+                    "`{usage}`{mark} — {about}",
+                    usage=single.usage(),
+                    mark=_mark(single),
+                    about=ctx._(single.description),
+                )
+            )
+        else:
+            words = " · ".join(" ".join(c.path[1:]) + _mark(c) for c in members)
+            lines.append(Text.format("`/{root}` {words}", root=key, words=words))
+    return Text.join(lines, "\n")
+
+
+def _mark(command: Command) -> str:
+    return "*" if command.permission is Permission.MODERATOR else ""
 
 
 def _language_choices(current: str) -> list[Choice]:

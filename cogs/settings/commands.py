@@ -62,4 +62,6 @@ class Settings(Feature):
                 ).format(timezone=timezone[:60])
             )
         await identity.set_community_timezone(ctx.store, community, name)
+        for feature in self.services.registry.features:
+            await feature.on_timezone_changed(community.id)
         return Reply.of(ctx._("This community's timezone is now {timezone}.").format(timezone=name))

@@ -52,10 +52,55 @@ ROWS_BY_VERSION = {
         " VALUES (1, 1, 'going', '2026-01-01T00:00:00')",
         "INSERT INTO reminder_optouts (member_id) VALUES (1)",
     ],
-    7: [],  # events: recurrence, reminder offsets, personal reminders
-    8: [],  # quizzes
-    9: [],  # recommendations, shelves, ratings, suggestions, unmet demand
-    10: [],  # reading clubs
+    7: [
+        "UPDATE events SET rrule = 'FREQ=WEEKLY;BYDAY=SA', local_start = '2026-12-05T14:00:00'",
+        "INSERT INTO event_skips (event_id, occurrence) VALUES (1, '2026-12-12')",
+        "INSERT INTO rsvps (event_id, occurrence, member_id, answer, at)"
+        " VALUES (1, '2026-12-19', 1, 'maybe', '2026-01-01T00:00:00')",
+        "INSERT INTO event_settings (community_id, reminder_minutes) VALUES (1, '1440,60')",
+        "INSERT INTO personal_reminders (member_id, text, due_at, created_at)"
+        " VALUES (1, 'Kembalikan buku', '2026-12-01T01:00:00', '2026-01-01T00:00:00')",
+    ],
+    8: [
+        "INSERT INTO quiz_packs (community_id, key, title, source, imported_at)"
+        f" VALUES (1, 'klub', 'Kuis Klub', 'title = \"Kuis Klub\"', '{NOW}')",
+        "INSERT INTO quiz_seasons (community_id, name, destination, started_at)"
+        f" VALUES (1, 'Musim 1', '{{}}', '{NOW}')",
+        "INSERT INTO quizzes (community_id, season_id, destination, channel, pack_key,"
+        " pack_title, seconds, mode, started_at)"
+        f" VALUES (1, 1, '{{}}', 'discord:7:', 'klub', 'Kuis Klub', 20, 'buttons', '{NOW}')",
+        "INSERT INTO quiz_questions (quiz_id, position, prompt, choices, correct)"
+        " VALUES (1, 1, 'Siapa menulis Bumi Manusia?', '[\"Pramoedya\", \"Chairil\"]', 0)",
+        "INSERT INTO quiz_answers (question_id, member_id, answer, correct, points, answered_at)"
+        f" VALUES (1, 1, 'A', 1, 140, '{NOW}')",
+    ],
+    9: [
+        "INSERT INTO shelf (member_id, book_id, status, updated_at)"
+        f" VALUES (1, 1, 'read', '{NOW}')",
+        "INSERT INTO ratings (member_id, book_id, stars, review, rated_at)"
+        f" VALUES (1, 1, 5, 'Luar biasa', '{NOW}')",
+        "INSERT INTO suggestions (community_id, member_id, book_id, note, created_at)"
+        f" VALUES (1, 1, 1, 'Wajib dibaca', '{NOW}')",
+        f"INSERT INTO suggestion_votes (suggestion_id, member_id, voted_at) VALUES (1, 1, '{NOW}')",
+        "INSERT INTO unmet_demand (at, kind, key, wanted, member_id)"
+        f" VALUES ('{NOW}', 'missing', 'laut bercerita', 'Laut Bercerita', 1)",
+    ],
+    10: [
+        "INSERT INTO clubs (community_id, name, name_key, created_at)"
+        f" VALUES (1, 'Klub Sastra', 'klub sastra', '{NOW}')",
+        "INSERT INTO club_readings (club_id, book_id, title, starts_at, weeks, unit)"
+        f" VALUES (1, 1, 'Bumi Manusia', '{NOW}', 4, 'percent')",
+        f"INSERT INTO club_members (club_id, member_id, joined_at) VALUES (1, 1, '{NOW}')",
+        "INSERT INTO club_progress (reading_id, member_id, fraction, unit, value, updated_at)"
+        f" VALUES (1, 1, 0.25, 'percent', 25, '{NOW}')",
+        "INSERT INTO club_prompts (reading_id, section, text) VALUES (1, 1, 'Siapa Minke?')",
+        f"INSERT INTO club_votes (club_id, closes_at, created_at) VALUES (1, '{NOW}', '{NOW}')",
+        "INSERT INTO club_vote_options (vote_id, position, book_id, title)"
+        " VALUES (1, 1, 1, 'Bumi Manusia')",
+        "INSERT INTO club_ballots (vote_id, member_id, position, cast_at)"
+        f" VALUES (1, 1, 1, '{NOW}')",
+        "INSERT INTO club_settings (community_id, members_create) VALUES (1, 1)",
+    ],
 }
 USAGE = (
     "INSERT INTO command_usage (at, platform, command, outcome)"

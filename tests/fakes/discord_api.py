@@ -551,11 +551,18 @@ def _guild(roles: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 async def _multipart(request: web.Request) -> Any:
+    """The JSON payload, with the files sent beside it as ``files``: [(name, content)]."""
     reader = await request.multipart()
+    payload: Any = None
+    files = []
     async for part in reader:
         if part.name == "payload_json":  # type: ignore[union-attr]
-            return json.loads(await part.text())  # type: ignore[union-attr]
-    return None
+            payload = json.loads(await part.text())  # type: ignore[union-attr]
+        elif part.filename:  # type: ignore[union-attr]
+            files.append((part.filename, bytes(await part.read())))  # type: ignore[union-attr]
+    if isinstance(payload, dict) and files:
+        payload["files"] = files
+    return payload
 
 
 def _json(payload: Any, status: int = 200) -> web.Response:

@@ -167,6 +167,17 @@ class FakeTelegram:
             message["caption"] = params["caption"]
         return message
 
+    async def _api_sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        message = self._message(params)
+        sent = params.get("document") or {}
+        message["document"] = {
+            "file_id": "d1",
+            "file_unique_id": "d1",
+            "file_name": sent.get("filename", ""),
+            "file_size": len(sent.get("content", b"")),
+        }
+        return message
+
     async def _api_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
         message = self._message(params, text=params.get("text", ""))
         message["message_id"] = int(params.get("message_id") or 0)
@@ -262,6 +273,8 @@ async def _params(request: web.Request) -> dict[str, Any]:
         raw = dict(await request.post())
     params: dict[str, Any] = {}
     for key, value in raw.items():
+        if isinstance(value, web.FileField):  # a file the bot sends: name and content
+            value = {"filename": value.filename, "content": value.file.read()}
         if isinstance(value, str) and value[:1] in "[{":
             with contextlib.suppress(ValueError):
                 value = json.loads(value)

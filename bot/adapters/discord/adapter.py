@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import io
 import json
 import logging
 import re
@@ -193,7 +194,7 @@ class DiscordAdapter:
             return
         replies = await self.dispatcher.handle_text(self.incoming(interaction, pressed.command))
         public = [r for r in replies if not r.private]
-        if not pressed.keep and public and not public[0].poll:
+        if not pressed.keep and public and not public[0].poll and not public[0].attachment:
             first = public[0]
             await interaction.response.edit_message(
                 embeds=embeds(first)[:10], view=await self.view(first.choices)
@@ -348,6 +349,9 @@ class DiscordAdapter:
                 parts["view"] = view
             if index == 0 and reply.poll:
                 parts["poll"] = _poll(reply)
+            if index == 0 and reply.attachment:
+                name, content = reply.attachment
+                parts["file"] = discord.File(io.BytesIO(content), filename=name)
             if index == 0 and reply.ping and not reply.private:
                 parts.update(content=reply.ping[:200], allowed_mentions=PING)
             messages.append(parts)

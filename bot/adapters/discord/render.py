@@ -24,6 +24,8 @@ def span_markdown(span: Span) -> str:
         out = f"**{out}**"
     if span.italic:
         out = f"*{out}*"
+    if span.spoiler:
+        out = f"||{out}||"
     if span.url and span.url.startswith(("http://", "https://")):
         url = span.url.replace(")", "%29").replace(" ", "%20")
         out = f"[{out}]({url})"

@@ -24,6 +24,7 @@ from telegram import (
     Document,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputFile,
     LinkPreviewOptions,
     Message,
     ReplyParameters,
@@ -383,6 +384,11 @@ class TelegramAdapter:
                     **common,
                 )
             )
+        if reply.attachment:
+            name, content = reply.attachment
+            await self._call(
+                lambda: bot.send_document(chat_id, InputFile(content, filename=name), **common)
+            )
         if reply.poll:
             await self._send_poll(chat_id, reply, thread)
 
@@ -399,7 +405,11 @@ class TelegramAdapter:
                 type=PollType.QUIZ if quiz else PollType.REGULAR,
                 correct_option_ids=[poll.correct] if quiz else None,
                 explanation=(poll.explanation or "")[:200] or None,
-                open_period=poll.open_seconds if poll.open_seconds else None,
+                # Telegram closes a poll by itself only within 5 to 600 seconds; a longer one
+                # stays open and the feature closes the vote at its own time.
+                open_period=poll.open_seconds
+                if poll.open_seconds and 5 <= poll.open_seconds <= 600
+                else None,
                 message_thread_id=thread,
             )
         )
@@ -432,7 +442,7 @@ class TelegramAdapter:
         if not public:
             return
         first, *others = public
-        if not keep and not first.image_url and not first.poll:
+        if not keep and not first.image_url and not first.poll and not first.attachment:
             texts = chunks(reply_lines(first))
             if len(texts) == 1:
                 keyboard = await self._keyboard(first.choices)

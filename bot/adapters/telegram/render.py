@@ -31,6 +31,8 @@ def span_html(span: Span) -> str:
         out = f"<b>{out}</b>"
     if span.italic:
         out = f"<i>{out}</i>"
+    if span.spoiler:
+        out = f"<tg-spoiler>{out}</tg-spoiler>"
     if span.url and span.url.startswith(("http://", "https://", "tg://")):
         out = f'<a href="{html.escape(span.url, quote=True)}">{out}</a>'
     return out

@@ -223,7 +223,7 @@ async def test_private_moderator_command_acts_on_the_group(fake: FakeTelegram, b
     """An administrator of one group may change its settings from a private chat."""
     fake.admins[GROUP] = [4004]
     admin = user(4004, "Pustakawan")
-    await reply_to(fake, text_message("/help", chat=group_chat(), sender=admin))
+    await reply_to(fake, text_message("/about", chat=group_chat(), sender=admin))
     update = text_message("/settings timezone WITA", chat=private_chat(4004), sender=admin)
     [done] = await reply_to(fake, update)
     assert "Asia/Makassar" in done
@@ -386,9 +386,9 @@ async def test_moderator_of_two_groups_is_asked_which(fake: FakeTelegram, bot: A
     fake.admins[GROUP] = [4004]
     fake.admins[-100600] = [4004]
     admin = user(4004, "Pustakawan")
-    await reply_to(fake, text_message("/help", chat=group_chat(), sender=admin))
+    await reply_to(fake, text_message("/about", chat=group_chat(), sender=admin))
     other = group_chat(-100600, "Klub Puisi")
-    await reply_to(fake, text_message("/help", chat=other, sender=admin))
+    await reply_to(fake, text_message("/about", chat=other, sender=admin))
     [question] = await reply_to(
         fake, text_message("/settings language en", chat=private_chat(4004), sender=admin)
     )

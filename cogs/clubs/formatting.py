@@ -1,0 +1,86 @@
+"""How clubs speak: dates, sections and places in a book, in the reader's language.
+
+A :class:`Voice` is what a message needs to be written in a language and a timezone; a command's
+Context is one, and a post the bot makes by itself (a weekly prompt, a vote's result) uses the
+community's language and timezone.
+"""
+
+from __future__ import annotations
+
+import gettext
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime
+
+from cogs.clubs.plan import Section
+
+ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+_NOT_A_TAG = re.compile(r"[^\w]+", re.UNICODE)
+
+
+class Speaker(Protocol):
+    locale: str
+    timezone: ZoneInfo
+
+    def _(self, message: str) -> str: ...
+
+    def ngettext(self, singular: str, plural: str, count: int) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Voice:
+    locale: str
+    timezone: ZoneInfo
+    translations: gettext.NullTranslations
+
+    def _(self, message: str) -> str:
+        return self.translations.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, count: int) -> str:
+        return self.translations.ngettext(singular, plural, count)
+
+
+def date_text(speaker: Speaker, moment: datetime) -> str:
+    """``Kamis, 15 Januari 2026, 19.30 WIB``."""
+    tz = speaker.timezone
+    shown = format_datetime(moment, "EEEE, d MMMM y, HH.mm", tzinfo=tz, locale=speaker.locale)
+    return f"{shown} {ZONE_NAMES.get(str(tz), str(tz))}"
+
+
+def day_text(speaker: Speaker, moment: datetime) -> str:
+    """``15 Jan 2026``."""
+    day = moment.astimezone(speaker.timezone).date()
+    return format_date(day, "d MMM y", locale=speaker.locale)
+
+
+def range_text(speaker: Speaker, section: Section) -> str:
+    """What a week's section covers: ``pages 81–160``, ``chapters 4–6``, ``25–50%``."""
+    span = f"{section.first}–{section.last}" if section.first != section.last else str(section.last)
+    if section.unit == "pages":
+        return speaker._("pages {range}").format(range=span)
+    if section.unit == "chapters":
+        return speaker._("chapters {range}").format(range=span)
+    return f"{section.first}–{section.last}%"
+
+
+def position_text(speaker: Speaker, unit: str, value: int) -> str:
+    if unit == "pages":
+        return speaker._("page {number}").format(number=value)
+    if unit == "chapters":
+        return speaker._("chapter {number}").format(number=value)
+    if value >= 100:
+        return speaker._("finished")
+    return f"{value}%"
+
+
+def hashtag(name: str) -> str:
+    """A Telegram hashtag for a club's name: ``Klub Sastra Jumat`` → ``#KlubSastraJumat``."""
+    words = [word for word in _NOT_A_TAG.split(name) if word]
+    tag = "".join(word[:1].upper() + word[1:] for word in words)
+    if not tag or tag.isdigit():
+        tag = "Klub" + tag
+    return "#" + tag[:60]

@@ -1,0 +1,175 @@
+"""What the events feature says by itself: reminders when they fall due, the next date of a
+series on the platform's calendar, and private notices to members going when an event moves,
+is cancelled, or frees a seat for them."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from bot import identity
+from bot.api.context import Context, Destination
+from bot.api.replies import Reply
+from bot.api.text import Text
+from bot.messenger import CalendarEvent
+from bot.scheduler import Job
+from bot.services import Services
+from cogs.events.formatting import date_text, day_text, duration_text, repeat_text
+from cogs.events.planning import Planner, Slot, slot_on
+from cogs.events.store import Event, EventStore
+
+log = logging.getLogger("pustaka.events")
+
+
+class Notices:
+    def __init__(self, services: Services, events: EventStore, planner: Planner) -> None:
+        self.services = services
+        self.events = events
+        self.planner = planner
+
+    async def reminder_job(self, job: Job) -> None:
+        event = await self.events.get(int(job.payload["event"]))
+        occurrence = str(job.payload.get("occurrence", ""))
+        if event is None or event.state != "scheduled":
+            return
+        if occurrence in await self.events.skips(event.id):
+            return
+        minutes = int(job.payload.get("minutes", int(job.payload.get("hours", 0)) * 60))
+        community = await identity.community(self.services.store, event.community_id)
+        tz = identity.resolve_timezone(community, self.services.config.bot.tz)
+        slot = slot_on(event, occurrence, tz)
+        if slot is None:
+            return
+        if await self.services.scheduler.first_time(f"{job.key}:channel"):
+            locale = (community.locale if community else None) or self.services.config.bot.locale
+            _ = self.services.i18n.translations(locale).gettext
+            await self.services.messenger.send(
+                Destination.from_key(event.destination),
+                self._reminder(_, locale, event, slot, tz, minutes),
+            )
+        going = await self.events.members(
+            event.id, ("going",), occurrence=occurrence, reminders_only=True
+        )
+        for member in going:
+            if await self.services.scheduler.first_time(f"{job.key}:{member.id}"):
+                locale = self.locale(member, community)
+                _ = self.services.i18n.translations(locale).gettext
+                await self.services.messenger.send(
+                    Destination(member.platform, member.platform_id, private=True),
+                    self._reminder(_, locale, event, slot, tz, minutes),
+                )
+
+    async def roll_job(self, job: Job) -> None:
+        """A series' occurrence has begun: plan up to the next one and move its calendar entry."""
+        event = await self.events.get(int(job.payload["event"]))
+        if event is None or event.state != "scheduled":
+            return
+        await self.planner.plan(event)
+        await self.update_platform_event(event)
+
+    def _reminder(
+        self,
+        _: Callable[[str], str],
+        locale: str,
+        event: Event,
+        slot: Slot,
+        tz: ZoneInfo,
+        minutes: int,
+    ) -> Reply:
+        return Reply.of(
+            Text.format(
+                _("Reminder: **{title}** starts {date}{place}."),
+                title=event.title,
+                date=date_text(locale, slot.starts_at, tz),
+                place=f" — {event.place}" if event.place else "",
+            ),
+            title=_("In {time}").format(time=duration_text(minutes, locale)),
+        )
+
+    async def tell(
+        self,
+        members: list[identity.Member],
+        community: identity.Community | None,
+        message: Callable[[Callable[[str], str], str, ZoneInfo], str],
+    ) -> None:
+        """A private notice to each member, in their language and the community's timezone."""
+        tz = identity.resolve_timezone(community, self.services.config.bot.tz)
+        for member in members:
+            locale = self.locale(member, community)
+            _ = self.services.i18n.translations(locale).gettext
+            await self.services.messenger.send(
+                Destination(member.platform, member.platform_id, private=True),
+                Reply.of(message(_, locale, tz)),
+            )
+
+    async def tell_changed(self, ctx: Context, event: Event, *, place: bool) -> None:
+        upcoming = await self.planner.next_slot(event)
+        if upcoming is None:
+            return
+        told = await self.events.members(event.id, ("going", "waiting"), since=upcoming.key)
+        recurrence = event.recurrence
+
+        def notice(_: Callable[[str], str], locale: str, tz: ZoneInfo) -> str:
+            if place:
+                return _("{title} has moved to {place}.").format(
+                    title=event.title, place=event.place or "—"
+                )
+            when = (
+                repeat_text(_, locale, recurrence, tz)
+                + ", "
+                + _("next on {date}").format(date=date_text(locale, upcoming.starts_at, tz))
+                if recurrence
+                else date_text(locale, upcoming.starts_at, tz)
+            )
+            return _("{title} has a new time: {when}.").format(title=event.title, when=when)
+
+        await self.tell(told, ctx.community, notice)
+
+    async def update_platform_event(self, event: Event) -> None:
+        if not event.platform_event_id:
+            return
+        slot = await self.planner.next_slot(event)
+        if slot is None:
+            return
+        try:
+            await self.services.messenger.update_event(
+                Destination.from_key(event.destination),
+                event.platform_event_id,
+                calendar_event(event, slot),
+            )
+        except Exception:
+            log.exception("could not update the platform's scheduled event for %s", event.id)
+
+    async def tell_promoted(
+        self,
+        event: Event,
+        slot: Slot,
+        member: identity.Member,
+        community: identity.Community | None,
+    ) -> None:
+        locale = self.locale(member, community)
+        tz = identity.resolve_timezone(community, self.services.config.bot.tz)
+        _ = self.services.i18n.translations(locale).gettext
+        title = event.title
+        if event.recurrence is not None:
+            title = f"{event.title} ({day_text(locale, slot.starts_at, tz)})"
+        await self.services.messenger.send(
+            Destination(member.platform, member.platform_id, private=True),
+            Reply.of(_("A seat freed up: you are now going to {title}.").format(title=title)),
+        )
+
+    def locale(self, member: identity.Member, community: identity.Community | None) -> str:
+        """A member's language for a private message: as the dispatcher resolves it."""
+        return identity.resolve_locale(member, community, self.services.config.bot.locale)
+
+
+def calendar_event(event: Event, slot: Slot) -> CalendarEvent:
+    return CalendarEvent(
+        event.title,
+        slot.starts_at,
+        end=slot.starts_at + timedelta(hours=2),
+        location=event.place,
+        description=event.description,
+    )

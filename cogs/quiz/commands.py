@@ -1,0 +1,614 @@
+"""Quiz competitions: moderators start timed quizzes from packs, members answer, seasons rank them.
+
+The quiz moves on through the durable scheduler: each question's close is a job, and the close
+posts the result and asks the next question. A restart loses nothing: answers are in SQLite, an
+open question keeps its deadline, and a question whose time ran out while the bot was down is
+closed at start (saying so) before the quiz carries on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import random
+import re
+from datetime import datetime, timedelta
+
+from babel.dates import format_datetime
+
+from bot import identity
+from bot.api.arguments import UsageError, UserError
+from bot.api.commands import (
+    N_,
+    Feature,
+    Option,
+    Permission,
+    attachment,
+    choice,
+    command,
+    integer,
+    text,
+)
+from bot.api.context import Context, Destination
+from bot.api.files import Attachment
+from bot.api.replies import Choice, Reply
+from bot.api.text import Text
+from bot.clock import utc_text
+from bot.scheduler import Job
+from bot.services import Services
+from bot.when import parse_when
+from cogs.quiz import cards
+from cogs.quiz.cards import Translations
+from cogs.quiz.game import LETTERS, Asked, NotAChoice, draw, judge, points
+from cogs.quiz.packs import MAX_PACK_BYTES, Pack, PackError, bundled_packs, describe, parse_pack
+from cogs.quiz.store import Quiz, QuizStore, Recorded, Season, channel_key
+
+log = logging.getLogger("pustaka.quiz")
+
+DEFAULT_QUESTIONS = 10
+DEFAULT_SECONDS = 20
+ASKED_REMEMBERED = 64  # questions kept in memory for answers by button
+PLATFORM_WAIT = 60.0  # seconds a job waits at start for its platform's adapter to come up
+_TAG = re.compile(r"#(\d{1,18})\s+(.+)", re.DOTALL)
+ALL_TIME = ("all", "semua")
+
+
+class Quizzes(Feature):
+    name = "quiz"
+    description = N_("Quizzes")
+
+    def __init__(self, services: Services, rng: random.Random | None = None) -> None:
+        super().__init__(services)
+        self.quizzes = QuizStore(services.store)
+        self.rng = rng or random.Random()
+        self.bundled = _load_bundled()
+        self._running: dict[int, asyncio.Event] = {}
+        self._asked: dict[int, tuple[Asked, Quiz]] = {}
+        services.scheduler.handle("quiz-close", self._close_job)
+        services.scheduler.handle("quiz-season-end", self._season_end_job)
+
+    async def on_start(self) -> None:
+        """Carry on the quizzes that were running when the bot stopped."""
+        now = self.services.clock.now()
+        for quiz in await self.quizzes.running():
+            self._watch(quiz.id)
+            current = await self.quizzes.current(quiz.id)
+            if current is not None and current.is_open(now):
+                continue  # its close job is still waiting for its deadline
+            position = current.position if current else 0
+            await self.services.scheduler.cancel(f"quiz:{quiz.id}:q{position}:")
+            await self.services.scheduler.schedule(
+                "quiz-close",
+                f"quiz:{quiz.id}:q{position}:resume:{utc_text(now)}",
+                now,
+                {"quiz": quiz.id, "position": position, "late": True},
+            )
+
+    # Packs -------------------------------------------------------------------------------
+
+    @command("quiz packs", N_("The quiz packs you can play here."))
+    async def packs(self, ctx: Context) -> Reply:
+        community = ctx.require_community()
+        packs = await self._packs(community.id)
+        lines = [
+            Text.format(
+                "`{key}` — **{title}** ({count}, {language})",
+                key=pack.key,
+                title=pack.title,
+                count=ctx.ngettext(
+                    "{count} question", "{count} questions", len(pack.questions)
+                ).format(count=len(pack.questions)),
+                language=pack.language,
+            )
+            for pack in packs
+        ]
+        choices = []
+        if ctx.is_moderator:
+            choices = [Choice(pack.title[:40], f"/quiz start {pack.key}") for pack in packs[:10]]
+        return Reply.of(
+            Text.join(lines, "\n") or ctx._("There are no quiz packs yet."),
+            title=ctx._("Quiz packs"),
+            choices=choices,
+            footer=ctx._("A moderator starts one with /quiz start <pack>."),
+        )
+
+    @command(
+        "quiz import",
+        N_("Add this community's own quiz pack: send the .toml file with the command."),
+        attachment(
+            "pack",
+            N_("The quiz pack, a .toml file (see README: Quiz packs)"),
+            max_bytes=MAX_PACK_BYTES,
+        ),
+        permission=Permission.MODERATOR,
+    )
+    async def import_pack(self, ctx: Context, pack: Attachment) -> Reply:
+        community = ctx.require_community()
+        key = pack.name.rsplit(".", 1)[0].strip().lower()
+        if key in self.bundled:
+            raise UserError(
+                ctx._(
+                    "A bundled pack is already called {key}: rename the file and send it again."
+                ).format(key=key)
+            )
+        data = await pack.read()
+        try:
+            parsed = parse_pack(data, key)
+        except PackError as error:
+            problems = "\n".join("• " + describe(problem, ctx._) for problem in error.problems)
+            raise UserError(
+                ctx._("{file} is not a valid quiz pack:").format(file=pack.name) + "\n" + problems
+            ) from None
+        new = await self.quizzes.save_pack(
+            community.id, parsed.key, parsed.title, data.decode("utf-8-sig"), ctx.clock.now()
+        )
+        done = (
+            ctx._("Added **{title}** ({count}). Start it with `/quiz start {key}`.")
+            if new
+            else ctx._("Replaced **{title}** ({count}). Start it with `/quiz start {key}`.")
+        )
+        count = ctx.ngettext("{count} question", "{count} questions", len(parsed.questions))
+        return Reply.of(
+            Text.format(
+                done,
+                title=parsed.title,
+                count=count.format(count=len(parsed.questions)),
+                key=parsed.key,
+            )
+        )
+
+    async def pack_keys(self, ctx: Context, current: str) -> list[Option]:
+        """Autocomplete for /quiz start: the packs of this community that match."""
+        if ctx.community is None:
+            return []
+        wanted = current.casefold()
+        return [
+            Option(pack.key, f"{pack.title} ({pack.key})"[:100])
+            for pack in await self._packs(ctx.community.id)
+            if wanted in pack.key.casefold() or wanted in pack.title.casefold()
+        ]
+
+    # A quiz ------------------------------------------------------------------------------
+
+    @command(
+        "quiz start",
+        N_("Start a quiz in this channel."),
+        text(
+            "pack",
+            N_("The pack to play (see /quiz packs)"),
+            max_length=60,
+            autocomplete="pack_keys",
+        ),
+        integer(
+            "questions",
+            N_("How many questions"),
+            required=False,
+            default=DEFAULT_QUESTIONS,
+            min_value=1,
+            max_value=50,
+        ),
+        integer(
+            "seconds",
+            N_("Seconds for each question"),
+            required=False,
+            default=DEFAULT_SECONDS,
+            min_value=5,
+            max_value=300,
+        ),
+        permission=Permission.MODERATOR,
+    )
+    async def start(
+        self,
+        ctx: Context,
+        pack: str,
+        questions: int = DEFAULT_QUESTIONS,
+        seconds: int = DEFAULT_SECONDS,
+    ) -> Reply:
+        community = ctx.require_community()
+        chosen = await self._pack(community.id, pack)
+        if chosen is None:
+            raise UserError(
+                ctx._("There is no quiz pack “{pack}”. /quiz packs lists them.").format(
+                    pack=pack[:60]
+                )
+            )
+        now = ctx.clock.now()
+        season = await self.quizzes.current_season(community.id, now)
+        telegram_poll = self.services.config.quiz.telegram_answers == "poll"
+        quiz_id = await self.quizzes.create(
+            community_id=community.id,
+            season_id=season.id if season else None,
+            destination=ctx.channel.key(),
+            channel=_channel(ctx.channel),
+            pack_key=chosen.key,
+            pack_title=chosen.title,
+            seconds=seconds,
+            mode="poll" if ctx.platform == "telegram" and telegram_poll else "buttons",
+            started_by=ctx.member.id,
+            now=now,
+            questions=draw(chosen, questions or DEFAULT_QUESTIONS, self.rng),
+        )
+        if quiz_id is None:
+            raise UserError(ctx._("A quiz is already running here. /quiz stop ends it."))
+        quiz = await self.quizzes.get(quiz_id)
+        assert quiz is not None
+        first = await self._ask(quiz, 1)
+        assert first is not None
+        await self.services.scheduler.first_time(f"quiz:{quiz.id}:q1:ask")
+        self._watch(quiz.id)
+        # Posted in the channel rather than answered: a Telegram moderator may have started
+        # the quiz from a private chat with the bot.
+        t = await self._translations(community.id)
+        await self.services.messenger.send(
+            ctx.channel,
+            cards.announcement(t, quiz, season.name if season else None),
+            cards.question(t, quiz, first),
+        )
+        return _private(ctx._("The quiz has started."))
+
+    @command(
+        "quiz stop",
+        N_("Stop the quiz running in this channel and show the standings."),
+        permission=Permission.MODERATOR,
+    )
+    async def stop(self, ctx: Context) -> Reply:
+        ctx.require_community()
+        quiz = await self.quizzes.running_in(_channel(ctx.channel))
+        if quiz is None:
+            raise UserError(ctx._("No quiz is running here."))
+        if not await self._end(quiz, "stopped"):
+            raise UserError(ctx._("No quiz is running here."))
+        self._release(quiz.id)
+        scores = await self.quizzes.quiz_scores(quiz.id)
+        return cards.standings(ctx.translations, quiz, scores, stopped=True)
+
+    @command(
+        "answer",
+        N_("Answer the quiz question: a letter, a number or the answer itself."),
+        text("answer", N_("Your answer"), rest=True, max_length=200),
+        aliases=("jawab",),
+        private=True,
+    )
+    async def answer(self, ctx: Context, answer: str) -> list[Reply]:
+        community = ctx.require_community()
+        now = ctx.clock.now()
+        tagged = _TAG.fullmatch(answer.strip())
+        if tagged:
+            asked, quiz = await self._asked_by_id(int(tagged[1]))
+            if asked is None or quiz is None or quiz.community_id != community.id:
+                return [_private(ctx._("That quiz question is not from here."))]
+            answer = tagged[2]
+        else:
+            quiz = await self.quizzes.running_in(_channel(ctx.channel))
+            asked = await self.quizzes.current(quiz.id) if quiz else None
+            if quiz is None or asked is None:
+                return [_private(ctx._("No quiz is running here."))]
+        # A vote in Telegram's quiz poll: the poll itself shows the member their answer.
+        silent = tagged is not None and quiz.mode == "poll"
+        if not asked.is_open(now):
+            return [] if silent else [self._too_late(ctx, asked)]
+        try:
+            judged = judge(asked, answer)
+        except NotAChoice:
+            letters = f"{LETTERS[0]}–{LETTERS[len(asked.choices) - 1]}"
+            return [
+                _private(
+                    ctx._(
+                        "Question {number} has the choices {letters}: answer with one of "
+                        "them, or with the answer itself."
+                    ).format(number=asked.position, letters=letters)
+                )
+            ]
+        assert asked.closes_at is not None
+        left = (asked.closes_at - now).total_seconds()
+        recorded = await self.quizzes.record(
+            asked.id,
+            ctx.member.id,
+            judged.answer,
+            judged.correct,
+            points(judged.correct, left, quiz.seconds),
+            now,
+        )
+        if silent:
+            return []
+        if recorded is Recorded.DUPLICATE:
+            return [
+                _private(
+                    ctx._(
+                        "You have already answered question {number}; your first answer counts."
+                    ).format(number=asked.position)
+                )
+            ]
+        if recorded is Recorded.LATE:
+            return [self._too_late(ctx, asked)]
+        seconds = max(1, math.ceil(left))
+        return [
+            _private(
+                ctx.ngettext(
+                    "Your answer to question {number} is in: {answer}. {seconds} second left.",
+                    "Your answer to question {number} is in: {answer}. {seconds} seconds left.",
+                    seconds,
+                ).format(number=asked.position, answer=judged.answer, seconds=seconds)
+            )
+        ]
+
+    async def _asked_by_id(self, question_id: int) -> tuple[Asked | None, Quiz | None]:
+        """A question and its quiz, remembered once asked: in a burst of button presses every
+        answer then costs the database one statement, the INSERT that also checks the deadline.
+        What is remembered never changes once a question is asked (a stop or a close is seen by
+        that INSERT), so the database stays the only judge."""
+        known = self._asked.get(question_id)
+        if known is not None:
+            return known
+        asked = await self.quizzes.question_by_id(question_id)
+        quiz = await self.quizzes.get(asked.quiz_id) if asked else None
+        if asked is not None and quiz is not None and asked.opened_at is not None:
+            if len(self._asked) >= ASKED_REMEMBERED:
+                self._asked.pop(next(iter(self._asked)))
+            self._asked[question_id] = (asked, quiz)
+        return asked, quiz
+
+    # Seasons and leaderboards ------------------------------------------------------------
+
+    @command(
+        "quiz season",
+        N_("Start or end a quiz season: its own leaderboard, besides the all-time one."),
+        choice("action", N_("start or end"), [("start", N_("start")), ("end", N_("end"))]),
+        text("name", N_("The season's name (to start one)"), required=False, max_length=60),
+        text(
+            "until",
+            N_("When it ends by itself, e.g. 2026-06-30 23:59 (optional)"),
+            required=False,
+            rest=True,
+            max_length=100,
+        ),
+        permission=Permission.MODERATOR,
+    )
+    async def season(
+        self, ctx: Context, action: str, name: str | None = None, until: str | None = None
+    ) -> Reply:
+        community = ctx.require_community()
+        now = ctx.clock.now()
+        current = await self.quizzes.current_season(community.id, now)
+        if action == "end":
+            if current is None:
+                raise UserError(ctx._("No quiz season is on."))
+            await self.quizzes.end_season(current.id, now)
+            await self.services.scheduler.cancel(f"quiz-season:{current.id}:")
+            return await self._season_board(ctx.translations, community.id, current)
+        if not name:
+            raise UsageError(ctx._("Missing {name}.").format(name="name"))
+        if current is not None:
+            raise UserError(
+                ctx._("The season {name} is still on: end it first with /quiz season end.").format(
+                    name=current.name
+                )
+            )
+        ends = None
+        if until:
+            ends = parse_when(until, now, ctx.timezone)
+            if ends is None:
+                raise UserError(
+                    ctx._(
+                        "I can't read “{when}” as a date. Try for example: 2026-06-30 23:59."
+                    ).format(when=until[:60])
+                )
+            if ends <= now:
+                raise UserError(ctx._("{date} has already passed.").format(date=_date(ctx, ends)))
+        season_id = await self.quizzes.start_season(
+            community.id, name, ctx.channel.key(), now, ends
+        )
+        if season_id is None:
+            raise UserError(
+                ctx._("There was already a season called {name}; choose another name.").format(
+                    name=name
+                )
+            )
+        if ends is not None:
+            await self.services.scheduler.schedule(
+                "quiz-season-end", f"quiz-season:{season_id}:end", ends, {"season": season_id}
+            )
+            message = ctx._("The quiz season {name} has begun; it ends on {date}.").format(
+                name=name, date=_date(ctx, ends)
+            )
+        else:
+            message = ctx._("The quiz season {name} has begun.").format(name=name)
+        return Reply.of(
+            message + " " + ctx._("Quizzes started from now on count for it: /quiz leaderboard.")
+        )
+
+    @command(
+        "quiz leaderboard",
+        N_("The leaderboard of the current season, of another season, or of all time."),
+        text(
+            "season",
+            N_("A season's name, or “all” for all time"),
+            required=False,
+            max_length=60,
+            autocomplete="season_choices",
+        ),
+    )
+    async def leaderboard(self, ctx: Context, season: str | None = None) -> list[Reply]:
+        community = ctx.require_community()
+        now = ctx.clock.now()
+        chosen: Season | None = None
+        if season and season.casefold() not in (*ALL_TIME, ctx._("all").casefold()):
+            chosen = await self.quizzes.season_named(community.id, season)
+            if chosen is None:
+                names = await self.quizzes.season_names(community.id)
+                raise UserError(
+                    ctx._("There is no season called “{name}”. Seasons: {names}.").format(
+                        name=season[:60], names=", ".join(names) or "—"
+                    )
+                )
+        elif not season:
+            chosen = await self.quizzes.current_season(community.id, now)
+        scores = await self.quizzes.scores(community.id, chosen.id if chosen else None)
+        if chosen is None:
+            title = ctx._("Quiz leaderboard: all time")
+        else:
+            title = ctx._("Quiz leaderboard: {season}").format(season=chosen.name)
+        body = cards.board_lines(ctx.translations, scores) or ctx._("No points yet.")
+        board = Reply.of(body, title=title)
+        return [board, cards.own_rank(ctx.translations, scores, ctx.member.id)]
+
+    async def season_choices(self, ctx: Context, current: str) -> list[Option]:
+        if ctx.community is None:
+            return []
+        names = await self.quizzes.season_names(ctx.community.id)
+        return [Option(n, n) for n in names if current.casefold() in n.casefold()]
+
+    # The quiz moving on ------------------------------------------------------------------
+
+    async def _ask(self, quiz: Quiz, position: int) -> Asked | None:
+        """Open a question (keeping its times if it was already open) and schedule its close."""
+        waiting = await self.quizzes.question(quiz.id, position)
+        if waiting is None:
+            return None
+        now = self.services.clock.now()
+        asked = await self.quizzes.open(waiting.id, now, now + timedelta(seconds=quiz.seconds))
+        assert asked.closes_at is not None
+        await self.services.scheduler.schedule(
+            "quiz-close",
+            f"quiz:{quiz.id}:q{position}:close",
+            asked.closes_at,
+            {"quiz": quiz.id, "position": position},
+        )
+        return asked
+
+    async def _close_job(self, job: Job) -> None:
+        """Close a question: post its result, then the next question or the standings."""
+        quiz = await self.quizzes.get(int(job.payload["quiz"]))
+        if quiz is None or quiz.state != "running":
+            return
+        where = Destination.from_key(quiz.destination)
+        await self._platform_ready(where.platform)
+        t = await self._translations(quiz.community_id)
+        position = int(job.payload["position"])
+        asked = await self.quizzes.question(quiz.id, position)
+        if asked is not None:
+            await self.quizzes.close(asked.id, self.services.clock.now())
+            if await self.services.scheduler.first_time(f"quiz:{quiz.id}:q{position}:result"):
+                right = await self.quizzes.right(asked.id)
+                answered = await self.quizzes.answer_count(asked.id)
+                late = bool(job.payload.get("late"))
+                await self.services.messenger.send(
+                    where, cards.result(t, quiz, asked, right, answered, late=late)
+                )
+        quiz = await self.quizzes.get(quiz.id)
+        if quiz is None or quiz.state != "running":
+            return
+        following = await self._ask(quiz, position + 1)
+        if following is None:
+            if await self._end(quiz, "finished"):
+                scores = await self.quizzes.quiz_scores(quiz.id)
+                await self.services.messenger.send(
+                    where, cards.standings(t, quiz, scores, stopped=False)
+                )
+            self._release(quiz.id)
+            return
+        if await self.services.scheduler.first_time(f"quiz:{quiz.id}:q{position + 1}:ask"):
+            await self.services.messenger.send(where, cards.question(t, quiz, following))
+
+    async def _end(self, quiz: Quiz, state: str) -> bool:
+        """Finish or stop the quiz once; its pending closes are cancelled."""
+        if not await self.quizzes.end(quiz.id, state, self.services.clock.now()):
+            return False
+        await self.services.scheduler.cancel(f"quiz:{quiz.id}:")
+        return True
+
+    def _release(self, quiz_id: int) -> None:
+        """The quiz is over and its last message posted: background work may end."""
+        if event := self._running.pop(quiz_id, None):
+            event.set()
+
+    async def _season_end_job(self, job: Job) -> None:
+        season = await self.quizzes.season(int(job.payload["season"]))
+        if season is None:
+            return
+        await self.quizzes.end_season(season.id, self.services.clock.now())
+        if not await self.services.scheduler.first_time(f"{job.key}:board"):
+            return
+        where = Destination.from_key(season.destination)
+        await self._platform_ready(where.platform)
+        t = await self._translations(season.community_id)
+        await self.services.messenger.send(
+            where, await self._season_board(t, season.community_id, season)
+        )
+
+    async def _season_board(self, t: Translations, community_id: int, season: Season) -> Reply:
+        scores = await self.quizzes.scores(community_id, season.id)
+        body = cards.board_lines(t, scores) or t.gettext("No points yet.")
+        title = t.gettext("The quiz season {name} has ended: final standings").format(
+            name=season.name
+        )
+        return Reply.of(body, title=title)
+
+    def _watch(self, quiz_id: int) -> None:
+        """Background work lasts as long as the quiz, so a piped console chat plays it to the
+        end before it exits (the quiz's state itself lives in the database)."""
+        if quiz_id not in self._running:
+            event = self._running[quiz_id] = asyncio.Event()
+            self.services.tasks.spawn(event.wait(), name=f"quiz {quiz_id}")
+
+    async def _platform_ready(self, platform: str) -> None:
+        """At start the scheduler may run before the platform's adapter is connected."""
+        waited = 0.0
+        while not self.services.messenger.serves(platform):
+            if waited >= PLATFORM_WAIT:
+                raise RuntimeError(f"{platform} is not running; the quiz waits for it")
+            await asyncio.sleep(0.1)
+            waited += 0.1
+
+    async def _translations(self, community_id: int) -> Translations:
+        community = await identity.community(self.services.store, community_id)
+        locale = (community.locale if community else None) or self.services.config.bot.locale
+        return self.services.i18n.translations(locale)
+
+    # Packs -------------------------------------------------------------------------------
+
+    async def _packs(self, community_id: int) -> list[Pack]:
+        """This community's own packs, then the bundled ones."""
+        own = []
+        for key, source in await self.quizzes.pack_sources(community_id):
+            try:
+                own.append(parse_pack(source.encode("utf-8"), key))
+            except PackError:
+                log.warning("the stored quiz pack %s no longer validates; skipped", key)
+        taken = {pack.key for pack in own}
+        return own + [pack for key, pack in self.bundled.items() if key not in taken]
+
+    async def _pack(self, community_id: int, key: str) -> Pack | None:
+        wanted = key.strip().casefold()
+        for pack in await self._packs(community_id):
+            if pack.key.casefold() == wanted:
+                return pack
+        return None
+
+    def _too_late(self, ctx: Context, asked: Asked) -> Reply:
+        return _private(
+            ctx._("Sorry, question {number} has closed: answers are no longer taken.").format(
+                number=asked.position
+            )
+        )
+
+
+def _load_bundled() -> dict[str, Pack]:
+    try:
+        return {pack.key: pack for pack in bundled_packs()}
+    except PackError:
+        log.exception("a bundled quiz pack does not validate; no bundled packs")
+        return {}
+
+
+def _channel(where: Destination) -> str:
+    return channel_key(where.platform, where.channel_id, where.thread_id)
+
+
+def _private(message: str) -> Reply:
+    return Reply.of(message, private=True)
+
+
+def _date(ctx: Context, moment: datetime) -> str:
+    return format_datetime(moment, "EEEE, d MMMM y, HH.mm", tzinfo=ctx.timezone, locale=ctx.locale)

@@ -1,0 +1,106 @@
+"""`pustaka quiz import FILE`: validate a quiz pack and keep it for one community.
+
+Every problem is listed at once, with its question number and field, so a librarian fixes the
+file in one go. The pack's text is stored in the database: it belongs to the community that
+imported it, and a backup carries it along.
+"""
+
+from __future__ import annotations
+
+import gettext
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.clock import SystemClock
+from bot.store import Store
+from cogs.quiz.packs import PackError, bundled_packs, describe, parse_pack
+from cogs.quiz.store import QuizStore
+
+MAX_FILE = 16 * 1024 * 1024  # bytes read at most; the pack's own limit is checked by parse_pack
+
+
+class ImportRefused(Exception):
+    """The pack cannot be imported; the message (lines) says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Imported:
+    title: str
+    questions: int
+    community: str
+    new: bool
+
+
+async def import_pack(database: Path, file: Path, community: str | None) -> Imported:
+    data = _read(file)
+    key = file.stem.strip().lower()
+    try:
+        pack = parse_pack(data, key)
+    except PackError as error:
+        _ = gettext.NullTranslations().gettext
+        lines = [f"{file.name} is not a valid quiz pack:"]
+        lines += [f"  - {describe(problem, _)}" for problem in error.problems]
+        raise ImportRefused("\n".join(lines)) from None
+    if key in {bundled.key for bundled in bundled_packs()}:
+        raise ImportRefused(
+            f"A bundled pack is already called {key!r}: rename {file.name} and import it again."
+        )
+    store = await Store.open(database)
+    try:
+        community_id, name = await _community(store, community)
+        new = await QuizStore(store).save_pack(
+            community_id, pack.key, pack.title, data.decode("utf-8"), SystemClock().now()
+        )
+    finally:
+        await store.close()
+    return Imported(pack.title, len(pack.questions), name, new)
+
+
+def _read(file: Path) -> bytes:
+    try:
+        with file.open("rb") as handle:
+            return handle.read(MAX_FILE + 1)
+    except OSError as error:
+        raise ImportRefused(f"cannot read {file}: {error.strerror}") from None
+
+
+async def _community(store: Store, wanted: str | None) -> tuple[int, str]:
+    """The community named by --community (``platform:id``, ``console`` or its name), or the
+    only one there is. The console's own community is created when asked for by name."""
+    rows = await store.fetchall(
+        "SELECT id, platform, platform_id, name FROM communities ORDER BY platform, name"
+    )
+    known = [(row[0], f"{row[1]}:{row[2]}", row[3]) for row in rows]
+    if wanted is None:
+        if len(known) == 1:
+            return known[0][0], _shown(known[0])
+        if not known:
+            wanted = "console"
+        else:
+            raise ImportRefused(_choose("Which community is the pack for?", known))
+    if wanted == "console":
+        wanted = "console:console"
+    matching = [c for c in known if wanted in (c[1], c[2])]
+    if len(matching) == 1:
+        return matching[0][0], _shown(matching[0])
+    if wanted == "console:console":
+        row_id = await store.fetchval(
+            "INSERT INTO communities (platform, platform_id, name, created_at)"
+            " VALUES ('console', 'console', '', ?) RETURNING id",
+            (SystemClock().now().isoformat(),),
+        )
+        return int(row_id), "console:console"
+    raise ImportRefused(_choose(f"No single community matches {wanted!r}.", known))
+
+
+def _shown(community: tuple[int, str, str]) -> str:
+    _, address, name = community
+    return f"{name} ({address})" if name else address
+
+
+def _choose(question: str, known: list[tuple[int, str, str]]) -> str:
+    lines = [f"{question} Name it with --community:"]
+    lines += [f"  --community {address}   {name}" for _, address, name in known]
+    if not known:
+        lines.append("  (none yet: the bot remembers a group once someone writes there)")
+    return "\n".join(lines)

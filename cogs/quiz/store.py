@@ -1,0 +1,414 @@
+"""Quizzes, their questions and answers, seasons and imported packs in SQLite.
+
+One answer per member and question is the primary key of quiz_answers, and the deadline is checked
+by the INSERT itself, so concurrent answers, double presses and late ones are decided by the
+database, never by what a task happened to read a moment before.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from bot.clock import utc_text as _utc
+from bot.store import Store
+from cogs.quiz.game import Asked, Drawn
+
+
+class Recorded(StrEnum):
+    RECORDED = "recorded"
+    DUPLICATE = "duplicate"
+    LATE = "late"
+
+
+@dataclass(frozen=True, slots=True)
+class Quiz:
+    id: int
+    community_id: int
+    season_id: int | None
+    destination: str
+    channel: str
+    pack_key: str
+    pack_title: str
+    seconds: int
+    mode: str
+    state: str
+    questions: int
+
+
+@dataclass(frozen=True, slots=True)
+class Season:
+    id: int
+    community_id: int
+    name: str
+    destination: str
+    started_at: datetime
+    ends_at: datetime | None
+    ended_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    member_id: int
+    name: str
+    points: int
+    right: int
+
+
+_QUIZ = (
+    "q.id, q.community_id, q.season_id, q.destination, q.channel, q.pack_key, q.pack_title,"
+    " q.seconds, q.mode, q.state,"
+    " (SELECT count(*) FROM quiz_questions WHERE quiz_id = q.id)"
+)
+_QUESTION = (
+    "id, quiz_id, position, prompt, choices, correct, answers, explanation, image,"
+    " opened_at, closes_at, closed_at"
+)
+_SEASON = "id, community_id, name, destination, started_at, ends_at, ended_at"
+
+
+class QuizStore:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    # Quizzes -----------------------------------------------------------------------------
+
+    async def create(
+        self,
+        *,
+        community_id: int,
+        season_id: int | None,
+        destination: str,
+        channel: str,
+        pack_key: str,
+        pack_title: str,
+        seconds: int,
+        mode: str,
+        started_by: int,
+        now: datetime,
+        questions: list[Drawn],
+    ) -> int | None:
+        """The new quiz's id, or None when a quiz is already running in that channel."""
+        try:
+            async with self.store.transaction() as tx:
+                quiz_id = int(
+                    await tx.fetchval(
+                        "INSERT INTO quizzes (community_id, season_id, destination, channel,"
+                        " pack_key, pack_title, seconds, mode, started_by, started_at)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                        (
+                            community_id,
+                            season_id,
+                            destination,
+                            channel,
+                            pack_key,
+                            pack_title,
+                            seconds,
+                            mode,
+                            started_by,
+                            _utc(now),
+                        ),
+                    )
+                )
+                await tx.executemany(
+                    "INSERT INTO quiz_questions (quiz_id, position, prompt, choices, correct,"
+                    " answers, explanation, image) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        (
+                            quiz_id,
+                            position,
+                            q.prompt,
+                            json.dumps(q.choices, ensure_ascii=False),
+                            q.correct,
+                            json.dumps(q.answers, ensure_ascii=False),
+                            q.explanation,
+                            q.image,
+                        )
+                        for position, q in enumerate(questions, 1)
+                    ],
+                )
+        except sqlite3.IntegrityError:
+            return None
+        return quiz_id
+
+    async def get(self, quiz_id: int) -> Quiz | None:
+        row = await self.store.fetchone(f"SELECT {_QUIZ} FROM quizzes q WHERE q.id = ?", (quiz_id,))
+        return Quiz(*row) if row else None
+
+    async def running_in(self, channel: str) -> Quiz | None:
+        row = await self.store.fetchone(
+            f"SELECT {_QUIZ} FROM quizzes q WHERE q.channel = ? AND q.state = 'running'",
+            (channel,),
+        )
+        return Quiz(*row) if row else None
+
+    async def running(self) -> list[Quiz]:
+        rows = await self.store.fetchall(
+            f"SELECT {_QUIZ} FROM quizzes q WHERE q.state = 'running' ORDER BY q.id"
+        )
+        return [Quiz(*row) for row in rows]
+
+    async def end(self, quiz_id: int, state: str, now: datetime) -> bool:
+        """Finish or stop a running quiz, closing its open question; False when it was not
+        running (already ended)."""
+        async with self.store.transaction() as tx:
+            ended = await tx.fetchval(
+                "UPDATE quizzes SET state = ?, finished_at = ? WHERE id = ? AND state = 'running'"
+                " RETURNING id",
+                (state, _utc(now), quiz_id),
+            )
+            await tx.execute(
+                "UPDATE quiz_questions SET closed_at = ? WHERE quiz_id = ?"
+                " AND opened_at IS NOT NULL AND closed_at IS NULL",
+                (_utc(now), quiz_id),
+            )
+        return ended is not None
+
+    # Questions ---------------------------------------------------------------------------
+
+    async def question(self, quiz_id: int, position: int) -> Asked | None:
+        row = await self.store.fetchone(
+            f"SELECT {_QUESTION} FROM quiz_questions WHERE quiz_id = ? AND position = ?",
+            (quiz_id, position),
+        )
+        return _asked(row) if row else None
+
+    async def question_by_id(self, question_id: int) -> Asked | None:
+        row = await self.store.fetchone(
+            f"SELECT {_QUESTION} FROM quiz_questions WHERE id = ?", (question_id,)
+        )
+        return _asked(row) if row else None
+
+    async def current(self, quiz_id: int) -> Asked | None:
+        """The last question asked, open or closed."""
+        row = await self.store.fetchone(
+            f"SELECT {_QUESTION} FROM quiz_questions WHERE quiz_id = ? AND opened_at IS NOT NULL"
+            " ORDER BY position DESC LIMIT 1",
+            (quiz_id,),
+        )
+        return _asked(row) if row else None
+
+    async def open(self, question_id: int, now: datetime, closes: datetime) -> Asked:
+        """Ask the question (once: asking it again keeps the first times) and return it."""
+        await self.store.execute(
+            "UPDATE quiz_questions SET opened_at = ?, closes_at = ?"
+            " WHERE id = ? AND opened_at IS NULL",
+            (_utc(now), _utc(closes), question_id),
+        )
+        asked = await self.question_by_id(question_id)
+        assert asked is not None
+        return asked
+
+    async def close(self, question_id: int, now: datetime) -> None:
+        await self.store.execute(
+            "UPDATE quiz_questions SET closed_at = ? WHERE id = ? AND closed_at IS NULL",
+            (_utc(now), question_id),
+        )
+
+    # Answers -----------------------------------------------------------------------------
+
+    async def record(
+        self,
+        question_id: int,
+        member_id: int,
+        answer: str,
+        correct: bool,
+        points: int,
+        now: datetime,
+    ) -> Recorded:
+        """Keep a member's first answer while the question is open; say why another is not."""
+        stamp = _utc(now)
+        # fetchall: one trip to the database thread (fetchval takes three), which matters in a
+        # burst of a thousand answers.
+        added = await self.store.fetchall(
+            "INSERT INTO quiz_answers (question_id, member_id, answer, correct, points,"
+            " answered_at)"
+            " SELECT ?, ?, ?, ?, ?, ? FROM quiz_questions"
+            " WHERE id = ? AND closed_at IS NULL AND closes_at > ?"
+            " ON CONFLICT (question_id, member_id) DO NOTHING RETURNING 1",
+            (question_id, member_id, answer, int(correct), points, stamp, question_id, stamp),
+        )
+        if added:
+            return Recorded.RECORDED
+        earlier = await self.store.fetchval(
+            "SELECT 1 FROM quiz_answers WHERE question_id = ? AND member_id = ?",
+            (question_id, member_id),
+        )
+        return Recorded.DUPLICATE if earlier else Recorded.LATE
+
+    async def right(self, question_id: int) -> list[tuple[str, int]]:
+        """Who answered rightly, fastest first, with the points each earned."""
+        rows = await self.store.fetchall(
+            "SELECT m.display_name, a.points FROM quiz_answers a JOIN members m"
+            " ON m.id = a.member_id WHERE a.question_id = ? AND a.correct = 1"
+            " ORDER BY a.answered_at, m.display_name",
+            (question_id,),
+        )
+        return [(row[0], row[1]) for row in rows]
+
+    async def answer_count(self, question_id: int) -> int:
+        return int(
+            await self.store.fetchval(
+                "SELECT count(*) FROM quiz_answers WHERE question_id = ?", (question_id,)
+            )
+        )
+
+    async def quiz_scores(self, quiz_id: int) -> list[Score]:
+        return await self._scores("qq.quiz_id = ?", (quiz_id,))
+
+    async def scores(self, community_id: int, season_id: int | None) -> list[Score]:
+        """Everyone who answered in the community's quizzes (of one season), best first."""
+        if season_id is None:
+            return await self._scores("q.community_id = ?", (community_id,))
+        return await self._scores(
+            "q.community_id = ? AND q.season_id = ?", (community_id, season_id)
+        )
+
+    async def _scores(self, where: str, params: tuple[Any, ...]) -> list[Score]:
+        rows = await self.store.fetchall(
+            "SELECT m.id, m.display_name, sum(a.points) AS total, sum(a.correct)"
+            " FROM quiz_answers a"
+            " JOIN quiz_questions qq ON qq.id = a.question_id"
+            " JOIN quizzes q ON q.id = qq.quiz_id"
+            " JOIN members m ON m.id = a.member_id"
+            f" WHERE {where} GROUP BY m.id ORDER BY total DESC, m.display_name, m.id",
+            params,
+        )
+        return [Score(*row) for row in rows]
+
+    # Seasons -----------------------------------------------------------------------------
+
+    async def expire_seasons(self, community_id: int, now: datetime) -> None:
+        """Seasons whose planned end has passed are over, even if nobody was there to end them."""
+        await self.store.execute(
+            "UPDATE quiz_seasons SET ended_at = ends_at WHERE community_id = ?"
+            " AND ended_at IS NULL AND ends_at IS NOT NULL AND ends_at <= ?",
+            (community_id, _utc(now)),
+        )
+
+    async def current_season(self, community_id: int, now: datetime) -> Season | None:
+        await self.expire_seasons(community_id, now)
+        row = await self.store.fetchone(
+            f"SELECT {_SEASON} FROM quiz_seasons WHERE community_id = ? AND ended_at IS NULL",
+            (community_id,),
+        )
+        return _season(row) if row else None
+
+    async def start_season(
+        self,
+        community_id: int,
+        name: str,
+        destination: str,
+        now: datetime,
+        ends: datetime | None,
+    ) -> int | None:
+        """The new season's id; None when the community already had a season of that name."""
+        try:
+            return int(
+                await self.store.fetchval(
+                    "INSERT INTO quiz_seasons (community_id, name, destination, started_at,"
+                    " ends_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+                    (community_id, name, destination, _utc(now), _utc(ends) if ends else None),
+                )
+            )
+        except sqlite3.IntegrityError:
+            return None
+
+    async def end_season(self, season_id: int, now: datetime) -> bool:
+        ended = await self.store.fetchval(
+            "UPDATE quiz_seasons SET ended_at = ? WHERE id = ? AND ended_at IS NULL RETURNING id",
+            (_utc(now), season_id),
+        )
+        return ended is not None
+
+    async def season(self, season_id: int) -> Season | None:
+        row = await self.store.fetchone(
+            f"SELECT {_SEASON} FROM quiz_seasons WHERE id = ?", (season_id,)
+        )
+        return _season(row) if row else None
+
+    async def season_named(self, community_id: int, name: str) -> Season | None:
+        row = await self.store.fetchone(
+            f"SELECT {_SEASON} FROM quiz_seasons WHERE community_id = ? AND name = ?"
+            " COLLATE NOCASE",
+            (community_id, name),
+        )
+        return _season(row) if row else None
+
+    async def season_names(self, community_id: int) -> list[str]:
+        rows = await self.store.fetchall(
+            "SELECT name FROM quiz_seasons WHERE community_id = ? ORDER BY started_at DESC",
+            (community_id,),
+        )
+        return [row[0] for row in rows]
+
+    # Packs a community imported ----------------------------------------------------------
+
+    async def save_pack(
+        self, community_id: int, key: str, title: str, source: str, now: datetime
+    ) -> bool:
+        """Store (or replace) a community's pack; True when it is new."""
+        existed = await self.pack_source(community_id, key)
+        await self.store.execute(
+            "INSERT INTO quiz_packs (community_id, key, title, source, imported_at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (community_id, key) DO UPDATE SET"
+            " title = excluded.title, source = excluded.source,"
+            " imported_at = excluded.imported_at",
+            (community_id, key, title, source, _utc(now)),
+        )
+        return existed is None
+
+    async def pack_source(self, community_id: int, key: str) -> str | None:
+        return await self.store.fetchval(
+            "SELECT source FROM quiz_packs WHERE community_id = ? AND key = ? COLLATE NOCASE",
+            (community_id, key),
+        )
+
+    async def pack_sources(self, community_id: int) -> list[tuple[str, str]]:
+        rows = await self.store.fetchall(
+            "SELECT key, source FROM quiz_packs WHERE community_id = ? ORDER BY key",
+            (community_id,),
+        )
+        return [(row[0], row[1]) for row in rows]
+
+
+def channel_key(platform: str, channel_id: str, thread_id: str | None) -> str:
+    """One running quiz per channel (or thread, or forum topic)."""
+    return f"{platform}:{channel_id}:{thread_id or ''}"
+
+
+def _time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _asked(row: Any) -> Asked:
+    return Asked(
+        id=row[0],
+        quiz_id=row[1],
+        position=row[2],
+        prompt=row[3],
+        choices=tuple(json.loads(row[4])),
+        correct=row[5],
+        answers=tuple(json.loads(row[6])),
+        explanation=row[7],
+        image=row[8],
+        opened_at=_time(row[9]),
+        closes_at=_time(row[10]),
+        closed_at=_time(row[11]),
+    )
+
+
+def _season(row: Any) -> Season:
+    return Season(
+        id=row[0],
+        community_id=row[1],
+        name=row[2],
+        destination=row[3],
+        started_at=datetime.fromisoformat(row[4]),
+        ends_at=_time(row[5]),
+        ended_at=_time(row[6]),
+    )

@@ -1,0 +1,139 @@
+"""Unmet demand: what members asked for that the library could not give, for acquisitions.
+
+A search or recommendation records a row when the title is not in the collection ('missing',
+with what the member typed) or when every copy of the book is on loan ('on_loan'). /wanted and
+`pustaka report wanted --csv FILE` list them grouped, the most asked-for first: by how many
+members asked, then how often.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from bot.api.context import Context
+from bot.catalog.records import CopyStatus
+from bot.catalog.store import Book
+from bot.config import Config
+from bot.store import Store
+from cogs.recommend.themes import plain
+
+log = logging.getLogger("pustaka.recommend")
+
+WANTED_MAX = 200  # characters of a query kept
+
+
+@dataclass(frozen=True, slots=True)
+class Demand:
+    kind: str
+    wanted: str
+    book_id: int | None
+    members: int
+    asks: int
+    first: str
+    last: str
+
+
+async def record_missing(ctx: Context, query: str) -> None:
+    """A member asked for `query` and the library has nothing matching it."""
+    key = plain(query)
+    if key and not query.startswith("#"):
+        await _record(ctx, "missing", key, query.strip()[:WANTED_MAX], None)
+
+
+async def record_if_on_loan(ctx: Context, book: Book) -> None:
+    """A member looked at `book`: if every copy is on loan, that is unmet demand."""
+    copies = book.copies
+    if copies and not book.available and any(c.status is CopyStatus.ON_LOAN for c in copies):
+        await _record(ctx, "on_loan", f"#{book.id}", book.record.title, book.id)
+
+
+async def record_search(ctx: Context, query: str, books: list[Book]) -> None:
+    """What /book calls after a search: nothing found, or the one book found all on loan."""
+    if not books:
+        await record_missing(ctx, query)
+    elif len(books) == 1:
+        await record_if_on_loan(ctx, books[0])
+
+
+async def _record(ctx: Context, kind: str, key: str, wanted: str, book_id: int | None) -> None:
+    try:
+        await ctx.store.execute(
+            "INSERT INTO unmet_demand (at, kind, key, wanted, book_id, member_id, community_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                ctx.clock.now().isoformat(),
+                kind,
+                key,
+                wanted,
+                book_id,
+                ctx.member.id,
+                ctx.community.id if ctx.community else None,
+            ),
+        )
+    except Exception:
+        log.exception("could not record unmet demand for %r", wanted)
+
+
+async def most_wanted(store: Store, since: datetime, *, limit: int | None = 10) -> list[Demand]:
+    """Asks since `since`, grouped, the most asked-for first (missing and on-loan together)."""
+    rows = await store.fetchall(
+        """
+        SELECT kind, key, max(book_id), count(DISTINCT member_id) AS members, count(*) AS asks,
+               min(at), max(at),
+               (SELECT wanted FROM unmet_demand AS latest
+                 WHERE latest.kind = d.kind AND latest.key = d.key ORDER BY at DESC LIMIT 1)
+        FROM unmet_demand AS d
+        WHERE at >= ?
+        GROUP BY kind, key
+        ORDER BY members DESC, asks DESC, max(at) DESC
+        LIMIT ?
+        """,
+        (since.isoformat(), -1 if limit is None else limit),
+    )
+    return [
+        Demand(
+            kind=row[0],
+            wanted=row[7],
+            book_id=row[2],
+            members=row[3],
+            asks=row[4],
+            first=row[5],
+            last=row[6],
+        )
+        for row in rows
+    ]
+
+
+CSV_COLUMNS = ("kind", "wanted", "book_id", "members", "asks", "first_asked", "last_asked")
+
+
+async def export_wanted(config: Config, path: Path, days: int) -> int:
+    """Write the unmet demand of the last `days` days to a CSV file; returns how many rows."""
+    from bot.clock import SystemClock
+
+    store = await Store.open(config.database.path)
+    try:
+        since = SystemClock().now() - timedelta(days=days)
+        demand = await most_wanted(store, since, limit=None)
+    finally:
+        await store.close()
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(CSV_COLUMNS)
+        for item in demand:
+            writer.writerow(
+                (
+                    item.kind,
+                    item.wanted,
+                    item.book_id or "",
+                    item.members,
+                    item.asks,
+                    item.first,
+                    item.last,
+                )
+            )
+    return len(demand)

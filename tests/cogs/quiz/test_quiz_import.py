@@ -1,0 +1,107 @@
+"""/quiz import: a moderator sends a pack file with the command; it is checked, kept for this
+community, and playable at once. A broken file gets every problem listed."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.app import App
+from bot.clock import FakeClock
+from tests.cogs.quiz.test_quiz_platforms import GROUP, LIBRARIAN, start_telegram, stop
+from tests.conftest import Chat
+from tests.fakes.telegram_api import FakeTelegram, document_message, group_chat, user
+
+PACK = """
+title = "Pengarang Nusantara"
+language = "id"
+author = "Perpustakaan Uji"
+
+[[questions]]
+prompt = "Siapa pengarang Ronggeng Dukuh Paruk?"
+choices = ["Ahmad Tohari", "Mochtar Lubis"]
+correct = 1
+
+[[questions]]
+prompt = "Di pulau mana Laskar Pelangi berlatar?"
+answers = ["Belitung", "Belitong"]
+"""
+
+BROKEN = """
+title = "Rusak"
+language = "id"
+author = "Uji"
+
+[[questions]]
+prompt = "Pilih satu"
+choices = ["Sama", "sama"]
+correct = 3
+"""
+
+
+async def test_import_then_play_the_pack(
+    make_chat: Callable[..., Chat], app: App, tmp_path: Path
+) -> None:
+    librarian = make_chat(moderator=True)
+    pack = tmp_path / "nusantara.toml"
+    pack.write_text(PACK, encoding="utf-8")
+    shown = await librarian.say(f"/quiz import @{pack}")
+    assert "Ditambahkan Pengarang Nusantara (2 pertanyaan)" in shown
+    assert "/quiz start nusantara" in shown
+    assert "nusantara — Pengarang Nusantara (2 pertanyaan, id)" in await librarian.say(
+        "/quiz packs"
+    )
+    assert "Diganti Pengarang Nusantara" in await librarian.say(f"/quiz import @{pack}")
+    started = await librarian.say("/quiz start nusantara")
+    assert "Pengarang Nusantara" in started
+
+
+async def test_broken_pack_lists_every_problem(
+    make_chat: Callable[..., Chat], tmp_path: Path
+) -> None:
+    pack = tmp_path / "rusak.toml"
+    pack.write_text(BROKEN, encoding="utf-8")
+    shown = await make_chat(moderator=True).say(f"/quiz import @{pack}")
+    assert "rusak.toml bukan paket kuis yang sah:" in shown
+    assert shown.count("• Pertanyaan 1") == 2  # the duplicate choices and the wrong index
+    assert "rusak" not in await make_chat(moderator=True).say("/quiz packs")
+
+
+async def test_members_and_missing_files_are_refused(
+    make_chat: Callable[..., Chat], tmp_path: Path
+) -> None:
+    pack = tmp_path / "nusantara.toml"
+    pack.write_text(PACK, encoding="utf-8")
+    assert "Hanya moderator" in await make_chat().say(f"/quiz import @{pack}")
+    assert "Kirim berkas (pack)" in await make_chat(moderator=True).say("/quiz import")
+    bundled = tmp_path / "sastra-indonesia.toml"
+    bundled.write_text(PACK, encoding="utf-8")
+    assert "Sudah ada paket bawaan bernama sastra-indonesia" in await make_chat(moderator=True).say(
+        f"/quiz import @{bundled}"
+    )
+
+
+async def test_telegram_document_imports_for_the_group(tmp_path: Path) -> None:
+    fake = FakeTelegram()
+    fake.admins[GROUP] = [LIBRARIAN]
+    await fake.start()
+    app, task = await start_telegram(tmp_path, fake, FakeClock(), "buttons")
+    try:
+        fake.files["f1"] = PACK.encode()
+        caption = "/quiz import"
+        chat, sender = group_chat(GROUP), user(LIBRARIAN, "Bu Rina")
+        fake.push_update(
+            document_message(caption, "f1", "nusantara.toml", len(PACK), chat=chat, sender=sender)
+        )
+        [done] = await fake.wait_for("sendMessage")
+        assert "Ditambahkan <b>Pengarang Nusantara</b>" in done.params["text"]
+        fake.push_update(
+            document_message(caption, "f1", "lagi.toml", len(PACK), chat=chat, sender=user(7))
+        )
+        refused = await fake.wait_for("sendMessage", count=2)
+        assert "Hanya moderator" in refused[1].params["text"]
+        await asyncio.sleep(0)
+    finally:
+        await stop(app, task)
+        await fake.stop()

@@ -1,0 +1,142 @@
+"""Recommendations through the real python-telegram-bot and discord.py, each against its
+loopback fake, on the bundled sample catalog with a seeded random source."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.adapters.discord import DiscordAdapter
+from bot.adapters.telegram import TelegramAdapter
+from bot.app import App
+from bot.catalog.store import Catalog
+from bot.clock import FakeClock
+from bot.config import load_config
+from cogs.recommend.themes import plain
+from tests.cogs.recommend.conftest import seeded_features
+from tests.conftest import write_config
+from tests.fakes.discord_api import GUILD_ID, FakeDiscord
+from tests.fakes.telegram_api import FakeTelegram, private_chat, text_message, user
+
+HISTORY = {"sejarah", "history", "fiksi sejarah", "historical fiction"}
+
+
+@pytest.fixture
+async def telegram() -> AsyncIterator[FakeTelegram]:
+    server = FakeTelegram()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+async def books_behind(app: App, keyboard: list[dict]) -> list[set[str]]:
+    """The subjects of the books the buttons open (callback data or a stored key)."""
+    ids = []
+    for button in keyboard:
+        data = button["callback_data"]
+        if data.startswith("k"):
+            data = await app.services.store.fetchval(
+                "SELECT command FROM button_keys WHERE id = ?", (int(data.split(":")[-1][1:]),)
+            )
+        found = re.search(r"/book #(\d+)", data)
+        if found:
+            ids.append(int(found.group(1)))
+    books = await Catalog(app.services.store, app.services.clock).books(ids)
+    return [{plain(s) for s in b.record.subjects} for b in books]
+
+
+async def test_telegram_private_chat(tmp_path: Path, telegram: FakeTelegram) -> None:
+    """Acceptance: in a private chat /recommend sejarah gives history books with availability,
+    in Indonesian; /recommend like Bumi Manusia gives related books, each with its reasons."""
+    path = write_config(
+        tmp_path,
+        f'[telegram]\ntoken = "{telegram.token}"\nbase_url = "{telegram.base_url}"\n',
+        sample=True,
+    )
+    app = await App.open(load_config(path, env={}), clock=FakeClock(), features=seeded_features())
+    task = asyncio.create_task(TelegramAdapter(app.dispatcher).run())
+    try:
+        await telegram.wait_for("setMyCommands", count=6)
+        sari = user(1001, "Sari", "id")
+        telegram.push_update(text_message("/recommend sejarah", chat=private_chat(), sender=sari))
+        [history] = await telegram.wait_for("sendMessage")
+        shown = history.params["text"]
+        assert "<b>Rekomendasi: Sejarah</b>" in shown
+        assert shown.count("ada di rak") + shown.count("Dipinjam sampai") == 5
+        keyboard = [b for row in history.params["reply_markup"]["inline_keyboard"] for b in row]
+        subjects = await books_behind(app, keyboard)
+        assert len(subjects) == 5 and all(s & HISTORY for s in subjects)
+        assert any(b["text"] == "Pilihan lain" for b in keyboard)
+
+        telegram.push_update(
+            text_message("/recommend like Bumi Manusia", chat=private_chat(), sender=sari)
+        )
+        _, like = await telegram.wait_for("sendMessage", count=2)
+        related = like.params["text"]
+        assert "<b>Mirip Bumi Manusia</b>" in related
+        assert related.count("Alasannya: ") == 5
+        assert "Anak Semua Bangsa" in related and "pengarang yang sama" in related
+        assert "subjek yang sama: " in related
+        assert "<b>Bumi Manusia</b> —" not in related
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await app.close()
+
+
+@pytest.fixture
+async def discord_fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
+    server = FakeDiscord()
+    await server.start()
+    server.patch(monkeypatch)
+    yield server
+    await server.stop()
+
+
+async def test_discord_slash_commands(tmp_path: Path, discord_fake: FakeDiscord) -> None:
+    """On Discord /recommend is a group: `theme` with a theme and `like` with a title answer
+    as their typed forms do, in the member's language."""
+    fake = discord_fake
+    path = write_config(
+        tmp_path, f'[discord]\ntoken = "{fake.token}"\nguild_ids = [{GUILD_ID}]\n', sample=True
+    )
+    app = await App.open(load_config(path, env={}), clock=FakeClock(), features=seeded_features())
+    task = asyncio.create_task(DiscordAdapter(app.dispatcher).run())
+    try:
+        await asyncio.wait_for(fake.identified.wait(), 20)
+        await asyncio.sleep(0.3)
+        theme = [
+            {
+                "type": 1,
+                "name": "theme",
+                "options": [{"type": 3, "name": "theme", "value": "fantasi"}],
+            }
+        ]
+        answer = await fake.response_to(await fake.slash("recommend", theme))
+        embed = answer.body["data"]["embeds"][0]
+        assert embed["title"] == "Rekomendasi: Fantasi"
+        assert (
+            embed["description"].count("ada di rak") + embed["description"].count("Dipinjam") == 5
+        )
+        like = [
+            {
+                "type": 1,
+                "name": "like",
+                "options": [{"type": 3, "name": "title", "value": "Laskar Pelangi"}],
+            }
+        ]
+        answer = await fake.response_to(await fake.slash("recommend", like))
+        embed = answer.body["data"]["embeds"][0]
+        assert embed["title"] == "Mirip Laskar Pelangi"
+        assert "Sang Pemimpi" in embed["description"]
+        assert embed["description"].count("Alasannya: ") == 5
+        buttons = [b for row in answer.body["data"]["components"] for b in row["components"]]
+        assert len(buttons) == 5
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await app.close()

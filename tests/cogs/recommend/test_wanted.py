@@ -1,0 +1,85 @@
+"""Unmet demand: searches the library could not satisfy, /wanted, and the CSV export."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from bot.app import App
+from bot.catalog.store import Catalog
+from cogs.recommend.demand import export_wanted
+from tests.conftest import Chat
+
+
+async def first_all_on_loan(catalog: Catalog) -> str:
+    """The title of a sample book whose every copy is on loan."""
+    title = await catalog.store.fetchval(
+        "SELECT title FROM books WHERE available = 0 AND copies > 0"
+        " AND NOT EXISTS (SELECT 1 FROM copies WHERE book_id = books.id AND status != 'on_loan')"
+        " AND title NOT LIKE '%(%' ORDER BY id LIMIT 1"
+    )
+    assert title
+    return title
+
+
+async def test_unmet_searches_are_listed_for_moderators(make_chat, catalog: Catalog) -> None:
+    """Titles not in the library and books with every copy on loan are recorded from /book and
+    /recommend like; /wanted lists the most asked-for first, for moderators only."""
+    on_loan = await first_all_on_loan(catalog)
+    for name in ("ani", "budi", "citra"):
+        reader = make_chat(user=name)
+        assert "tidak punya apa pun" in await reader.say("/book Laut Bercerita Jilid Dua")
+    await make_chat(user="ani").say("/book Laut Bercerita Jilid Dua")
+    await make_chat(user="dewi").say("/recommend like Supernova Jilid Sembilan")
+    shown = await make_chat(user="eka").say(f"/book {on_loan}")
+    assert "Dipinjam sampai" in shown
+    await make_chat(user="eka").say("/book laskar pelangi")  # on the shelf: nothing recorded
+
+    refused = await make_chat(user="ani").say("/wanted")
+    assert "Hanya moderator" in refused
+    listed = await make_chat(user="pustakawan", moderator=True).say("/wanted")
+    assert "Paling dicari" in listed
+    assert (
+        "1. Laut Bercerita Jilid Dua — tidak ada di perpustakaan; dicari 3 anggota (4 kali)"
+        in listed
+    )
+    assert f"{on_loan} — semua eksemplar sedang dipinjam; dicari 1 anggota (1 kali)" in listed
+    assert "Supernova Jilid Sembilan — tidak ada di perpustakaan" in listed
+    assert "Laskar Pelangi" not in listed
+    assert "pustaka report wanted --csv FILE" in listed
+
+
+async def test_nothing_wanted_yet(make_chat) -> None:
+    """/wanted with nothing recorded says so."""
+    shown = await make_chat(moderator=True).say("/wanted 30")
+    assert "Tidak ada permintaan yang tak terpenuhi dalam 30 hari terakhir." in shown
+
+
+async def test_csv_export(app: App, chat: Chat, tmp_path: Path) -> None:
+    """`pustaka report wanted --csv FILE` writes one row a title, the most asked-for first."""
+    await chat.say("/book Laut Bercerita Jilid Dua")
+    await chat.say("/book Laut Bercerita Jilid Dua")
+    await chat.say("/book Kitab Omong Kosong Jilid Lima")
+    path = tmp_path / "wanted.csv"
+    assert await export_wanted(app.services.config, path, days=365 * 30) == 2
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    assert [r["wanted"] for r in rows] == [
+        "Laut Bercerita Jilid Dua",
+        "Kitab Omong Kosong Jilid Lima",
+    ]
+    assert rows[0]["kind"] == "missing" and rows[0]["asks"] == "2" and rows[0]["members"] == "1"
+
+
+def test_report_command_line(tmp_path: Path) -> None:
+    """The `pustaka report wanted` command writes the file and says how many titles."""
+    from tests.bot.adapters.test_console import pustaka
+    from tests.conftest import write_config
+
+    write_config(tmp_path)
+    pustaka("chat", cwd=tmp_path, stdin=b"/book Laut Bercerita Jilid Dua\n")
+    done = pustaka("report", "wanted", "--csv", "out.csv", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr.decode()
+    assert "1 wanted title written to out.csv." in done.stdout.decode()
+    text = (tmp_path / "out.csv").read_text(encoding="utf-8")
+    assert text.splitlines()[0] == "kind,wanted,book_id,members,asks,first_asked,last_asked"
+    assert "Laut Bercerita Jilid Dua" in text
