@@ -43,6 +43,7 @@ bench: $(STAMP) $(MO)
 	$(BIN)/python bench/recommend.py
 	$(BIN)/python bench/catalog_import.py
 	$(BIN)/python bench/quiz_burst.py
+	$(BIN)/python bench/scheduler.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info $(MO)

@@ -29,6 +29,7 @@ from bot.tasks import Tasks
 log = logging.getLogger("pustaka")
 
 FeatureFactory = Callable[[Services], Feature]
+PLATFORMS_WAIT = 60  # seconds the scheduler waits at start for the platforms to connect
 
 
 class Adapter(Protocol):
@@ -117,6 +118,8 @@ async def serve(app: App, adapters: list[Adapter]) -> bool:
         with suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signum, stop.set)
             installed.append(signum)
+    app.services.scheduler.hold()
+    releasing = asyncio.create_task(_release_jobs(app, len(adapters)))
     running = {asyncio.create_task(_logged(a.run), name=type(a).__name__) for a in adapters}
     stopper = asyncio.create_task(stop.wait())
     pending, failed = set(running), False
@@ -130,6 +133,7 @@ async def serve(app: App, adapters: list[Adapter]) -> bool:
             log.info("stopping")
     finally:
         stopper.cancel()
+        releasing.cancel()
         for task in running:
             task.cancel()
         await asyncio.gather(*running, return_exceptions=True)
@@ -137,6 +141,14 @@ async def serve(app: App, adapters: list[Adapter]) -> bool:
             loop.remove_signal_handler(signum)
         await app.close()
     return not failed
+
+
+async def _release_jobs(app: App, platforms: int) -> None:
+    """Jobs that fell due while the bot was down wait until every platform is up (at most
+    `PLATFORMS_WAIT`): a reminder run before its platform connects would be lost."""
+    with suppress(TimeoutError):
+        await asyncio.wait_for(app.services.messenger.wait_for_senders(platforms), PLATFORMS_WAIT)
+    app.services.scheduler.release()
 
 
 async def _logged(run: Callable[[], Awaitable[None]]) -> bool:

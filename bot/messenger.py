@@ -8,6 +8,7 @@ channel it has.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -59,9 +60,17 @@ class Messenger:
 
     def __init__(self) -> None:
         self._senders: dict[str, Sender] = {}
+        self._registered = asyncio.Event()
 
     def register(self, platform: str, sender: Sender) -> None:
         self._senders[platform] = sender
+        self._registered.set()
+
+    async def wait_for_senders(self, count: int) -> None:
+        """Return once `count` platforms are running."""
+        while len(self._senders) < count:
+            self._registered.clear()
+            await self._registered.wait()
 
     def unregister(self, platform: str) -> None:
         self._senders.pop(platform, None)

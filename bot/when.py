@@ -1,10 +1,16 @@
 """Everyday times in Indonesian and English: "besok jam 19.00", "Sabtu depan pukul 10 pagi",
-"lusa jam 8 malam", "next friday 7pm", "2026-12-05 14:00".
+"lusa jam 8 malam", "Kamis, 3 Desember 2026 jam 7 malam", "dalam 30 menit", "next friday 7pm",
+"2026-12-05 14:00".
 
 dateparser reads absolute dates well but misses common Indonesian phrasing ("Sabtu depan", "lusa",
-"nanti malam" come back as nothing; "besok jam 19.00" loses its time). So relative days, weekdays
-and times of day are read here, and only what remains goes to dateparser. Whatever is understood
-must be echoed back to the member before it is saved.
+"nanti malam" come back as nothing; "besok jam 19.00" loses its time; 05/12 is read as May). So
+dates, relative days, weekdays, durations and times of day are read here, and only what none of
+those rules understands goes to dateparser. Whatever is understood must be echoed back to the
+member before it is saved.
+
+Rules of thumb, as Indonesians write them: "minggu depan" is next week but "hari Minggu depan" is
+next Sunday; "jam 7 malam" is 19:00, "jam 12 siang" noon, "jam 3 sore" 15:00, "jam 12 malam" the
+midnight that ends the day; "setengah 8" is 7:30; numeric dates are day first (05/12 = 5 December).
 """
 
 from __future__ import annotations
@@ -50,15 +56,107 @@ RELATIVE_DAYS = {
     "lusa": 2,
     "day after tomorrow": 2,
 }
-PERIOD_DEFAULT_HOUR = {"pagi": 8, "siang": 12, "sore": 16, "malam": 19, "tonight": 19}
+PERIOD_DEFAULT_HOUR = {
+    "pagi": 8,
+    "siang": 12,
+    "sore": 16,
+    "malam": 19,
+    "tonight": 19,
+    "morning": 8,
+    "afternoon": 15,
+    "evening": 19,
+    "night": 19,
+}
+MONTHS = {
+    "januari": 1,
+    "january": 1,
+    "jan": 1,
+    "februari": 2,
+    "pebruari": 2,
+    "february": 2,
+    "feb": 2,
+    "maret": 3,
+    "march": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "mei": 5,
+    "may": 5,
+    "juni": 6,
+    "june": 6,
+    "jun": 6,
+    "juli": 7,
+    "july": 7,
+    "jul": 7,
+    "agustus": 8,
+    "august": 8,
+    "agu": 8,
+    "agt": 8,
+    "ags": 8,
+    "aug": 8,
+    "september": 9,
+    "sept": 9,
+    "sep": 9,
+    "oktober": 10,
+    "october": 10,
+    "okt": 10,
+    "oct": 10,
+    "november": 11,
+    "nopember": 11,
+    "nov": 11,
+    "desember": 12,
+    "december": 12,
+    "des": 12,
+    "dec": 12,
+}
+ZONES = {"wib": "Asia/Jakarta", "wita": "Asia/Makassar", "wit": "Asia/Jayapura"}
+# English periods follow the Indonesian hour rules of their nearest word.
+_PERIOD_RULE = {"morning": "pagi", "afternoon": "sore", "evening": "malam", "night": "malam"}
+_UNITS = {
+    "menit": "minutes",
+    "minute": "minutes",
+    "minutes": "minutes",
+    "min": "minutes",
+    "mins": "minutes",
+    "jam": "hours",
+    "hour": "hours",
+    "hours": "hours",
+    "hari": "days",
+    "day": "days",
+    "days": "days",
+    "minggu": "weeks",
+    "pekan": "weeks",
+    "week": "weeks",
+    "weeks": "weeks",
+}
+# Words that carry no date of their own, left over once the parts are read.
+_FILLERS = {"jam", "pukul", "pkl", "pkl.", "pada", "tanggal", "tgl", "hari", "at", "on", "the"}
 
+_MONTH = "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True))
+_ISO_DATE = re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:t(?=\d))?")
+_NUMERIC_DATE = re.compile(
+    r"(?<![\d.:])\b(?P<d>\d{1,2})[/-](?P<m>\d{1,2})(?:[/-](?P<y>\d{4}|\d{2}))?\b(?![.:]\d)"
+)
+_DAY_MONTH = re.compile(
+    r"\b(?:(?:tanggal|tgl\.?)\s*)?(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?"
+    rf"(?P<m>{_MONTH})\b\.?(?:\s+(?P<y>\d{{4}})\b)?"
+)
+_MONTH_DAY = re.compile(
+    rf"\b(?P<m>{_MONTH})\b\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?:\s+(?P<y>\d{{4}})\b)?"
+)
+_DURATION = re.compile(
+    r"(?P<within>(?:dalam|in)\s+)?(?P<n>\d{1,4}|se|an|a|satu|one)\s*(?P<unit>"
+    + "|".join(_UNITS)
+    + r")\b(?P<ahead>\s+(?:lagi|from now|later))?"
+)
+_HALF_HOUR = re.compile(r"\bsetengah\s+(?P<hour>\d{1,2})\b(?![.:]\d)")
 _TIME = re.compile(
     r"(?:\b(?:jam|pukul|pkl\.?|at)\s*)?"
     r"\b(?P<hour>\d{1,2})(?:[.:](?P<minute>\d{2}))?\s*"
     r"(?P<period>pagi|siang|sore|malam|a\.?m\.?|p\.?m\.?)?(?![\d/-])"
-    r"(?:\s*(?:wib|wita|wit))?",
 )
-_PERIOD_ONLY = re.compile(r"\b(pagi|siang|sore|malam|tonight)\b")
+_PERIOD_ONLY = re.compile(r"\b(" + "|".join(PERIOD_DEFAULT_HOUR) + r")\b")
+_ZONE = re.compile(r"\b(wita|wib|wit)\b")
 _NEXT = r"(?:\s+(?:depan|berikutnya))?"
 _WEEKDAY = re.compile(
     r"\b(?P<next>next\s+|this\s+|hari\s+)?(?P<day>"
@@ -68,7 +166,12 @@ _WEEKDAY = re.compile(
     + r")"
 )
 _RELATIVE = re.compile(r"\b(" + "|".join(map(re.escape, RELATIVE_DAYS)) + r")\b")
-_WEEK = re.compile(r"\b(minggu depan|next week|pekan depan)\b")
+# "Minggu depan" is next week, unless it is "hari Minggu depan" (next Sunday).
+_WEEK = re.compile(r"(?<!hari )\b(minggu depan|minggu berikutnya|pekan depan|next week)\b")
+
+
+class _Unreadable(ValueError):
+    """Text that names an impossible date or time (31 Februari, jam 25)."""
 
 
 def parse_when(text: str, now: datetime, tz: ZoneInfo) -> datetime | None:
@@ -76,62 +179,108 @@ def parse_when(text: str, now: datetime, tz: ZoneInfo) -> datetime | None:
     words = " ".join(text.casefold().replace(",", " ").split())
     if not words:
         return None
-    local_now = now.astimezone(tz)
-    day: date | None = None
-    rest = words
-    if match := _WEEK.search(rest):
-        day = local_now.date() + timedelta(days=7)
-        rest = _cut(rest, match)
-    elif match := _WEEKDAY.search(rest):
-        target = WEEKDAYS[match["day"]]
-        ahead = (target - local_now.weekday()) % 7
-        explicit_next = bool(match["depan"].strip() or (match["next"] or "").startswith("next"))
-        if explicit_next and ahead == 0:
-            ahead = 7
-        day = local_now.date() + timedelta(days=ahead)
-        rest = _cut(rest, match)
-    elif match := _RELATIVE.search(rest):
-        day = local_now.date() + timedelta(days=RELATIVE_DAYS[match[1]])
-        rest = _cut(rest, match)
     try:
-        clock = _time_of_day(rest)
-    except ValueError:
+        return _parse(words, now, tz)
+    except _Unreadable:
         return None
+
+
+def _parse(words: str, now: datetime, tz: ZoneInfo) -> datetime | None:
+    zone = tz
+    if match := _ZONE.search(words):
+        zone = ZoneInfo(ZONES[match[1]])
+        words = _cut(words, match)
+    if (delta := _duration(words)) is not None:
+        return (now + delta).astimezone(tz)
+    local_now = now.astimezone(zone)
+    words = _HALF_HOUR.sub(lambda m: f"{int(m['hour']) - 1}.30", words)
+    day, rest, kind = _day(words, local_now)
+    clock = _time_of_day(rest)
     moment, rest = clock if clock is not None else (None, rest)
     if day is None:
-        parsed = dateparser.parse(
-            rest if moment is not None else words,
-            languages=["id", "en"],
-            settings={
-                "PREFER_DATES_FROM": "future",
-                "RELATIVE_BASE": local_now.replace(tzinfo=None),
-                "RETURN_AS_TIMEZONE_AWARE": False,
-            },
-        )
-        if parsed is None:
-            if moment is None:
-                return None
-            day = local_now.date()
+        leftover = [word for word in rest.split() if word not in _FILLERS]
+        if moment is not None and not leftover:
+            day, kind = local_now.date(), "unsaid"
         else:
-            day = parsed.date()
-            if moment is None:
-                moment = (
-                    parsed.time()
-                    if (parsed.hour, parsed.minute) != (0, 0) or _has_midnight(words)
-                    else time(9, 0)
-                )
+            return _dateparser(words, moment, local_now, tz)
     if moment is None:
         period = _PERIOD_ONLY.search(words)
         moment = time(PERIOD_DEFAULT_HOUR[period[1]], 0) if period else time(9, 0)
-    result = datetime.combine(day, moment, tzinfo=tz)
-    if (
-        result <= local_now
-        and clock is not None
-        and day == local_now.date()
-        and not _RELATIVE.search(words)
-    ):
-        result += timedelta(days=1)  # "jam 7 pagi" said at noon means tomorrow
-    return result
+    result = datetime.combine(day, moment, tzinfo=zone)
+    if _midnight_ending(words):
+        result += timedelta(days=1)  # "jam 12 malam": the midnight that ends the day
+    if result <= local_now:
+        if kind == "unsaid":
+            result += timedelta(days=1)  # "jam 7 pagi" said at noon means tomorrow
+        elif kind == "weekday" and day == local_now.date():
+            result += timedelta(days=7)  # "Rabu jam 9" said on Wednesday at 10 means next week
+        elif kind == "nanti" and moment.hour < 12 and clock is not None:
+            result += timedelta(hours=12)  # "nanti jam 8" said in the morning means 20:00
+    return result.astimezone(tz)
+
+
+def _duration(words: str) -> timedelta | None:
+    """'dalam 30 menit', '2 jam lagi', 'in 2 hours', 'sejam lagi': a time from now."""
+    words = words.replace("sejam", "se jam").replace("setengah jam", "30 menit")
+    match = _DURATION.fullmatch(words)
+    if match is None or not (match["within"] or match["ahead"]):
+        return None
+    amount = int(match["n"]) if match["n"].isdigit() else 1
+    return timedelta(**{_UNITS[match["unit"]]: amount})
+
+
+def _day(words: str, local_now: datetime) -> tuple[date | None, str, str]:
+    """The day named in `words`, the words left, and how it was named."""
+    if found := _date(words, local_now.date()):
+        return found[0], found[1], "date"
+    today = local_now.date()
+    if match := _WEEK.search(words):
+        rest = _cut(words, match)
+        if weekday := _WEEKDAY.search(rest):
+            monday = today + timedelta(days=7 - today.weekday())
+            return monday + timedelta(days=WEEKDAYS[weekday["day"]]), _cut(rest, weekday), "date"
+        return today + timedelta(days=7), rest, "date"
+    if match := _WEEKDAY.search(words):
+        target = WEEKDAYS[match["day"]]
+        ahead = (target - today.weekday()) % 7
+        explicit_next = bool(match["depan"].strip() or (match["next"] or "").startswith("next"))
+        if explicit_next and ahead == 0:
+            ahead = 7
+        return today + timedelta(days=ahead), _cut(words, match), "weekday"
+    if match := _RELATIVE.search(words):
+        kind = "nanti" if match[1] == "nanti" else "relative"
+        return today + timedelta(days=RELATIVE_DAYS[match[1]]), _cut(words, match), kind
+    return None, words, "unsaid"
+
+
+def _date(words: str, today: date) -> tuple[date, str] | None:
+    """An explicit calendar date (2026-12-05, 5/12/2026, 5 Desember, December 5th).
+
+    A weekday written beside it must agree with it ("Kamis, 3 Desember 2026").
+    """
+    for pattern in (_ISO_DATE, _DAY_MONTH, _MONTH_DAY, _NUMERIC_DATE):
+        match = pattern.search(words)
+        if match is None:
+            continue
+        month = MONTHS.get(match["m"]) or int(match["m"])
+        day = int(match["d"])
+        year = match["y"]
+        try:
+            if year is None:
+                found = date(today.year, month, day)
+                if found < today:
+                    found = date(today.year + 1, month, day)
+            else:
+                found = date(int(year) + (2000 if len(year) == 2 else 0), month, day)
+        except ValueError:
+            raise _Unreadable(match.group()) from None
+        rest = _cut(words, match)
+        if weekday := _WEEKDAY.search(rest):
+            if WEEKDAYS[weekday["day"]] != found.weekday():
+                raise _Unreadable(f"{weekday.group()} is not {found}")
+            rest = _cut(rest, weekday)
+        return found, rest
+    return None
 
 
 def _time_of_day(text: str) -> tuple[time, str] | None:
@@ -140,23 +289,48 @@ def _time_of_day(text: str) -> tuple[time, str] | None:
         period = (match["period"] or "").replace(".", "")
         marked = bool(period) or re.search(r"(jam|pukul|pkl|at)\s*$", text[: match.start("hour")])
         if not marked and match["minute"] is None:
-            continue  # a bare number ("5 desember") is a date, not a time
+            continue  # a bare number is not a time
         if hour > 23 or minute > 59:
-            raise ValueError(f"no such time: {match.group().strip()}")
-        if period in ("pm", "sore") and hour < 12 or period == "malam" and 4 <= hour < 12:
-            hour += 12
-        elif period == "malam" and hour == 12:
-            hour = 0
-        elif period == "siang" and hour < 6:
-            hour += 12
-        elif period == "am" and hour == 12:
-            hour = 0
-        return time(hour, minute), _cut(text, match)
+            raise _Unreadable(match.group().strip())
+        if not period and (elsewhere := _PERIOD_ONLY.search(text)):
+            period = elsewhere[1]  # "besok malam jam 7"
+        return time(_hour(hour, _PERIOD_RULE.get(period, period)), minute), _cut(text, match)
     return None
 
 
-def _has_midnight(text: str) -> bool:
-    return bool(re.search(r"\b0?0[.:]00\b", text))
+def _hour(hour: int, period: str) -> int:
+    if period in ("pm", "sore") and hour < 12 or period == "malam" and 4 <= hour < 12:
+        return hour + 12
+    if period in ("malam", "am") and hour == 12:
+        return 0
+    if period == "siang" and hour < 6:
+        return hour + 12
+    return hour
+
+
+def _midnight_ending(words: str) -> bool:
+    return bool(re.search(r"\b(?:jam|pukul)\s*12(?:[.:]00)?\s*malam\b", words))
+
+
+def _dateparser(
+    words: str, moment: time | None, local_now: datetime, tz: ZoneInfo
+) -> datetime | None:
+    """The last resort, for whatever the rules above do not read."""
+    parsed = dateparser.parse(
+        words,
+        languages=["id", "en"],
+        settings={
+            "PREFER_DATES_FROM": "future",
+            "DATE_ORDER": "DMY",
+            "RELATIVE_BASE": local_now.replace(tzinfo=None),
+            "RETURN_AS_TIMEZONE_AWARE": False,
+        },
+    )
+    if parsed is None:
+        return None
+    if moment is None:
+        moment = parsed.time() if (parsed.hour, parsed.minute) != (0, 0) else time(9, 0)
+    return datetime.combine(parsed.date(), moment, tzinfo=local_now.tzinfo).astimezone(tz)
 
 
 def _cut(text: str, match: re.Match[str]) -> str:

@@ -10,6 +10,8 @@ from bot.adapters.console import ConsoleAdapter
 from bot.app import App, FeatureFactory, feature_modules
 from bot.clock import FakeClock
 from bot.config import Config, load_config
+from tests.fakes.discord_api import FakeDiscord
+from tests.fakes.telegram_api import FakeTelegram
 
 
 class Chat:
@@ -85,3 +87,22 @@ def make_chat(app: App) -> Callable[..., Chat]:
 @pytest.fixture
 def chat(make_chat: Callable[..., Chat]) -> Chat:
     return make_chat()
+
+
+@pytest.fixture
+async def telegram_fake() -> AsyncIterator[FakeTelegram]:
+    """A loopback Telegram Bot API (see tests/fakes/running.py to serve a bot against it)."""
+    server = FakeTelegram()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def discord_fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
+    """A loopback Discord REST API and gateway; discord.py is pointed at it."""
+    server = FakeDiscord()
+    await server.start()
+    server.patch(monkeypatch)
+    yield server
+    await server.stop()

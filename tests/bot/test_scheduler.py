@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -31,12 +31,24 @@ class Outbox:
             self.sent.append(job.payload["text"])
 
 
-async def settle(clock: FakeClock, seconds: float) -> None:
-    for _ in range(10):
-        await asyncio.sleep(0)
+async def eventually(condition: Callable[[], bool], within: float = 10.0) -> bool:
+    """Whether `condition` came true within `within` seconds of real time."""
+    for _ in range(int(within / 0.005)):
+        if condition():
+            return True
+        await asyncio.sleep(0.005)
+    return condition()
+
+
+async def settle(
+    clock: FakeClock, seconds: float, until: Callable[[], bool] = lambda: True
+) -> None:
+    """Let the scheduler go to sleep, move the clock, and wait for `until` to come true."""
+    await eventually(lambda: clock.sleeping > 0, within=1.0)
     await clock.advance(seconds)
-    for _ in range(20):
-        await asyncio.sleep(0.001)
+    assert await eventually(until), "the scheduler did not do what was due"
+    for _ in range(10):
+        await asyncio.sleep(0.001)  # time for anything wrongly run to show
 
 
 async def test_jobs_run_in_due_order_with_one_task(store: Store) -> None:
@@ -52,14 +64,14 @@ async def test_jobs_run_in_due_order_with_one_task(store: Store) -> None:
     try:
         await settle(clock, 29)
         assert outbox.sent == []
-        await settle(clock, 1)
+        await settle(clock, 1, lambda: len(outbox.sent) == 1)
         assert outbox.sent == ["first"]
         await scheduler.schedule(
             "reminder", "c", clock.now() + timedelta(seconds=5), {"text": "new"}
         )
-        await settle(clock, 5)
+        await settle(clock, 5, lambda: len(outbox.sent) == 2)
         assert outbox.sent == ["first", "new"]
-        await settle(clock, 30)
+        await settle(clock, 30, lambda: len(outbox.sent) == 3)
         assert outbox.sent == ["first", "new", "second"]
     finally:
         running.cancel()
@@ -153,3 +165,94 @@ async def test_cancel_by_key_prefix(store: Store) -> None:
     assert await scheduler.cancel("event-1:") == 2
     await scheduler.run_due()
     assert outbox.sent == ["event-2:1h"]
+
+
+async def test_a_burst_runs_once_in_due_order(store: Store) -> None:
+    """450 reminders due at one instant (more than two claimed batches) each run once, in order."""
+    clock = FakeClock()
+    scheduler = Scheduler(store, clock)
+    ran: list[str] = []
+
+    async def remind(job: Job) -> None:
+        ran.append(job.key)
+
+    scheduler.handle("reminder", remind)
+    instant = clock.now() + timedelta(minutes=5)
+    keys = [f"event-{i:03d}:1h" for i in range(450)]
+    for key in reversed(keys):  # ids in the opposite order of the keys
+        await scheduler.schedule("reminder", key, instant)
+    await scheduler.schedule("reminder", "early", instant - timedelta(seconds=1))
+    running = asyncio.create_task(scheduler.run())
+    try:
+        await settle(clock, 300, lambda: len(ran) == 451)
+        assert ran[0] == "early"
+        assert ran[1:] == list(reversed(keys))  # same instant: in the order they were scheduled
+        for _ in range(200):
+            states = await store.fetchall("SELECT state, count(*) FROM jobs GROUP BY state")
+            if [tuple(row) for row in states] == [("done", 451)]:
+                break
+            await asyncio.sleep(0.01)
+        assert [tuple(row) for row in states] == [("done", 451)]
+    finally:
+        running.cancel()
+        await asyncio.gather(running, return_exceptions=True)
+
+
+async def test_stopping_mid_burst_leaves_the_rest_for_the_next_start(tmp_path: Path) -> None:
+    """Stopped while the 5th of 10 due jobs runs: 4 are done, the rest run after the restart."""
+    clock = FakeClock()
+    store = await Store.open(tmp_path / "s.db")
+    scheduler = Scheduler(store, clock)
+    outbox = Outbox(scheduler)
+    stuck = asyncio.Event()
+
+    async def slow_fifth(job: Job) -> None:
+        if job.payload["text"] == "4":
+            stuck.set()
+            await asyncio.Event().wait()  # the platform hangs; the bot is stopped meanwhile
+        await outbox(job)
+
+    scheduler.handle("reminder", slow_fifth)
+    for i in range(10):
+        await scheduler.schedule("reminder", f"k{i}", clock.now(), {"text": str(i)})
+    running = asyncio.create_task(scheduler.run())
+    await asyncio.wait_for(stuck.wait(), 5)
+    running.cancel()
+    await asyncio.gather(running, return_exceptions=True)
+    assert outbox.sent == ["0", "1", "2", "3"]
+    states = await store.fetchall("SELECT key, state FROM jobs ORDER BY id")
+    assert [row[1] for row in states] == ["done"] * 4 + ["pending"] * 6
+    await store.close()
+
+    store = await Store.open(tmp_path / "s.db")
+    try:
+        restarted = Scheduler(store, clock)
+        outbox.scheduler = restarted
+        restarted.handle("reminder", outbox)
+        await restarted.recover()
+        assert await restarted.run_due() == 6
+        assert outbox.sent == [str(i) for i in range(10)]
+    finally:
+        await store.close()
+
+
+async def test_held_until_released(store: Store) -> None:
+    """A held scheduler performs nothing, even what is overdue, until it is released."""
+    clock = FakeClock()
+    scheduler = Scheduler(store, clock)
+    outbox = Outbox(scheduler)
+    scheduler.handle("reminder", outbox)
+    await scheduler.schedule(
+        "reminder", "overdue", clock.now() - timedelta(minutes=5), {"text": "a"}
+    )
+    scheduler.hold()
+    running = asyncio.create_task(scheduler.run())
+    try:
+        await clock.advance(60)
+        assert not await eventually(lambda: bool(outbox.sent), within=0.3)
+        scheduler.release()
+        assert await eventually(lambda: bool(outbox.sent))
+        assert outbox.sent == ["a"]
+    finally:
+        running.cancel()
+        await asyncio.gather(running, return_exceptions=True)

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import pytest
 
-from bot.adapters.discord import DiscordAdapter
-from bot.adapters.telegram import TelegramAdapter
 from bot.api.commands import N_, Feature, attachment, command, text
 from bot.api.context import Context
 from bot.api.files import Attachment
-from bot.app import App, FeatureFactory
-from bot.clock import SystemClock
-from bot.config import load_config
-from tests.conftest import Chat, write_config
-from tests.fakes.discord_api import GUILD_ID, FakeDiscord
+from bot.app import FeatureFactory
+from tests.conftest import Chat
+from tests.fakes.discord_api import FakeDiscord
+from tests.fakes.running import discord_bot, telegram_bot
 from tests.fakes.telegram_api import FakeTelegram, document_message, group_chat
 
 
@@ -61,19 +57,11 @@ async def test_file_over_the_limit_is_refused_with_the_limit(chat: Chat, tmp_pat
     assert "besar.toml terlalu besar: paling banyak 0,1 KB." in answer
 
 
-async def test_telegram_document_with_a_command_caption(tmp_path: Path) -> None:
-    fake = FakeTelegram()
-    await fake.start()
-    config = load_config(
-        write_config(
-            tmp_path, f'[telegram]\ntoken = "{fake.token}"\nbase_url = "{fake.base_url}"\n'
-        ),
-        env={},
-    )
-    app = await App.open(config, clock=SystemClock(), features=[Uploads])
-    task = asyncio.create_task(TelegramAdapter(app.dispatcher).run())
-    try:
-        await fake.wait_for("setMyCommands")
+async def test_telegram_document_with_a_command_caption(
+    tmp_path: Path, telegram_fake: FakeTelegram
+) -> None:
+    fake = telegram_fake
+    async with telegram_bot(tmp_path, fake, features=[Uploads]):
         fake.files["doc-1"] = b"judul = 'Sastra'"
         fake.push_update(document_message("/upload", "doc-1", "sastra.toml", 16))
         fake.files["doc-2"] = b"y" * 500
@@ -84,23 +72,11 @@ async def test_telegram_document_with_a_command_caption(tmp_path: Path) -> None:
         assert texts[1] == 'sastra.toml: 16 bytes, starts "judul = \'Sas", note None'
         # The large file was refused from its announced size, before any download.
         assert [c.params["file_id"] for c in fake.calls if c.method == "getFile"] == ["doc-1"]
-    finally:
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
-        await app.close()
-        await fake.stop()
 
 
-async def test_discord_attachment_option(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    fake = FakeDiscord()
-    await fake.start()
-    fake.patch(monkeypatch)
-    path = write_config(tmp_path, f'[discord]\ntoken = "{fake.token}"\nguild_ids = [{GUILD_ID}]\n')
-    app = await App.open(load_config(path, env={}), clock=SystemClock(), features=[Uploads])
-    task = asyncio.create_task(DiscordAdapter(app.dispatcher).run())
-    try:
-        await asyncio.wait_for(fake.identified.wait(), 20)
-        await asyncio.sleep(0.3)
+async def test_discord_attachment_option(tmp_path: Path, discord_fake: FakeDiscord) -> None:
+    fake = discord_fake
+    async with discord_bot(tmp_path, fake, features=[Uploads]):
         [synced] = await fake.wait_for(lambda c: c.method == "PUT" and "commands" in c.path)
         [upload] = [c for c in synced.body if c["name"] == "upload"]
         assert upload["options"][0] == {**upload["options"][0], "name": "pack", "type": 11}
@@ -113,8 +89,3 @@ async def test_discord_attachment_option(tmp_path: Path, monkeypatch: pytest.Mon
         assert answered.body["data"]["embeds"][0]["description"] == (
             "anak.toml: 14 bytes, starts \"title = 'Ana\", note 'baru'"
         )
-    finally:
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
-        await app.close()
-        await fake.stop()

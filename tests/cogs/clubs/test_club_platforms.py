@@ -4,19 +4,13 @@ a Telegram forum topic, and a Telegram group without topics (posts under the clu
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
-from bot.adapters.discord import DiscordAdapter
-from bot.adapters.telegram import TelegramAdapter
 from bot.api.context import Destination
-from bot.app import App
-from bot.clock import SystemClock
-from bot.config import load_config
-from tests.conftest import write_config
-from tests.fakes.discord_api import CHANNEL_ID, GUILD_ID, MANAGE_GUILD, FakeDiscord
+from tests.fakes.discord_api import CHANNEL_ID, MANAGE_GUILD, FakeDiscord
+from tests.fakes.running import discord_bot, telegram_bot
 from tests.fakes.telegram_api import FakeTelegram, group_chat, text_message, user
 
 GROUP = -100500
@@ -24,40 +18,20 @@ ADMIN = 4004
 
 
 @pytest.fixture
-async def discord(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
-    server = FakeDiscord()
-    await server.start()
-    server.patch(monkeypatch)
-    yield server
-    await server.stop()
+def discord(discord_fake: FakeDiscord) -> FakeDiscord:
+    return discord_fake
 
 
 @pytest.fixture
-async def telegram() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-async def stop(app: App, task: asyncio.Task) -> None:
-    task.cancel()
-    await asyncio.gather(task, return_exceptions=True)
-    await app.close()
+def telegram(telegram_fake: FakeTelegram) -> FakeTelegram:
+    return telegram_fake
 
 
 async def test_discord_create_opens_a_thread_with_the_first_prompt(
     tmp_path: Path, discord: FakeDiscord
 ) -> None:
     """/club create opens a thread in the channel; the card and first prompt appear in it."""
-    path = write_config(
-        tmp_path, f'[discord]\ntoken = "{discord.token}"\nguild_ids = [{GUILD_ID}]\n', sample=True
-    )
-    app = await App.open(load_config(path, env={}), clock=SystemClock())
-    task = asyncio.create_task(DiscordAdapter(app.dispatcher).run())
-    try:
-        await asyncio.wait_for(discord.identified.wait(), 20)
-        await asyncio.sleep(0.3)
+    async with discord_bot(tmp_path, discord, sample=True) as app:
         options = [
             {
                 "type": 1,
@@ -91,21 +65,6 @@ async def test_discord_create_opens_a_thread_with_the_first_prompt(
         assert "Minggu ke-3" in values["Jadwal membaca"]
         assert values["Klub Sastra — minggu ke-1 dari 3"].count("Mari berdiskusi:") == 1
         assert "Klub Sastra resmi dibuka" in answer.body["data"]["embeds"][0]["description"]
-    finally:
-        await stop(app, task)
-
-
-async def start_telegram(tmp_path: Path, fake: FakeTelegram) -> tuple[App, asyncio.Task]:
-    path = write_config(
-        tmp_path,
-        f'[telegram]\ntoken = "{fake.token}"\nbase_url = "{fake.base_url}"\n',
-        sample=True,
-    )
-    app = await App.open(load_config(path, env={}), clock=SystemClock())
-    task = asyncio.create_task(TelegramAdapter(app.dispatcher).run())
-    await fake.wait_for("setMyCommands", count=6)
-    fake.admins[GROUP] = [ADMIN]
-    return app, task
 
 
 async def test_telegram_forum_group_gets_a_topic_that_is_used(
@@ -113,8 +72,8 @@ async def test_telegram_forum_group_gets_a_topic_that_is_used(
 ) -> None:
     """In a forum group a topic is created; the prompt and later the vote's poll go there."""
     telegram.forums.add(GROUP)
-    app, task = await start_telegram(tmp_path, telegram)
-    try:
+    telegram.admins[GROUP] = [ADMIN]
+    async with telegram_bot(tmp_path, telegram, sample=True) as app:
         librarian = user(ADMIN, "Pustakawan")
         chat = group_chat(GROUP, forum=True)
         telegram.push_update(
@@ -164,16 +123,14 @@ async def test_telegram_forum_group_gets_a_topic_that_is_used(
         assert await store.fetchval("SELECT position FROM club_ballots") == 2
         await asyncio.sleep(0.2)
         assert len(telegram.sent()) == before  # the poll shows the vote: no message about it
-    finally:
-        await stop(app, task)
 
 
 async def test_telegram_group_without_topics_uses_a_hashtag(
     tmp_path: Path, telegram: FakeTelegram
 ) -> None:
     """Without topics the group itself is the club's home, and its posts carry the hashtag."""
-    app, task = await start_telegram(tmp_path, telegram)
-    try:
+    telegram.admins[GROUP] = [ADMIN]
+    async with telegram_bot(tmp_path, telegram, sample=True):
         librarian = user(ADMIN, "Pustakawan")
         chat = group_chat(GROUP)
         telegram.push_update(
@@ -192,5 +149,3 @@ async def test_telegram_group_without_topics_uses_a_hashtag(
         announced = [c.params["text"] for c in telegram.sent()[2:]]
         assert any(text.startswith("#KlubPuisi\nPilih buku berikutnya") for text in announced)
         await telegram.wait_for("sendPoll")
-    finally:
-        await stop(app, task)

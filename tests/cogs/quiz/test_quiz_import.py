@@ -3,14 +3,14 @@ community, and playable at once. A broken file gets every problem listed."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
 from bot.app import App
 from bot.clock import FakeClock
-from tests.cogs.quiz.test_quiz_platforms import GROUP, LIBRARIAN, start_telegram, stop
+from tests.cogs.quiz.test_quiz_platforms import GROUP, LIBRARIAN
 from tests.conftest import Chat
+from tests.fakes.running import telegram_bot
 from tests.fakes.telegram_api import FakeTelegram, document_message, group_chat, user
 
 PACK = """
@@ -82,12 +82,12 @@ async def test_members_and_missing_files_are_refused(
     )
 
 
-async def test_telegram_document_imports_for_the_group(tmp_path: Path) -> None:
-    fake = FakeTelegram()
+async def test_telegram_document_imports_for_the_group(
+    tmp_path: Path, telegram_fake: FakeTelegram
+) -> None:
+    fake = telegram_fake
     fake.admins[GROUP] = [LIBRARIAN]
-    await fake.start()
-    app, task = await start_telegram(tmp_path, fake, FakeClock(), "buttons")
-    try:
+    async with telegram_bot(tmp_path, fake, clock=FakeClock()):
         fake.files["f1"] = PACK.encode()
         caption = "/quiz import"
         chat, sender = group_chat(GROUP), user(LIBRARIAN, "Bu Rina")
@@ -101,7 +101,3 @@ async def test_telegram_document_imports_for_the_group(tmp_path: Path) -> None:
         )
         refused = await fake.wait_for("sendMessage", count=2)
         assert "Hanya moderator" in refused[1].params["text"]
-        await asyncio.sleep(0)
-    finally:
-        await stop(app, task)
-        await fake.stop()

@@ -5,21 +5,18 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
 import pytest
 
-from bot.adapters.discord import DiscordAdapter
-from bot.adapters.telegram import TelegramAdapter
 from bot.app import App
 from bot.clock import FakeClock
-from bot.config import load_config
 from cogs.quiz.game import LETTERS
 from tests.cogs.quiz.test_quiz import ChoicesFirst, quiz_features, run_jobs
-from tests.conftest import write_config
-from tests.fakes.discord_api import CHANNEL_ID, GUILD_ID, MANAGE_GUILD, FakeDiscord
+from tests.fakes.discord_api import CHANNEL_ID, MANAGE_GUILD, FakeDiscord
 from tests.fakes.discord_api import user as discord_user
+from tests.fakes.running import discord_bot, telegram_bot
 from tests.fakes.telegram_api import (
     BOT_USER,
     FakeTelegram,
@@ -56,34 +53,21 @@ async def answers_recorded(app: App, count: int) -> None:
 
 
 @pytest.fixture
-async def telegram() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram()
-    server.admins[GROUP] = [LIBRARIAN]
-    await server.start()
-    yield server
-    await server.stop()
+def telegram(telegram_fake: FakeTelegram) -> FakeTelegram:
+    telegram_fake.admins[GROUP] = [LIBRARIAN]
+    return telegram_fake
 
 
-async def start_telegram(
+def quiz_bot(
     tmp_path: Path, fake: FakeTelegram, clock: FakeClock, answers: str
-) -> tuple[App, asyncio.Task]:
-    path = write_config(
+) -> AbstractAsyncContextManager[App]:
+    return telegram_bot(
         tmp_path,
-        f'[telegram]\ntoken = "{fake.token}"\nbase_url = "{fake.base_url}"\n'
-        f'[quiz]\ntelegram_answers = "{answers}"\n',
+        fake,
+        clock=clock,
+        features=quiz_features(rng=ChoicesFirst),
+        extra=f'[quiz]\ntelegram_answers = "{answers}"\n',
     )
-    app = await App.open(
-        load_config(path, env={}), clock=clock, features=quiz_features(rng=ChoicesFirst)
-    )
-    task = asyncio.create_task(TelegramAdapter(app.dispatcher).run())
-    await fake.wait_for("setMyCommands", count=6)
-    return app, task
-
-
-async def stop(app: App, task: asyncio.Task) -> None:
-    task.cancel()
-    await asyncio.gather(task, return_exceptions=True)
-    await app.close()
 
 
 def in_group(call) -> bool:  # noqa: ANN001
@@ -98,8 +82,7 @@ async def test_telegram_inline_keyboard(tmp_path: Path, telegram: FakeTelegram) 
     """Members answer with the inline keyboard: each press is acknowledged with a callback alert,
     never a group message; the results, the standings and the leaderboard show their points."""
     clock = FakeClock()
-    app, task = await start_telegram(tmp_path, telegram, clock, "buttons")
-    try:
+    async with quiz_bot(tmp_path, telegram, clock, "buttons") as app:
         telegram.push_update(
             text_message(
                 f"/quiz start {PACK} 1 20", chat=group_chat(), sender=user(LIBRARIAN, "Pustakawan")
@@ -150,16 +133,13 @@ async def test_telegram_inline_keyboard(tmp_path: Path, telegram: FakeTelegram) 
         board = group_text(telegram)[-1]
         assert "1. <b>Budi</b> — 150 poin\n1. <b>Sari</b> — 150 poin" in board
         assert "Anda nomor 1 dari 3, dengan 150 poin." in own.params["text"]
-    finally:
-        await stop(app, task)
 
 
 async def test_telegram_quiz_poll(tmp_path: Path, telegram: FakeTelegram) -> None:
     """In poll mode each question is a native quiz poll; votes are answers (the poll itself
     shows the voter the result, so the bot sends nothing per vote)."""
     clock = FakeClock()
-    app, task = await start_telegram(tmp_path, telegram, clock, "poll")
-    try:
+    async with quiz_bot(tmp_path, telegram, clock, "poll") as app:
         telegram.push_update(
             text_message(
                 f"/quiz start {PACK} 2 30", chat=group_chat(), sender=user(LIBRARIAN, "Pustakawan")
@@ -205,20 +185,9 @@ async def test_telegram_quiz_poll(tmp_path: Path, telegram: FakeTelegram) -> Non
             "1. <b>Budi</b> — 150 poin\n1. <b>Sari</b> — 150 poin\n3. <b>Citra</b> — 0 poin"
             in board
         )
-    finally:
-        await stop(app, task)
 
 
 # Discord --------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-async def discord_fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
-    server = FakeDiscord()
-    await server.start()
-    server.patch(monkeypatch)
-    yield server
-    await server.stop()
 
 
 def in_channel(call) -> bool:  # noqa: ANN001
@@ -240,14 +209,9 @@ async def test_discord_buttons(tmp_path: Path, discord_fake: FakeDiscord) -> Non
     result and standings follow, and /quiz leaderboard shows the scores."""
     fake = discord_fake
     clock = FakeClock()
-    path = write_config(tmp_path, f'[discord]\ntoken = "{fake.token}"\nguild_ids = [{GUILD_ID}]\n')
-    app = await App.open(
-        load_config(path, env={}), clock=clock, features=quiz_features(rng=ChoicesFirst)
-    )
-    task = asyncio.create_task(DiscordAdapter(app.dispatcher).run())
-    try:
-        await asyncio.wait_for(fake.identified.wait(), 20)
-        await asyncio.sleep(0.3)
+    async with discord_bot(
+        tmp_path, fake, clock=clock, features=quiz_features(rng=ChoicesFirst)
+    ) as app:
         start = [
             {
                 "type": 1,
@@ -293,7 +257,3 @@ async def test_discord_buttons(tmp_path: Path, discord_fake: FakeDiscord) -> Non
         )
         text = board.body["data"]["embeds"][0]["description"]
         assert "1. **Sari** — 150 poin" in text and "2. **Budi** — 0 poin" in text
-    finally:
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
-        await app.close()

@@ -3,34 +3,26 @@ loopback fake, on the bundled sample catalog with a seeded random source."""
 
 from __future__ import annotations
 
-import asyncio
 import re
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
-from bot.adapters.discord import DiscordAdapter
-from bot.adapters.telegram import TelegramAdapter
 from bot.app import App
 from bot.catalog.store import Catalog
 from bot.clock import FakeClock
-from bot.config import load_config
 from cogs.recommend.themes import plain
 from tests.cogs.recommend.conftest import seeded_features
-from tests.conftest import write_config
-from tests.fakes.discord_api import GUILD_ID, FakeDiscord
+from tests.fakes.discord_api import FakeDiscord
+from tests.fakes.running import discord_bot, telegram_bot
 from tests.fakes.telegram_api import FakeTelegram, private_chat, text_message, user
 
 HISTORY = {"sejarah", "history", "fiksi sejarah", "historical fiction"}
 
 
 @pytest.fixture
-async def telegram() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram()
-    await server.start()
-    yield server
-    await server.stop()
+def telegram(telegram_fake: FakeTelegram) -> FakeTelegram:
+    return telegram_fake
 
 
 async def books_behind(app: App, keyboard: list[dict]) -> list[set[str]]:
@@ -52,14 +44,9 @@ async def books_behind(app: App, keyboard: list[dict]) -> list[set[str]]:
 async def test_telegram_private_chat(tmp_path: Path, telegram: FakeTelegram) -> None:
     """Acceptance: in a private chat /recommend sejarah gives history books with availability,
     in Indonesian; /recommend like Bumi Manusia gives related books, each with its reasons."""
-    path = write_config(
-        tmp_path,
-        f'[telegram]\ntoken = "{telegram.token}"\nbase_url = "{telegram.base_url}"\n',
-        sample=True,
-    )
-    app = await App.open(load_config(path, env={}), clock=FakeClock(), features=seeded_features())
-    task = asyncio.create_task(TelegramAdapter(app.dispatcher).run())
-    try:
+    async with telegram_bot(
+        tmp_path, telegram, clock=FakeClock(), features=seeded_features(), sample=True
+    ) as app:
         await telegram.wait_for("setMyCommands", count=6)
         sari = user(1001, "Sari", "id")
         telegram.push_update(text_message("/recommend sejarah", chat=private_chat(), sender=sari))
@@ -82,33 +69,15 @@ async def test_telegram_private_chat(tmp_path: Path, telegram: FakeTelegram) -> 
         assert "Anak Semua Bangsa" in related and "pengarang yang sama" in related
         assert "subjek yang sama: " in related
         assert "<b>Bumi Manusia</b> —" not in related
-    finally:
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
-        await app.close()
-
-
-@pytest.fixture
-async def discord_fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
-    server = FakeDiscord()
-    await server.start()
-    server.patch(monkeypatch)
-    yield server
-    await server.stop()
 
 
 async def test_discord_slash_commands(tmp_path: Path, discord_fake: FakeDiscord) -> None:
     """On Discord /recommend is a group: `theme` with a theme and `like` with a title answer
     as their typed forms do, in the member's language."""
     fake = discord_fake
-    path = write_config(
-        tmp_path, f'[discord]\ntoken = "{fake.token}"\nguild_ids = [{GUILD_ID}]\n', sample=True
-    )
-    app = await App.open(load_config(path, env={}), clock=FakeClock(), features=seeded_features())
-    task = asyncio.create_task(DiscordAdapter(app.dispatcher).run())
-    try:
-        await asyncio.wait_for(fake.identified.wait(), 20)
-        await asyncio.sleep(0.3)
+    async with discord_bot(
+        tmp_path, fake, clock=FakeClock(), features=seeded_features(), sample=True
+    ):
         theme = [
             {
                 "type": 1,
@@ -136,7 +105,3 @@ async def test_discord_slash_commands(tmp_path: Path, discord_fake: FakeDiscord)
         assert embed["description"].count("Alasannya: ") == 5
         buttons = [b for row in answer.body["data"]["components"] for b in row["components"]]
         assert len(buttons) == 5
-    finally:
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
-        await app.close()

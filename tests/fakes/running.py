@@ -1,0 +1,71 @@
+"""A bot served by the real python-telegram-bot or discord.py against a loopback fake, for the
+length of an ``async with``: configured, started, connected, and stopped again."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from bot.adapters.discord import DiscordAdapter
+from bot.adapters.telegram import TelegramAdapter
+from bot.app import App, FeatureFactory
+from bot.clock import Clock, SystemClock
+from bot.config import load_config
+from tests.conftest import write_config
+from tests.fakes.discord_api import GUILD_ID, FakeDiscord
+from tests.fakes.telegram_api import FakeTelegram
+
+TELEGRAM_MENUS = 6  # setMyCommands calls at start: two languages × three scopes
+
+
+@asynccontextmanager
+async def telegram_bot(
+    directory: Path,
+    fake: FakeTelegram,
+    *,
+    clock: Clock | None = None,
+    features: Iterable[FeatureFactory] | None = None,
+    extra: str = "",
+    sample: bool = False,
+) -> AsyncIterator[App]:
+    """The bot on Telegram, once its command menus are set."""
+    settings = f'[telegram]\ntoken = "{fake.token}"\nbase_url = "{fake.base_url}"\n{extra}'
+    config = load_config(write_config(directory, settings, sample=sample), env={})
+    app = await App.open(config, clock=clock or SystemClock(), features=features)
+    task = asyncio.create_task(TelegramAdapter(app.dispatcher).run())
+    try:
+        await fake.wait_for("setMyCommands", count=TELEGRAM_MENUS)
+        yield app
+    finally:
+        await _stop(app, task)
+
+
+@asynccontextmanager
+async def discord_bot(
+    directory: Path,
+    fake: FakeDiscord,
+    *,
+    clock: Clock | None = None,
+    features: Iterable[FeatureFactory] | None = None,
+    extra: str = "",
+    sample: bool = False,
+) -> AsyncIterator[App]:
+    """The bot on Discord, once it has identified and received its guild."""
+    settings = f'[discord]\ntoken = "{fake.token}"\nguild_ids = [{GUILD_ID}]\n{extra}'
+    config = load_config(write_config(directory, settings, sample=sample), env={})
+    app = await App.open(config, clock=clock or SystemClock(), features=features)
+    task = asyncio.create_task(DiscordAdapter(app.dispatcher).run())
+    try:
+        await asyncio.wait_for(fake.identified.wait(), 20)
+        await asyncio.sleep(0.3)  # GUILD_CREATE and the command sync follow the identify
+        yield app
+    finally:
+        await _stop(app, task)
+
+
+async def _stop(app: App, task: asyncio.Task[None]) -> None:
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    await app.close()
