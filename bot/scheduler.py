@@ -38,6 +38,10 @@ BATCH = 200  # jobs claimed with one statement
 DONE_BATCH = 1000  # most jobs left running before they are marked done with one statement
 
 
+class NotDelivered(Exception):
+    """A message could not be handed to its platform; the job is retried."""
+
+
 @dataclass(frozen=True, slots=True)
 class Job:
     id: int
@@ -85,6 +89,16 @@ class Scheduler:
         )
         self._wake.set()
         return added is not None
+
+    async def send_once(self, key: str, send: Callable[[], Awaitable[bool]]) -> None:
+        """Send a message at most once for `key`, and still send it when its platform was not
+        running: `send` reports False then, the key is released and :class:`NotDelivered`
+        raised, so the job runs again after ``RETRY_AFTER`` (up to ``ATTEMPTS`` times)."""
+        if not await self.first_time(key):
+            return
+        if not await send():
+            await self.store.execute("DELETE FROM sent_keys WHERE key = ?", (key,))
+            raise NotDelivered(f"{key}: the platform is not running; retried later")
 
     async def cancel(self, key_prefix: str) -> int:
         """Cancel pending jobs whose key starts with `key_prefix`; returns how many."""

@@ -53,13 +53,14 @@ class Posts:
             self.services.i18n.translations(locale),
         )
 
-    async def post(self, club: Club, *replies: Reply) -> None:
-        """Post in the club's home; where that is the group itself, under the club's hashtag."""
+    async def post(self, club: Club, *replies: Reply) -> bool:
+        """Post in the club's home; where that is the group itself, under the club's hashtag.
+        False when the home's platform is not running."""
         if club.hashtag:
             replies = tuple(
                 replace(r, text=Text.plain(club.hashtag + "\n") + r.text) for r in replies
             )
-        await self.services.messenger.send(Destination.from_key(club.home), *replies)
+        return await self.services.messenger.send(Destination.from_key(club.home), *replies)
 
     # What is posted ----------------------------------------------------------------------------
 
@@ -191,11 +192,9 @@ class Posts:
         number = int(job.payload["section"])
         if club is None or club.state != "active" or not 1 <= number <= len(sections):
             return
-        if await self.services.scheduler.first_time(job.key):
-            speaker = await self.voice(club.community_id)
-            await self.post(
-                club, await self.section_reply(club, reading, sections[number - 1], speaker)
-            )
+        speaker = await self.voice(club.community_id)
+        reply = await self.section_reply(club, reading, sections[number - 1], speaker)
+        await self.services.scheduler.send_once(job.key, lambda: self.post(club, reply))
 
     async def start_reading(
         self,

@@ -42,24 +42,26 @@ class Notices:
         slot = slot_on(event, occurrence, tz)
         if slot is None:
             return
-        if await self.services.scheduler.first_time(f"{job.key}:channel"):
-            locale = (community.locale if community else None) or self.services.config.bot.locale
-            _ = self.services.i18n.translations(locale).gettext
-            await self.services.messenger.send(
-                Destination.from_key(event.destination),
-                self._reminder(_, locale, event, slot, tz, minutes),
-            )
+        scheduler, messenger = self.services.scheduler, self.services.messenger
+        locale = (community.locale if community else None) or self.services.config.bot.locale
+        _ = self.services.i18n.translations(locale).gettext
+        reminder = self._reminder(_, locale, event, slot, tz, minutes)
+        await scheduler.send_once(
+            f"{job.key}:channel",
+            lambda: messenger.send(Destination.from_key(event.destination), reminder),
+        )
         going = await self.events.members(
             event.id, ("going",), occurrence=occurrence, reminders_only=True
         )
         for member in going:
-            if await self.services.scheduler.first_time(f"{job.key}:{member.id}"):
-                locale = self.locale(member, community)
-                _ = self.services.i18n.translations(locale).gettext
-                await self.services.messenger.send(
-                    Destination(member.platform, member.platform_id, private=True),
-                    self._reminder(_, locale, event, slot, tz, minutes),
-                )
+            locale = self.locale(member, community)
+            _ = self.services.i18n.translations(locale).gettext
+            private = Destination(member.platform, member.platform_id, private=True)
+            reminder = self._reminder(_, locale, event, slot, tz, minutes)
+            await scheduler.send_once(
+                f"{job.key}:{member.id}",
+                lambda private=private, reminder=reminder: messenger.send(private, reminder),
+            )
 
     async def roll_job(self, job: Job) -> None:
         """A series' occurrence has begun: plan up to the next one and move its calendar entry."""

@@ -179,11 +179,13 @@ class PersonalReminders(Feature):
         community = await identity.community(store, row[2]) if row[2] else None
         locale = identity.resolve_locale(member, community, self.services.config.bot.locale)
         _ = self.services.i18n.translations(locale).gettext
-        if await self.services.scheduler.first_time(f"{job.key}:sent"):
-            await self.services.messenger.send(
+        await self.services.scheduler.send_once(
+            f"{job.key}:sent",
+            lambda: self.services.messenger.send(
                 Destination(member.platform, member.platform_id, private=True),
                 Reply.of(row[0], title=_("Reminder"), private=True),
-            )
+            ),
+        )
         await store.execute(
             "UPDATE personal_reminders SET state = 'sent' WHERE id = ?",
             (job.payload["reminder"],),

@@ -256,3 +256,34 @@ async def test_held_until_released(store: Store) -> None:
     finally:
         running.cancel()
         await asyncio.gather(running, return_exceptions=True)
+
+
+async def test_send_once_waits_for_a_platform_that_is_not_running(store: Store) -> None:
+    """A reminder whose platform is down is not lost: the job runs again a minute later and the
+    member gets the message then, once."""
+    clock = FakeClock()
+    scheduler = Scheduler(store, clock)
+    delivered: list[str] = []
+    platform_up = False
+
+    async def send() -> bool:
+        if platform_up:
+            delivered.append("Bedah buku dalam 1 jam")
+        return platform_up
+
+    async def remind(job: Job) -> None:
+        await scheduler.send_once(f"{job.key}:member", send)
+
+    scheduler.handle("reminder", remind)
+    await scheduler.schedule("reminder", "event-1:1h", clock.now(), {})
+    assert await scheduler.run_due() == 1
+    assert delivered == []
+    await clock.advance(30)
+    assert await scheduler.run_due() == 0  # retried after a minute, not at once
+    platform_up = True
+    await clock.advance(31)
+    assert await scheduler.run_due() == 1
+    await clock.advance(3600)
+    assert await scheduler.run_due() == 0
+    assert delivered == ["Bedah buku dalam 1 jam"]
+    assert await store.fetchval("SELECT state FROM jobs WHERE key = 'event-1:1h'") == "done"

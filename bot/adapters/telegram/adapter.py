@@ -80,6 +80,7 @@ class TelegramAdapter:
             .base_file_url(base.removesuffix("/bot") + "/file/bot")
             .rate_limiter(AIORateLimiter(max_retries=5))
             .concurrent_updates(8)
+            .job_queue(None)  # timed work is the durable scheduler's; PTB's would be in memory
         )
         application = builder.build()
         text = filters.UpdateType.MESSAGE & filters.TEXT
