@@ -12,7 +12,8 @@ deterministically, so every run and every test sees the same shelf. With
 * call number: `"{ddc} {AUT} {t}"`, where ddc is `899.221` for Indonesian-language books and
   `800` for others, AUT the first three letters of the first author's last name (upper case)
   and t the first letter of the title (lower case), e.g. `899.221 TOE b`;
-* barcode of copy i (0-based): `f"B{(h % 90000) + 10000:05d}-{i + 1}"`;
+* barcode of copy i (0-based) of the k-th book loaded (from 0, files in name order):
+  `f"B{10000 + k:05d}-{i + 1}"`, so no two books share one;
 * location: "Rak Sastra" if a subject mentions literature, fiction or poetry, else "Rak Umum";
 * status of copy i: on loan if `(h >> (4 + i)) % 4 == 0`, due `today + 1 + (h >> 8) % 14` days
   (so always in the future); otherwise not for loan if `h % 23 == 0` and it is the first copy;
@@ -144,7 +145,7 @@ def load_sample(paths: Sequence[Path] | None = None, *, today: date) -> list[Rec
                 else:
                     seen[key] = f"{path.name} book {n}"
             if not book_problems:
-                records.append(_record(path.stem, n, book, today))
+                records.append(_record(path.stem, n, book, today, len(records)))
     if problems:
         raise SampleError(problems)
     return records
@@ -174,7 +175,7 @@ def _books(path: Path, problems: list[str]) -> list[tuple[int, dict[str, Any]]]:
     return numbered
 
 
-def _record(stem: str, n: int, book: dict[str, Any], today: date) -> Record:
+def _record(stem: str, n: int, book: dict[str, Any], today: date, ordinal: int) -> Record:
     title = book["title"].strip()
     authors = tuple(author.strip() for author in book["authors"])
     subjects = tuple(subject.strip() for subject in book["subjects"])
@@ -197,7 +198,7 @@ def _record(stem: str, n: int, book: dict[str, Any], today: date) -> Record:
         publisher=book.get("publisher"),
         cover=None,
         pages=book.get("pages"),
-        copies=_copies(title, authors[0], language, subjects, today),
+        copies=_copies(title, authors[0], language, subjects, today, f"B{10000 + ordinal:05d}"),
     )
 
 
@@ -207,7 +208,12 @@ _LITERARY = ("sastra", "literature", "fiction", "puisi", "poetry")
 
 
 def _copies(
-    title: str, author: str, language: str | None, subjects: Sequence[str], today: date
+    title: str,
+    author: str,
+    language: str | None,
+    subjects: Sequence[str],
+    today: date,
+    barcode: str,
 ) -> tuple[Copy, ...]:
     h = zlib.crc32(f"{title}|{author}".encode())
     ddc = "899.221" if language == "id" else "800"
@@ -226,7 +232,7 @@ def _copies(
             status = CopyStatus.AVAILABLE
         copies.append(
             Copy(
-                barcode=f"B{(h % 90000) + 10000:05d}-{i + 1}",
+                barcode=f"{barcode}-{i + 1}",
                 call_number=call_number,
                 location=location,
                 status=status,

@@ -1,27 +1,37 @@
 """The catalog in SQLite: titles with their copies, kept searchable with FTS5.
 
-Imports go through :meth:`Catalog.upsert` in batches: a record is keyed by (source, source_id);
-a new one is inserted and dated as a new arrival, a changed one (its fingerprint differs)
-replaced, an unchanged one left alone. The full-text index is an external-content FTS5 table over
-``books``, kept in step here: the old text is deleted from the index before a row changes.
+Imports go through :meth:`Catalog.upsert` (records) or :meth:`Catalog.upsert_rows` (records
+already in their stored form, `records.stored_row`, as a large import's reading process sends
+them), one transaction a batch: a record is keyed by (source, source_id); a new one is inserted
+and dated as a new arrival, a changed one (its fingerprint differs) replaced, an unchanged one
+left alone. Fingerprints are looked up for a whole batch in one query; a source with no books
+when the import began (a first import) needs no lookups at all. The full-text index is an
+external-content FTS5 table over ``books``, kept in step here, in the same transaction: the old
+text is deleted from the index before a row changes, and the new rows are indexed with one
+``INSERT … SELECT`` a batch, so an interrupted import leaves whole batches, indexed.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterable, Iterator, Sequence
+import sqlite3
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import islice
-from typing import Any
+from typing import Any, TypeVar
 
-from bot.catalog.records import Copy, CopyStatus, Record
+from bot.catalog.records import Copy, CopyStatus, Record, StoredRow, stored_row
 from bot.clock import Clock
 from bot.store import Store, Transaction
 
 BATCH = 5000  # records a transaction: fewer, larger ones let FTS5 flush its index less often
-_json = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per call
+_INDEX = (
+    "INSERT INTO books_fts (rowid, title, authors, subjects, description)"
+    " SELECT id, title, authors, subjects, description FROM books"
+)
+T = TypeVar("T")
 
 
 @dataclass
@@ -64,94 +74,113 @@ class Catalog:
     async def upsert(
         self, records: Iterable[Record], summary: ImportSummary | None = None
     ) -> ImportSummary:
+        """Add new records, update changed ones, leave unchanged ones alone."""
+        rows = ([stored_row(record) for record in batch] for batch in _batches(records, BATCH))
+        return await self.upsert_rows(_prefetched(rows), summary)
+
+    async def upsert_rows(
+        self, batches: AsyncIterable[Sequence[StoredRow]], summary: ImportSummary | None = None
+    ) -> ImportSummary:
+        """`upsert` for records already in their stored form (`records.stored_row`), in batches:
+        what an import reading its file in another process sends. One transaction a batch."""
         summary = summary or ImportSummary()
-        batches = _batches(records, BATCH)
-        # Reading (parsing a file) the next batch runs in a thread while SQLite writes this one:
-        # both spend most of their time outside the GIL-bound parts of the other.
-        upcoming = asyncio.ensure_future(asyncio.to_thread(next, batches, None))
-        while (batch := await upcoming) is not None:
-            upcoming = asyncio.ensure_future(asyncio.to_thread(next, batches, None))
-            async with self.store.transaction() as tx:
-                await self._upsert_batch(tx, batch, summary)
+        sources: dict[str, bool] = {}  # source → whether it had no books when the import began
+        seen: dict[str, set[str]] = {}  # source → ids written by this import
+        async for batch in batches:
+            for source in {row[0] for row in batch} - sources.keys():
+                sources[source] = not await self.store.fetchval(
+                    "SELECT 1 FROM books WHERE source = ? LIMIT 1", (source,)
+                )
+            try:
+                async with self.store.transaction() as tx:
+                    done = await self._write_batch(tx, batch, summary, sources, seen)
+            except sqlite3.IntegrityError:
+                # A source that was empty got books from another writer meanwhile: look them up.
+                if not any(sources.values()):
+                    raise
+                sources = dict.fromkeys(sources, False)
+                async with self.store.transaction() as tx:
+                    done = await self._write_batch(tx, batch, summary, sources, seen)
+            done.count(summary, seen)
         return summary
 
-    async def _upsert_batch(
-        self, tx: Transaction, batch: Sequence[Record], summary: ImportSummary
-    ) -> None:
+    async def _write_batch(
+        self,
+        tx: Transaction,
+        batch: Sequence[StoredRow],
+        summary: ImportSummary,
+        fresh: dict[str, bool],
+        seen: dict[str, set[str]],
+    ) -> _Written:
+        """Write one batch; the summary and `seen` are only updated (by the caller, through the
+        result) once the transaction has committed, so a batch retried is not counted twice."""
         now = self.clock.now().isoformat()
-        existing = await _existing(tx, batch)
-        next_id = int(await tx.fetchval("SELECT coalesce(max(id), 0) + 1 FROM books"))
-        inserts: list[tuple[int, Record, tuple[Any, ...]]] = []
-        changed: list[tuple[int, Record, tuple[Any, ...]]] = []
-        seen: set[tuple[str, str]] = set()
-        for record in batch:
-            key = (record.source, record.source_id)
-            if key in seen:
-                summary.skipped.append((record.source_id, "the same record twice in one import"))
+        existing = await _existing(tx, [row for row in batch if not fresh[row[0]]])
+        first_id = int(await tx.fetchval("SELECT coalesce(max(id), 0) + 1 FROM books"))
+        next_id = first_id
+        done = _Written()
+        inserts: list[tuple[Any, ...]] = []
+        changed: list[tuple[Any, ...]] = []
+        written: list[tuple[int, StoredRow]] = []
+        for row in batch:
+            source, source_id, values = row[0], row[1], row[2]
+            key = (source, source_id)
+            if source_id in seen.get(source, ()) or key in done.keys:
+                done.skipped.append((source_id, "the same record twice in one import"))
                 continue
-            seen.add(key)
+            done.keys.add(key)
             found = existing.get(key)
-            fingerprint = record.fingerprint()
             if found is None:
-                inserts.append((next_id, record, _columns(record, fingerprint)))
+                inserts.append((next_id, source, source_id, *values, now, now))
+                written.append((next_id, row))
                 next_id += 1
-            elif found[1] != fingerprint:
-                changed.append((found[0], record, _columns(record, fingerprint)))
+            elif found[1] != values[10]:
+                changed.append((*values, now, found[0]))
+                written.append((found[0], row))
             else:
-                summary.unchanged += 1
+                done.unchanged += 1
+        changed_ids = [values[-1] for values in changed]
         if changed:
-            ids = [book_id for book_id, _, _ in changed]
-            await _unindex(tx, ids)
-            marks = ",".join("?" * len(ids))
-            await tx.execute(f"DELETE FROM copies WHERE book_id IN ({marks})", ids)
-            await tx.execute(f"DELETE FROM book_isbns WHERE book_id IN ({marks})", ids)
+            await _unindex(tx, changed_ids)
+            marks = ",".join("?" * len(changed_ids))
+            await tx.execute(f"DELETE FROM copies WHERE book_id IN ({marks})", changed_ids)
+            await tx.execute(f"DELETE FROM book_isbns WHERE book_id IN ({marks})", changed_ids)
             await tx.executemany(
                 """
                 UPDATE books SET title = ?, authors = ?, subjects = ?, description = ?,
-                    language = ?, year = ?, isbns = ?, publisher = ?, cover = ?, pages = ?,
-                    fingerprint = ?, updated_at = ?, copies = ?, available = ?
+                    language = nullif(?, ''), year = nullif(?, ''), isbns = ?,
+                    publisher = nullif(?, ''), cover = nullif(?, ''), pages = nullif(?, ''),
+                    fingerprint = ?, copies = ?, available = ?, updated_at = ?
                 WHERE id = ?
                 """,
-                [(*cols[2:], now, *_counts(r), book_id) for book_id, r, cols in changed],
+                changed,
             )
+            await tx.execute(f"{_INDEX} WHERE id IN ({marks})", changed_ids)
         if inserts:
             await tx.executemany(
                 """
                 INSERT INTO books (id, source, source_id, title, authors, subjects, description,
-                    language, year, isbns, publisher, cover, pages, fingerprint, added_at,
-                    updated_at, copies, available)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    language, year, isbns, publisher, cover, pages, fingerprint, copies,
+                    available, added_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, nullif(?, ''), nullif(?, ''), ?, nullif(?, ''),
+                    nullif(?, ''), nullif(?, ''), ?, ?, ?, ?, ?)
                 """,
-                [(book_id, *cols, now, now, *_counts(r)) for book_id, r, cols in inserts],
+                inserts,
             )
-        await tx.executemany(
-            "INSERT INTO books_fts (rowid, title, authors, subjects, description)"
-            " VALUES (?, ?, ?, ?, ?)",
-            [(book_id, *cols[2:6]) for book_id, _, cols in inserts + changed],
-        )
-        written = [(book_id, record) for book_id, record, _ in inserts + changed]
+            # The index is filled from the rows just written, in SQLite, not row by row.
+            await tx.execute(f"{_INDEX} WHERE id >= ? AND id < ?", (first_id, next_id))
         await tx.executemany(
             "INSERT INTO copies (book_id, barcode, call_number, location, status, due)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    book_id,
-                    c.barcode,
-                    c.call_number,
-                    c.location,
-                    c.status.value,
-                    c.due.isoformat() if c.due else None,
-                )
-                for book_id, record in written
-                for c in record.copies
-            ],
+            " VALUES (?, nullif(?, ''), nullif(?, ''), nullif(?, ''), ?, nullif(?, ''))",
+            [(book_id, *copy) for book_id, row in written for copy in row[3]],
         )
         await tx.executemany(
             "INSERT OR IGNORE INTO book_isbns (isbn, book_id) VALUES (?, ?)",
-            [(isbn, book_id) for book_id, record in written for isbn in record.isbns],
+            [(isbn, book_id) for book_id, row in written for isbn in row[4]],
         )
-        summary.added += len(inserts)
-        summary.updated += len(changed)
+        done.added = len(inserts)
+        done.updated = len(changed)
+        return done
 
     async def remove(self, source: str, source_ids: Iterable[str]) -> int:
         removed = 0
@@ -205,17 +234,45 @@ class Catalog:
         return await self.books([row[0] for row in rows])
 
 
+@dataclass
+class _Written:
+    """What one batch did, counted into the summary once its transaction has committed."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    keys: set[tuple[str, str]] = field(default_factory=set)
+
+    def count(self, summary: ImportSummary, seen: dict[str, set[str]]) -> None:
+        summary.added += self.added
+        summary.updated += self.updated
+        summary.unchanged += self.unchanged
+        summary.skipped += self.skipped
+        for source, source_id in self.keys:
+            seen.setdefault(source, set()).add(source_id)
+
+
+async def _prefetched(batches: Iterator[T]) -> AsyncIterator[T]:
+    """The batches, the next one made in a thread while the caller writes this one."""
+    upcoming = asyncio.ensure_future(asyncio.to_thread(next, batches, None))
+    while (batch := await upcoming) is not None:
+        upcoming = asyncio.ensure_future(asyncio.to_thread(next, batches, None))
+        yield batch
+
+
 def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
         yield batch
 
 
-async def _existing(tx: Transaction, batch: Sequence[Record]) -> dict[tuple[str, str], tuple]:
+async def _existing(tx: Transaction, batch: Sequence[StoredRow]) -> dict[tuple[str, str], tuple]:
+    """(id, fingerprint) of the books already stored under these rows' keys."""
     found: dict[tuple[str, str], tuple] = {}
     by_source: dict[str, list[str]] = {}
-    for record in batch:
-        by_source.setdefault(record.source, []).append(record.source_id)
+    for row in batch:
+        by_source.setdefault(row[0], []).append(row[1])
     for source, source_ids in by_source.items():
         marks = ",".join("?" * len(source_ids))
         rows = await tx.fetchall(
@@ -226,29 +283,6 @@ async def _existing(tx: Transaction, batch: Sequence[Record]) -> dict[tuple[str,
         for row in rows:
             found[(source, row[0])] = (row[1], row[2])
     return found
-
-
-def _columns(record: Record, fingerprint: str) -> tuple[Any, ...]:
-    return (
-        record.source,
-        record.source_id,
-        record.title,
-        _json(record.authors),
-        _json(record.subjects),
-        record.description,
-        record.language,
-        record.year,
-        _json(record.isbns),
-        record.publisher,
-        record.cover,
-        record.pages,
-        fingerprint,
-    )
-
-
-def _counts(record: Record) -> tuple[int, int]:
-    available = sum(1 for c in record.copies if c.status is CopyStatus.AVAILABLE)
-    return len(record.copies), available
 
 
 async def _unindex(tx: Transaction, ids: Sequence[int]) -> None:

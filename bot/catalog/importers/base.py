@@ -37,6 +37,9 @@ _ISBN_SEPARATORS = re.compile(r"[,;/|]|\s{2,}")
 
 def first_year(text: str | None) -> int | None:
     """The first four-digit number that can be a year of publication: "c2005." → 2005."""
+    if text and len(text) == 4 and text.isdigit():
+        year = int(text)
+        return year if 1400 <= year <= 2100 else None
     for match in _YEAR.finditer(text or ""):
         year = int(match[1])
         if 1400 <= year <= 2100:
@@ -74,6 +77,8 @@ def clean(text: str | None, strip: str = "") -> str:
 
 def unique(values: Iterable[str]) -> tuple[str, ...]:
     """Non-empty values in order, each once (compared without case)."""
+    if isinstance(values, list) and len(values) < 2:
+        return (values[0],) if values and values[0] else ()
     seen: set[str] = set()
     kept = []
     for value in values:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from operator import itemgetter
 from typing import BinaryIO
 
 from bot.catalog.importers.base import (
@@ -95,64 +96,107 @@ def read_generic_csv(
             warnings.append(
                 f"{name} has no id column: books are matched by title, first author and year"
             )
-    return (_record(row, positions, source) for row in table.rows)
+    # The cells of a row in _ORDER, an absent column (or a short row) read as "".
+    width = len(header.cells)
+    cells = itemgetter(*(positions.get(column, width) for column in _ORDER))
+    padding = [""] * (width + 1)
+    has_id = "id" in positions
+    return (_record(row, cells, padding, has_id, source) for row in table.rows)
+
+
+_ORDER = (
+    "id",
+    "title",
+    "authors",
+    "subjects",
+    "isbn",
+    "year",
+    "language",
+    "publisher",
+    "description",
+    "call_number",
+    "copies",
+    "on_loan",
+)
 
 
 def _split(text: str) -> list[str]:
+    if ";" not in text:
+        value = " ".join(text.split())
+        return [value] if value else []
     return [value for value in (clean(part) for part in text.split(";")) if value]
 
 
-def _record(row: Row, positions: dict[str, int], source: str) -> Item:
-    number = f"row {row.number}"
+def _record(
+    row: Row,
+    cells: itemgetter[tuple[str, ...]],
+    padding: list[str],
+    has_id: bool,
+    source: str,
+) -> Item:
     if row.error:
-        return Skipped(number, f"unreadable CSV: {row.error}")
-
-    def cell(column: str) -> str:
-        index = positions.get(column)
-        return row.cells[index] if index is not None and index < len(row.cells) else ""
-
-    title = clean(cell("title"))
+        return Skipped(f"row {row.number}", f"unreadable CSV: {row.error}")
+    (
+        source_id,
+        title,
+        authors_text,
+        subjects,
+        isbns,
+        year_text,
+        language,
+        publisher,
+        description,
+        call_number_text,
+        copies_text,
+        on_loan_text,
+    ) = cells(row.cells + padding)
+    title = " ".join(title.split())
     if not title:
-        return Skipped(number, "no title")
-    authors = unique(person_name(author) for author in _split(cell("authors")))
-    year = first_year(cell("year"))
-    source_id = clean(cell("id"))
-    if "id" in positions and not source_id:
-        return Skipped(number, "no id")
-    call_number = clean(cell("call_number")) or None
-    copies = _count(cell("copies"), default=1 if call_number else 0)
-    on_loan = _count(cell("on_loan"), default=0)
+        return Skipped(f"row {row.number}", "no title")
+    authors = unique([person_name(author) for author in _split(authors_text)])
+    year = first_year(year_text)
+    source_id = " ".join(source_id.split())
+    if has_id and not source_id:
+        return Skipped(f"row {row.number}", "no id")
+    call_number = " ".join(call_number_text.split()) or None
+    copies = _count(copies_text, default=1 if call_number else 0)
+    on_loan = _count(on_loan_text, default=0)
     if copies is None:
-        return Skipped(number, f"copies {cell('copies')!r} is not a whole number")
+        return Skipped(f"row {row.number}", f"copies {copies_text!r} is not a whole number")
     if on_loan is None:
-        return Skipped(number, f"on_loan {cell('on_loan')!r} is not a whole number")
+        return Skipped(f"row {row.number}", f"on_loan {on_loan_text!r} is not a whole number")
     if copies > MAX_COPIES:
-        return Skipped(number, f"{copies} copies: more than {MAX_COPIES}, a mistake?")
+        return Skipped(f"row {row.number}", f"{copies} copies: more than {MAX_COPIES}, a mistake?")
     if on_loan > copies:
-        return Skipped(number, f"{on_loan} copies on loan but only {copies} copies")
+        return Skipped(f"row {row.number}", f"{on_loan} copies on loan but only {copies} copies")
     return Record(
         source=source,
         source_id=source_id or stable_id(title, authors, year),
         title=title,
         authors=authors,
-        subjects=unique(_split(cell("subjects"))),
-        description=clean(cell("description")),
-        language=language_code(cell("language")),
+        subjects=unique(_split(subjects)),
+        description=" ".join(description.split()),
+        language=language_code(language),
         year=year,
-        isbns=find_isbns(_split(cell("isbn"))),
-        publisher=clean(cell("publisher")) or None,
-        copies=tuple(
-            Copy(
-                call_number=call_number,
-                status=CopyStatus.ON_LOAN if index < on_loan else CopyStatus.AVAILABLE,
-            )
-            for index in range(copies)
-        ),
+        isbns=find_isbns(_split(isbns)) if isbns else (),
+        publisher=" ".join(publisher.split()) or None,
+        copies=_copies(call_number, copies, on_loan),
     )
+
+
+def _copies(call_number: str | None, count: int, on_loan: int) -> tuple[Copy, ...]:
+    """The first `on_loan` copies on loan, the others on the shelf."""
+    if not count:
+        return ()
+    lent = Copy(call_number=call_number, status=CopyStatus.ON_LOAN)
+    shelved = Copy(call_number=call_number)
+    return (lent,) * on_loan + (shelved,) * (count - on_loan)
 
 
 def _count(text: str, *, default: int) -> int | None:
     """A whole number of copies; the default when empty; None when it is not a number."""
+    if text.isdigit():
+        return int(text)
     text = text.strip()
     if not text:
         return default

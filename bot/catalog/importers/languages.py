@@ -8,6 +8,7 @@ often another language's code ("ger" is German, "ge" is nothing; "ma" is Marathi
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # ISO 639-1 code: (MARC / ISO 639-2 codes, names in Indonesian and English).
 _LANGUAGES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -37,8 +38,11 @@ _BY_TEXT = {
 }
 
 
+@lru_cache(maxsize=1024)  # a catalog names its few languages over and over
 def language_code(text: str | None) -> str | None:
     """ "Bahasa Indonesia", "Indonesia", "ind", "id", "id-ID" → "id"; unknown → None."""
+    if not text:
+        return None
     key = " ".join(re.sub(r"[^a-z]+", " ", (text or "").casefold()).split())
     if not key:
         return None

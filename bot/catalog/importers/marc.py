@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Iterator
 from datetime import date
 from itertools import chain, islice
+from pathlib import Path
 from typing import Any, BinaryIO
 from xml.sax import SAXException, make_parser
 from xml.sax.handler import feature_external_ges, feature_namespaces
@@ -93,6 +94,16 @@ def convert(marc: pymarc.Record, *, source: str, number: str, source_id: str | N
     return _convert(marc, number, source, source_id)
 
 
+def marc_source(path: Path) -> str:
+    """The source `read_marc` gives a binary MARC file's records when none is given."""
+    with path.open("rb") as handle:
+        return "koha" if _from_koha(islice(_binary_records(handle), _LOOK_AHEAD)) else "marc"
+
+
+def _from_koha(parsed: Iterable[Parsed]) -> bool:
+    return any(not isinstance(m, str) and m.get_fields("952") for _, m in parsed)
+
+
 def _items(parsed: Iterator[Parsed], source: str | None) -> Iterator[Item]:
     """Records converted; without a given source, "koha" if early records carry 952 items.
 
@@ -101,8 +112,7 @@ def _items(parsed: Iterator[Parsed], source: str | None) -> Iterator[Item]:
     """
     if source is None:
         ahead = list(islice(parsed, _LOOK_AHEAD))
-        koha = any(not isinstance(m, str) and m.get_fields("952") for _, m in ahead)
-        source = "koha" if koha else "marc"
+        source = "koha" if _from_koha(ahead) else "marc"
         parsed = chain(ahead, parsed)
     for number, marc in parsed:
         yield _convert(marc, number, source, None)
@@ -213,20 +223,31 @@ def _set(value: str) -> bool:
     return value.strip() not in ("", "0")
 
 
+def _firsts(field: pymarc.Field) -> dict[str, str]:
+    """Each subfield code's first value that is not blank, cleaned: `_sub` for every code at once
+    (an item field has a dozen subfields, and a large Koha export millions of items)."""
+    found: dict[str, str] = {}
+    for code, value in field.subfields:
+        if code not in found and (text := " ".join(value.split())):
+            found[code] = text
+    return found
+
+
 def _koha_item(field: pymarc.Field) -> Copy:
-    due_text = _sub(field, "q")
-    if _set(_sub(field, "1")) or _set(_sub(field, "0")):
+    sub = _firsts(field).get
+    due_text = sub("q", "")
+    if _set(sub("1", "")) or _set(sub("0", "")):
         status = CopyStatus.MISSING
     elif due_text:
         status = CopyStatus.ON_LOAN
-    elif _set(_sub(field, "7")):
+    elif _set(sub("7", "")):
         status = CopyStatus.NOT_FOR_LOAN
     else:
         status = CopyStatus.AVAILABLE
     return Copy(
-        barcode=_sub(field, "p") or None,
-        call_number=_sub(field, "o") or None,
-        location=_sub(field, "c") or _sub(field, "b") or None,
+        barcode=sub("p"),
+        call_number=sub("o"),
+        location=sub("c") or sub("b"),
         status=status,
         due=_date(due_text) if status is CopyStatus.ON_LOAN else None,
     )
@@ -235,11 +256,8 @@ def _koha_item(field: pymarc.Field) -> Copy:
 def _holdings(marc: pymarc.Record) -> Iterator[Copy]:
     for field in marc.get_fields("852"):
         call_number = " ".join(_values(field, "h", "i"))
-        yield Copy(
-            barcode=_sub(field, "p") or None,
-            call_number=call_number or None,
-            location=_sub(field, "b") or None,
-        )
+        sub = _firsts(field).get
+        yield Copy(barcode=sub("p"), call_number=call_number or None, location=sub("b"))
 
 
 def _date(text: str) -> date | None:

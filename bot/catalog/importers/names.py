@@ -12,6 +12,8 @@ _ROLE = re.compile(
     re.IGNORECASE,
 )
 _SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
+# What a name needs to have for anything below but collapsing spaces to apply.
+_NEEDS_WORK = re.compile(r"[,.\d()/;:]")
 
 
 def person_name(text: str) -> str:
@@ -20,6 +22,8 @@ def person_name(text: str) -> str:
     "Last, First" becomes "First Last" when there is exactly one comma; a name without a comma
     (most Indonesian names, "Andrea Hirata") is kept as written; dates and trailing punctuation go.
     """
+    if not _NEEDS_WORK.search(text):
+        return " ".join(text.split())
     name = " ".join(text.split()).strip(" ,;:/")
     name = _ROLE.sub("", name)
     name = _DATES.sub("", name).strip(" ,;:/")

@@ -72,8 +72,11 @@ def _rows(reader: Iterator[list[str]]) -> Iterator[Row]:
             # A row the csv module cannot read (a NUL byte, an over-long field): report it, read on.
             yield Row(number, [], str(error))
             continue
-        if any(cell.strip() for cell in cells):
-            yield Row(number, [cell.strip().lstrip("\ufeff") for cell in cells])
+        cells = [cell.strip() for cell in cells]
+        if any(cells):
+            if number == 1:  # a byte order mark the decoder left, before the first cell
+                cells[0] = cells[0].lstrip("\ufeff").strip()
+            yield Row(number, cells)
 
 
 def _encoding(handle: BinaryIO, name: str, warnings: list[str] | None) -> str:

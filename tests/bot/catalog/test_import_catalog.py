@@ -5,7 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.catalog.importers.load import import_file
+from bot.catalog.importers.base import CatalogFileError, Skipped
+from bot.catalog.importers.load import import_file, read_items
+from bot.catalog.importers.reader import _parts
+from bot.catalog.search import search
 from bot.catalog.store import Catalog
 from bot.clock import FakeClock
 from bot.store import Store
@@ -83,3 +86,54 @@ async def test_skipped_records_are_listed_in_the_summary(catalog: Catalog) -> No
     summary, _ = await import_file(catalog, FIXTURES / "slims_export.csv")
     assert [number for number, _ in summary.skipped] == ["row 6", "row 7"]
     assert summary.skipped[1] == ("row 7", "no title")
+
+
+@pytest.mark.parametrize("format", FILES)
+async def test_a_file_read_by_a_separate_process_gives_the_same_result(
+    catalog: Catalog, tmp_path: Path, format: str
+) -> None:
+    """Large files are read by another process: same books, same skipped rows, then unchanged."""
+    make, books = FILES[format]
+    path = make(tmp_path)
+    first, _ = await import_file(catalog, path, separate_process=True)
+    assert (first.added, first.updated, first.unchanged) == (books, 0, 0)
+    again, _ = await import_file(catalog, path, separate_process=True)
+    assert (again.added, again.unchanged) == (0, books)
+    assert again.skipped == first.skipped
+    assert (await search(catalog, "bumi")).books or format.endswith("csv")
+
+
+async def test_marc_read_in_two_parts_numbers_skipped_records_as_one(
+    catalog: Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A binary MARC file read by two processes at once: a damaged record in the second half is
+    reported with its number in the whole file, and every other book comes in once."""
+    records = [
+        marc_record(f"b{n}", f"Judul nomor{n}", fields=(koha_item(f"K{n}"),)) for n in range(40)
+    ]
+    path = write_marc(tmp_path / "big.mrc", records, cut=30)
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    assert len(_parts(path, 2)) == 2  # the damaged record is in the second part
+    progress: list[tuple[int, int, int]] = []
+    summary, _ = await import_file(
+        catalog, path, separate_process=True, progress=lambda *p: progress.append(p)
+    )
+    assert summary.added == 39
+    assert [number for number, _ in summary.skipped] == ["record 31"]
+    assert progress[-1][0] == 40 and progress[-1][1] == progress[-1][2] == path.stat().st_size
+    found = [b.record.title for b in (await search(catalog, "nomor35")).books]
+    assert found == ["Judul nomor35: sebuah roman"]
+    with path.open("rb") as handle:
+        in_one = [i for i in read_items(handle, "marc", name=path.name) if isinstance(i, Skipped)]
+    assert [(s.number, s.reason) for s in in_one] == summary.skipped
+
+
+async def test_a_bad_file_read_by_a_separate_process_is_one_clear_error(
+    catalog: Catalog, tmp_path: Path
+) -> None:
+    """The reading process's complaint about the file reaches the importer as CatalogFileError."""
+    path = tmp_path / "broken.xml"
+    path.write_bytes(b"<collection><record><leader>x</leader><<<")
+    with pytest.raises(CatalogFileError, match="not well-formed"):
+        await import_file(catalog, path, format="marcxml", separate_process=True)
+    assert await catalog.count() == 0

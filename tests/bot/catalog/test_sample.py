@@ -225,3 +225,9 @@ def test_call_numbers_barcodes_and_shelves(bundled: list[Record]) -> None:
     assert {c.call_number for c in teras.copies} == {"899.221 MAN f"}
     naar = _find(bundled, "Naar de 'Republiek Indonesia'", "Tan Malaka")
     assert {c.call_number for c in naar.copies} == {"800 MAL n"}
+
+
+def test_no_two_copies_share_a_barcode(bundled: list[Record]) -> None:
+    """Every copy in the sample has its own barcode, however many books the files hold."""
+    barcodes = [c.barcode for r in bundled for c in r.copies]
+    assert len(barcodes) == len(set(barcodes))

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import sqlite3
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -137,3 +138,95 @@ async def test_exact_title_first_and_pages_do_not_repeat(catalog: Catalog) -> No
     second = [b.record.title for b in (await search(catalog, "hujan", limit=2, offset=2)).books]
     assert first[0] in ("Hujan", "Huján") and first[1] in ("Hujan", "Huján")
     assert len(set(first + second)) == 4
+
+
+def numbered(count: int, source: str = "bulk", title: str = "Cerita") -> list[Record]:
+    return [
+        replace(LASKAR, source=source, source_id=str(n), title=f"{title} nomor{n}")
+        for n in range(count)
+    ]
+
+
+async def fts_consistent(catalog: Catalog) -> bool:
+    """The full-text index holds exactly the books' text (FTS5's own check)."""
+    try:
+        await catalog.store.execute(
+            "INSERT INTO books_fts (books_fts, rank) VALUES ('integrity-check', 1)"
+        )
+    except sqlite3.DatabaseError:
+        return False
+    return True
+
+
+async def test_first_import_of_a_source_then_again_unchanged(
+    catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A source new to the catalog is written without lookups, in several transactions; the
+    next import finds every book unchanged, and the words are searchable."""
+    monkeypatch.setattr("bot.catalog.store.BATCH", 3)
+    books = numbered(10)
+    first = await catalog.upsert(books)
+    assert (first.added, first.updated, first.unchanged, first.skipped) == (10, 0, 0, [])
+    again = await catalog.upsert(books)
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 10)
+    changed = await catalog.upsert([replace(books[7], title="Cerita baru")])
+    assert (changed.added, changed.updated) == (0, 1)
+    assert [b.record.title for b in (await search(catalog, "nomor4")).books] == ["Cerita nomor4"]
+    assert [b.record.title for b in (await search(catalog, "baru")).books] == ["Cerita baru"]
+    assert await fts_consistent(catalog)
+
+
+async def test_the_same_record_twice_in_one_import_is_skipped_across_batches(
+    catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A repeated id is reported, whether its twin is in the same batch or an earlier one."""
+    monkeypatch.setattr("bot.catalog.store.BATCH", 2)
+    books = numbered(3)
+    summary = await catalog.upsert([*books, books[0], books[2]])
+    assert summary.added == 3
+    assert summary.skipped == [
+        ("0", "the same record twice in one import"),
+        ("2", "the same record twice in one import"),
+    ]
+    assert await catalog.count() == 3
+
+
+async def test_a_known_source_mixed_with_a_new_one(catalog: Catalog) -> None:
+    """Books of a source already in the catalog are compared; a new source's are added."""
+    await catalog.upsert(numbered(2, source="old"))
+    summary = await catalog.upsert([*numbered(2, source="old"), *numbered(2, source="new")])
+    assert (summary.added, summary.unchanged) == (2, 2)
+    assert await catalog.count() == 4
+
+
+async def test_an_interrupted_import_leaves_a_consistent_catalog(
+    catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading fails half-way: the batches written so far are whole and searchable, and the
+    next import adds the rest."""
+    monkeypatch.setattr("bot.catalog.store.BATCH", 4)
+    books = numbered(10)
+
+    def failing() -> Iterator[Record]:
+        yield from books[:6]
+        raise OSError("disk gone")
+
+    with pytest.raises(OSError, match="disk gone"):
+        await catalog.upsert(failing())
+    assert await catalog.count() == 4
+    assert await fts_consistent(catalog)
+    assert [b.record.title for b in (await search(catalog, "nomor3")).books] == ["Cerita nomor3"]
+    summary = await catalog.upsert(books)
+    assert (summary.added, summary.unchanged) == (6, 4)
+    assert await fts_consistent(catalog)
+
+
+async def test_unknown_values_are_stored_as_null(catalog: Catalog) -> None:
+    """No language, year, publisher or barcode is NULL in the database, not an empty text."""
+    await catalog.upsert([replace(RONGGENG, language=None, year=None, copies=(Copy(),))])
+    row = await catalog.store.fetchone("SELECT language, year, publisher, cover, pages FROM books")
+    assert row is not None and tuple(row) == (None, None, None, None, None)
+    copy = await catalog.store.fetchone("SELECT barcode, call_number, location, due FROM copies")
+    assert copy is not None and tuple(copy) == (None, None, None, None)
+    [book] = (await search(catalog, "ronggeng")).books
+    assert (book.record.year, book.record.language, book.copies) == (None, None, (Copy(),))
