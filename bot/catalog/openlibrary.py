@@ -64,6 +64,9 @@ _ISBN = re.compile(r"[0-9]{9}[0-9X]|[0-9]{13}")
 Check = Callable[[Any], bool]
 
 
+STALE_KEPT = timedelta(days=30)  # how long an expired answer still stands in for an outage
+
+
 class OpenLibraryUnavailable(Exception):
     """Open Library cannot answer now: down, slow, rate-limited, garbage, closed or disabled."""
 
@@ -179,6 +182,16 @@ class OpenLibrary:
         path = f"/subjects/{quote(slug, safe=':')}.json"
         data = await self._get(path, {"limit": str(min(limit, MAX_LIMIT))}, _has_list("works"))
         return _books(data["works"], _book_from_subject)[:limit]
+
+    async def prune(self) -> int:
+        """Forget answers older than the expiry plus ``STALE_KEPT``: expired answers still serve
+        while Open Library is down, but not for ever. Returns how many were dropped."""
+        oldest = self._clock.now() - timedelta(hours=self.settings.cache_hours) - STALE_KEPT
+        rows = await self._store.fetchall(
+            "DELETE FROM openlibrary_cache WHERE fetched_at < ? RETURNING url",
+            (oldest.isoformat(),),
+        )
+        return len(rows)
 
     def cover_url(self, cover_id: int, size: str = "M") -> str:
         """The address of a cover picture; size S, M or L. Builds a string, asks nothing."""

@@ -40,6 +40,8 @@ class CatalogFeature(Feature):
     async def on_start(self) -> None:
         if self.services.config.catalog.sample and await self.catalog.count() == 0:
             await self._load_sample()
+        if pruned := await self.openlibrary.prune():
+            log.info("forgot %d Open Library answers older than a month past expiry", pruned)
 
     async def _load_sample(self) -> None:
         records = load_sample(today=self.services.clock.now().date())

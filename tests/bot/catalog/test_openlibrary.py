@@ -300,6 +300,20 @@ async def test_stale_answer_served_when_open_library_is_down(
     assert len(fake.requests) == 4
 
 
+async def test_prune_forgets_answers_a_month_past_expiry(
+    client: OpenLibrary, fake: FakeOpenLibrary, clock: SkipClock, store: Store
+) -> None:
+    """Expired answers stay a month for outages, then pruning (at start) drops them."""
+    await client.search("Laskar Pelangi")
+    await clock.advance(24 * 3600 + 29 * 86400)
+    await client.search("Bumi Manusia")
+    assert await client.prune() == 0
+    await clock.advance(2 * 86400)
+    assert await client.prune() == 1  # Laskar Pelangi: 24 hours + 31 days old
+    [kept] = await store.fetchall("SELECT url FROM openlibrary_cache")
+    assert "Bumi" in kept[0]
+
+
 async def test_cache_hours_zero_always_asks(make_client: MakeClient, fake: FakeOpenLibrary) -> None:
     """cache_hours = 0 asks every time."""
     client = make_client(cache_hours=0)
