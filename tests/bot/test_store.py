@@ -101,6 +101,10 @@ ROWS_BY_VERSION = {
         f" VALUES (1, 1, 1, '{NOW}')",
         "INSERT INTO club_settings (community_id, members_create) VALUES (1, 1)",
     ],
+    11: [
+        "INSERT INTO copies (book_id, call_number, status, due)"
+        " VALUES (1, '899.221 TOE b', 'on_loan', '2026-12-10')",
+    ],
 }
 USAGE = (
     "INSERT INTO command_usage (at, platform, command, outcome)"
@@ -109,10 +113,12 @@ USAGE = (
 
 
 def schema(path: Path) -> list[tuple[str, str]]:
-    """Every table and index of the file, with its SQL in one normalised spelling."""
+    """Every table and index of the file, with its SQL in one normalised spelling (not the
+    planner's statistics, which `PRAGMA optimize` adds when it sees fit)."""
     with closing(sqlite3.connect(path)) as db:
         rows = db.execute(
-            "SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name"
+            "SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL"
+            " AND name NOT LIKE 'sqlite_stat%' ORDER BY name"
         ).fetchall()
     return [(name, " ".join(sql.split())) for name, sql in rows]
 

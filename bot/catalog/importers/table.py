@@ -24,7 +24,7 @@ _SAMPLE = 64 * 1024
 _NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: one a row of a large file, and frozen costs 4x to make
 class Row:
     """A row: its number as a spreadsheet shows it (from 1), its cells, or why it is unreadable."""
 

@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+import asyncio
+import sqlite3
+import subprocess
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bot.catalog.importers.base import CatalogFileError, Skipped
 from bot.catalog.importers.load import import_file, read_items
-from bot.catalog.importers.reader import _parts
+from bot.catalog.importers.reader import ROWS_SENT, _parts
 from bot.catalog.search import search
 from bot.catalog.store import Catalog
 from bot.clock import FakeClock
@@ -137,3 +141,36 @@ async def test_a_bad_file_read_by_a_separate_process_is_one_clear_error(
     with pytest.raises(CatalogFileError, match="not well-formed"):
         await import_file(catalog, path, format="marcxml", separate_process=True)
     assert await catalog.count() == 0
+
+
+async def test_an_import_that_fails_while_writing_stops_its_reading_process(
+    catalog: Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The writer fails on the second batch while the next one is already being received: the
+    error reaches the librarian, the reading process is stopped, and the first batch stays."""
+    path = tmp_path / "big.csv"
+    rows = "".join(f"{n},Judul nomor{n},Penulis {n % 97}\n" for n in range(3 * ROWS_SENT))
+    path.write_text("id,title,authors\n" + rows, encoding="utf-8")
+    started: list[subprocess.Popen[bytes]] = []
+    popen = subprocess.Popen
+
+    def recording_popen(*args: Any, **kwargs: Any) -> subprocess.Popen[bytes]:
+        started.append(popen(*args, **kwargs))
+        return started[-1]
+
+    monkeypatch.setattr("bot.catalog.importers.reader.subprocess.Popen", recording_popen)
+    write_batch = Catalog._write_batch
+    calls = 0
+
+    async def failing_second(self: Catalog, *args: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            raise sqlite3.OperationalError("disk I/O error")
+        return await write_batch(self, *args)
+
+    monkeypatch.setattr(Catalog, "_write_batch", failing_second)
+    with pytest.raises(sqlite3.OperationalError, match="disk I/O"):
+        await asyncio.wait_for(import_file(catalog, path, separate_process=True), timeout=60)
+    assert len(started) == 1 and started[0].poll() is not None
+    assert await catalog.count() == ROWS_SENT

@@ -91,6 +91,15 @@ async def test_copies_and_availability(catalog: Catalog) -> None:
     assert laskar.available == 2
 
 
+async def test_a_copy_status_outside_the_four_is_refused(catalog: Catalog) -> None:
+    """The schema keeps a copy's status to the four a member can be told about."""
+    await catalog.upsert([BUMI])
+    for status in ("available", "on_loan", "not_for_loan", "missing"):
+        await catalog.store.execute("INSERT INTO copies (book_id, status) VALUES (1, ?)", (status,))
+    with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
+        await catalog.store.execute("INSERT INTO copies (book_id, status) VALUES (1, 'lost')")
+
+
 async def test_remove(catalog: Catalog) -> None:
     """Removed records disappear from search."""
     await catalog.upsert([BUMI, LASKAR])
