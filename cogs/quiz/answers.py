@@ -26,18 +26,21 @@ _APOSTROPHES = re.compile(r"['’‘`ʼ]")
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 _DIGITS = re.compile(r"\d+")
 _LETTER = re.compile(r"\(?([a-j])[.)]?", re.IGNORECASE)
+# A letter with its choice's text, as a button shows it: "B. Marah Rusli", "(b) marah rusli".
+_LABELLED = re.compile(r"\(?([a-j])[.)]\s*(\S.*)", re.IGNORECASE)
 _NUMBER = re.compile(r"\d{1,2}")
 
 
-def normalize(text: str) -> str:
+def normalize(text: str, *, articles: bool = True) -> str:
     """`text` folded for comparison: lower case ASCII letters and digits, single spaces, and no
     leading article when words follow it ("The Hobbit" → "hobbit", "Si Kancil" → "kancil").
-    A number sign such as ¾ stands apart from its neighbours: "9¾" → "9 3 4", like "9 3/4"."""
+    A number sign such as ¾ stands apart from its neighbours: "9¾" → "9 3 4", like "9 3/4".
+    With `articles` false a leading article is kept."""
     spaced = "".join(f" {char} " if unicodedata.category(char) == "No" else char for char in text)
     decomposed = unicodedata.normalize("NFKD", spaced.casefold())
     bare = "".join(char for char in decomposed if not unicodedata.combining(char))
     words = _NOT_WORD.sub(" ", _APOSTROPHES.sub("", bare)).split()
-    while len(words) > 1 and words[0] in ARTICLES:
+    while articles and len(words) > 1 and words[0] in ARTICLES:
         words = words[1:]
     return " ".join(words)
 
@@ -75,8 +78,10 @@ def matches(given: str, accepted: Iterable[str]) -> bool:
 
 
 def choice_index(given: str, choices: Sequence[str]) -> int | None:
-    """The choice `given` names: a letter ("b", "B.", "(B)"), a position 1–10, or the text of
-    exactly one choice (tolerantly, as `matches`). None when it names none, or more than one.
+    """The choice `given` names: a letter ("b", "B.", "(B)"), a position 1–10, the text of
+    exactly one choice (tolerantly, as `matches`), or a letter with its choice's text as a button
+    shows it ("B. Marah Rusli"). None when it names none, or more than one, or when the letter
+    and the text name different choices.
 
     When the choices are themselves numbers ("3", "4", "5"), a number is read as a choice's
     text, never as a position, so "4" means the choice "4".
@@ -86,6 +91,40 @@ def choice_index(given: str, choices: Sequence[str]) -> int | None:
     if letter:
         index = LETTERS.index(letter.group(1).upper())
         return index if index < len(choices) else None
+    labelled = _LABELLED.fullmatch(text)
+    if labelled and _exact_index(text, choices) is None:
+        # "B. Marah Rusli": the letter and the words must name the same choice. A choice that
+        # itself reads so ("A. Teeuw") is still named by its own text.
+        index = LETTERS.index(labelled.group(1).upper())
+        named = _text_index(labelled.group(2), choices)
+        if named is not None:
+            return named if named == index else None
+    return _text_index(text, choices)
+
+
+def mislabelled(given: str, choices: Sequence[str]) -> bool:
+    """Whether `given` is a letter with the text of another choice ("D. Marah Rusli" when Marah
+    Rusli is B): it names no choice, and it is no answer to judge either."""
+    labelled = _LABELLED.fullmatch(" ".join(given.split()))
+    return (
+        labelled is not None
+        and choice_index(given, choices) is None
+        and _text_index(labelled.group(2), choices) is not None
+    )
+
+
+def _exact_index(text: str, choices: Sequence[str]) -> int | None:
+    """The one choice whose text is exactly `text` (case, accents, punctuation aside)."""
+    wanted = normalize(text, articles=False)
+    exact = [
+        i
+        for i, choice in enumerate(choices)
+        if wanted and normalize(choice, articles=False) == wanted
+    ]
+    return exact[0] if len(exact) == 1 else None
+
+
+def _text_index(text: str, choices: Sequence[str]) -> int | None:
     forms = [normalize(choice) for choice in choices]
     numeric_choices = any(form.isdigit() for form in forms)
     if _NUMBER.fullmatch(text) and not numeric_choices:

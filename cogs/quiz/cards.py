@@ -36,7 +36,11 @@ def announcement(t: Translations, quiz: Quiz, season: str | None) -> Reply:
             points=RIGHT_POINTS,
             bonus=SPEED_BONUS,
         ),
-        Text.format(_("Answer with the buttons or with `/answer` and a letter or the answer.")),
+        Text.format(
+            _("Answer in the poll, or with `/answer` and the answer.")
+            if quiz.mode == "poll"
+            else _("Answer with the buttons or with `/answer` and a letter or the answer.")
+        ),
     ]
     if season:
         lines.append(Text.format(_("It counts for the season {season}."), season=season))

@@ -40,7 +40,7 @@ from bot.services import Services
 from bot.when import parse_when
 from cogs.quiz import cards
 from cogs.quiz.cards import Translations
-from cogs.quiz.game import LETTERS, Asked, NotAChoice, draw, judge, points
+from cogs.quiz.game import LETTERS, Asked, NoChoices, NotAChoice, draw, judge, points
 from cogs.quiz.packs import MAX_PACK_BYTES, Pack, PackError, bundled_packs, describe, parse_pack
 from cogs.quiz.store import Quiz, QuizStore, Recorded, Season, channel_key
 
@@ -298,6 +298,14 @@ class Quizzes(Feature):
                         "Question {number} has the choices {letters}: answer with one of "
                         "them, or with the answer itself."
                     ).format(number=asked.position, letters=letters)
+                )
+            ]
+        except NoChoices:
+            return [
+                _private(
+                    ctx._(
+                        "Question {number} has no choices: type the answer itself after /answer."
+                    ).format(number=asked.position)
                 )
             ]
         assert asked.closes_at is not None

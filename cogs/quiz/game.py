@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
-from cogs.quiz.answers import choice_index, matches
+from cogs.quiz.answers import choice_index, matches, mislabelled, normalize
 from cogs.quiz.packs import Pack
 
 LETTERS = "ABCDEFGHIJKL"
 POINTS = 100  # for a right answer
 SPEED_BONUS = 50  # at most, for answering at once; nothing at the last moment
 _PICK = re.compile(r"[A-Za-z]|\d{1,2}")
+_LONE_LETTER = re.compile(r"\(?[A-Za-z][.)]?")
 T = TypeVar("T")
 
 
@@ -72,7 +73,12 @@ class Judged:
 
 
 class NotAChoice(Exception):
-    """A letter or number that names no choice of the question ("E" when there are four)."""
+    """A letter or number that names no choice of the question ("E" when there are four), or a
+    letter with another choice's text ("D. Marah Rusli" when Marah Rusli is B)."""
+
+
+class NoChoices(Exception):
+    """A lone letter given to a question without choices, whose answer is no single letter."""
 
 
 def draw(pack: Pack, count: int, rng: random.Random) -> list[Drawn]:
@@ -97,14 +103,20 @@ def draw(pack: Pack, count: int, rng: random.Random) -> list[Drawn]:
 
 
 def judge(question: Asked, given: str) -> Judged:
-    """Whether `given` (a letter, a choice's number, or words) answers the question rightly."""
+    """Whether `given` (a letter, a choice's number, or words) answers the question rightly.
+    NotAChoice or NoChoices when it is a letter that cannot be judged: the member is told so,
+    and the answer is not used up."""
     given = " ".join(given.split())
     if question.choices:
         index = choice_index(given, question.choices)
         if index is not None:
             return Judged(LETTERS[index], index == question.correct)
-        if _PICK.fullmatch(given):
+        if _PICK.fullmatch(given) or mislabelled(given, question.choices):
             raise NotAChoice(given)
+    elif _LONE_LETTER.fullmatch(given) and not any(
+        len(normalize(answer)) == 1 for answer in question.answers
+    ):
+        raise NoChoices(given)
     return Judged(given[:100], matches(given, question.answers))
 
 

@@ -113,6 +113,11 @@ CHOICES = ("Bumi Manusia", "Anak Semua Bangsa", "Jejak Langkah", "Rumah Kaca")
         ("Bumi", None),  # a piece of a choice names none
         ("Manusia Bumi", None),
         ("", None),
+        ("B. Anak Semua Bangsa", 1),  # a button's label, typed
+        ("(d) rumah kaca", 3),
+        ("C) Jejak Langkh", 2),
+        ("A. Rumah Kaca", None),  # the letter and the words disagree
+        ("C. Jejak", None),
     ],
 )
 def test_choice_index(given_text: str, expected: int | None) -> None:
@@ -124,6 +129,18 @@ def test_choice_index_ambiguous_text_names_none() -> None:
     """A typo close to two choices is not guessed."""
     assert choice_index("Marah Rusla", ["Marah Rusli", "Marah Rusla Baru", "Marah Ruslo"]) is None
     assert choice_index("Marah Rusli", ["Marah Rusli", "Marah Ruslo"]) == 0
+
+
+def test_a_choice_that_reads_like_a_label_is_named_by_its_text() -> None:
+    """ "A. Teeuw" is a choice of its own, not the letter A with the words "Teeuw"."""
+    choices = ["H.B. Jassin", "A. Teeuw", "Ajip Rosidi"]
+    assert choice_index("A. Teeuw", choices) == 1
+    assert choice_index("B. A. Teeuw", choices) == 1
+    assert choice_index("C. A. Teeuw", choices) is None
+    assert choice_index("A. 1876", ["1850", "1876"]) is None
+    assert choice_index("B. 1876", ["1850", "1876"]) == 1
+    assert choice_index("A Tale of Two Cities", ["A Tale of Two Cities", "Bleak House"]) == 0
+    assert choice_index("J.K. Rowlng", ["C.S. Lewis", "J.K. Rowling"]) == 1  # a typo
 
 
 def test_numbers_among_choices_are_read_as_text() -> None:

@@ -216,6 +216,32 @@ async def test_choice_out_of_range_is_not_an_answer(make_chat: Callable[..., Cha
     assert "sudah masuk" in ack
 
 
+async def test_a_letter_that_cannot_be_judged_gets_a_hint(
+    app: App, make_chat: Callable[..., Chat], clock: FakeClock
+) -> None:
+    """A button's label typed ("B. Andrea Hirata") is that choice; a letter with another
+    choice's words, or a lone letter for a question without choices, gets a hint and does not
+    use up the member's answer."""
+    started = await make_chat(user="pustakawan", moderator=True).say("/quiz start uji 3 20")
+    right = _right(started)
+    sari = make_chat(user="sari")
+    other = "B" if letter(started, right) == "A" else "A"
+    hint = await sari.say(f"/answer {other}. {right}")
+    assert "Pertanyaan 1 punya pilihan A–D" in hint
+    ack = await sari.say(f"/answer {letter(started, right)}. {right.upper()}")
+    assert f"sudah masuk: {letter(started, right)}." in ack
+    await run_jobs(app, clock, 20)
+    await run_jobs(app, clock, 20)
+    assert "Di pulau mana" in sari.output.getvalue().split("Pertanyaan 3 dari 3")[-1]
+    hint = await sari.say("/answer B")
+    assert "🔒 Pertanyaan 3 tidak punya pilihan: ketik jawabannya sendiri setelah /answer." in hint
+    assert "sudah masuk" in await sari.say("/answer Pulau Buru")
+    start = sari.output.tell()
+    await run_jobs(app, clock, 20)
+    shown = sari.printed_since(start)
+    assert "Jawabannya: Buru" in shown and "Benar: sari" in shown
+
+
 async def test_packs_listed(make_chat: Callable[..., Chat]) -> None:
     """/quiz packs lists the packs; a moderator gets a button to start each."""
     shown = await make_chat(user="pustakawan", moderator=True).say("/quiz packs")

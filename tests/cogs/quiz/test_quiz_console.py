@@ -21,12 +21,16 @@ def test_piped_transcript_plays_a_quiz_to_the_end(tmp_path: Path) -> None:
         "chat",
         "--moderator",
         cwd=tmp_path,
-        stdin=f"/quiz start {key} 1 5\n/answer A\n".encode(),
+        # A letter answers a question with choices; a question without any gets a hint, and
+        # the words that follow answer it (or are refused as a second answer).
+        stdin=f"/quiz start {key} 1 5\n/answer A\n/answer kancil\n".encode(),
     )
     out = done.stdout.decode()
     assert done.returncode == 0, done.stderr.decode()
     assert "Pertanyaan 1 dari 1" in out
     assert "🔒 Jawaban Anda untuk pertanyaan 1 sudah masuk" in out
+    assert ("Pertanyaan 1 tidak punya pilihan" in out) != ("sudah menjawab pertanyaan 1" in out)
+    assert "Traceback" not in out + done.stderr.decode()
     assert "Jawabannya:" in out
     assert "1 dari 1 jawaban benar." in out or "0 dari 1 jawaban benar." in out
     assert "Klasemen akhir:" in out

@@ -10,8 +10,15 @@ from bot.app import App
 from bot.clock import FakeClock
 from tests.cogs.quiz.test_quiz_platforms import GROUP, LIBRARIAN
 from tests.conftest import Chat
-from tests.fakes.running import telegram_bot
-from tests.fakes.telegram_api import FakeTelegram, document_message, group_chat, user
+from tests.fakes.discord_api import MANAGE_GUILD, FakeDiscord
+from tests.fakes.running import discord_bot, telegram_bot
+from tests.fakes.telegram_api import (
+    FakeTelegram,
+    document_message,
+    group_chat,
+    text_message,
+    user,
+)
 
 PACK = """
 title = "Pengarang Nusantara"
@@ -101,3 +108,53 @@ async def test_telegram_document_imports_for_the_group(
         )
         refused = await fake.wait_for("sendMessage", count=2)
         assert "Hanya moderator" in refused[1].params["text"]
+
+        # The pack belongs to the group that imported it: another group neither lists nor
+        # plays it.
+        elsewhere = group_chat(-100600)
+        fake.push_update(text_message("/quiz packs", chat=elsewhere, sender=user(8, "Dani")))
+        fake.push_update(
+            text_message("/quiz packs", chat=chat, sender=user(9, "Eka")),
+        )
+        listed = await fake.wait_for("sendMessage", count=4)
+        by_chat = {int(c.params["chat_id"]): c.params["text"] for c in listed[2:]}
+        assert "nusantara" not in by_chat[-100600] and "sastra-indonesia" in by_chat[-100600]
+        assert "nusantara" in by_chat[GROUP]
+
+
+async def test_discord_attachment_imports_for_the_server(
+    tmp_path: Path, discord_fake: FakeDiscord
+) -> None:
+    """/quiz import with the file as the command's `pack` option; every problem is listed."""
+    fake = discord_fake
+    async with discord_bot(tmp_path, fake, clock=FakeClock()):
+        command = [{"type": 1, "name": "import", "options": []}]
+        done = await fake.response_to(
+            await fake.slash(
+                "quiz",
+                command,
+                permissions=MANAGE_GUILD,
+                files={"pack": ("nusantara.toml", PACK.encode())},
+            )
+        )
+        assert (
+            "Ditambahkan **Pengarang Nusantara** (2 pertanyaan)"
+            in (done.body["data"]["embeds"][0]["description"])
+        )
+        broken = await fake.response_to(
+            await fake.slash(
+                "quiz",
+                [{"type": 1, "name": "import", "options": []}],
+                permissions=MANAGE_GUILD,
+                files={"pack": ("rusak.toml", BROKEN.encode())},
+            )
+        )
+        text = broken.body["data"]["embeds"][0]["description"]
+        assert "rusak.toml bukan paket kuis yang sah:" in text
+        assert "Pertanyaan 1, choices: Pilihan 2 (“sama”) sama dengan pilihan 1." in text
+        assert "Pertanyaan 1, correct:" in text
+        listed = await fake.response_to(
+            await fake.slash("quiz", [{"type": 1, "name": "packs", "options": []}])
+        )
+        assert "nusantara" in listed.body["data"]["embeds"][0]["description"]
+        assert "rusak" not in listed.body["data"]["embeds"][0]["description"]

@@ -166,6 +166,8 @@ async def test_telegram_quiz_poll(tmp_path: Path, telegram: FakeTelegram) -> Non
             )
             await answers_recorded(app, count)
         assert len(group_text(telegram)) == 1  # the announcement only: nothing per vote
+        assert "Jawab lewat polling, atau dengan" in group_text(telegram)[0]
+        assert "tombol" not in group_text(telegram)[0]
         assert not [c for c in telegram.sent() if int(c.params["chat_id"]) in (5001, 5002, 5003)]
 
         await run_jobs(app, clock, 30)
