@@ -77,9 +77,18 @@ def parse_arguments(
             tokens = tokens[: index + 1]
             break
         raw[param.name] = tokens[index].text
-    if len(tokens) > len(words):
-        raise UsageError(_("Too many arguments."))
     files = [param for param in command.params if param.kind is ParamKind.FILE]
+    if len(tokens) > len(words):
+        if len(files) > len(attachments):
+            # A file named where it should have been sent (or, in the console, a path that is
+            # not a file): say so rather than "too many arguments".
+            raise UsageError(
+                _(
+                    "No file came with “{word}”. Send the file ({name}) in the same message as the"
+                    " command."
+                ).format(word=tokens[len(words)].text, name=files[len(attachments)].name)
+            )
+        raise UsageError(_("Too many arguments."))
     for param, attached in zip(files, attachments, strict=False):
         raw[param.name] = attached
     return bind(command, raw, _)

@@ -30,6 +30,10 @@ class Uploads(Feature):
         data = await pack.read()
         return f"{pack.name}: {len(data)} bytes, starts {data[:12].decode()!r}, note {note!r}"
 
+    @command("import", N_("General"), attachment("pack", N_("General")))
+    async def import_(self, ctx: Context, pack: Attachment) -> str:
+        return f"{pack.name}: {len(await pack.read())} bytes"
+
 
 @pytest.fixture
 def features() -> list[FeatureFactory]:
@@ -48,6 +52,15 @@ async def test_missing_file_is_explained_with_the_usage(chat: Chat, tmp_path: Pa
     answer = await chat.say(f"/upload @{tmp_path / 'tidak-ada.toml'}")
     assert "Kirim berkas (pack) dalam pesan yang sama dengan perintahnya." in answer
     assert "/upload" in answer
+
+
+async def test_a_path_that_is_not_a_file_is_named_in_the_answer(chat: Chat, tmp_path: Path) -> None:
+    """With no text parameter to take it, a wrong path is still explained, not 'too many'."""
+    missing = tmp_path / "tidak-ada.toml"
+    answer = await chat.say(f"/import @{missing}")
+    assert f"Tidak ada berkas yang datang bersama “@{missing}”." in answer
+    assert "Kirim berkas (pack) dalam pesan yang sama dengan perintahnya." in answer
+    assert "argumen" not in answer
 
 
 async def test_file_over_the_limit_is_refused_with_the_limit(chat: Chat, tmp_path: Path) -> None:
