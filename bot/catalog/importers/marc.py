@@ -276,6 +276,8 @@ def _binary_records(handle: BinaryIO) -> Iterator[Parsed]:
         reader = MARCReader(handle, to_unicode=True, force_utf8=True, permissive=True)
         for marc in reader:
             number += 1
+            if marc is None:
+                marc = _as_marc8(reader)
             if marc is not None:
                 yield f"record {number}", marc
                 start = handle.tell()
@@ -288,6 +290,24 @@ def _binary_records(handle: BinaryIO) -> Iterator[Parsed]:
             return
         if not _seek_next_leader(handle, start + 1):
             return
+
+
+def _as_marc8(reader: MARCReader) -> pymarc.Record | None:
+    """A record that is not UTF-8 read again as MARC-8, when its leader does not claim UTF-8.
+
+    Records are read as UTF-8 first whatever their leader says, because many exports (Indonesian
+    ones among them) write UTF-8 under a MARC-8 leader; older catalogs and the Library of
+    Congress's records really are MARC-8, with their accents as combining marks before a letter.
+    """
+    chunk = reader.current_chunk
+    if not isinstance(reader.current_exception, UnicodeDecodeError) or not chunk:
+        return None
+    if chunk[9:10] == b"a":  # it says UTF-8, and is not
+        return None
+    try:
+        return pymarc.Record(chunk, to_unicode=True, force_utf8=False)
+    except Exception:  # noqa: BLE001 - not MARC-8 either: reported as not UTF-8 below
+        return None
 
 
 def _damaged(error: Exception | None) -> str:

@@ -272,3 +272,32 @@ def test_a_file_that_is_not_marc_is_one_clear_error(
         read(path, format)
     assert "catalog.dat" in str(error.value)
     assert "\n" not in str(error.value)
+
+
+def _marc8(record: MarcRecord, utf8: bytes, marc8: bytes) -> bytes:
+    """The record with a MARC-8 leader and `utf8` replaced by the same-length `marc8` bytes."""
+    raw = record.as_marc()
+    assert len(utf8) == len(marc8) and utf8 in raw
+    return (raw[:9] + b" " + raw[10:]).replace(utf8, marc8)
+
+
+def test_marc8_records_are_decoded_and_utf8_under_a_marc8_leader_too(tmp_path: Path) -> None:
+    """Older catalogs write MARC-8 (an accent is a combining byte before its letter); many
+    exports write UTF-8 while their leader says MARC-8. Both come out as the same text, and a
+    record whose leader says UTF-8 but is not stays skipped."""
+    levi = marc_record("m8", "Tristes tropiques", author="Lévi-Strauss, Claude,")
+    mislabelled = marc_record("u8", "Tristes tropiques", author="Lévi-Strauss, Claude,")
+    broken = marc_record("bad", "Tristes tropiques", author="Lévi-Strauss, Claude,")
+    data = (
+        _marc8(levi, b"L\xc3\xa9vi", b"L\xe2evi")
+        + _marc8(mislabelled, b"", b"")
+        + broken.as_marc().replace(b"L\xc3\xa9vi", b"L\xe2evi")
+    )
+    path = tmp_path / "lama.mrc"
+    path.write_bytes(data)
+    items = read(path, "marc")
+    authors = [item.authors for item in records(items)]
+    assert authors == [("Claude Lévi-Strauss",), ("Claude Lévi-Strauss",)]
+    assert [(i.number, i.reason) for i in items if isinstance(i, Skipped)] == [
+        ("record 3", "unreadable MARC record: its text is not UTF-8")
+    ]
