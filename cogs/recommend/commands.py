@@ -12,7 +12,7 @@ import random
 from dataclasses import replace
 from datetime import timedelta
 
-from rapidfuzz import process
+from rapidfuzz import fuzz, process
 
 from bot.api.arguments import UserError
 from bot.api.commands import N_, Feature, Option, Permission, command, integer, text
@@ -24,11 +24,11 @@ from bot.services import Services
 from cogs.catalog.cards import card, summary
 from cogs.recommend import similar
 from cogs.recommend.daily import book_of_the_day
-from cogs.recommend.demand import most_wanted, record_missing
+from cogs.recommend.demand import most_wanted, record_if_on_loan, record_missing
 from cogs.recommend.picks import on_subjects
 from cogs.recommend.queries import candidates, member_books, member_seeds
 from cogs.recommend.resolve import ask_which, find_book, short
-from cogs.recommend.themes import Theme, Themes, load_themes
+from cogs.recommend.themes import Theme, Themes, load_themes, plain
 from cogs.shelf.ratings import with_ratings
 
 PICKS = 5
@@ -90,10 +90,16 @@ class RecommendFeature(Feature):
             if status != "want"
         }
         picked = await on_subjects(
-            ctx.store, subjects, self.random, count=PICKS, language=ctx.locale, exclude=read
+            ctx.store,
+            subjects,
+            self.random,
+            count=PICKS,
+            language=ctx.locale,
+            exclude=read,
+            exclude_identities=await _identities(ctx, read),
         )
         if not picked:
-            return self._unknown_theme(ctx, asked, theme)
+            return await self._unknown_theme(ctx, asked, theme)
         books = await self.catalog.books([c.id for c in picked])
         lines = [summary(ctx, n, b) for n, b in enumerate(books, 1)]
         again = f"/recommend {theme.key if theme else asked}"
@@ -103,19 +109,25 @@ class RecommendFeature(Feature):
             choices=[*_open(books), Choice(ctx._("Other picks"), again)],
         )
 
-    def _unknown_theme(self, ctx: Context, asked: str, theme: Theme | None) -> Reply:
+    async def _unknown_theme(self, ctx: Context, asked: str, theme: Theme | None) -> Reply:
+        """Nothing on the theme or subject: unmet demand, unless it looks like a theme misspelt."""
         if theme is not None:
+            await record_missing(ctx, theme.name(ctx.locale))
             return Reply.of(
                 ctx._("The library has no books on {theme} yet.").format(
                     theme=theme.name(ctx.locale)
                 )
             )
-        close = process.extract(asked.casefold(), self.themes.names(), limit=8, score_cutoff=60)
+        close = process.extract(
+            plain(asked), self.themes.names(), scorer=fuzz.ratio, limit=8, score_cutoff=75
+        )
         near: dict[str, Theme] = {}
         for name, *_ in close:
             found = self.themes.find(name)
             if found is not None and len(near) < THEME_SUGGESTIONS:
                 near.setdefault(found.key, found)
+        if not near:
+            await record_missing(ctx, asked)
         text = ctx._("I know no theme or subject called “{theme}”.").format(theme=asked)
         text += " " + (
             ctx._("Did you mean one of these?") if near else ctx._("These are the themes:")
@@ -139,10 +151,17 @@ class RecommendFeature(Feature):
             if not found.options:
                 await record_missing(ctx, title)
             return ask_which(ctx, title, found, lambda t: f"/recommend like {t}")
+        await record_if_on_loan(ctx, found.book)
         [seed] = await candidates(ctx.store, [found.book.id])
         own = await member_books(ctx.store, ctx.member.id)
         read = {b for b, status in own.items() if status != "want"}
-        picks = await similar.like(ctx.store, seed, count=PICKS, exclude=read)
+        picks = await similar.like(
+            ctx.store,
+            seed,
+            count=PICKS,
+            exclude=read,
+            exclude_identities=await _identities(ctx, read),
+        )
         if not picks:
             return Reply.of(
                 ctx._("I found nothing close enough to {title} yet.").format(title=seed.title)
@@ -172,7 +191,13 @@ class RecommendFeature(Feature):
                 ),
                 choices=self._theme_choices(ctx, self.themes.all),
             )
-        picks = await similar.personal(ctx.store, seeds, count=PICKS, exclude=known)
+        picks = await similar.personal(
+            ctx.store,
+            seeds,
+            count=PICKS,
+            exclude=known,
+            exclude_identities=await _identities(ctx, known),
+        )
         if not picks:
             return Reply.of(ctx._("I have no new picks for you yet: rate a few more books."))
         return await self._with_reasons(ctx, picks, ctx._("Picked for you"), personal=True)
@@ -281,6 +306,12 @@ def _reasons(ctx: Context, pick: similar.Pick, personal: bool) -> list[str]:
     if pick.period and not found:
         found.append(ctx._("from the same time ({year})").format(year=pick.period))
     return found or [ctx._("close to what you read")]
+
+
+async def _identities(ctx: Context, book_ids: set[int]) -> set[tuple[str, str]]:
+    """Titles and first authors of the member's books, so another record (edition) of a book
+    they read is left out too; bounded by what one member records."""
+    return {book.identity for book in await candidates(ctx.store, book_ids)}
 
 
 def _open(books: list[Book]) -> list[Choice]:

@@ -1,9 +1,10 @@
 """Unmet demand: what members asked for that the library could not give, for acquisitions.
 
 A search or recommendation records a row when the title is not in the collection ('missing',
-with what the member typed) or when every copy of the book is on loan ('on_loan'). /wanted and
-`pustaka report wanted --csv FILE` list them grouped, the most asked-for first: by how many
-members asked, then how often.
+with what the member typed) or when every copy of the book is on loan ('on_loan'): /book,
+/recommend on a theme or subject with no books, /recommend like, /shelf add (want) and /suggest.
+/wanted and `pustaka report wanted --csv FILE` list them grouped, the most asked-for first: by
+how many members asked, then how often.
 """
 
 from __future__ import annotations

@@ -17,7 +17,10 @@ from cogs.recommend.themes import plain
 
 POOL = 200  # books read from the index a call; picks are drawn from those on the theme
 ON_SHELF = 3.0  # weight of a book with a copy on the shelf, against 1 for one without
-OWN_LANGUAGE = 4.0  # weight factor of a book written in the member's language
+# Weight factor of a book written in the member's language: on the sample catalog an Indonesian
+# member asking for "sejarah" gets 4 or 5 Indonesian books in most calls (1 or 2 in a quarter of
+# them with a factor of 4), still varied from call to call.
+OWN_LANGUAGE = 12.0
 
 
 async def on_subjects(
@@ -28,8 +31,10 @@ async def on_subjects(
     count: int,
     language: str | None = None,
     exclude: Collection[int] = (),
+    exclude_identities: Collection[tuple[str, str]] = (),
 ) -> list[Candidate]:
-    """Up to `count` books having one of `subjects`, drawn at random with weights."""
+    """Up to `count` books having one of `subjects`, drawn at random with weights; never one in
+    `exclude` nor another record (title and first author) of one in `exclude_identities`."""
     query = column_match("subjects", subjects)
     if query is None:
         return []
@@ -38,7 +43,7 @@ async def on_subjects(
         return []
     ids = await window(store, query, rng.randint(1, top), POOL)
     wanted = {plain(s) for s in subjects}
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str]] = set(exclude_identities)
     fitting = []
     for book in await candidates(store, ids):
         if book.id in exclude or not book.subject_keys & wanted or book.identity in seen:

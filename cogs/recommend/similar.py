@@ -65,26 +65,42 @@ class Seed:
     weight: float = 1.0
 
 
+Identity = tuple[str, str]  # Candidate.identity: plain title and first author
+
+
 async def like(
-    store: Store, book: Candidate, *, count: int = 5, exclude: Collection[int] = ()
+    store: Store,
+    book: Candidate,
+    *,
+    count: int = 5,
+    exclude: Collection[int] = (),
+    exclude_identities: Collection[Identity] = (),
 ) -> list[Pick]:
-    """Books like `book`, never `book` itself nor another record of it."""
-    return await _recommend(store, [Seed(book)], count=count, exclude=exclude, personal=False)
+    """Books like `book`, never `book` itself nor another record of it, nor a book in `exclude`
+    or another record of one in `exclude_identities` (what the member read)."""
+    return await _recommend(store, [Seed(book)], count, exclude, exclude_identities, personal=False)
 
 
 async def personal(
-    store: Store, seeds: Sequence[Seed], *, count: int = 5, exclude: Collection[int] = ()
+    store: Store,
+    seeds: Sequence[Seed],
+    *,
+    count: int = 5,
+    exclude: Collection[int] = (),
+    exclude_identities: Collection[Identity] = (),
 ) -> list[Pick]:
-    """Books for a member from what they liked and shelved; `exclude` holds what they read."""
-    return await _recommend(store, seeds, count=count, exclude=exclude, personal=True)
+    """Books for a member from what they liked and shelved; `exclude` holds what they read,
+    `exclude_identities` the same as titles and authors, so another edition is left out too."""
+    return await _recommend(store, seeds, count, exclude, exclude_identities, personal=True)
 
 
 async def _recommend(
     store: Store,
     seeds: Sequence[Seed],
-    *,
     count: int,
     exclude: Collection[int],
+    exclude_identities: Collection[Identity],
+    *,
     personal: bool,
 ) -> list[Pick]:
     subjects = _top_keys(((s.weight, s.book.subjects) for s in seeds), SUBJECTS_ASKED)
@@ -120,7 +136,7 @@ async def _recommend(
         hits[book_id] += CO_RATED * math.log2(1 + members)
     shortlist = [b for b, _ in hits.most_common() if b not in banned][:SCORED]
     profile = {k: weight.get(k, 0.0) for k in subjects}
-    identities = {s.book.identity for s in seeds}
+    identities = {s.book.identity for s in seeds} | set(exclude_identities)
     picks = []
     for book in await candidates(store, shortlist):
         if book.identity in identities:

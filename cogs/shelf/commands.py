@@ -19,6 +19,7 @@ from bot.api.text import Text
 from bot.catalog.store import Book, Catalog
 from bot.services import Services
 from cogs.catalog.cards import card
+from cogs.recommend.demand import record_missing
 from cogs.recommend.resolve import ask_which, exact_title, find_book, short, split_title
 from cogs.shelf.ratings import stars, with_ratings
 from cogs.shelf.store import ShelfStore, Suggestion
@@ -73,6 +74,8 @@ class ShelfFeature(Feature):
         title, status = await self._title_and_status(book)
         found = await find_book(self.catalog, title)
         if found.book is None:
+            if status == "want" and not found.options:  # a book they want that the library lacks
+                await record_missing(ctx, title)
             return ask_which(ctx, title, found, lambda t: f"/shelf add {t} {status}")
         before = await self.shelves.put(ctx.member.id, found.book.id, status, ctx.clock.now())
         messages = {
@@ -228,6 +231,8 @@ class ShelfFeature(Feature):
             )
         found = await find_book(self.catalog, title)
         if found.book is None:
+            if not found.options:  # recommended by a member, and the library lacks it
+                await record_missing(ctx, title)
             tail = f" {note}".rstrip()
             return ask_which(ctx, title, found, lambda t: f"/suggest {t}{tail}")
         number = await self.shelves.suggest(

@@ -41,6 +41,21 @@ async def books_behind(app: App, keyboard: list[dict]) -> list[set[str]]:
     return [{plain(s) for s in b.record.subjects} for b in books]
 
 
+async def languages_behind(app: App, keyboard: list[dict]) -> list[str | None]:
+    """The languages of the books the buttons open."""
+    ids = []
+    for button in keyboard:
+        data = button["callback_data"]
+        if data.startswith("k"):
+            data = await app.services.store.fetchval(
+                "SELECT command FROM button_keys WHERE id = ?", (int(data.split(":")[-1][1:]),)
+            )
+        if found := re.search(r"/book #(\d+)", data):
+            ids.append(int(found.group(1)))
+    books = await Catalog(app.services.store, app.services.clock).books(ids)
+    return [b.record.language for b in books]
+
+
 async def test_telegram_private_chat(tmp_path: Path, telegram: FakeTelegram) -> None:
     """Acceptance: in a private chat /recommend sejarah gives history books with availability,
     in Indonesian; /recommend like Bumi Manusia gives related books, each with its reasons."""
@@ -57,6 +72,8 @@ async def test_telegram_private_chat(tmp_path: Path, telegram: FakeTelegram) -> 
         keyboard = [b for row in history.params["reply_markup"]["inline_keyboard"] for b in row]
         subjects = await books_behind(app, keyboard)
         assert len(subjects) == 5 and all(s & HISTORY for s in subjects)
+        languages = await languages_behind(app, keyboard)
+        assert sum(1 for lang in languages if lang == "id") >= 4, languages
         assert any(b["text"] == "Pilihan lain" for b in keyboard)
 
         telegram.push_update(

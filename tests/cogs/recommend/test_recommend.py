@@ -83,6 +83,7 @@ async def test_unknown_theme_gets_close_themes(chat: Chat) -> None:
     typo = await chat.say("/recommend fantasu")
     assert "Saya tidak menemukan tema atau subjek “fantasu”." in typo
     assert "Fantasi  → /recommend fantasi" in typo
+    assert "Horor" not in typo and "Anak-anak" not in typo
     nothing = await chat.say("/recommend qqqqzz")
     assert "Ini tema yang tersedia:" in nothing and "→ /recommend sejarah" in nothing
 
@@ -210,3 +211,29 @@ def test_every_theme_finds_sample_books() -> None:
         assert found == list(theme.subjects), (theme.key, set(theme.subjects) - set(found))
         books = [r for r in records if {plain(s) for s in r.subjects} & set(map(plain, found))]
         assert len(books) >= 5, theme.key
+
+
+async def test_another_record_of_a_read_book_is_left_out(chat: Chat, catalog: Catalog) -> None:
+    """A second record (another edition) of a book the member read is not recommended either."""
+    from bot.catalog.records import Copy, Record
+
+    first = await book_titled(catalog, "Anak Semua Bangsa")
+    await catalog.upsert(
+        [
+            Record(
+                "slims",
+                "asb-2",
+                "Anak Semua Bangsa",
+                authors=first.record.authors,
+                subjects=first.record.subjects,
+                language="id",
+                year=2011,
+                copies=(Copy(),),
+            )
+        ]
+    )
+    await chat.say(f"/shelf add #{first.id} read")
+    await chat.say("/rate Bumi Manusia 5")
+    for command in ("/recommend like Bumi Manusia", "/recommend me", "/recommend kolonialisme"):
+        shown = await chat.say(command)
+        assert opened(shown) and "Anak Semua Bangsa" not in shown, command

@@ -83,3 +83,17 @@ def test_report_command_line(tmp_path: Path) -> None:
     text = (tmp_path / "out.csv").read_text(encoding="utf-8")
     assert text.splitlines()[0] == "kind,wanted,book_id,members,asks,first_asked,last_asked"
     assert "Laut Bercerita Jilid Dua" in text
+
+
+async def test_recommendations_the_library_cannot_satisfy(make_chat, catalog: Catalog) -> None:
+    """/recommend on a subject the library has no books on, and /recommend like a book with every
+    copy on loan, are unmet demand too; a misspelt theme (close to one) is not."""
+    on_loan = await first_all_on_loan(catalog)
+    shown = await make_chat(user="ani").say("/recommend dinosaurus")
+    assert "Saya tidak menemukan tema atau subjek “dinosaurus”." in shown
+    await make_chat(user="budi").say("/recommend fantasu")
+    await make_chat(user="citra").say(f"/recommend like {on_loan}")
+    listed = await make_chat(user="pustakawan", moderator=True).say("/wanted")
+    assert "dinosaurus — tidak ada di perpustakaan; dicari 1 anggota (1 kali)" in listed
+    assert f"{on_loan} — semua eksemplar sedang dipinjam" in listed
+    assert "fantasu" not in listed

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.catalog.store import Catalog
 from bot.clock import FakeClock
-from tests.cogs.recommend.conftest import book_titled
+from tests.cogs.shelf.conftest import book_titled
 from tests.conftest import Chat
 
 
@@ -107,3 +107,31 @@ async def test_suggest_post_is_the_same_as_suggest(chat: Chat) -> None:
     """/suggest post (the form Discord shows) posts a suggestion like /suggest."""
     posted = await chat.say("/suggest post Bumi Manusia")
     assert "sari merekomendasikan buku ini" in posted and "→ /suggest vote 1" in posted
+
+
+async def test_rate_and_suggest_an_unknown_or_ambiguous_book(chat: Chat, catalog: Catalog) -> None:
+    """/rate and /suggest with a book matching several offer each, keeping the stars, review or
+    note; a book matching nothing is said so."""
+    ayat = await book_titled(catalog, "Ayat-Ayat Cinta")
+    several = await chat.say("/rate ayat cinta 4 Menyentuh")
+    assert "Ada beberapa buku yang cocok dengan “ayat cinta”. Yang mana?" in several
+    assert f"→ /rate #{ayat.id} 4 Menyentuh" in several
+    chosen = await chat.say(f"/rate #{ayat.id} 4 Menyentuh")
+    assert "Anda memberi Ayat-Ayat Cinta ★★★★☆." in chosen
+    missing = await chat.say('/suggest "Kitab Omong Kosong Jilid Lima" Bagus')
+    assert "Perpustakaan tidak punya buku berjudul “Kitab Omong Kosong Jilid Lima”." in missing
+    assert "Usulan #" not in missing
+
+
+async def test_wanted_books_the_library_lacks_are_unmet_demand(make_chat) -> None:
+    """A book a member wants on their shelf, or suggests, that the library lacks is counted in
+    /wanted; a book rated (read elsewhere) is not."""
+    await make_chat(user="ani").say("/shelf add Kitab Omong Kosong Jilid Lima")
+    await make_chat(user="budi").say('/suggest "Kitab Omong Kosong Jilid Lima" Seru')
+    await make_chat(user="citra").say("/rate Buku Yang Tidak Ada Sama Sekali 5")
+    listed = await make_chat(user="pustakawan", moderator=True).say("/wanted")
+    assert (
+        "1. Kitab Omong Kosong Jilid Lima — tidak ada di perpustakaan; dicari 2 anggota (2 kali)"
+        in listed
+    )
+    assert "Buku Yang Tidak Ada" not in listed
