@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.api.commands import Command, Param, ParamKind
 from bot.api.files import Attachment
+from bot.api.labels import label
 
 Translate = Callable[[str], str]
 
@@ -86,7 +87,7 @@ def parse_arguments(
                 _(
                     "No file came with “{word}”. Send the file ({name}) in the same message as the"
                     " command."
-                ).format(word=tokens[len(words)].text, name=files[len(attachments)].name)
+                ).format(word=tokens[len(words)].text, name=label(files[len(attachments)], _))
             )
         raise UsageError(_("Too many arguments."))
     for param, attached in zip(files, attachments, strict=False):
@@ -106,11 +107,11 @@ def bind(command: Command, values: Mapping[str, Any], _: Translate) -> dict[str,
             if param.required and param.kind is ParamKind.FILE:
                 raise UsageError(
                     _("Send the file ({name}) in the same message as the command.").format(
-                        name=param.name
+                        name=label(param, _)
                     )
                 )
             if param.required:
-                raise UsageError(_("Missing {name}.").format(name=param.name))
+                raise UsageError(_("Missing {name}.").format(name=label(param, _)))
             bound[param.name] = param.default
             continue
         bound[param.name] = convert(param, value, _)
@@ -122,7 +123,7 @@ def convert(param: Param, value: Any, _: Translate) -> Any:
         if not isinstance(value, Attachment):
             raise UsageError(
                 _("Send the file ({name}) in the same message as the command.").format(
-                    name=param.name
+                    name=label(param, _)
                 )
             )
         return Attachment(value.name, value.size, value.fetch, param.max_bytes or None)
@@ -137,13 +138,13 @@ def convert(param: Param, value: Any, _: Translate) -> Any:
                 return option.value
         raise UsageError(
             _("{name} must be one of: {options}.").format(
-                name=param.name, options=", ".join(option.value for option in param.options)
+                name=label(param, _), options=", ".join(option.value for option in param.options)
             )
         )
     if len(text) > param.max_length:
         raise UsageError(
             _("{name} is too long (at most {limit} characters).").format(
-                name=param.name, limit=param.max_length
+                name=label(param, _), limit=param.max_length
             )
         )
     return text
@@ -153,7 +154,7 @@ def _integer(param: Param, value: Any, _: Translate) -> int:
     if isinstance(value, bool) or not (
         isinstance(value, int) or (isinstance(value, str) and _INTEGER.fullmatch(value.strip()))
     ):
-        raise UsageError(_("{name} must be a whole number.").format(name=param.name))
+        raise UsageError(_("{name} must be a whole number.").format(name=label(param, _)))
     number = int(value)
     low, high = param.min_value, param.max_value
     if (low is not None and number < low) or (high is not None and number > high):
@@ -163,7 +164,7 @@ def _integer(param: Param, value: Any, _: Translate) -> int:
             message = _("{name} must be at least {low}.")
         else:
             message = _("{name} must be at most {high}.")
-        raise UsageError(message.format(name=param.name, low=low, high=high))
+        raise UsageError(message.format(name=label(param, _), low=low, high=high))
     return number
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.api.commands import Command, Param, ParamKind
+from bot.api.labels import command_usage, label
 from bot.api.text import Text
 
 Translate = Callable[[str], str]
@@ -12,9 +13,14 @@ Translate = Callable[[str], str]
 
 def explain(command: Command, _: Translate) -> Text:
     """``/cmd <a> [b]`` in code style, the description, then one line per parameter."""
-    lines = [Text.format("`{usage}`", usage=command.usage()), Text.plain(_(command.description))]
+    lines = [
+        Text.format("`{usage}`", usage=command_usage(command, _)),
+        Text.plain(_(command.description)),
+    ]
     for param in command.params:
-        lines.append(Text.format("• `{name}`: {about}", name=param.name, about=_describe(param, _)))
+        lines.append(
+            Text.format("• `{name}`: {about}", name=label(param, _), about=_describe(param, _))
+        )
     if command.aliases:
         lines.append(
             Text.format(

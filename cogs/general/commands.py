@@ -3,6 +3,7 @@ from __future__ import annotations
 from bot import __version__, identity
 from bot.api.commands import N_, Command, Feature, Permission, choice, command, text
 from bot.api.context import Context
+from bot.api.labels import command_usage
 from bot.api.replies import Choice, ChoiceStyle, Field, Reply
 from bot.api.text import Text
 from bot.api.usage import explain
@@ -120,7 +121,7 @@ def _overview(ctx: Context, commands: list[Command]) -> Text:
             lines.append(
                 Text.format(
                     "`{usage}`{mark} — {about}",
-                    usage=single.usage(),
+                    usage=command_usage(single, ctx._),
                     mark=_mark(single),
                     about=ctx._(single.description),
                 )

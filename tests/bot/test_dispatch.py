@@ -91,7 +91,7 @@ async def test_bad_arguments_get_usage_in_members_language(
 ) -> None:
     """A bad argument shows the reason and the usage, in the member's language."""
     shown = await make_chat().say("/count 9")
-    assert "n harus antara 1 dan 5." in shown
+    assert "“n” harus antara 1 dan 5." in shown
     assert "/count <n>" in shown
     english = await make_chat(user="tom", locale="en").say("/count")
     assert "Missing n." in english
@@ -133,7 +133,7 @@ async def test_command_groups(chat: Chat) -> None:
     assert "started sastra" in await chat.say("/quiz start sastra")
     assert "stopped" in await chat.say("/QUIZ stop")
     listing = await chat.say("/quiz")
-    assert "/quiz start <pack>" in listing
+    assert "/quiz start <paket kuis>" in listing
     assert "/quiz stop" in listing
 
 
@@ -208,7 +208,7 @@ async def test_typed_invocation_validates_like_text(app: App) -> None:
     [reply] = await dispatcher.invoke(incoming(), shelve, {"title": "Bumi Manusia"})
     assert str(reply.text) == "shelved 1 x Bumi Manusia"
     [reply] = await dispatcher.invoke(incoming(), shelve, {"title": "x", "copies": 10})
-    assert "copies harus antara 1 dan 9." in str(reply.text)
+    assert "“copies” harus antara 1 dan 9." in str(reply.text)
     assert reply.private
 
 

@@ -50,7 +50,7 @@ async def test_console_attaches_a_local_file_named_with_at(chat: Chat, tmp_path:
 
 async def test_missing_file_is_explained_with_the_usage(chat: Chat, tmp_path: Path) -> None:
     answer = await chat.say(f"/upload @{tmp_path / 'tidak-ada.toml'}")
-    assert "Kirim berkas (pack) dalam pesan yang sama dengan perintahnya." in answer
+    assert "Kirim berkas (paket kuis) dalam pesan yang sama dengan perintahnya." in answer
     assert "/upload" in answer
 
 
@@ -59,7 +59,7 @@ async def test_a_path_that_is_not_a_file_is_named_in_the_answer(chat: Chat, tmp_
     missing = tmp_path / "tidak-ada.toml"
     answer = await chat.say(f"/import @{missing}")
     assert f"Tidak ada berkas yang datang bersama “@{missing}”." in answer
-    assert "Kirim berkas (pack) dalam pesan yang sama dengan perintahnya." in answer
+    assert "Kirim berkas (paket kuis) dalam pesan yang sama dengan perintahnya." in answer
     assert "argumen" not in answer
 
 

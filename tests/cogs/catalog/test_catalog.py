@@ -70,7 +70,7 @@ async def test_nothing_found_and_unknown_number(chat: Chat, catalog) -> None:
     """No match gets a clear message; /book #999 says there is no such book."""
     assert "tidak punya apa pun yang cocok dengan “zzzyx”" in await chat.say("/book zzzyx")
     assert "Tidak ada buku #999999." in await chat.say("/book #999999")
-    assert "query belum diisi." in await chat.say("/book")
+    assert "“kata kunci” belum diisi." in await chat.say("/book")
 
 
 async def test_more_pages(chat: Chat, catalog) -> None:

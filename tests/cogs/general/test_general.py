@@ -9,7 +9,7 @@ async def test_help_in_indonesian_then_english(chat: Chat) -> None:
     """/help answers in Indonesian by default and in English after /lang en."""
     before = await chat.say("/help")
     assert "Yang bisa saya lakukan" in before
-    assert "/lang [language]" in before
+    assert "/lang [bahasa]" in before
     assert "Memilih bahasa yang saya pakai dengan Anda." in before
     assert "From now on I will answer you in English." in await chat.say("/lang en")
     after = await chat.say("/help")
@@ -47,7 +47,7 @@ async def test_lang_without_argument_offers_buttons(chat: Chat) -> None:
 async def test_help_for_one_command_and_unknown_one(chat: Chat) -> None:
     """/help lang explains the command; /help nothing says there is no such command."""
     shown = await chat.say("/help lang")
-    assert "/lang [language]" in shown
+    assert "/lang [bahasa]" in shown
     assert "id (Bahasa Indonesia), en (Bahasa Inggris)" in shown
     assert "Juga: /bahasa" in shown
     assert "Tidak ada perintah /nothing" in await chat.say("/help nothing")

@@ -81,7 +81,7 @@ async def test_members_and_missing_files_are_refused(
     pack = tmp_path / "nusantara.toml"
     pack.write_text(PACK, encoding="utf-8")
     assert "Hanya moderator" in await make_chat().say(f"/quiz import @{pack}")
-    assert "Kirim berkas (pack)" in await make_chat(moderator=True).say("/quiz import")
+    assert "Kirim berkas (paket kuis)" in await make_chat(moderator=True).say("/quiz import")
     bundled = tmp_path / "sastra-indonesia.toml"
     bundled.write_text(PACK, encoding="utf-8")
     assert "Sudah ada paket bawaan bernama sastra-indonesia" in await make_chat(moderator=True).say(

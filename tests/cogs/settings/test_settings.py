@@ -37,5 +37,5 @@ async def test_members_cannot_change_settings(chat: Chat) -> None:
 async def test_settings_group_lists_subcommands(make_chat: Callable[..., Chat]) -> None:
     """/settings alone shows its subcommands to a moderator."""
     shown = await make_chat(user="pustakawan", moderator=True).say("/settings")
-    assert "/settings language <language>" in shown
-    assert "/settings timezone <timezone>" in shown
+    assert "/settings language <bahasa>" in shown
+    assert "/settings timezone <zona waktu>" in shown

@@ -76,7 +76,7 @@ async def test_rate_without_stars_or_with_bad_stars(chat: Chat) -> None:
     """Missing or out-of-range stars get a clear message with an example."""
     assert "Tulis bintangnya, 1 sampai 5" in await chat.say("/rate Bumi Manusia")
     assert "Tulis bintangnya, 1 sampai 5" in await chat.say("/rate Bumi Manusia 9")
-    assert "rating belum diisi." in await chat.say("/rate")
+    assert "“nilai” belum diisi." in await chat.say("/rate")
 
 
 async def test_suggest_with_upvotes_and_the_months_favourites(make_chat, clock: FakeClock) -> None:
