@@ -144,8 +144,41 @@ _DAY_MONTH = re.compile(
 _MONTH_DAY = re.compile(
     rf"\b(?P<m>{_MONTH})\b\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?:\s+(?P<y>\d{{4}})\b)?"
 )
+NUMBER_WORDS = {
+    "satu": 1,
+    "dua": 2,
+    "tiga": 3,
+    "empat": 4,
+    "lima": 5,
+    "enam": 6,
+    "tujuh": 7,
+    "delapan": 8,
+    "sembilan": 9,
+    "sepuluh": 10,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+}
+_NUMBER_WORD = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+# "tanggal 5", "tgl 5", "the 5th": a day of this month, or of the next when it has passed.
+_DAY_ONLY = re.compile(
+    r"\b(?:(?:tanggal|tgl\.?)\s*(?P<d>\d{1,2})(?![\d.:/-])"
+    r"|(?:the\s+)?(?P<nth>\d{1,2})(?:st|nd|rd|th))\b"
+)
+_MARK = r"(?:\b(?:jam|pukul|pkl\.?|at)\s+)?(?:\b12\s+)?"
+_NOON = re.compile(_MARK + r"\b(?:noon|midday|tengah\s+hari)\b")
+_MIDNIGHT = re.compile(_MARK + r"\b(?:midnight|tengah\s+malam)\b")
+# "malam ini", "sore ini": today, at that part of the day.
+_PERIOD_TODAY = re.compile(r"\b(pagi|siang|sore|malam)\s+ini\b")
 _DURATION = re.compile(
-    r"(?P<within>(?:dalam|in)\s+)?(?P<n>\d{1,4}|se|an|a|satu|one)\s*(?P<unit>"
+    rf"(?P<within>(?:dalam|in)\s+)?(?P<n>\d{{1,4}}|{_NUMBER_WORD}|se|an|a)\s*(?P<unit>"
     + "|".join(_UNITS)
     + r")\b(?P<ahead>\s+(?:lagi|from now|later))?"
 )
@@ -190,6 +223,9 @@ def _parse(words: str, now: datetime, tz: ZoneInfo) -> datetime | None:
     if match := _ZONE.search(words):
         zone = ZoneInfo(ZONES[match[1]])
         words = _cut(words, match)
+    words = _NOON.sub(" jam 12 siang ", words)
+    words = _MIDNIGHT.sub(" jam 12 malam ", words)
+    words = " ".join(_PERIOD_TODAY.sub(r"hari ini \1", words).split())
     if (delta := _duration(words)) is not None:
         return (now + delta).astimezone(tz)
     local_now = now.astimezone(zone)
@@ -197,8 +233,10 @@ def _parse(words: str, now: datetime, tz: ZoneInfo) -> datetime | None:
     day, rest, kind = _day(words, local_now)
     clock = _time_of_day(rest)
     moment, rest = clock if clock is not None else (None, rest)
+    leftover = [word for word in rest.split() if word not in _FILLERS]
+    if day is not None and any(word in NUMBER_WORDS for word in leftover):
+        return None  # "besok jam 8 dua": a number the time did not use is not ignored
     if day is None:
-        leftover = [word for word in rest.split() if word not in _FILLERS]
         if moment is not None and not leftover:
             day, kind = local_now.date(), "unsaid"
         else:
@@ -225,7 +263,7 @@ def _duration(words: str) -> timedelta | None:
     match = _DURATION.fullmatch(words)
     if match is None or not (match["within"] or match["ahead"]):
         return None
-    amount = int(match["n"]) if match["n"].isdigit() else 1
+    amount = int(match["n"]) if match["n"].isdigit() else NUMBER_WORDS.get(match["n"], 1)
     return timedelta(**{_UNITS[match["unit"]]: amount})
 
 
@@ -280,7 +318,23 @@ def _date(words: str, today: date) -> tuple[date, str] | None:
                 raise _Unreadable(f"{weekday.group()} is not {found}")
             rest = _cut(rest, weekday)
         return found, rest
+    if match := _DAY_ONLY.search(words):
+        return _day_of_month(int(match["d"] or match["nth"]), today, match), _cut(words, match)
     return None
+
+
+def _day_of_month(day: int, today: date, match: re.Match[str]) -> date:
+    """The next date (today included) that is day `day` of its month."""
+    year, month = today.year, today.month
+    for _ in range(13):
+        try:
+            found = date(year, month, day)
+        except ValueError:
+            found = None
+        if found is not None and found >= today:
+            return found
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    raise _Unreadable(match.group())
 
 
 def _time_of_day(text: str) -> tuple[time, str] | None:

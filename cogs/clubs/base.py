@@ -52,27 +52,34 @@ class ClubBase(Feature):
             )
         return found
 
-    async def club_here(self, ctx: Context, text: str, *, command: str) -> tuple[Club, str]:
+    async def club_here(
+        self, ctx: Context, text: str, *, command: str, name_first: bool = True
+    ) -> tuple[Club, str]:
         """The club a command means, and the rest of what was typed.
 
         In this order: ``Club name: …`` at the start; the club whose thread, topic or room this
         is (a group shared under hashtags is no club's own place); the member's only club; the
-        community's only club.
+        community's only club. `name_first` is False for a command that takes the club as its
+        argument instead (the hint then shows ``/command Club name``).
         """
         community = ctx.require_community()
         clubs = await self.clubs.clubs(community.id)
         head, colon, rest = text.partition(":")
         if colon and (named := match_club(clubs, head, exact=True)) is not None:
             return named, rest.strip()
-        for club in clubs:
-            home = Destination.from_key(club.home) if club.home else None
-            if home and not club.hashtag and _same_place(home, ctx.channel):
-                return club, text.strip()
+        if (home := home_club(clubs, ctx)) is not None:
+            return home, text.strip()
         candidates = await self.clubs.clubs_of(ctx.member.id, community.id) or clubs
         if len(candidates) == 1:
             return candidates[0], text.strip()
         if not candidates:
             raise UserError(ctx._("There is no reading club here yet."))
+        if not name_first:
+            raise UserError(
+                ctx._(
+                    "Which club? Send it in the club's thread, or name the club: /{command} {name}"
+                ).format(command=command, name=candidates[0].name)
+            )
         raise UserError(
             ctx._(
                 "Which club? Send it in the club's thread, or put the club's name first: "
@@ -169,6 +176,16 @@ def match_club(clubs: list[Club], wanted: str, *, exact: bool = False) -> Club |
         return same[0] if same else None
     starting = [c for c in clubs if c.name.casefold().startswith(key)]
     return starting[0] if len(starting) == 1 else None
+
+
+def home_club(clubs: list[Club], ctx: Context) -> Club | None:
+    """The club whose own thread, topic or room the command came from (a group shared under
+    hashtags is no club's own place)."""
+    for club in clubs:
+        home = Destination.from_key(club.home) if club.home else None
+        if home and not club.hashtag and _same_place(home, ctx.channel):
+            return club
+    return None
 
 
 def _same_place(home: Destination, here: Destination) -> bool:

@@ -126,7 +126,7 @@ class Together(Membership):
         found = (
             await self.find_club(ctx, club)
             if club
-            else (await self.club_here(ctx, "", command="club board"))[0]
+            else (await self.club_here(ctx, "", command="club board", name_first=False))[0]
         )
         reading = await self.reading_of(ctx, found)
         plan = reading.plan

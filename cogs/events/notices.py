@@ -21,6 +21,9 @@ from cogs.events.planning import Planner, Slot, slot_on
 from cogs.events.store import Event, EventStore
 
 log = logging.getLogger("pustaka.events")
+# Platforms where a member's private messages print in the event's own room (the console is one
+# terminal): the room's reminder is theirs, so no private copy repeats it.
+ONE_ROOM = frozenset({"console"})
 
 
 class Notices:
@@ -46,10 +49,10 @@ class Notices:
         locale = (community.locale if community else None) or self.services.config.bot.locale
         _ = self.services.i18n.translations(locale).gettext
         reminder = self._reminder(_, locale, event, slot, tz, minutes)
-        await scheduler.send_once(
-            f"{job.key}:channel",
-            lambda: messenger.send(Destination.from_key(event.destination), reminder),
-        )
+        channel = Destination.from_key(event.destination)
+        await scheduler.send_once(f"{job.key}:channel", lambda: messenger.send(channel, reminder))
+        if channel.platform in ONE_ROOM:
+            return  # the member reads the room's reminder where a private copy would print
         going = await self.events.members(
             event.id, ("going",), occurrence=occurrence, reminders_only=True
         )

@@ -31,7 +31,9 @@ _TIME_WORD = re.compile(
     r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|januari|februari|maret|april"
     r"|mei|juni|juli|agustus|september|oktober|november|desember|january|february|march|may"
     r"|june|july|august|october|december|jan|feb|mar|apr|jun|jul|agu|aug|sep|okt|oct|nov|des"
-    r"|dec)$"
+    r"|dec|noon|midnight|midday|tengah|dalam|in|lagi|later|from|now|an|menit|mnt|minutes?|mins?"
+    r"|hours?|days?|weeks?|sejam|sehari|seminggu|sepekan|setengah|satu|dua|tiga|empat|lima|enam"
+    r"|tujuh|delapan|sembilan|sepuluh|one|two|three|four|five|six|seven|eight|nine|ten)$"
 )
 _LEAD = re.compile(r"^(?:untuk|to|bahwa|that|:|-|—)\s+", re.IGNORECASE)
 
@@ -39,13 +41,20 @@ _LEAD = re.compile(r"^(?:untuk|to|bahwa|that|:|-|—)\s+", re.IGNORECASE)
 def split_reminder(words: str) -> tuple[str, str]:
     """``besok jam 8 kembalikan buku`` → (``besok jam 8``, ``kembalikan buku``): the time is
     the longest run of words that belong to times; the rest is the note."""
+    return splits(words)[0]
+
+
+def splits(words: str) -> list[tuple[str, str]]:
+    """Every way to read `words` as a time then a note, the longest time first."""
     tokens = words.split()
     count = 0
     while count < len(tokens) - 1 and _TIME_WORD.match(tokens[count].casefold().rstrip(",:")):
         count += 1
-    when = " ".join(tokens[:count])
-    note = _LEAD.sub("", " ".join(tokens[count:]).lstrip(":,- ")).strip()
-    return when, note
+    found = []
+    for length in range(count, 0, -1):
+        note = _LEAD.sub("", " ".join(tokens[length:]).lstrip(":,- ")).strip()
+        found.append((" ".join(tokens[:length]), note))
+    return found or [("", _LEAD.sub("", words.lstrip(":,- ")).strip())]
 
 
 class PersonalReminders(Feature):
@@ -63,9 +72,7 @@ class PersonalReminders(Feature):
         private=True,
     )
     async def remind_me(self, ctx: Context, when: str, text: str) -> Reply:
-        if " " not in when.strip():
-            when, text = split_reminder(f"{when} {text}")
-        due = parse_when(when, ctx.clock.now(), ctx.timezone) if when else None
+        due, text = _due_and_note(ctx, when, text)
         if due is None or not text:
             raise UserError(
                 ctx._(
@@ -190,3 +197,14 @@ class PersonalReminders(Feature):
             "UPDATE personal_reminders SET state = 'sent' WHERE id = ?",
             (job.payload["reminder"],),
         )
+
+
+def _due_and_note(ctx: Context, when: str, text: str) -> tuple[datetime | None, str]:
+    """An unquoted time arrives as one word with the rest in `text`: the time is then the
+    longest run of time words that reads as a time."""
+    if " " in when.strip():
+        return parse_when(when, ctx.clock.now(), ctx.timezone), text
+    for words, note in splits(f"{when} {text}"):
+        if words and (due := parse_when(words, ctx.clock.now(), ctx.timezone)):
+            return due, note
+    return None, text

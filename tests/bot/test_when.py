@@ -75,6 +75,18 @@ PHRASINGS = [
     ("2 jam lagi", "2026-11-25 12:00"),
     ("in 2 hours", "2026-11-25 12:00"),
     ("dalam 3 hari", "2026-11-28 10:00"),
+    ("dalam dua jam", "2026-11-25 12:00"),
+    ("lima menit lagi", "2026-11-25 10:05"),
+    ("in three days", "2026-11-28 10:00"),
+    # A day of the month alone: this month's, or next month's once it has passed.
+    ("tanggal 28 jam 10", "2026-11-28 10:00"),
+    ("tgl 3 pukul 14.00", "2026-12-03 14:00"),
+    ("tanggal 31", "2026-12-31 09:00"),  # November has no 31st
+    # Noon and midnight; "malam ini" is tonight.
+    ("besok tengah hari", "2026-11-26 12:00"),
+    ("tengah malam", "2026-11-26 00:00"),
+    ("malam ini jam 8", "2026-11-25 20:00"),
+    ("sore ini", "2026-11-25 16:00"),
     # English.
     ("tomorrow 7pm", "2026-11-26 19:00"),
     ("tomorrow 9am", "2026-11-26 09:00"),
@@ -85,6 +97,9 @@ PHRASINGS = [
     ("sunday 10am", "2026-11-29 10:00"),
     ("next week", "2026-12-02 09:00"),
     ("tonight", "2026-11-25 19:00"),
+    ("tomorrow noon", "2026-11-26 12:00"),
+    ("friday at midnight", "2026-11-28 00:00"),
+    ("the 3rd at 7pm", "2026-12-03 19:00"),
     ("December 5 at 2pm", "2026-12-05 14:00"),
     ("December 5th 2026 at 2:30pm", "2026-12-05 14:30"),
 ]
@@ -115,6 +130,7 @@ def test_everyday_phrasing(text: str, expected: str) -> None:
         "kapan-kapan jam 7",
         "jam 25",
         "besok jam 19.75",
+        "besok jam 8 dua",  # a number the time does not use
         "31 Februari",
         "29 Februari 2027",
         "31/04/2027",

@@ -227,3 +227,17 @@ async def test_a_restart_loses_no_prompt_and_no_vote(config: Config, clock: Fake
         assert "Tidak ada yang memilih, jadi klub tetap dengan bukunya." in after
     finally:
         await again.close()
+
+
+async def test_which_club_when_it_is_not_clear(make_chat: Callable[..., Chat]) -> None:
+    """With two clubs and no club's room, the member is shown how to name the club."""
+    librarian = make_chat(user="pustakawan", moderator=True)
+    await librarian.say('/club create "Klub Pagi" "Cantik Itu Luka"')
+    await librarian.say('/club create "Klub Malam" "Laut Bercerita"')
+    sari = make_chat(user="sari")
+    board = await sari.say("/club board")
+    assert "Klub yang mana?" in board
+    assert "/club board Klub Pagi" in board and "Klub Pagi:" not in board
+    progress = await sari.say("/club progress 50")
+    assert "tulis nama klub di depan: /club progress Klub Pagi: …" in progress
+    assert "Klub Malam" in await sari.say("/club board Klub Malam")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
+from bot.api.context import Destination
+from bot.api.replies import Reply
 from bot.app import App
 from bot.clock import utc_text
 from tests.conftest import Chat
@@ -24,6 +26,28 @@ async def run_jobs(app: App, clock, seconds: float) -> None:
         if not due:
             return
     raise AssertionError("the scheduler did not finish the due jobs")
+
+
+class Room:
+    """A room on another platform: what the bot posts there, as text."""
+
+    def __init__(self) -> None:
+        self.posted: list[str] = []
+
+    async def deliver(self, destination: Destination, replies: Sequence[Reply]) -> None:
+        self.posted.extend(f"{reply.title or ''}\n{reply.text}" for reply in replies)
+
+
+async def held_elsewhere(app: App, event_id: int) -> Room:
+    """Move the event's channel to a room on another platform, so the console shows only the
+    members' private reminders (in the console itself the room's reminder is the member's)."""
+    room = Room()
+    app.services.messenger.register("elsewhere", room)
+    await app.services.store.execute(
+        "UPDATE events SET destination = ? WHERE id = ?",
+        (Destination("elsewhere", "room-1").key(), event_id),
+    )
+    return room
 
 
 async def test_create_confirm_rsvp_and_remind(
@@ -60,9 +84,11 @@ async def test_create_confirm_rsvp_and_remind(
     start = budi.output.tell()
     await run_jobs(app, clock, 4 * 86400 + 7 * 3600)  # Friday 10:00 WIB: 24 hours before
     reminders = budi.printed_since(start)
-    assert reminders.count("Pengingat: Bedah Buku Laut Bercerita") == 2  # channel and budi
+    # The console is one room: budi reads the room's reminder, and no private copy repeats it.
+    assert reminders.count("Pengingat: Bedah Buku Laut Bercerita") == 1
+    assert "Dalam 24 jam" in reminders
     await run_jobs(app, clock, 0)
-    assert budi.printed_since(start).count("Pengingat") == 2  # not again
+    assert budi.printed_since(start).count("Pengingat") == 1  # not again
     await run_jobs(app, clock, 23 * 3600)
     assert "Dalam 1 jam" in budi.printed_since(start)
 
@@ -98,16 +124,22 @@ async def test_cancel_tells_those_going_and_stops_reminders(
 
 
 async def test_remind_off(app: App, make_chat: Callable[..., Chat], clock) -> None:
-    """A member who turned reminders off gets none privately; the channel still does."""
+    """A member who turned reminders off gets none privately; the room and others still do."""
     librarian = make_chat(user="pustakawan", moderator=True)
     await librarian.say('/event create "Klub Puisi" "besok jam 19.00"')
     await librarian.say("/event confirm 1")
-    sari = make_chat(user="sari")
+    room = await held_elsewhere(app, 1)
+    sari, budi = make_chat(user="sari"), make_chat(user="budi")
     await sari.say("/event rsvp 1 going")
+    await budi.say("/event rsvp 1 going")
     assert "tidak akan mendapat pengingat" in await sari.say("/remind off")
-    start = sari.output.tell()
+    start = budi.output.tell()
     await run_jobs(app, clock, 86400)
-    assert sari.printed_since(start).count("Pengingat") == 1  # the channel's only
+    # Private messages print in the console registered last (budi's): his 24-hour reminder,
+    # and none for sari, who turned hers off.
+    assert budi.printed_since(start).count("Pengingat: Klub Puisi") == 1
+    assert len([text for text in room.posted if "Pengingat: Klub Puisi" in text]) == 1
+    assert "akan mendapat pengingat pribadi" in await sari.say("/remind on")
 
 
 async def test_reminders_speak_the_community_language(
@@ -118,10 +150,12 @@ async def test_reminders_speak_the_community_language(
     await librarian.say("/settings language en")
     await librarian.say('/event create "Poetry Club" "besok jam 19.00"')
     await librarian.say("/event confirm 1")
+    room = await held_elsewhere(app, 1)
     reader = make_chat(user="tom")
     await reader.say("/event rsvp 1 going")
     start = reader.output.tell()
     await run_jobs(app, clock, 86400)
-    shown = reader.printed_since(start)
-    assert shown.count("Reminder: Poetry Club starts Tuesday, 6 January 2026, 19.00 WIB.") == 2
+    shown = reader.printed_since(start)  # tom's private reminders
+    assert shown.count("Reminder: Poetry Club starts Tuesday, 6 January 2026, 19.00 WIB.") == 1
     assert "Pengingat" not in shown
+    assert sum("Reminder: Poetry Club" in text for text in room.posted) == 1

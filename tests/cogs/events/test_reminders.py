@@ -59,6 +59,17 @@ async def test_remind_me_in_english(make_chat: Callable[..., Chat]) -> None:
     tom = make_chat(user="tom", locale="en")
     answer = await tom.say("/remind me next friday 7pm call the library")
     assert "I'll remind you on Friday, 9 January 2026, 19.00 WIB: call the library (#1)" in answer
+    later = await tom.say("/remind me in ten minutes water the plants")
+    assert "Monday, 5 January 2026, 10.10 WIB: water the plants (#2)" in later
+
+
+async def test_remind_me_reads_the_longest_time_that_is_one(make_chat: Callable[..., Chat]) -> None:
+    """Time words spelled out are part of the time; a note that starts with one keeps it."""
+    sari = make_chat(user="sari")
+    spelled = await sari.say("/remind me dalam dua jam angkat jemuran")
+    assert "Senin, 5 Januari 2026, 12.00 WIB: angkat jemuran (#1)" in spelled
+    counted = await sari.say("/remind me besok jam 8 dua buku dikembalikan")
+    assert "Selasa, 6 Januari 2026, 08.00 WIB: dua buku dikembalikan (#2)" in counted
 
 
 async def test_acceptance_event_reminder_across_restarts(config: Config, clock: FakeClock) -> None:
@@ -90,8 +101,8 @@ async def test_acceptance_event_reminder_across_restarts(config: Config, clock: 
         sari = Chat(app, user="sari")
         await run_jobs(app, clock, 0)
         shown = sari.printed_since(0)
-        # the room's reminder and sari's, once each
-        assert shown.count("Pengingat: Diskusi Buku dimulai Selasa, 6 Januari 2026, 19.00") == 2
+        # once: in the console sari reads the room's reminder, and no private copy repeats it
+        assert shown.count("Pengingat: Diskusi Buku dimulai Selasa, 6 Januari 2026, 19.00") == 1
         assert "Dalam 1 menit" in shown
     finally:
         await app.close()
