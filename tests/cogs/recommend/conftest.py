@@ -1,18 +1,16 @@
 from __future__ import annotations
 
 import random
-from pathlib import Path
 
 import pytest
 
-from bot.app import App, FeatureFactory, feature_modules
-from bot.catalog.store import Book, Catalog
-from bot.config import Config, load_config
+from bot.app import FeatureFactory, feature_modules
 from bot.services import Services
 from cogs.recommend.commands import RecommendFeature
-from tests.conftest import write_config
+from tests.cogs.sample_catalog import catalog, config
 
 SEED = 7
+__all__ = ["catalog", "config", "seeded_features"]
 
 
 def seeded_features(seed: int = SEED) -> list[FeatureFactory]:
@@ -28,24 +26,5 @@ def seeded_features(seed: int = SEED) -> list[FeatureFactory]:
 
 
 @pytest.fixture
-def config(tmp_path: Path) -> Config:
-    """The bundled sample catalog (real books, invented holdings) is loaded at start."""
-    return load_config(write_config(tmp_path, sample=True), env={})
-
-
-@pytest.fixture
 def features() -> list[FeatureFactory]:
     return seeded_features()
-
-
-@pytest.fixture
-def catalog(app: App) -> Catalog:
-    return Catalog(app.services.store, app.services.clock)
-
-
-async def book_titled(catalog: Catalog, title: str) -> Book:
-    row = await catalog.store.fetchone("SELECT id FROM books WHERE title = ?", (title,))
-    assert row is not None, title
-    found = await catalog.book(row[0])
-    assert found is not None
-    return found

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import App
-from bot.catalog.store import Catalog
+from bot.catalog.store import Book, Catalog
 from bot.clock import FakeClock
 from cogs.recommend.themes import plain
 from tests.cogs.recommend.conftest import seeded_features
@@ -25,24 +25,8 @@ def telegram(telegram_fake: FakeTelegram) -> FakeTelegram:
     return telegram_fake
 
 
-async def books_behind(app: App, keyboard: list[dict]) -> list[set[str]]:
-    """The subjects of the books the buttons open (callback data or a stored key)."""
-    ids = []
-    for button in keyboard:
-        data = button["callback_data"]
-        if data.startswith("k"):
-            data = await app.services.store.fetchval(
-                "SELECT command FROM button_keys WHERE id = ?", (int(data.split(":")[-1][1:]),)
-            )
-        found = re.search(r"/book #(\d+)", data)
-        if found:
-            ids.append(int(found.group(1)))
-    books = await Catalog(app.services.store, app.services.clock).books(ids)
-    return [{plain(s) for s in b.record.subjects} for b in books]
-
-
-async def languages_behind(app: App, keyboard: list[dict]) -> list[str | None]:
-    """The languages of the books the buttons open."""
+async def books_behind(app: App, keyboard: list[dict]) -> list[Book]:
+    """The books the buttons open (callback data or a stored key)."""
     ids = []
     for button in keyboard:
         data = button["callback_data"]
@@ -52,8 +36,7 @@ async def languages_behind(app: App, keyboard: list[dict]) -> list[str | None]:
             )
         if found := re.search(r"/book #(\d+)", data):
             ids.append(int(found.group(1)))
-    books = await Catalog(app.services.store, app.services.clock).books(ids)
-    return [b.record.language for b in books]
+    return await Catalog(app.services.store, app.services.clock).books(ids)
 
 
 async def test_telegram_private_chat(tmp_path: Path, telegram: FakeTelegram) -> None:
@@ -70,9 +53,10 @@ async def test_telegram_private_chat(tmp_path: Path, telegram: FakeTelegram) -> 
         assert "<b>Rekomendasi: Sejarah</b>" in shown
         assert shown.count("ada di rak") + shown.count("Dipinjam sampai") == 5
         keyboard = [b for row in history.params["reply_markup"]["inline_keyboard"] for b in row]
-        subjects = await books_behind(app, keyboard)
+        books = await books_behind(app, keyboard)
+        subjects = [{plain(s) for s in b.record.subjects} for b in books]
         assert len(subjects) == 5 and all(s & HISTORY for s in subjects)
-        languages = await languages_behind(app, keyboard)
+        languages = [b.record.language for b in books]
         assert sum(1 for lang in languages if lang == "id") >= 4, languages
         assert any(b["text"] == "Pilihan lain" for b in keyboard)
 

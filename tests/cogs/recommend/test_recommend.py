@@ -9,7 +9,7 @@ from bot.catalog.store import Catalog
 from bot.clock import FakeClock
 from cogs.recommend.daily import book_of_the_day
 from cogs.recommend.themes import load_themes, plain
-from tests.cogs.recommend.conftest import book_titled
+from tests.cogs.sample_catalog import book_titled
 from tests.conftest import Chat
 
 OPENED = re.compile(r"→ /book #(\d+)")

@@ -1,29 +1,5 @@
 from __future__ import annotations
 
-from pathlib import Path
+from tests.cogs.sample_catalog import catalog, config
 
-import pytest
-
-from bot.app import App
-from bot.catalog.store import Book, Catalog
-from bot.config import Config, load_config
-from tests.conftest import write_config
-
-
-@pytest.fixture
-def config(tmp_path: Path) -> Config:
-    """The bundled sample catalog (real books, invented holdings) is loaded at start."""
-    return load_config(write_config(tmp_path, sample=True), env={})
-
-
-@pytest.fixture
-def catalog(app: App) -> Catalog:
-    return Catalog(app.services.store, app.services.clock)
-
-
-async def book_titled(catalog: Catalog, title: str) -> Book:
-    row = await catalog.store.fetchone("SELECT id FROM books WHERE title = ?", (title,))
-    assert row is not None, title
-    found = await catalog.book(row[0])
-    assert found is not None
-    return found
+__all__ = ["catalog", "config"]

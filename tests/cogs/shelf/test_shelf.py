@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.catalog.store import Catalog
 from bot.clock import FakeClock
-from tests.cogs.shelf.conftest import book_titled
+from tests.cogs.sample_catalog import book_titled
 from tests.conftest import Chat
 
 
