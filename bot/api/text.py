@@ -13,6 +13,7 @@ import re
 import string
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 _MARK = re.compile(r"(\*\*|__|`|\|\|)")
@@ -27,6 +28,9 @@ class Span:
     code: bool = False
     url: str | None = None
     spoiler: bool = False
+    countdown: datetime | None = None
+    """The moment this span counts down to: where the platform shows a live relative time
+    (Discord's ``<t:…:R>``), that replaces `text`, which should read the same ("in 20 seconds")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +44,11 @@ class Text:
     @classmethod
     def link(cls, label: str, url: str) -> Text:
         return cls((Span(label, url=url),))
+
+    @classmethod
+    def countdown(cls, text: str, until: datetime) -> Text:
+        """`text` ("in 20 seconds"), shown as a live countdown to `until` where the platform can."""
+        return cls((Span(text, countdown=until),))
 
     @classmethod
     def format(cls, template: str, /, **values: Any) -> Text:

@@ -65,7 +65,9 @@ def question(t: Translations, quiz: Quiz, asked: Asked) -> Reply:
             open_seconds=max(5, min(600, quiz.seconds)),
         )
         return Reply.of(image_url=image, poll=poll) if image else Reply.of(poll=poll)
-    left = t.ngettext("{seconds} second to answer.", "{seconds} seconds to answer.", quiz.seconds)
+    left = t.ngettext("in {seconds} second", "in {seconds} seconds", quiz.seconds).format(
+        seconds=quiz.seconds
+    )
     if asked.choices:
         how = _("Tap a button, or type /answer and a letter.")
     else:
@@ -75,11 +77,15 @@ def question(t: Translations, quiz: Quiz, asked: Asked) -> Reply:
         for i, (text, command) in enumerate(zip(asked.choices, commands, strict=True))
     ]
     return Reply.of(
-        Text.format("**{prompt}**", prompt=asked.prompt),
+        Text.format(
+            _("**{prompt}**\n⏱ Answers close {left}."),
+            prompt=asked.prompt,
+            left=Text.countdown(left, asked.closes_at) if asked.closes_at else left,
+        ),
         title=number,
         image_url=image,
         choices=choices,
-        footer=f"⏱ {left.format(seconds=quiz.seconds)} {how}",
+        footer=how,
     )
 
 

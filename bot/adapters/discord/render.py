@@ -16,7 +16,9 @@ FIELDS_PER_EMBED = 25
 
 
 def span_markdown(span: Span) -> str:
-    if span.code:
+    if span.countdown is not None:
+        out = f"<t:{int(span.countdown.timestamp())}:R>"  # Discord counts it down live
+    elif span.code:
         out = "`" + span.text.replace("`", "ˋ") + "`"
     else:
         out = discord.utils.escape_markdown(span.text)

@@ -130,7 +130,7 @@ async def test_a_whole_quiz_in_the_console(
     assert "Waktunya kuis!" in started
     assert "Kuis Uji: 3 pertanyaan, masing-masing 20 detik" in started
     assert "Pertanyaan 1 dari 3" in started
-    assert "⏱ 20 detik untuk menjawab." in started
+    assert "⏱ Jawaban ditutup dalam 20 detik." in started
     first = started.split("Pertanyaan 1 dari 3")[1]
     first_prompt = re.search(r"Siapa pengarang (Bumi Manusia|Laskar Pelangi)\?", first)
     assert first_prompt

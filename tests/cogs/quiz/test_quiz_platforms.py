@@ -231,6 +231,8 @@ async def test_discord_buttons(tmp_path: Path, discord_fake: FakeDiscord) -> Non
         announcement, asked = await fake.wait_for(in_channel, count=2)
         assert announcement.body["embeds"][0]["title"] == "Waktunya kuis!"
         buttons = [b for row in asked.body["components"] for b in row["components"]]
+        closes = int(clock.now().timestamp()) + 20  # a live countdown in the member's client
+        assert f"⏱ Jawaban ditutup <t:{closes}:R>." in asked.body["embeds"][0]["description"]
         right = await correct_choice(app, 1)
         assert buttons[right]["custom_id"].startswith("ps/answer #")
         players = [
