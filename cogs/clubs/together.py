@@ -161,10 +161,7 @@ class Together(Membership):
                 week=ctx._("week {number}").format(number=section.number),
             )
             if entry.note:
-                spoiler = entry.fraction > limit + 1e-9
-                line += Text.format(
-                    " · ||“{note}”||" if spoiler else " · “{note}”", note=entry.note
-                )
+                line += self._note(ctx, entry.note, spoiler=entry.fraction > limit + 1e-9)
             lines.append(line)
         started = {e.member_id for e in everyone}
         waiting = [name for member_id, name in names.items() if member_id not in started]
@@ -181,6 +178,16 @@ class Together(Membership):
             ),
             footer=ctx._("Notes from beyond this week's section are hidden as spoilers."),
         )
+
+    def _note(self, ctx: Context, note: str, *, spoiler: bool) -> Text:
+        """A member's note on the board; one from beyond this week is a spoiler, hidden until
+        tapped on Discord and Telegram. The console cannot reveal on request, so there the note
+        is left out and said to be hidden, in the member's language."""
+        if not spoiler:
+            return Text.format(" · “{note}”", note=note)
+        if ctx.platform == "console":
+            return Text.plain(" · " + ctx._("[spoiler, hidden]"))
+        return Text.format(" · ||“{note}”||", note=note)
 
     # Votes -------------------------------------------------------------------------------------
 

@@ -56,6 +56,8 @@ class FakeTelegram:
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
         self._poll_ids = itertools.count(1)
+        self.polls: dict[tuple[int, int], dict[str, Any]] = {}
+        """Polls sent, by (chat id, message id); stopPoll closes them."""
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -207,7 +209,18 @@ class FakeTelegram:
         }
         if params.get("correct_option_ids") is not None:
             message["poll"]["correct_option_ids"] = params["correct_option_ids"]
+        self.polls[(int(params["chat_id"]), message["message_id"])] = message["poll"]
         return message
+
+    async def _api_stopPoll(self, params: dict[str, Any]) -> Any:  # noqa: N802
+        poll = self.polls.get((int(params["chat_id"]), int(params["message_id"])))
+        if poll is None or poll["is_closed"]:
+            description = "poll has already been closed" if poll else "message to stop not found"
+            return _answer(
+                {"ok": False, "error_code": 400, "description": f"Bad Request: {description}"}
+            )
+        poll["is_closed"] = True
+        return poll
 
     async def _api_createForumTopic(self, params: dict[str, Any]) -> Any:  # noqa: N802
         if int(params["chat_id"]) not in self.forums:

@@ -276,14 +276,14 @@ class DiscordAdapter:
         forum_id = self.settings.forum_channel
         channel_id = int(forum_id) if forum_id else int(where.thread_id or where.channel_id)
         channel = self.client.get_channel(channel_id) or await self.client.fetch_channel(channel_id)
-        made = embeds(first)
         if isinstance(channel, discord.ForumChannel):
-            created = await channel.create_thread(
-                name=name, embed=made[0], allowed_mentions=NO_MENTIONS
-            )
+            # The post opens with the first message (its buttons too, when it is the only one).
+            head, *rest = await self._messages(first)
+            head.pop("poll", None)  # a forum post cannot open with a poll
+            created = await channel.create_thread(name=name, **head)
             thread = created.thread
-            for embed in made[1:]:
-                await thread.send(embed=embed, allowed_mentions=NO_MENTIONS)
+            for parts in rest:
+                await thread.send(**parts)
         else:
             assert isinstance(channel, discord.TextChannel)
             thread = await channel.create_thread(
@@ -392,7 +392,10 @@ class DiscordAdapter:
 
 def _poll(reply: Reply) -> discord.Poll:
     assert reply.poll is not None
-    hours = max(1, min(768, round((reply.poll.open_seconds or 86400) / 3600)))
+    # Discord counts a poll's length in whole hours: rounded up, so the poll never closes
+    # before the time the feature announced (a club's vote closing Wednesday 20:00).
+    seconds = reply.poll.open_seconds or 86400
+    hours = max(1, min(768, -(-seconds // 3600)))
     made = discord.Poll(question=reply.poll.question[:300], duration=timedelta(hours=hours))
     for option in reply.poll.options[:10]:
         made.add_answer(text=option.label[:55])

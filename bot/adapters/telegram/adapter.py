@@ -53,10 +53,13 @@ from bot.api.files import Attachment
 from bot.api.replies import Choice, Reply
 from bot.config import SUPPORTED_LOCALES
 from bot.dispatch import Dispatcher, clean
+from bot.scheduler import Job
 
 log = logging.getLogger("pustaka.telegram")
 
 PLATFORM = "telegram"
+STOP_POLL = "telegram-stop-poll"
+OPEN_PERIOD_LIMIT = 600  # seconds: Telegram closes a poll by itself only within this
 ALLOWED_UPDATES = ["message", "callback_query", "poll_answer"]
 SEND_ATTEMPTS = 5
 GROUP_TYPES = (Chat.GROUP, Chat.SUPERGROUP)
@@ -70,6 +73,7 @@ class TelegramAdapter:
         self.settings = self.services.config.telegram
         self.application = self._build()
         self.admins = AdminCache(self.application.bot, self.services.clock)
+        self.services.scheduler.handle(STOP_POLL, self._stop_poll)
 
     def _build(self) -> Application:
         base = self.settings.base_url.rstrip("/")
@@ -407,15 +411,22 @@ class TelegramAdapter:
                 correct_option_ids=[poll.correct] if quiz else None,
                 explanation=(poll.explanation or "")[:200] or None,
                 # Telegram closes a poll by itself only within 5 to 600 seconds; a longer one
-                # stays open and the feature closes the vote at its own time.
+                # is stopped by a scheduled job (below) when the feature closes the vote.
                 open_period=poll.open_seconds
-                if poll.open_seconds and 5 <= poll.open_seconds <= 600
+                if poll.open_seconds and 5 <= poll.open_seconds <= OPEN_PERIOD_LIMIT
                 else None,
                 message_thread_id=thread,
             )
         )
         if message.poll is None:
             return
+        if poll.open_seconds and poll.open_seconds > OPEN_PERIOD_LIMIT:
+            await self.services.scheduler.schedule(
+                STOP_POLL,
+                f"{STOP_POLL}:{chat_id}:{message.message_id}",
+                self.services.clock.now() + timedelta(seconds=poll.open_seconds),
+                {"chat": chat_id, "message": message.message_id},
+            )
         chat = message.chat
         group = chat.type in GROUP_TYPES
         await polls.remember(
@@ -431,6 +442,14 @@ class TelegramAdapter:
             chat.title or "",
             self.services.clock.now(),
         )
+
+    async def _stop_poll(self, job: Job) -> None:
+        """A long poll's time is up: stop it, so the chat shows it closed with its results."""
+        chat, message = int(job.payload["chat"]), int(job.payload["message"])
+        try:
+            await self._call(lambda: self.application.bot.stop_poll(chat, message))
+        except (BadRequest, Forbidden) as error:  # deleted, already closed, or bot removed
+            log.info("poll %s in %s not stopped: %s", message, chat, error)
 
     async def _answer_press(
         self, query: CallbackQuery, message: Message, keep: bool, replies: list[Reply]

@@ -7,6 +7,8 @@ from collections.abc import Callable
 
 from bot.api.context import Incoming
 from bot.app import App
+from bot.catalog.records import Record
+from bot.catalog.store import Catalog
 from bot.clock import FakeClock
 from bot.config import Config
 from tests.cogs.clubs.conftest import run_jobs
@@ -48,7 +50,7 @@ async def test_a_club_from_creation_to_its_next_book(
     assert "Dicatat: halaman" not in await budi.say("/club progress 3 Seru!")
     board = await budi.say("/club board")
     assert "Minggu ini (minggu ke-1 dari 3): bab 1–4." in board
-    assert "1. sari — bab 6 · minggu ke-2 · [spoiler hidden]" in board
+    assert "1. sari — bab 6 · minggu ke-2 · [spoiler, disembunyikan]" in board
     assert "Minke" not in board  # a note from beyond this week stays hidden
     assert "2. budi — bab 3 · minggu ke-1 · “Seru!”" in board
     assert "Belum mulai: pustakawan" in board
@@ -241,3 +243,21 @@ async def test_which_club_when_it_is_not_clear(make_chat: Callable[..., Chat]) -
     progress = await sari.say("/club progress 50")
     assert "tulis nama klub di depan: /club progress Klub Pagi: …" in progress
     assert "Klub Malam" in await sari.say("/club board Klub Malam")
+
+
+async def test_a_book_with_a_page_count_is_planned_by_pages(
+    app: App, make_chat: Callable[..., Chat]
+) -> None:
+    """When the catalog knows the pages, the weeks are page ranges and a bare number is a page."""
+    await Catalog(app.services.store, app.services.clock).upsert(
+        [Record("test", "1", "Catatan Uji Klub", authors=("Penulis Uji",), pages=240)]
+    )
+    librarian = make_chat(user="pustakawan", moderator=True)
+    opened = await librarian.say('/club create "Klub Uji" "Catatan Uji Klub" "" 4')
+    assert "▸ Minggu ke-1 · 5 Jan 2026 · halaman 1–60" in opened
+    assert "Minggu ke-4 · 26 Jan 2026 · halaman 181–240" in opened
+    assert "Dicatat: halaman 120 (50%) dari Catatan Uji Klub." in await librarian.say(
+        "/club progress 120"
+    )
+    many = " | ".join(f"Buku {n}" for n in range(1, 12))
+    assert "Pemungutan suara paling banyak 10 buku." in await librarian.say(f"/club vote {many}")

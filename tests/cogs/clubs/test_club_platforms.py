@@ -4,17 +4,21 @@ a Telegram forum topic, and a Telegram group without topics (posts under the clu
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 
 import pytest
 
 from bot.api.context import Destination
-from tests.fakes.discord_api import CHANNEL_ID, MANAGE_GUILD, FakeDiscord
+from bot.clock import FakeClock
+from tests.cogs.clubs.conftest import run_jobs
+from tests.fakes.discord_api import CHANNEL_ID, GUILD_ID, MANAGE_GUILD, FakeDiscord
 from tests.fakes.running import discord_bot, telegram_bot
 from tests.fakes.telegram_api import FakeTelegram, group_chat, text_message, user
 
 GROUP = -100500
 ADMIN = 4004
+DAY = 86400
 
 
 @pytest.fixture
@@ -73,7 +77,8 @@ async def test_telegram_forum_group_gets_a_topic_that_is_used(
     """In a forum group a topic is created; the prompt and later the vote's poll go there."""
     telegram.forums.add(GROUP)
     telegram.admins[GROUP] = [ADMIN]
-    async with telegram_bot(tmp_path, telegram, sample=True) as app:
+    clock = FakeClock()
+    async with telegram_bot(tmp_path, telegram, sample=True, clock=clock) as app:
         librarian = user(ADMIN, "Pustakawan")
         chat = group_chat(GROUP, forum=True)
         telegram.push_update(
@@ -124,6 +129,22 @@ async def test_telegram_forum_group_gets_a_topic_that_is_used(
         await asyncio.sleep(0.2)
         assert len(telegram.sent()) == before  # the poll shows the vote: no message about it
 
+        [(chat_id, poll_message)] = telegram.polls
+        await run_jobs(app, clock, 3 * DAY - 60)
+        assert not telegram.sent("stopPoll")  # still open a minute before the close
+        await run_jobs(app, clock, 60)  # the vote closes after three days
+        closing = await telegram.wait_for("sendMessage", count=6)
+        result, welcome = (c.params for c in closing[-2:])
+        assert int(result["message_thread_id"]) == int(welcome["message_thread_id"]) == thread
+        assert "Laut Bercerita</b> menang dan menjadi buku klub berikutnya" in result["text"]
+        assert "Klub Sastra: Laut Bercerita — Leila S. Chudori (2017)" in welcome["text"]
+        [stop] = await telegram.wait_for("stopPoll")  # members see the poll closed
+        assert (int(stop.params["chat_id"]), int(stop.params["message_id"])) == (
+            chat_id,
+            poll_message,
+        )
+        assert telegram.polls[(chat_id, poll_message)]["is_closed"]
+
 
 async def test_telegram_group_without_topics_uses_a_hashtag(
     tmp_path: Path, telegram: FakeTelegram
@@ -149,3 +170,120 @@ async def test_telegram_group_without_topics_uses_a_hashtag(
         announced = [c.params["text"] for c in telegram.sent()[2:]]
         assert any(text.startswith("#KlubPuisi\nPilih buku berikutnya") for text in announced)
         await telegram.wait_for("sendPoll")
+
+
+FORUM_ID = "920000000000000009"
+
+
+def _sub(subcommand: str, /, **values: object) -> list[dict[str, object]]:
+    """A ``/club <name>`` slash command's options."""
+    typed = [
+        {"type": 4 if isinstance(value, int) else 3, "name": key, "value": value}
+        for key, value in values.items()
+    ]
+    return [{"type": 1, "name": subcommand, "options": typed}]
+
+
+async def test_discord_forum_channel_gets_the_clubs_post(
+    tmp_path: Path, discord: FakeDiscord
+) -> None:
+    """With `[discord] forum_channel` set, the club is a post there, opening with its card, the
+    first question and the join button; the club's later posts go to that post."""
+    discord.forums.add(FORUM_ID)
+    async with discord_bot(
+        tmp_path, discord, sample=True, extra=f'forum_channel = "{FORUM_ID}"\n'
+    ) as app:
+        await discord.response_to(
+            await discord.slash(
+                "club",
+                _sub("create", name="Klub Puisi", book="Laut Bercerita"),
+                permissions=MANAGE_GUILD,
+            )
+        )
+        [made] = await discord.wait_for(lambda c: c.path == f"/channels/{FORUM_ID}/threads")
+        assert made.body["name"] == "Klub Puisi"
+        opening = made.body["message"]
+        assert opening["embeds"][0]["title"].startswith("Klub Puisi: Laut Bercerita")
+        assert "Mari berdiskusi:" in json.dumps(opening["embeds"][0], ensure_ascii=False)
+        buttons = [b["label"] for row in opening["components"] for b in row["components"]]
+        assert buttons == ["Gabung klub"]
+        home = Destination.from_key(await app.services.store.fetchval("SELECT home FROM clubs"))
+        assert home.channel_id not in (FORUM_ID, CHANNEL_ID)
+        await discord.response_to(
+            await discord.slash(
+                "club",
+                _sub("vote", books="Cantik Itu Luka | Bumi Manusia"),
+                permissions=MANAGE_GUILD,
+            )
+        )
+        [poll] = await discord.wait_for(
+            lambda c: c.path == f"/channels/{home.channel_id}/messages" and "poll" in c.body
+        )
+        assert [a["poll_media"]["text"] for a in poll.body["poll"]["answers"]] == [
+            "Cantik Itu Luka",
+            "Bumi Manusia",
+        ]
+
+
+async def test_discord_vote_is_a_native_poll_whose_winner_starts_a_new_plan(
+    tmp_path: Path, discord: FakeDiscord
+) -> None:
+    """The vote is a poll in the club's thread, open until the set time (whole hours, rounded
+    up); a vote in it counts, and at the closing time the result and the new book's plan are
+    posted in the thread."""
+    clock = FakeClock()  # Monday 5 January 2026, 10:00 WIB
+    async with discord_bot(tmp_path, discord, sample=True, clock=clock) as app:
+        await discord.response_to(
+            await discord.slash(
+                "club",
+                _sub("create", name="Klub Sastra", book="Bumi Manusia", weeks=2),
+                permissions=MANAGE_GUILD,
+            )
+        )
+        home = Destination.from_key(await app.services.store.fetchval("SELECT home FROM clubs"))
+        answer = await discord.response_to(
+            await discord.slash(
+                "club",
+                _sub("vote", books="Cantik Itu Luka | Laut Bercerita | sampai Rabu jam 20.30"),
+                permissions=MANAGE_GUILD,
+            )
+        )
+        assert "sampai Rabu, 7 Januari 2026, 20.30 WIB" in json.dumps(
+            answer.body, ensure_ascii=False
+        )
+        in_thread = f"/channels/{home.channel_id}/messages"
+        [poll] = await discord.wait_for(lambda c: c.path == in_thread and "poll" in c.body)
+        assert poll.body["poll"]["question"]["text"] == "Buku berikutnya untuk Klub Sastra?"
+        assert poll.body["poll"]["duration"] == 59  # 58.5 hours to Wednesday 20:30 WIB
+        store = app.services.store
+        message_id = None
+        for _ in range(100):
+            if message_id := await store.fetchval("SELECT poll_id FROM polls"):
+                break
+            await asyncio.sleep(0.05)
+        await discord.dispatch(
+            "MESSAGE_POLL_VOTE_ADD",
+            {
+                "user_id": "940000000000000003",
+                "channel_id": home.channel_id,
+                "message_id": message_id,
+                "guild_id": GUILD_ID,
+                "answer_id": 2,
+            },
+        )
+        for _ in range(100):
+            if await store.fetchval("SELECT position FROM club_ballots"):
+                break
+            await asyncio.sleep(0.05)
+        assert await store.fetchval("SELECT position FROM club_ballots") == 2
+        before = len([c for c in discord.calls if c.path == in_thread])
+        await run_jobs(app, clock, 2 * DAY + 10 * 3600)  # Wednesday 20:00: still open
+        assert len([c for c in discord.calls if c.path == in_thread]) == before
+        await run_jobs(app, clock, 1800)
+        posted = await discord.wait_for(lambda c: c.path == in_thread, count=before + 2)
+        result, welcome = (json.dumps(c.body, ensure_ascii=False) for c in posted[-2:])
+        assert "Klub Sastra: pemungutan suara ditutup" in result
+        assert "2. Laut Bercerita — 1 suara" in result
+        assert "Laut Bercerita** menang dan menjadi buku klub berikutnya" in result
+        assert "Klub Sastra: Laut Bercerita — Leila S. Chudori (2017)" in welcome
+        assert "▸ Minggu ke-1 · 7 Jan 2026" in welcome
