@@ -13,8 +13,8 @@ from bot import identity
 from bot.api.context import Context, Destination
 from bot.api.replies import Reply
 from bot.api.text import Text
-from bot.messenger import CalendarEvent
-from bot.scheduler import Job
+from bot.messenger import CalendarEvent, Messenger
+from bot.scheduler import Job, NotDelivered
 from bot.services import Services
 from cogs.events.formatting import date_text, day_text, duration_text, repeat_text
 from cogs.events.planning import Planner, Slot, slot_on
@@ -50,21 +50,29 @@ class Notices:
         _ = self.services.i18n.translations(locale).gettext
         reminder = self._reminder(_, locale, event, slot, tz, minutes)
         channel = Destination.from_key(event.destination)
-        await scheduler.send_once(f"{job.key}:channel", lambda: messenger.send(channel, reminder))
-        if channel.platform in ONE_ROOM:
-            return  # the member reads the room's reminder where a private copy would print
-        going = await self.events.members(
-            event.id, ("going",), occurrence=occurrence, reminders_only=True
-        )
-        for member in going:
-            locale = self.locale(member, community)
-            _ = self.services.i18n.translations(locale).gettext
-            private = Destination(member.platform, member.platform_id, private=True)
-            reminder = self._reminder(_, locale, event, slot, tz, minutes)
-            await scheduler.send_once(
-                f"{job.key}:{member.id}",
-                lambda private=private, reminder=reminder: messenger.send(private, reminder),
+        # One recipient that cannot be reached (a member who blocked the bot, a removed channel)
+        # does not hold up the others: each is tried, and the job runs again for those missed.
+        undelivered: list[NotDelivered] = []
+
+        async def send_once(key: str, where: Destination, reply: Reply) -> None:
+            try:
+                await scheduler.send_once(key, lambda: deliver(messenger, where, reply))
+            except NotDelivered as error:
+                undelivered.append(error)
+
+        await send_once(f"{job.key}:channel", channel, reminder)
+        if channel.platform not in ONE_ROOM:  # else the member reads the room's reminder
+            going = await self.events.members(
+                event.id, ("going",), occurrence=occurrence, reminders_only=True
             )
+            for member in going:
+                locale = self.locale(member, community)
+                _ = self.services.i18n.translations(locale).gettext
+                private = Destination(member.platform, member.platform_id, private=True)
+                reminder = self._reminder(_, locale, event, slot, tz, minutes)
+                await send_once(f"{job.key}:{member.id}", private, reminder)
+        if undelivered:
+            raise undelivered[0]
 
     async def roll_job(self, job: Job) -> None:
         """A series' occurrence has begun: plan up to the next one and move its calendar entry."""
@@ -168,6 +176,16 @@ class Notices:
     def locale(self, member: identity.Member, community: identity.Community | None) -> str:
         """A member's language for a private message: as the dispatcher resolves it."""
         return identity.resolve_locale(member, community, self.services.config.bot.locale)
+
+
+async def deliver(messenger: Messenger, where: Destination, reply: Reply) -> bool:
+    """Send a reminder; False (and a log line) when it did not reach the platform, so that
+    :meth:`Scheduler.send_once` lets the job's next run try it again."""
+    try:
+        return await messenger.send(where, reply)
+    except Exception:
+        log.exception("a reminder could not be delivered to %s; it is tried again", where)
+        return False
 
 
 def calendar_event(event: Event, slot: Slot) -> CalendarEvent:

@@ -20,6 +20,7 @@ from bot.scheduler import Job
 from bot.services import Services
 from bot.when import parse_when
 from cogs.events.formatting import date_text
+from cogs.events.notices import deliver
 
 JOB = "personal-reminder"
 LIST_LIMIT = 20
@@ -188,7 +189,8 @@ class PersonalReminders(Feature):
         _ = self.services.i18n.translations(locale).gettext
         await self.services.scheduler.send_once(
             f"{job.key}:sent",
-            lambda: self.services.messenger.send(
+            lambda: deliver(
+                self.services.messenger,
                 Destination(member.platform, member.platform_id, private=True),
                 Reply.of(row[0], title=_("Reminder"), private=True),
             ),

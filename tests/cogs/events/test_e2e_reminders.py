@@ -255,3 +255,62 @@ async def test_discord_reminders_once_per_offset(tmp_path: Path, discord: FakeDi
         assert reminders_in(discord, "7" + MODERATOR["id"][1:]) == []
     finally:
         await stop(app, task)
+
+
+async def test_discord_native_event_follows_the_event(tmp_path: Path, discord: FakeDiscord) -> None:
+    """Discord: saving an event creates the server's scheduled event; a new time or place
+    updates it; cancelling the event deletes it."""
+    app, _clock = await open_app(
+        tmp_path, f'[discord]\ntoken = "{discord.token}"\nguild_ids = [{GUILD_ID}]\n'
+    )
+    task = asyncio.create_task(DiscordAdapter(app.dispatcher).run())
+
+    async def moderator(*options: dict[str, Any]) -> str:
+        name, *rest = options
+        created = await discord.slash(
+            "event",
+            [{"type": 1, "name": name["name"], "options": list(rest)}],
+            member=MODERATOR,
+            permissions=MANAGE_GUILD,
+        )
+        return str((await discord.response_to(created)).body)
+
+    try:
+        await asyncio.wait_for(discord.identified.wait(), 20)
+        await asyncio.sleep(0.3)
+        before = len(discord.calls)
+        await moderator(
+            {"name": "create"},
+            {"type": 3, "name": "title", "value": TITLE},
+            {"type": 3, "name": "when", "value": "besok jam 19.00"},
+            {"type": 3, "name": "where", "value": "Aula"},
+        )
+        assert discord.events == {}  # a draft is not announced
+        save = await button_after(discord, "Simpan", before)
+        await discord.press(save, member=MODERATOR, permissions=MANAGE_GUILD)
+        await button_after(discord, "Hadir", before)
+        [(event_id, native)] = discord.events.items()
+        assert native["name"] == TITLE
+        assert native["scheduled_start_time"].startswith("2026-01-06T12:00")  # 19.00 WIB
+        assert native["entity_metadata"] == {"location": "Aula"}
+
+        edit = [{"type": 4, "name": "id", "value": 1}, {"type": 3, "name": "field"}]
+        await moderator(
+            {"name": "edit"},
+            edit[0],
+            {**edit[1], "value": "when"},
+            {"type": 3, "name": "value", "value": "lusa jam 10 pagi"},
+        )
+        assert discord.events[event_id]["scheduled_start_time"].startswith("2026-01-07T03:00")
+        await moderator(
+            {"name": "edit"},
+            edit[0],
+            {**edit[1], "value": "where"},
+            {"type": 3, "name": "value", "value": "Ruang Baca"},
+        )
+        assert discord.events[event_id]["entity_metadata"] == {"location": "Ruang Baca"}
+
+        assert "dibatalkan" in await moderator({"name": "cancel"}, edit[0])
+        assert discord.events == {}
+    finally:
+        await stop(app, task)

@@ -159,3 +159,38 @@ async def test_reminders_speak_the_community_language(
     assert shown.count("Reminder: Poetry Club starts Tuesday, 6 January 2026, 19.00 WIB.") == 1
     assert "Pengingat" not in shown
     assert sum("Reminder: Poetry Club" in text for text in room.posted) == 1
+
+
+async def test_an_unreachable_member_does_not_hold_up_the_others(
+    app: App, make_chat: Callable[..., Chat], clock
+) -> None:
+    """A member the platform refuses (one who blocked the bot) costs the others nothing: the
+    room and every other member get the reminder on time, once; the refused one is tried again."""
+    librarian = make_chat(user="pustakawan", moderator=True)
+    await librarian.say('/event create "Klub Puisi" "besok jam 19.00"')
+    await librarian.say("/event confirm 1")
+    room = await held_elsewhere(app, 1)
+    for name in ("sari", "budi", "ani"):
+        await make_chat(user=name).say("/event rsvp 1 going")
+    messenger = app.services.messenger
+    send = messenger.send
+    private: list[tuple[str, str]] = []
+    refused: list[str] = []
+
+    async def refusing(destination: Destination, *replies: Reply) -> bool:
+        if destination.private:
+            if destination.channel_id == "sari":
+                refused.append(destination.channel_id)
+                raise RuntimeError("Forbidden: bot was blocked by the user")
+            private.extend((destination.channel_id, reply.text) for reply in replies)
+        return await send(destination, *replies)
+
+    messenger.send = refusing  # type: ignore[method-assign]
+    await run_jobs(app, clock, 86400)  # 24 hours before, to the second
+    assert sum("Pengingat: Klub Puisi" in text for text in room.posted) == 1
+    assert sorted(name for name, _ in private) == ["ani", "budi"]
+    assert refused == ["sari"]
+    await run_jobs(app, clock, 60)  # the job runs again, for sari only
+    assert refused == ["sari", "sari"]
+    assert sorted(name for name, _ in private) == ["ani", "budi"]
+    assert sum("Pengingat: Klub Puisi" in text for text in room.posted) == 1
