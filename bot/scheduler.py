@@ -91,12 +91,19 @@ class Scheduler:
         return added is not None
 
     async def send_once(self, key: str, send: Callable[[], Awaitable[bool]]) -> None:
-        """Send a message at most once for `key`, and still send it when its platform was not
-        running: `send` reports False then, the key is released and :class:`NotDelivered`
-        raised, so the job runs again after ``RETRY_AFTER`` (up to ``ATTEMPTS`` times)."""
+        """Send a message at most once for `key`, and still send it when it did not go out:
+        when `send` reports False (its platform was not running) or raises (the platform
+        refused it), the key is released and :class:`NotDelivered` raised, so the job runs
+        again after ``RETRY_AFTER`` (up to ``ATTEMPTS`` times)."""
         if not await self.first_time(key):
             return
-        if not await send():
+        try:
+            sent = await send()
+        except Exception as error:
+            log.warning("%s was not delivered; it is tried again", key, exc_info=True)
+            await self.store.execute("DELETE FROM sent_keys WHERE key = ?", (key,))
+            raise NotDelivered(f"{key}: {error}") from error
+        if not sent:
             await self.store.execute("DELETE FROM sent_keys WHERE key = ?", (key,))
             raise NotDelivered(f"{key}: the platform is not running; retried later")
 

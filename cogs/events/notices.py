@@ -13,7 +13,7 @@ from bot import identity
 from bot.api.context import Context, Destination
 from bot.api.replies import Reply
 from bot.api.text import Text
-from bot.messenger import CalendarEvent, Messenger
+from bot.messenger import CalendarEvent
 from bot.scheduler import Job, NotDelivered
 from bot.services import Services
 from cogs.events.formatting import date_text, day_text, duration_text, repeat_text
@@ -56,7 +56,7 @@ class Notices:
 
         async def send_once(key: str, where: Destination, reply: Reply) -> None:
             try:
-                await scheduler.send_once(key, lambda: deliver(messenger, where, reply))
+                await scheduler.send_once(key, lambda: messenger.send(where, reply))
             except NotDelivered as error:
                 undelivered.append(error)
 
@@ -176,16 +176,6 @@ class Notices:
     def locale(self, member: identity.Member, community: identity.Community | None) -> str:
         """A member's language for a private message: as the dispatcher resolves it."""
         return identity.resolve_locale(member, community, self.services.config.bot.locale)
-
-
-async def deliver(messenger: Messenger, where: Destination, reply: Reply) -> bool:
-    """Send a reminder; False (and a log line) when it did not reach the platform, so that
-    :meth:`Scheduler.send_once` lets the job's next run try it again."""
-    try:
-        return await messenger.send(where, reply)
-    except Exception:
-        log.exception("a reminder could not be delivered to %s; it is tried again", where)
-        return False
 
 
 def calendar_event(event: Event, slot: Slot) -> CalendarEvent:

@@ -18,9 +18,8 @@ from bot.api.text import Text
 from bot.clock import utc_text
 from bot.scheduler import Job
 from bot.services import Services
-from bot.when import parse_when
+from bot.when import NUMBER_WORDS, parse_when
 from cogs.events.formatting import date_text
-from cogs.events.notices import deliver
 
 JOB = "personal-reminder"
 LIST_LIMIT = 20
@@ -33,20 +32,14 @@ _TIME_WORD = re.compile(
     r"|mei|juni|juli|agustus|september|oktober|november|desember|january|february|march|may"
     r"|june|july|august|october|december|jan|feb|mar|apr|jun|jul|agu|aug|sep|okt|oct|nov|des"
     r"|dec|noon|midnight|midday|tengah|dalam|in|lagi|later|from|now|an|menit|mnt|minutes?|mins?"
-    r"|hours?|days?|weeks?|sejam|sehari|seminggu|sepekan|setengah|satu|dua|tiga|empat|lima|enam"
-    r"|tujuh|delapan|sembilan|sepuluh|one|two|three|four|five|six|seven|eight|nine|ten)$"
+    r"|hours?|days?|weeks?|sejam|sehari|seminggu|sepekan|setengah|" + "|".join(NUMBER_WORDS) + r")$"
 )
 _LEAD = re.compile(r"^(?:untuk|to|bahwa|that|:|-|—)\s+", re.IGNORECASE)
 
 
-def split_reminder(words: str) -> tuple[str, str]:
-    """``besok jam 8 kembalikan buku`` → (``besok jam 8``, ``kembalikan buku``): the time is
-    the longest run of words that belong to times; the rest is the note."""
-    return splits(words)[0]
-
-
 def splits(words: str) -> list[tuple[str, str]]:
-    """Every way to read `words` as a time then a note, the longest time first."""
+    """Every way to read `words` as a time then a note, the longest time first: ``besok jam 8
+    kembalikan buku`` → (``besok jam 8``, ``kembalikan buku``), (``besok jam``, ``8 …``), …"""
     tokens = words.split()
     count = 0
     while count < len(tokens) - 1 and _TIME_WORD.match(tokens[count].casefold().rstrip(",:")):
@@ -189,8 +182,7 @@ class PersonalReminders(Feature):
         _ = self.services.i18n.translations(locale).gettext
         await self.services.scheduler.send_once(
             f"{job.key}:sent",
-            lambda: deliver(
-                self.services.messenger,
+            lambda: self.services.messenger.send(
                 Destination(member.platform, member.platform_id, private=True),
                 Reply.of(row[0], title=_("Reminder"), private=True),
             ),

@@ -287,3 +287,32 @@ async def test_send_once_waits_for_a_platform_that_is_not_running(store: Store) 
     assert await scheduler.run_due() == 0
     assert delivered == ["Bedah buku dalam 1 jam"]
     assert await store.fetchval("SELECT state FROM jobs WHERE key = 'event-1:1h'") == "done"
+
+
+async def test_send_once_retries_a_message_the_platform_refused(store: Store) -> None:
+    """A send that raises (the platform refused it for now) is not marked sent: the job's next
+    run sends it, once."""
+    clock = FakeClock()
+    scheduler = Scheduler(store, clock)
+    delivered: list[str] = []
+    refusals = [RuntimeError("Forbidden: bot was blocked by the user")]
+
+    async def send() -> bool:
+        if refusals:
+            raise refusals.pop()
+        delivered.append("Bedah buku dalam 1 jam")
+        return True
+
+    async def remind(job: Job) -> None:
+        await scheduler.send_once(f"{job.key}:member", send)
+
+    scheduler.handle("reminder", remind)
+    await scheduler.schedule("reminder", "event-1:1h", clock.now(), {})
+    assert await scheduler.run_due() == 1
+    assert delivered == []
+    await clock.advance(61)
+    assert await scheduler.run_due() == 1
+    await clock.advance(3600)
+    assert await scheduler.run_due() == 0
+    assert delivered == ["Bedah buku dalam 1 jam"]
+    assert await store.fetchval("SELECT state FROM jobs WHERE key = 'event-1:1h'") == "done"
