@@ -35,8 +35,8 @@ from catalog_search import queries, synthetic  # noqa: E402
 
 from bot.catalog.importers.load import import_file  # noqa: E402
 from bot.catalog.store import Catalog  # noqa: E402
-from bot.clock import SystemClock  # noqa: E402
-from bot.store import Store, migrations  # noqa: E402
+from bot.storage.store import Store, migrations  # noqa: E402
+from bot.time.clock import SystemClock  # noqa: E402
 
 CACHE = Path(__file__).resolve().parent / ".cache"
 

@@ -27,8 +27,8 @@ sys.path.insert(0, str(ROOT))
 from bot.catalog.records import Copy, CopyStatus, Record  # noqa: E402
 from bot.catalog.search import search  # noqa: E402
 from bot.catalog.store import Catalog  # noqa: E402
-from bot.clock import SystemClock  # noqa: E402
-from bot.store import Store  # noqa: E402
+from bot.storage.store import Store  # noqa: E402
+from bot.time.clock import SystemClock  # noqa: E402
 
 CACHE = Path(__file__).resolve().parent / ".cache"
 

@@ -30,8 +30,8 @@ from telegram import Update  # noqa: E402
 from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters  # noqa: E402
 
 from bot.adapters.telegram import TelegramAdapter  # noqa: E402
-from bot.app import App  # noqa: E402
 from bot.config import load_config  # noqa: E402
+from bot.process.app import App  # noqa: E402
 from cogs.quiz.packs import bundled_packs  # noqa: E402
 from tests.fakes.telegram_api import (  # noqa: E402
     BOT_USER,

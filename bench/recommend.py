@@ -36,8 +36,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 from catalog_search import CACHE, build, percentiles  # noqa: E402
 
 from bot.api.context import Incoming  # noqa: E402
-from bot.app import App  # noqa: E402
 from bot.config import load_config  # noqa: E402
+from bot.process.app import App  # noqa: E402
 from cogs.recommend import setup as recommend  # noqa: E402
 from cogs.shelf import setup as shelf  # noqa: E402
 

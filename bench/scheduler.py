@@ -40,9 +40,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.clock import SystemClock, utc_text  # noqa: E402
-from bot.scheduler import Job, Scheduler  # noqa: E402
-from bot.store import Store  # noqa: E402
+from bot.storage.scheduler import Job, Scheduler  # noqa: E402
+from bot.storage.store import Store  # noqa: E402
+from bot.time.clock import SystemClock, utc_text  # noqa: E402
 
 SPREAD = timedelta(days=30)  # the pending reminders fall due over the next month
 LEAD = 2.0  # seconds between scheduling a burst and its first due time

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from bot.adapters.console import ConsoleAdapter
-from bot.app import App, FeatureFactory, feature_modules
-from bot.clock import FakeClock
 from bot.config import Config, load_config
+from bot.process.app import App, FeatureFactory, feature_modules
+from bot.time.clock import FakeClock
 from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.telegram_api import FakeTelegram
 

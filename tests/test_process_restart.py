@@ -19,7 +19,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.clock import utc_text
+from bot.time.clock import utc_text
 from tests.cogs.events.test_e2e_reminders import (
     GROUP,
     LIBRARIAN,

@@ -21,10 +21,10 @@ from rich.console import Console
 from rich.text import Text as RichText
 
 from bot.api.context import Destination, Incoming
+from bot.api.dispatch import Dispatcher
 from bot.api.files import Attachment
 from bot.api.replies import Choice, Reply
 from bot.api.text import Text
-from bot.dispatch import Dispatcher
 
 PLATFORM = "console"
 COMMUNITY = "console"

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
     from bot.api.context import Context
-    from bot.services import Services
+    from bot.api.services import Services
 
 Handler = Callable[..., Awaitable[Any]]
 Completer = Callable[["Context", str], Awaitable[Sequence["Option"]]]

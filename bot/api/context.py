@@ -15,10 +15,10 @@ from bot.api.replies import Reply
 
 if TYPE_CHECKING:
     from bot.api.commands import Command
-    from bot.clock import Clock
-    from bot.identity import Community, Member
-    from bot.services import Services
-    from bot.store import Store
+    from bot.api.identity import Community, Member
+    from bot.api.services import Services
+    from bot.storage.store import Store
+    from bot.time.clock import Clock
 
 PLATFORMS = ("console", "telegram", "discord")
 

@@ -43,7 +43,7 @@ from bot.catalog.importers.marc import record_from_marcxml
 from bot.catalog.importers.names import person_name
 from bot.catalog.records import Record
 from bot.catalog.store import Catalog, ImportSummary
-from bot.store import Store
+from bot.storage.store import Store
 
 OAI = "{http://www.openarchives.org/OAI/2.0/}"
 DC = "{http://purl.org/dc/elements/1.1/}"

@@ -32,9 +32,9 @@ import httpx
 from aiolimiter import AsyncLimiter
 
 from bot import __version__
-from bot.clock import Clock
 from bot.config import OpenLibrarySettings
-from bot.store import Store, StoreError
+from bot.storage.store import Store, StoreError
+from bot.time.clock import Clock
 
 log = logging.getLogger("pustaka.openlibrary")
 

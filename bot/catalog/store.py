@@ -23,8 +23,8 @@ from itertools import islice
 from typing import Any, TypeVar
 
 from bot.catalog.records import Copy, CopyStatus, Record, StoredRow, stored_row
-from bot.clock import Clock
-from bot.store import Store, Transaction
+from bot.storage.store import Store, Transaction
+from bot.time.clock import Clock
 
 BATCH = 5000  # records a transaction: fewer, larger ones let FTS5 flush its index less often
 _INDEX = (

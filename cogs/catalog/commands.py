@@ -8,12 +8,12 @@ from bot.api.arguments import UserError
 from bot.api.commands import N_, Feature, Option, command, integer, text
 from bot.api.context import Context
 from bot.api.replies import Choice, Reply
+from bot.api.services import Services
 from bot.api.text import Text
 from bot.catalog.openlibrary import OLBook, OpenLibrary, OpenLibraryUnavailable
 from bot.catalog.sample import load_sample
 from bot.catalog.search import Results, search
 from bot.catalog.store import Book, Catalog
-from bot.services import Services
 from cogs.catalog.cards import card, long_date, summary
 from cogs.recommend.demand import record_if_on_loan, record_search
 from cogs.shelf.ratings import with_ratings

@@ -6,9 +6,9 @@ from __future__ import annotations
 from bot.api.arguments import UserError
 from bot.api.commands import Feature, Option
 from bot.api.context import Context, Destination
+from bot.api.services import Services
 from bot.catalog.search import search
 from bot.catalog.store import Book, Catalog
-from bot.services import Services
 from cogs.catalog.cards import byline
 from cogs.clubs.posts import SECTION, Posts
 from cogs.clubs.store import Club, ClubStore, Reading

@@ -14,8 +14,8 @@ from bot.api.commands import N_, choice, command, integer, text
 from bot.api.context import Context
 from bot.api.replies import Reply
 from bot.api.text import Text
-from bot.recurrence import RecurrenceError, is_recurring, parse_recurrence
-from bot.when import parse_when
+from bot.time.recurrence import RecurrenceError, is_recurring, parse_recurrence
+from bot.time.when import parse_when
 from cogs.clubs.formatting import date_text, day_text
 from cogs.clubs.store import Club
 from cogs.clubs.together import Together

@@ -13,14 +13,14 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, cast
 
-from bot import identity
+from bot.api import identity
 from bot.api.context import Destination
 from bot.api.replies import Choice, ChoiceStyle, Field, Reply
+from bot.api.services import Services
 from bot.api.text import Text
 from bot.catalog.store import Book, Catalog
-from bot.recurrence import Recurrence
-from bot.scheduler import Job
-from bot.services import Services
+from bot.storage.scheduler import Job
+from bot.time.recurrence import Recurrence
 from cogs.catalog.cards import card
 from cogs.clubs.formatting import Speaker, Voice, date_text, day_text, range_text
 from cogs.clubs.plan import Section

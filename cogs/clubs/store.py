@@ -1,4 +1,4 @@
-"""Clubs, their readings, members, progress and votes in SQLite (bot/migrations/0010)."""
+"""Clubs, their readings, members, progress and votes in SQLite (bot/storage/migrations/0010)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.clock import utc_text as _utc
-from bot.store import Store
+from bot.storage.store import Store
+from bot.time.clock import utc_text as _utc
 from cogs.clubs.plan import Plan, make_plan
 
 

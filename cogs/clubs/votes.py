@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from bot.api.replies import Choice, Poll, Reply
 from bot.api.text import Text
-from bot.scheduler import Job
+from bot.storage.scheduler import Job
 from cogs.clubs.formatting import Speaker, date_text
 from cogs.clubs.posts import Posts
 from cogs.clubs.store import Club, ClubStore, Option, Vote

@@ -17,10 +17,11 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, vRecur
 from icalendar import Event as CalendarEntry
 
-from bot import __version__, identity
+from bot import __version__
+from bot.api import identity
 from bot.config import Config
-from bot.recurrence import join_rule
-from bot.store import Store
+from bot.storage.store import Store
+from bot.time.recurrence import join_rule
 from cogs.events.planning import slots
 from cogs.events.store import Event, EventStore
 

@@ -14,8 +14,8 @@ from bot.api.arguments import UserError
 from bot.api.commands import N_, Permission, choice, command, integer, text
 from bot.api.context import Context, Destination
 from bot.api.replies import Choice, ChoiceStyle, Reply
+from bot.api.services import Services
 from bot.api.text import Text
-from bot.services import Services
 from cogs.events.calendar import Entry, calendar_file
 from cogs.events.formatting import date_text, day_text, long_date, offsets_text, repeat_text
 from cogs.events.notices import Notices, calendar_event

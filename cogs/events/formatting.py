@@ -12,7 +12,7 @@ from babel.lists import format_list
 from babel.units import format_unit
 
 from bot.api.commands import N_
-from bot.recurrence import DAY_CODES, Recurrence
+from bot.time.recurrence import DAY_CODES, Recurrence
 
 Translate = Callable[[str], str]
 

@@ -9,13 +9,13 @@ from collections.abc import Callable
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from bot import identity
+from bot.api import identity
 from bot.api.context import Context, Destination
+from bot.api.messenger import CalendarEvent
 from bot.api.replies import Reply
+from bot.api.services import Services
 from bot.api.text import Text
-from bot.messenger import CalendarEvent
-from bot.scheduler import Job, NotDelivered
-from bot.services import Services
+from bot.storage.scheduler import Job, NotDelivered
 from cogs.events.formatting import date_text, day_text, duration_text, repeat_text
 from cogs.events.planning import Planner, Slot, slot_on
 from cogs.events.store import Event, EventStore

@@ -9,16 +9,16 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from bot import identity
+from bot.api import identity
 from bot.api.arguments import UserError
 from bot.api.commands import N_, Feature, command, integer, text
 from bot.api.context import Context, Destination
 from bot.api.replies import Reply
+from bot.api.services import Services
 from bot.api.text import Text
-from bot.clock import utc_text
-from bot.scheduler import Job
-from bot.services import Services
-from bot.when import NUMBER_WORDS, parse_when
+from bot.storage.scheduler import Job
+from bot.time.clock import utc_text
+from bot.time.when import NUMBER_WORDS, parse_when
 from cogs.events.formatting import date_text
 
 JOB = "personal-reminder"

@@ -18,8 +18,8 @@ from datetime import date, datetime, timedelta
 from itertools import chain
 from zoneinfo import ZoneInfo
 
-from bot import identity
-from bot.services import Services
+from bot.api import identity
+from bot.api.services import Services
 from cogs.events.store import Event, EventStore
 
 REMINDER = "event-reminder"

@@ -8,8 +8,8 @@ from datetime import date, datetime
 from bot.api.arguments import UserError
 from bot.api.commands import N_
 from bot.api.context import Context
-from bot.recurrence import Recurrence, RecurrenceError, is_recurring, parse_recurrence
-from bot.when import parse_when
+from bot.time.recurrence import Recurrence, RecurrenceError, is_recurring, parse_recurrence
+from bot.time.when import parse_when
 from cogs.events.formatting import (
     LONGEST_OFFSET,
     MAX_OFFSETS,

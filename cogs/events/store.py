@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.clock import utc_text as _utc
-from bot.identity import Member
-from bot.recurrence import Recurrence
-from bot.store import Store, Transaction
+from bot.api.identity import Member
+from bot.storage.store import Store, Transaction
+from bot.time.clock import utc_text as _utc
+from bot.time.recurrence import Recurrence
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,7 @@ seasons and leaderboards."""
 
 from __future__ import annotations
 
-from bot.services import Services
+from bot.api.services import Services
 from cogs.quiz.commands import Quizzes
 
 

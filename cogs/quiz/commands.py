@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from babel.dates import format_datetime
 
-from bot import identity
+from bot.api import identity
 from bot.api.arguments import UsageError, UserError
 from bot.api.commands import (
     N_,
@@ -33,11 +33,11 @@ from bot.api.commands import (
 from bot.api.context import Context, Destination
 from bot.api.files import Attachment
 from bot.api.replies import Choice, Reply
+from bot.api.services import Services
 from bot.api.text import Text
-from bot.clock import utc_text
-from bot.scheduler import Job
-from bot.services import Services
-from bot.when import parse_when
+from bot.storage.scheduler import Job
+from bot.time.clock import utc_text
+from bot.time.when import parse_when
 from cogs.quiz import cards
 from cogs.quiz.cards import Translations
 from cogs.quiz.game import LETTERS, Asked, NoChoices, NotAChoice, draw, judge, points

@@ -11,8 +11,8 @@ import gettext
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.clock import SystemClock
-from bot.store import Store
+from bot.storage.store import Store
+from bot.time.clock import SystemClock
 from cogs.quiz.packs import PackError, bundled_packs, describe, parse_pack
 from cogs.quiz.store import QuizStore
 

@@ -14,8 +14,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from bot.clock import utc_text as _utc
-from bot.store import Store
+from bot.storage.store import Store
+from bot.time.clock import utc_text as _utc
 from cogs.quiz.game import Asked, Drawn
 
 

@@ -3,7 +3,7 @@ and what members asked for that the library lacks (/wanted)."""
 
 from __future__ import annotations
 
-from bot.services import Services
+from bot.api.services import Services
 from cogs.recommend.commands import RecommendFeature
 
 

@@ -18,9 +18,9 @@ from bot.api.arguments import UserError
 from bot.api.commands import N_, Feature, Option, Permission, command, integer, text
 from bot.api.context import Context
 from bot.api.replies import Choice, Reply
+from bot.api.services import Services
 from bot.api.text import Text
 from bot.catalog.store import Book, Catalog
-from bot.services import Services
 from cogs.catalog.cards import card, summary
 from cogs.recommend import similar
 from cogs.recommend.daily import book_of_the_day

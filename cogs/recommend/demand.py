@@ -19,7 +19,7 @@ from bot.api.context import Context
 from bot.catalog.records import CopyStatus
 from bot.catalog.store import Book
 from bot.config import Config
-from bot.store import Store
+from bot.storage.store import Store
 from cogs.recommend.themes import plain
 
 log = logging.getLogger("pustaka.recommend")
@@ -114,7 +114,7 @@ CSV_COLUMNS = ("kind", "wanted", "book_id", "members", "asks", "first_asked", "l
 
 async def export_wanted(config: Config, path: Path, days: int) -> int:
     """Write the unmet demand of the last `days` days to a CSV file; returns how many rows."""
-    from bot.clock import SystemClock
+    from bot.time.clock import SystemClock
 
     store = await Store.open(config.database.path)
     try:

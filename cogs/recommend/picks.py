@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from collections.abc import Collection, Sequence
 
-from bot.store import Store
+from bot.storage.store import Store
 from cogs.recommend.queries import Candidate, candidates, column_match, top_id, window
 from cogs.recommend.themes import plain
 

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from bot.store import Store
+from bot.storage.store import Store
 from cogs.recommend.themes import plain
 
 _WORD = re.compile(r"\w+", re.UNICODE)

@@ -22,7 +22,7 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from bot.store import Store
+from bot.storage.store import Store
 from cogs.recommend.queries import (
     Candidate,
     around,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.services import Services
+from bot.api.services import Services
 from cogs.settings.commands import Settings
 
 

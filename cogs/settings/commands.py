@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from bot import identity
+from bot.api import identity
 from bot.api.arguments import UserError
 from bot.api.commands import N_, Feature, Permission, choice, command, text
 from bot.api.context import Context
+from bot.api.i18n import LANGUAGE_NAMES
 from bot.api.replies import Reply
-from bot.i18n import LANGUAGE_NAMES
 from cogs.general.commands import LANGUAGES
 from cogs.settings.timezones import find_timezone
 

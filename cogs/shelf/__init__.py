@@ -3,7 +3,7 @@ book suggestions to the community with upvotes."""
 
 from __future__ import annotations
 
-from bot.services import Services
+from bot.api.services import Services
 from cogs.shelf.commands import ShelfFeature
 
 

@@ -15,9 +15,9 @@ from bot.api.arguments import UsageError, UserError, tokenize
 from bot.api.commands import N_, Feature, command, integer, text
 from bot.api.context import Context
 from bot.api.replies import Choice, ChoiceStyle, Reply
+from bot.api.services import Services
 from bot.api.text import Text
 from bot.catalog.store import Book, Catalog
-from bot.services import Services
 from cogs.catalog.cards import card
 from cogs.recommend.demand import record_missing
 from cogs.recommend.resolve import ask_which, exact_title, find_book, short, split_title

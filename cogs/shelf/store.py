@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.store import Store
+from bot.storage.store import Store
 
 STATUSES = ("want", "reading", "read")
 

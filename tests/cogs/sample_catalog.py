@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import App
 from bot.catalog.store import Book, Catalog
 from bot.config import Config, load_config
+from bot.process.app import App
 from tests.conftest import write_config
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from bot.adapters.discord import DiscordAdapter
 from bot.adapters.telegram import TelegramAdapter
-from bot.app import App, FeatureFactory
-from bot.clock import Clock, SystemClock
 from bot.config import load_config
+from bot.process.app import App, FeatureFactory
+from bot.time.clock import Clock, SystemClock
 from tests.conftest import write_config
 from tests.fakes.discord_api import GUILD_ID, FakeDiscord
 from tests.fakes.telegram_api import FakeTelegram

@@ -21,15 +21,15 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot import buttons, polls
 from bot.adapters.discord import commands
 from bot.adapters.discord.render import embeds
+from bot.api import buttons, polls
 from bot.api.commands import Command, Param
 from bot.api.context import Destination, Incoming
+from bot.api.dispatch import Dispatcher
 from bot.api.files import Attachment
+from bot.api.messenger import CalendarEvent
 from bot.api.replies import Choice, ChoiceStyle, Reply
-from bot.dispatch import Dispatcher
-from bot.messenger import CalendarEvent
 
 log = logging.getLogger("pustaka.discord")
 
@@ -46,7 +46,7 @@ STYLES = {
 
 
 class PressButton(discord.ui.DynamicItem[discord.ui.Button], template=r"p(?P<data>.+)"):
-    """Every Pustaka button. Its custom_id is ``p`` + button data (see bot/buttons.py)."""
+    """Every Pustaka button. Its custom_id is ``p`` + button data (see bot/api/buttons.py)."""
 
     def __init__(self, data: str, label: str = "…", style: discord.ButtonStyle | None = None):
         super().__init__(

@@ -17,8 +17,8 @@ import discord
 from discord import app_commands
 
 from bot.api.commands import Command, Param, ParamKind, Permission
-from bot.i18n import I18n
-from bot.registry import Registry
+from bot.api.i18n import I18n
+from bot.api.registry import Registry
 
 log = logging.getLogger("pustaka.discord")
 

@@ -44,16 +44,16 @@ from telegram.ext import (
     filters,
 )
 
-from bot import buttons, polls
 from bot.adapters.telegram.admins import AdminCache
 from bot.adapters.telegram.render import CAPTION_LIMIT, chunks, reply_lines
+from bot.api import buttons, polls
 from bot.api.commands import Command, Permission
 from bot.api.context import Destination, Incoming
+from bot.api.dispatch import Dispatcher, clean
 from bot.api.files import Attachment
 from bot.api.replies import Choice, Reply
 from bot.config import SUPPORTED_LOCALES
-from bot.dispatch import Dispatcher, clean
-from bot.scheduler import Job
+from bot.storage.scheduler import Job
 
 log = logging.getLogger("pustaka.telegram")
 

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from telegram import Bot
 from telegram.error import TelegramError
 
-from bot.clock import Clock
+from bot.time.clock import Clock
 
 log = logging.getLogger("pustaka.telegram")
 

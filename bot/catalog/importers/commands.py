@@ -23,8 +23,8 @@ from rich.text import Text
 from bot.catalog.harvest import harvest, last_harvest
 from bot.catalog.importers.load import FORMAT_NAMES, open_catalog_file
 from bot.catalog.store import Catalog, ImportSummary
-from bot.clock import SystemClock
-from bot.store import Store
+from bot.storage.store import Store
+from bot.time.clock import SystemClock
 
 SKIPPED_LISTED = 20
 

@@ -9,9 +9,9 @@ import pytest
 
 from bot.adapters.discord import DiscordAdapter
 from bot.adapters.telegram import TelegramAdapter
-from bot.app import App, feature_modules, serve
-from bot.clock import SystemClock
 from bot.config import load_config
+from bot.process.app import App, feature_modules, serve
+from bot.time.clock import SystemClock
 from tests.conftest import write_config
 from tests.fakes.discord_api import GUILD_ID, FakeDiscord
 from tests.fakes.telegram_api import FakeTelegram, text_message

@@ -12,7 +12,7 @@ import pytest
 from bot.api.commands import N_, Feature, command, integer
 from bot.api.context import Context
 from bot.api.replies import Reply
-from bot.app import feature_modules
+from bot.process.app import feature_modules
 from tests.conftest import Chat, write_config
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -141,7 +141,7 @@ def test_piped_chat_waits_for_pending_follow_ups(tmp_path: Path) -> None:
     script = (
         "import asyncio, io, sys\n"
         "from bot.adapters.console import ConsoleAdapter\n"
-        "from bot.app import App, serve\n"
+        "from bot.process.app import App, serve\n"
         "from bot.config import load_config\n"
         "from tests.bot.adapters.test_console import Timer\n"
         "async def main():\n"

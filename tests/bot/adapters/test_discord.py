@@ -13,9 +13,9 @@ from bot.api.commands import N_, Feature, Permission, command, integer, text
 from bot.api.commands import Option as ParamOption
 from bot.api.context import Context
 from bot.api.replies import Choice, Poll, Reply
-from bot.app import App, feature_modules
-from bot.clock import SystemClock
 from bot.config import load_config
+from bot.process.app import App, feature_modules
+from bot.time.clock import SystemClock
 from tests.conftest import write_config
 from tests.fakes.discord_api import GUILD_ID, MANAGE_GUILD, FakeDiscord, user
 
@@ -348,7 +348,7 @@ async def test_scheduled_event_created_updated_and_cancelled(fake: FakeDiscord, 
     from datetime import UTC, datetime
 
     from bot.api.context import Destination
-    from bot.messenger import CalendarEvent
+    from bot.api.messenger import CalendarEvent
 
     where = Destination("discord", "920000000000000001", GUILD_ID)
     start = datetime(2026, 12, 5, 7, 0, tzinfo=UTC)

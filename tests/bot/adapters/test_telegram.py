@@ -19,9 +19,9 @@ from bot.adapters.telegram import TelegramAdapter
 from bot.api.commands import N_, Feature, Permission, command, text
 from bot.api.context import Context
 from bot.api.replies import Choice, Poll, Reply
-from bot.app import App, feature_modules
-from bot.clock import SystemClock
 from bot.config import load_config
+from bot.process.app import App, feature_modules
+from bot.time.clock import SystemClock
 from tests.conftest import write_config
 from tests.fakes.telegram_api import (
     FakeTelegram,
@@ -407,7 +407,7 @@ async def test_moderator_of_two_groups_is_asked_which(fake: FakeTelegram, bot: A
 
 async def test_long_button_commands_are_kept_server_side(bot: App) -> None:
     """A command longer than 64 bytes of callback data is stored and comes back whole."""
-    from bot import buttons
+    from bot.api import buttons
 
     store, now = bot.services.store, bot.services.clock.now()
     command = '/club vote "Bumi Manusia" | "Cantik Itu Luka" | "Laskar Pelangi" | "Supernova"'
@@ -426,7 +426,7 @@ async def test_network_errors_are_retried_with_backoff(
     """A send that fails twice with a network error succeeds on the third try, after waits."""
     from telegram.error import NetworkError
 
-    from bot.clock import FakeClock
+    from bot.time.clock import FakeClock
 
     clock = FakeClock()
     path = write_config(tmp_path, '[telegram]\ntoken = "1:x"\n')

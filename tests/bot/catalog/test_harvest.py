@@ -9,8 +9,8 @@ from pymarc.marcxml import record_to_xml
 
 from bot.catalog.harvest import HarvestError, harvest, last_harvest
 from bot.catalog.store import Catalog
-from bot.clock import FakeClock
-from bot.store import Store
+from bot.storage.store import Store
+from bot.time.clock import FakeClock
 from tests.bot.catalog.test_import_marc import koha_item, marc_record
 from tests.fakes.oai_pmh import FakeOAI, FakeRecord, dc
 

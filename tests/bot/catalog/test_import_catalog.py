@@ -14,8 +14,8 @@ from bot.catalog.importers.load import import_file, read_items
 from bot.catalog.importers.reader import ROWS_SENT, _parts
 from bot.catalog.search import search
 from bot.catalog.store import Catalog
-from bot.clock import FakeClock
-from bot.store import Store
+from bot.storage.store import Store
+from bot.time.clock import FakeClock
 from tests.bot.catalog.test_import_marc import (
     KOHA,
     koha_item,

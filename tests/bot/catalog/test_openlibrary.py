@@ -15,9 +15,9 @@ from bot.catalog.openlibrary import (
     OpenLibraryNotFound,
     OpenLibraryUnavailable,
 )
-from bot.clock import FakeClock
 from bot.config import ConfigError, OpenLibrarySettings, load_config
-from bot.store import Store
+from bot.storage.store import Store
+from bot.time.clock import FakeClock
 from tests.fakes.openlibrary_api import FakeOpenLibrary
 
 MakeClient = Callable[..., OpenLibrary]

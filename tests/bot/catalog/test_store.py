@@ -11,8 +11,8 @@ import pytest
 from bot.catalog.records import Copy, CopyStatus, Record
 from bot.catalog.search import Field, search
 from bot.catalog.store import Catalog
-from bot.clock import FakeClock
-from bot.store import Store
+from bot.storage.store import Store
+from bot.time.clock import FakeClock
 
 BUMI = Record(
     "test",

@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
-from bot.app import App
 from bot.catalog.records import Copy, CopyStatus, Record
+from bot.process.app import App
 from tests.conftest import Chat
 
 CANTIK = Record(

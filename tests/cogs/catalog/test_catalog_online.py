@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import App
 from bot.config import Config, load_config
+from bot.process.app import App
 from tests.cogs.catalog.test_catalog import CANTIK
 from tests.conftest import Chat, write_config
 from tests.fakes.openlibrary_api import FakeOpenLibrary

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import App
-from bot.clock import FakeClock, utc_text
 from bot.config import Config, load_config
+from bot.process.app import App
+from bot.time.clock import FakeClock, utc_text
 from tests.conftest import write_config
 
 

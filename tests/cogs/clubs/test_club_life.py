@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.api.context import Incoming
-from bot.app import App
 from bot.catalog.records import Record
 from bot.catalog.store import Catalog
-from bot.clock import FakeClock
 from bot.config import Config
+from bot.process.app import App
+from bot.time.clock import FakeClock
 from tests.cogs.clubs.conftest import run_jobs
 from tests.conftest import Chat
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.api.context import Destination
-from bot.clock import FakeClock
+from bot.time.clock import FakeClock
 from tests.cogs.clubs.conftest import run_jobs
 from tests.fakes.discord_api import CHANNEL_ID, GUILD_ID, MANAGE_GUILD, FakeDiscord
 from tests.fakes.running import discord_bot, telegram_bot

@@ -13,10 +13,10 @@ import pytest
 from dateutil.rrule import rrulestr
 from icalendar import Calendar
 
-from bot import cli
-from bot.app import App
 from bot.config import Config
-from bot.recurrence import Recurrence
+from bot.process import cli
+from bot.process.app import App
+from bot.time.recurrence import Recurrence
 from cogs.events.calendar import export_calendar
 from tests.conftest import Chat
 

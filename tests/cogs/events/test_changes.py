@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.api.context import Destination
+from bot.api.messenger import CalendarEvent
 from bot.api.replies import Reply
-from bot.app import App
-from bot.clock import FakeClock, utc_text
-from bot.messenger import CalendarEvent
+from bot.process.app import App
+from bot.time.clock import FakeClock, utc_text
 from tests.cogs.events.test_events import run_jobs
 from tests.conftest import Chat
 

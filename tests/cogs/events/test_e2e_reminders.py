@@ -18,9 +18,9 @@ import pytest
 
 from bot.adapters.discord import DiscordAdapter
 from bot.adapters.telegram import TelegramAdapter
-from bot.app import App, feature_modules
-from bot.clock import FakeClock, utc_text
 from bot.config import load_config
+from bot.process.app import App, feature_modules
+from bot.time.clock import FakeClock, utc_text
 from tests.conftest import write_config
 from tests.fakes import discord_api, telegram_api
 from tests.fakes.discord_api import CHANNEL_ID, GUILD_ID, MANAGE_GUILD, FakeDiscord

@@ -7,8 +7,8 @@ from collections.abc import Callable, Sequence
 
 from bot.api.context import Destination
 from bot.api.replies import Reply
-from bot.app import App
-from bot.clock import utc_text
+from bot.process.app import App
+from bot.time.clock import utc_text
 from tests.conftest import Chat
 
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.recurrence import Recurrence, RecurrenceError, is_recurring, parse_recurrence
+from bot.time.recurrence import Recurrence, RecurrenceError, is_recurring, parse_recurrence
 from cogs.events.formatting import OffsetError, duration_text, offsets_text, parse_offsets
 
 NOW = datetime(2026, 1, 5, 3, 0, tzinfo=UTC)  # Monday 5 January 2026, 10.00 WIB

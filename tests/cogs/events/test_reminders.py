@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.app import App
-from bot.clock import FakeClock
 from bot.config import Config
+from bot.process.app import App
+from bot.time.clock import FakeClock
 from tests.cogs.events.test_events import run_jobs
 from tests.conftest import Chat
 

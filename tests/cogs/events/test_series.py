@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from bot.app import App
-from bot.clock import FakeClock
+from bot.process.app import App
+from bot.time.clock import FakeClock
 from tests.cogs.events.test_events import held_elsewhere, run_jobs
 from tests.conftest import Chat
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.i18n import I18n
+from bot.api.i18n import I18n
 from cogs.quiz.answers import matches
 from cogs.quiz.packs import (
     MAX_PACK_BYTES,

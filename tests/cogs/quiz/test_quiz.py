@@ -11,9 +11,9 @@ from collections.abc import AsyncIterator, Callable
 import pytest
 
 from bot.api.context import Incoming
-from bot.app import App, FeatureFactory, feature_modules
-from bot.clock import FakeClock, utc_text
 from bot.config import Config
+from bot.process.app import App, FeatureFactory, feature_modules
+from bot.time.clock import FakeClock, utc_text
 from cogs.quiz.commands import Quizzes
 from cogs.quiz.packs import Pack, Question
 from tests.conftest import Chat

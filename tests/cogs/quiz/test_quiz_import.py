@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.app import App
-from bot.clock import FakeClock
+from bot.process.app import App
+from bot.time.clock import FakeClock
 from tests.cogs.quiz.test_quiz_platforms import GROUP, LIBRARIAN
 from tests.conftest import Chat
 from tests.fakes.discord_api import MANAGE_GUILD, FakeDiscord

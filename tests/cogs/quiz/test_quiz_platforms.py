@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import App
-from bot.clock import FakeClock
+from bot.process.app import App
+from bot.time.clock import FakeClock
 from cogs.quiz.game import LETTERS
 from tests.cogs.quiz.test_quiz import ChoicesFirst, quiz_features, run_jobs
 from tests.fakes.discord_api import CHANNEL_ID, MANAGE_GUILD, FakeDiscord

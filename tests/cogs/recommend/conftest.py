@@ -4,8 +4,8 @@ import random
 
 import pytest
 
-from bot.app import FeatureFactory, feature_modules
-from bot.services import Services
+from bot.api.services import Services
+from bot.process.app import FeatureFactory, feature_modules
 from cogs.recommend.commands import RecommendFeature
 from tests.cogs.sample_catalog import catalog, config
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import App
 from bot.catalog.store import Book, Catalog
-from bot.clock import FakeClock
+from bot.process.app import App
+from bot.time.clock import FakeClock
 from cogs.recommend.themes import plain
 from tests.cogs.recommend.conftest import seeded_features
 from tests.fakes.discord_api import FakeDiscord

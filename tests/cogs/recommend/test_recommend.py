@@ -6,7 +6,7 @@ import re
 from datetime import date
 
 from bot.catalog.store import Catalog
-from bot.clock import FakeClock
+from bot.time.clock import FakeClock
 from cogs.recommend.daily import book_of_the_day
 from cogs.recommend.themes import load_themes, plain
 from tests.cogs.sample_catalog import book_titled

@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from bot.app import App
 from bot.catalog.store import Catalog
+from bot.process.app import App
 from cogs.recommend.demand import export_wanted
 from tests.conftest import Chat
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.catalog.store import Catalog
-from bot.clock import FakeClock
+from bot.time.clock import FakeClock
 from tests.cogs.sample_catalog import book_titled
 from tests.conftest import Chat
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.clock import Clock
+from bot.api.i18n import I18n
+from bot.api.messenger import Messenger
+from bot.api.registry import Registry
+from bot.api.tasks import Tasks
 from bot.config import Config
-from bot.i18n import I18n
-from bot.messenger import Messenger
-from bot.registry import Registry
-from bot.scheduler import Scheduler
-from bot.store import Store
-from bot.tasks import Tasks
+from bot.storage.scheduler import Scheduler
+from bot.storage.store import Store
+from bot.time.clock import Clock
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrule, rrulestr
 
-from bot.when import PERIOD_DEFAULT_HOUR, WEEKDAYS, parse_when
+from bot.time.when import PERIOD_DEFAULT_HOUR, WEEKDAYS, parse_when
 
 DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 ORDINALS = {

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.store import Store
+from bot.storage.store import Store
 
 TELEGRAM_LIMIT = 64  # bytes of callback_data
 

@@ -15,10 +15,10 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from bot.identity import SUPPORTED_LOCALES
+from bot.api.identity import SUPPORTED_LOCALES
 
 DOMAIN = "pustaka"
-LOCALES_DIR = Path(__file__).resolve().parent.parent / "data" / "locales"
+LOCALES_DIR = Path(__file__).resolve().parents[2] / "data" / "locales"
 LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
 
 log = logging.getLogger("pustaka.i18n")

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from bot import __version__
 from bot.config import SUPPORTED_LOCALES, Config, ConfigError, load_config
-from bot.logs import setup_logging
-from bot.store import StoreError
+from bot.process.logs import setup_logging
+from bot.storage.store import StoreError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -180,7 +180,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 async def _platforms(config: Config) -> bool:
     """Every platform with a token, served together from one process and one database."""
-    from bot.app import Adapter, App, serve
+    from bot.process.app import Adapter, App, serve
 
     app = await App.open(config)
     adapters: list[Adapter] = []
@@ -197,7 +197,7 @@ async def _platforms(config: Config) -> bool:
 
 async def _chat(config: Config, *, user: str, moderator: bool, locale: str | None) -> None:
     from bot.adapters.console import ConsoleAdapter
-    from bot.app import App, serve
+    from bot.process.app import App, serve
 
     app = await App.open(config)
     console = ConsoleAdapter(app.dispatcher, user=user, moderator=moderator, locale=locale)
@@ -241,7 +241,7 @@ def _quiz(config: Config, args: argparse.Namespace) -> int:
 
 
 def _backup(config: Config, destination: Path) -> int:
-    from bot.backup import backup_database
+    from bot.storage.backup import backup_database
 
     written = backup_database(config.database.path, destination)
     size = written.stat().st_size

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.clock import FakeClock
-from bot.scheduler import Job, Scheduler
-from bot.store import Store
+from bot.storage.scheduler import Job, Scheduler
+from bot.storage.store import Store
+from bot.time.clock import FakeClock
 
 
 @pytest.fixture

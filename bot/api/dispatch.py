@@ -28,15 +28,15 @@ from babel.numbers import format_decimal
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
-from bot import identity
+from bot.api import identity
 from bot.api.arguments import UsageError, UserError, bind, parse_arguments
 from bot.api.commands import Command, Option, Permission
 from bot.api.context import Context, Incoming
 from bot.api.files import FileTooLarge
 from bot.api.replies import Reply
+from bot.api.services import Services
 from bot.api.text import Text
 from bot.api.usage import explain
-from bot.services import Services
 
 log = logging.getLogger("pustaka.dispatch")
 

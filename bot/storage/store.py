@@ -1,8 +1,8 @@
 """The bot's one SQLite database, through aiosqlite.
 
 WAL mode, foreign keys on and a busy timeout. The schema comes from the numbered SQL files in
-bot/migrations/ (``NNNN_name.sql``), applied at start, each in its own transaction with its version
-written to ``PRAGMA user_version`` in the same transaction, so a failed migration leaves the
+bot/storage/migrations/ (``NNNN_name.sql``), applied at start, each in its own transaction with its
+version written to ``PRAGMA user_version`` in the same transaction, so a failed migration leaves the
 previous version intact. A database written by a newer Pustaka is refused rather than touched.
 
 One connection is shared by every task. Statements are serialised with a lock; a transaction holds
@@ -43,7 +43,7 @@ class SchemaTooNewError(StoreError):
 def migrations() -> list[tuple[int, str, str]]:
     """(version, name, sql) of every migration, in order; versions run 1..N without gaps."""
     found = []
-    for entry in resources.files("bot.migrations").iterdir():
+    for entry in resources.files("bot.storage.migrations").iterdir():
         if not entry.name.endswith(".sql") or entry.name.startswith("."):
             continue
         match = _MIGRATION_NAME.fullmatch(entry.name)

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.when import parse_when
+from bot.time.when import parse_when
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 # Wednesday 25 November 2026, 10:00 in Jakarta.

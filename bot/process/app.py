@@ -15,16 +15,16 @@ from typing import Protocol
 
 import cogs
 from bot.api.commands import Feature
-from bot.clock import Clock, SystemClock
+from bot.api.dispatch import Dispatcher
+from bot.api.i18n import I18n
+from bot.api.messenger import Messenger
+from bot.api.registry import Registry
+from bot.api.services import Services
+from bot.api.tasks import Tasks
 from bot.config import Config
-from bot.dispatch import Dispatcher
-from bot.i18n import I18n
-from bot.messenger import Messenger
-from bot.registry import Registry
-from bot.scheduler import Scheduler
-from bot.services import Services
-from bot.store import Store
-from bot.tasks import Tasks
+from bot.storage.scheduler import Scheduler
+from bot.storage.store import Store
+from bot.time.clock import Clock, SystemClock
 
 log = logging.getLogger("pustaka")
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import store as store_module
-from bot.store import SchemaTooNewError, Store, StoreError, latest_version, migrations
+from bot.storage import store as store_module
+from bot.storage.store import SchemaTooNewError, Store, StoreError, latest_version, migrations
 
 NOW = "2026-01-01T00:00:00+00:00"
 # Rows valid from a given schema version on, to check migrations keep data.

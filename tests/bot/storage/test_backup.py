@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.backup import backup_database
-from bot.store import Store, StoreError, latest_version
+from bot.storage.backup import backup_database
+from bot.storage.store import Store, StoreError, latest_version
 
 INSERT = "INSERT INTO command_usage (at, platform, command, outcome) VALUES (?, 'console', ?, 'ok')"
 

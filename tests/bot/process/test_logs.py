@@ -3,7 +3,7 @@ from __future__ import annotations
 import io
 import logging
 
-from bot.logs import REDACTED, setup_logging
+from bot.process.logs import REDACTED, setup_logging
 
 TELEGRAM = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1"
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.config import SUPPORTED_LOCALES
-from bot.store import Store
+from bot.storage.store import Store
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from bot.api.context import Destination
 from bot.api.replies import Poll
-from bot.store import Store
+from bot.storage.store import Store
 
 
 @dataclass(frozen=True, slots=True)

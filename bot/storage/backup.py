@@ -16,7 +16,7 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
-from bot.store import StoreError
+from bot.storage.store import StoreError
 
 
 def backup_database(

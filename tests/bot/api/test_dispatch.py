@@ -11,7 +11,7 @@ from bot.api.arguments import UserError
 from bot.api.commands import N_, Feature, Option, Permission, command, integer, text
 from bot.api.context import Context, Incoming
 from bot.api.replies import Reply
-from bot.app import App, feature_modules
+from bot.process.app import App, feature_modules
 from tests.conftest import Chat
 
 

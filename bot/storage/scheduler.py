@@ -25,9 +25,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.clock import Clock
-from bot.clock import utc_text as _utc
-from bot.store import Store
+from bot.storage.store import Store
+from bot.time.clock import Clock
+from bot.time.clock import utc_text as _utc
 
 log = logging.getLogger("pustaka.scheduler")
 
