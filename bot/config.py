@@ -10,16 +10,17 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, time
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 SUPPORTED_LOCALES = ("id", "en")
 MODERATOR_PLATFORMS = ("discord", "telegram", "console")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+T = TypeVar("T")
 
 
 class ConfigError(Exception):
@@ -88,13 +89,6 @@ class CatalogSettings:
 
 
 @dataclass(frozen=True)
-class QuizSettings:
-    telegram_answers: str = "buttons"
-    """How Telegram members answer a quiz question: "buttons" (an inline keyboard) or "poll"
-    (Telegram's native quiz poll)."""
-
-
-@dataclass(frozen=True)
 class ModeratorSettings:
     discord: frozenset[str] = frozenset()
     telegram: frozenset[str] = frozenset()
@@ -107,6 +101,16 @@ class ModeratorSettings:
 
 
 @dataclass(frozen=True)
+class Section:
+    """A configuration section a feature brings (declared in its setup()): ``[name]``, a frozen
+    dataclass whose defaults are the section's defaults, and a check for each key."""
+
+    name: str
+    settings: type
+    checks: Mapping[str, Check]
+
+
+@dataclass(frozen=True)
 class Config:
     bot: BotSettings = field(default_factory=BotSettings)
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
@@ -115,10 +119,13 @@ class Config:
     openlibrary: OpenLibrarySettings = field(default_factory=OpenLibrarySettings)
     catalog: CatalogSettings = field(default_factory=CatalogSettings)
     scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
-    quiz: QuizSettings = field(default_factory=QuizSettings)
     moderators: ModeratorSettings = field(default_factory=ModeratorSettings)
     links: tuple[tuple[str, str], ...] = ()
     source: Path | None = None
+    sections: Mapping[str, Any] = field(default_factory=dict)
+    """The features' sections, checked (see :meth:`declare`), by section name."""
+    unchecked: Mapping[str, Any] = field(default_factory=dict)
+    """Sections of the file no feature has declared yet, as the file has them."""
 
     def secrets(self) -> tuple[str, ...]:
         values = (self.telegram.token, self.discord.token, self.telegram.secret_token)
@@ -126,6 +133,31 @@ class Config:
 
     def platforms_with_tokens(self) -> tuple[str, ...]:
         return tuple(name for name in ("telegram", "discord") if getattr(self, name).token)
+
+    def section(self, settings: type[T]) -> T:
+        """A feature's settings: its section as the file sets it, else its defaults."""
+        for value in self.sections.values():
+            if type(value) is settings:
+                return value
+        return settings()
+
+    def declare(self, sections: Iterable[Section]) -> Config:
+        """Check the features' sections: the file's values (or the defaults) become their
+        settings, and a section no feature (nor the core) declares is an error naming it."""
+        declared = dict(self.sections)
+        unchecked = dict(self.unchecked)
+        for section in sections:
+            if section.name in SECTIONS or section.name == "links":
+                raise ConfigError(section.name, "a feature declares a section the core has")
+            content = unchecked.pop(section.name, None)
+            if section.name in declared and content is None:
+                continue
+            declared[section.name] = _parse(
+                section.name, content or {}, section.settings, section.checks
+            )
+        if unchecked:
+            raise ConfigError(next(iter(unchecked)), "unknown section")
+        return replace(self, sections=declared, unchecked={})
 
 
 # Checkers: each takes (key, raw value) and returns the value to store or raises ConfigError.
@@ -162,20 +194,20 @@ def _expect(kind: type, name: str) -> Check:
     return check
 
 
-_string = _expect(str, "a string")
-_boolean = _expect(bool, "a boolean (true or false)")
-_integer = _expect(int, "an integer")
+string = _expect(str, "a string")
+boolean = _expect(bool, "a boolean (true or false)")
+integer = _expect(int, "an integer")
 
 
-def _non_empty(key: str, value: Any) -> str:
-    if not _string(key, value).strip():
+def non_empty(key: str, value: Any) -> str:
+    if not string(key, value).strip():
         raise ConfigError(key, "must not be empty")
     return value
 
 
-def _one_of(*allowed: str, upper: bool = False) -> Check:
+def one_of(*allowed: str, upper: bool = False) -> Check:
     def check(key: str, value: Any) -> str:
-        text = _string(key, value)
+        text = string(key, value)
         text = text.upper() if upper else text
         if text not in allowed:
             raise ConfigError(key, f"{_show(value)} is not one of: {', '.join(allowed)}")
@@ -184,44 +216,44 @@ def _one_of(*allowed: str, upper: bool = False) -> Check:
     return check
 
 
-def _timezone(key: str, value: Any) -> str:
+def timezone(key: str, value: Any) -> str:
     try:
-        ZoneInfo(_non_empty(key, value))
+        ZoneInfo(non_empty(key, value))
     except (ZoneInfoNotFoundError, ValueError, OSError):
         raise ConfigError(key, f"unknown timezone {_show(value)} (try Asia/Jakarta)") from None
     return value
 
 
-def _url(key: str, value: Any) -> str:
-    if not _string(key, value).startswith(("http://", "https://")):
+def url(key: str, value: Any) -> str:
+    if not string(key, value).startswith(("http://", "https://")):
         raise ConfigError(key, f"{_show(value)} is not an http:// or https:// address")
     return value
 
 
-def _optional_url(key: str, value: Any) -> str:
-    return _url(key, value) if _string(key, value) else value
+def optional_url(key: str, value: Any) -> str:
+    return url(key, value) if string(key, value) else value
 
 
-def _port(key: str, value: Any) -> int:
-    if not 1 <= _integer(key, value) <= 65535:
+def port(key: str, value: Any) -> int:
+    if not 1 <= integer(key, value) <= 65535:
         raise ConfigError(key, f"{value} is not a port number (1-65535)")
     return value
 
 
 def _secret_token(key: str, value: Any) -> str:
-    if not re.fullmatch(r"[A-Za-z0-9_-]{0,256}", _string(key, value)):
+    if not re.fullmatch(r"[A-Za-z0-9_-]{0,256}", string(key, value)):
         raise ConfigError(key, "use 1-256 letters, digits, _ or - (Telegram's rule)")
     return value
 
 
 def _header_text(key: str, value: Any) -> str:
     # Sent in an HTTP header, which carries printable ASCII only.
-    if not all(" " <= char <= "~" for char in _string(key, value)):
+    if not all(" " <= char <= "~" for char in string(key, value)):
         raise ConfigError(key, "use printable ASCII only (it is sent in an HTTP header)")
     return value
 
 
-def _number_in(low: float, high: float) -> Check:
+def number_in(low: float, high: float) -> Check:
     """A number (integer or float) with low < value <= high, stored as a float."""
 
     def check(key: str, value: Any) -> float:
@@ -234,20 +266,20 @@ def _number_in(low: float, high: float) -> Check:
     return check
 
 
-def _integer_in(low: int, high: int) -> Check:
+def integer_in(low: int, high: int) -> Check:
     def check(key: str, value: Any) -> int:
-        if not low <= _integer(key, value) <= high:
+        if not low <= integer(key, value) <= high:
             raise ConfigError(key, f"{value} is not between {low} and {high}")
         return value
 
     return check
 
 
-def _path(key: str, value: Any) -> Path:
-    return Path(_non_empty(key, value))
+def file_path(key: str, value: Any) -> Path:
+    return Path(non_empty(key, value))
 
 
-def _array(item: Check) -> Check:
+def array(item: Check) -> Check:
     def check(key: str, value: Any) -> tuple[Any, ...]:
         if not isinstance(value, list):
             raise ConfigError(key, f"expected an array, got {_type_name(value)}")
@@ -287,38 +319,38 @@ def _role(key: str, value: Any) -> str:
 
 
 def _user_ids(key: str, value: Any) -> frozenset[str]:
-    return frozenset(_array(_user_id)(key, value))
+    return frozenset(array(_user_id)(key, value))
 
 
 SECTIONS: dict[str, tuple[type, dict[str, Check]]] = {
     "bot": (
         BotSettings,
         {
-            "name": _non_empty,
-            "description": _string,
-            "locale": _one_of(*SUPPORTED_LOCALES),
-            "timezone": _timezone,
-            "log_level": _one_of(*LOG_LEVELS, upper=True),
+            "name": non_empty,
+            "description": string,
+            "locale": one_of(*SUPPORTED_LOCALES),
+            "timezone": timezone,
+            "log_level": one_of(*LOG_LEVELS, upper=True),
         },
     ),
-    "database": (DatabaseSettings, {"path": _path}),
+    "database": (DatabaseSettings, {"path": file_path}),
     "telegram": (
         TelegramSettings,
         {
-            "token": _string,
-            "base_url": _url,
-            "mode": _one_of("polling", "webhook"),
-            "webhook_url": _optional_url,
-            "listen": _non_empty,
-            "port": _port,
+            "token": string,
+            "base_url": url,
+            "mode": one_of("polling", "webhook"),
+            "webhook_url": optional_url,
+            "listen": non_empty,
+            "port": port,
             "secret_token": _secret_token,
         },
     ),
     "discord": (
         DiscordSettings,
         {
-            "token": _string,
-            "guild_ids": _array(_guild_id),
+            "token": string,
+            "guild_ids": array(_guild_id),
             "moderator_role": _role,
             "forum_channel": _channel_id,
         },
@@ -326,18 +358,17 @@ SECTIONS: dict[str, tuple[type, dict[str, Check]]] = {
     "openlibrary": (
         OpenLibrarySettings,
         {
-            "enabled": _boolean,
-            "base_url": _url,
+            "enabled": boolean,
+            "base_url": url,
             "contact": _header_text,
-            "covers_url": _url,
-            "requests_per_second": _number_in(0, 10),
-            "timeout_seconds": _number_in(0, 60),
-            "cache_hours": _integer_in(0, 8760),
+            "covers_url": url,
+            "requests_per_second": number_in(0, 10),
+            "timeout_seconds": number_in(0, 60),
+            "cache_hours": integer_in(0, 8760),
         },
     ),
-    "catalog": (CatalogSettings, {"sample": _boolean}),
-    "scheduler": (SchedulerSettings, {"grace_minutes": _integer_in(0, 10080)}),
-    "quiz": (QuizSettings, {"telegram_answers": _one_of("buttons", "poll")}),
+    "catalog": (CatalogSettings, {"sample": boolean}),
+    "scheduler": (SchedulerSettings, {"grace_minutes": integer_in(0, 10080)}),
     "moderators": (
         ModeratorSettings,
         {platform: _user_ids for platform in MODERATOR_PLATFORMS},
@@ -350,27 +381,29 @@ def load_config(
     path: Path | str | None = None,
     env: Mapping[str, str] | None = None,
     cwd: Path | None = None,
+    sections: Iterable[Section] | None = None,
 ) -> Config:
+    """Read and check the file. With `sections` (the features'), every section is checked now;
+    without, sections the core does not know wait for :meth:`Config.declare`."""
     env = os.environ if env is None else env
     file = _find_file(path, env, cwd or Path.cwd())
     raw = _read(file) if file else {}
     values: dict[str, Any] = {}
+    unchecked: dict[str, Any] = {}
     for section, content in raw.items():
         if section == "links":
             values["links"] = _links(content)
             continue
         if section not in SECTIONS:
-            raise ConfigError(section, "unknown section")
-        if not isinstance(content, dict):
-            raise ConfigError(section, f"expected a table, got {_type_name(content)}")
+            if not isinstance(content, dict):
+                raise ConfigError(section, f"expected a table, got {_type_name(content)}")
+            unchecked[section] = content
+            continue
         settings, checks = SECTIONS[section]
-        parsed = {}
-        for key, value in content.items():
-            if key not in checks:
-                raise ConfigError(f"{section}.{key}", "unknown key")
-            parsed[key] = checks[key](f"{section}.{key}", value)
-        values[section] = settings(**parsed)
-    config = Config(**values, source=file)
+        values[section] = _parse(section, content, settings, checks)
+    config = Config(**values, source=file, unchecked=unchecked)
+    if sections is not None:
+        config = config.declare(sections)
     if config.telegram.mode == "webhook" and not config.telegram.webhook_url:
         raise ConfigError("telegram.webhook_url", 'needed when mode = "webhook"')
     for platform, variable in ENVIRONMENT_TOKENS.items():
@@ -378,6 +411,17 @@ def load_config(
             settings = replace(getattr(config, platform), token=token)
             config = replace(config, **{platform: settings})
     return config
+
+
+def _parse(section: str, content: Any, settings: type, checks: Mapping[str, Check]) -> Any:
+    if not isinstance(content, dict):
+        raise ConfigError(section, f"expected a table, got {_type_name(content)}")
+    parsed = {}
+    for key, value in content.items():
+        if key not in checks:
+            raise ConfigError(f"{section}.{key}", "unknown key")
+        parsed[key] = checks[key](f"{section}.{key}", value)
+    return settings(**parsed)
 
 
 def _find_file(path: Path | str | None, env: Mapping[str, str], cwd: Path) -> Path | None:
@@ -408,8 +452,8 @@ def _links(content: Any) -> tuple[tuple[str, str], ...]:
     if not isinstance(content, dict):
         raise ConfigError("links", f"expected a table, got {_type_name(content)}")
     links = []
-    for label, url in content.items():
+    for label, address in content.items():
         if not label.strip():
             raise ConfigError("links", "a link needs a name")
-        links.append((label, _url(f"links.{label}", url)))
+        links.append((label, url(f"links.{label}", address)))
     return tuple(links)

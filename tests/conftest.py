@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 
 from bot.adapters.console import ConsoleAdapter
+from bot.api.package import FeatureFactory, FeaturePackage
 from bot.config import Config, load_config
-from bot.process.app import App, FeatureFactory, feature_modules
+from bot.process.app import App
+from bot.process.features import discover
 from bot.time.clock import FakeClock
 from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.telegram_api import FakeTelegram
@@ -65,14 +67,14 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def features() -> list[FeatureFactory]:
+def features() -> list[FeaturePackage | FeatureFactory]:
     """The features under test; a test module may override this fixture."""
-    return [module.setup for module in feature_modules()]
+    return discover()
 
 
 @pytest.fixture
 async def app(
-    config: Config, clock: FakeClock, features: list[FeatureFactory]
+    config: Config, clock: FakeClock, features: list[FeaturePackage | FeatureFactory]
 ) -> AsyncIterator[App]:
     app = await App.open(config, clock=clock, features=features)
     yield app

@@ -3,49 +3,34 @@
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
-import pkgutil
 import signal
 from collections.abc import Awaitable, Callable, Iterable
 from contextlib import suppress
 from datetime import timedelta
-from types import ModuleType
 from typing import Protocol
 
-import cogs
-from bot.api.commands import Feature
 from bot.api.dispatch import Dispatcher
 from bot.api.i18n import I18n
 from bot.api.messenger import Messenger
+from bot.api.package import FeatureFactory, FeaturePackage
 from bot.api.registry import Registry
 from bot.api.services import Services
 from bot.api.tasks import Tasks
 from bot.config import Config
+from bot.process.features import discover, packages_of
 from bot.storage.scheduler import Scheduler
 from bot.storage.store import Store
 from bot.time.clock import Clock, SystemClock
 
 log = logging.getLogger("pustaka")
 
-FeatureFactory = Callable[[Services], Feature]
 PLATFORMS_WAIT = 60  # seconds the scheduler waits at start for the platforms to connect
 
 
 class Adapter(Protocol):
     async def run(self) -> None:
         """Serve the platform until stopped (cancelled) or, for the console, until input ends."""
-
-
-def feature_modules() -> list[ModuleType]:
-    """Every package under cogs/ that has a `setup(services)`: general first, then by name."""
-    modules = []
-    found = pkgutil.iter_modules(cogs.__path__)
-    for info in sorted(found, key=lambda i: (i.name != "general", i.name)):
-        module = importlib.import_module(f"cogs.{info.name}")
-        if callable(getattr(module, "setup", None)):
-            modules.append(module)
-    return modules
 
 
 class App:
@@ -62,9 +47,16 @@ class App:
         config: Config,
         *,
         clock: Clock | None = None,
-        features: Iterable[FeatureFactory] | None = None,
+        features: Iterable[FeaturePackage | FeatureFactory] | None = None,
     ) -> App:
-        store = await Store.open(config.database.path)
+        """Open the database with every feature's tables, build the services and the features.
+
+        `features` defaults to every feature folder (bot/process/features.py)."""
+        packages = discover() if features is None else packages_of(features)
+        config = config.declare(section for package in packages for section in package.sections)
+        store = await Store.open(
+            config.database.path, packages=[package.migrations for package in packages]
+        )
         clock = clock or SystemClock()
         services = Services(
             config=config,
@@ -78,11 +70,10 @@ class App:
                 store, clock, grace=timedelta(minutes=config.scheduler.grace_minutes)
             ),
         )
-        factories = features if features is not None else [m.setup for m in feature_modules()]
         app = cls(services)
         try:
-            for factory in factories:
-                services.registry.add(factory(services))
+            for package in packages:
+                services.registry.add(package.build(services))
             for feature in services.registry.features:
                 await feature.on_start()
             app._scheduling = asyncio.create_task(services.scheduler.run(), name="scheduler")

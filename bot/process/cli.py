@@ -10,17 +10,22 @@ import argparse
 import asyncio
 import getpass
 import sys
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from bot import __version__
+from bot.api.package import FeaturePackage
 from bot.config import SUPPORTED_LOCALES, Config, ConfigError, load_config
+from bot.process.features import discover
 from bot.process.logs import setup_logging
-from bot.storage.store import StoreError
+from bot.storage.store import Store, StoreError
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(packages: Sequence[FeaturePackage] = ()) -> argparse.ArgumentParser:
+    """The command line: the core's commands and every feature's verbs."""
     parser = argparse.ArgumentParser(
         prog="pustaka", description="Pustaka, a community bot for a library's readers."
     )
@@ -37,50 +42,10 @@ def build_parser() -> argparse.ArgumentParser:
     backup = commands.add_parser("backup", help="write a consistent copy of the database")
     backup.add_argument("path", type=Path, help="where to write the copy")
     _add_catalog_commands(commands)
-    _add_quiz_commands(commands)
-    _add_calendar_commands(commands)
-    _add_report_commands(commands)
+    for package in packages:
+        for verb in package.verbs:
+            verb.arguments(commands.add_parser(verb.name, help=verb.help))
     return parser
-
-
-def _add_report_commands(commands: argparse._SubParsersAction) -> None:
-    report = commands.add_parser("report", help="reports for the librarians")
-    actions = report.add_subparsers(dest="report_command", metavar="REPORT", required=True)
-    wanted = actions.add_parser(
-        "wanted",
-        help="what members asked for that the library lacks or has all on loan, for acquisitions",
-    )
-    wanted.add_argument("--csv", type=Path, required=True, metavar="FILE", help="where to write")
-    wanted.add_argument(
-        "--days", type=int, default=365, metavar="N", help="asks of the last N days (default 365)"
-    )
-
-
-def _add_calendar_commands(commands: argparse._SubParsersAction) -> None:
-    calendar = commands.add_parser("calendar", help="the events as an iCalendar (.ics) file")
-    actions = calendar.add_subparsers(dest="calendar_command", metavar="ACTION", required=True)
-    export = actions.add_parser(
-        "export", help="write every upcoming event (a repeating one as one entry) to FILE"
-    )
-    export.add_argument("file", type=Path, metavar="FILE", help="where to write the .ics file")
-
-
-def _add_quiz_commands(commands: argparse._SubParsersAction) -> None:
-    quiz = commands.add_parser("quiz", help="manage quiz packs")
-    actions = quiz.add_subparsers(dest="quiz_command", metavar="ACTION", required=True)
-    load = actions.add_parser(
-        "import",
-        help="validate a quiz pack (TOML) and keep it for one community",
-        description="Validate a quiz pack and keep it for one community; every problem is"
-        " listed. Importing a file of the same name again replaces that pack.",
-    )
-    load.add_argument("file", type=Path, metavar="FILE", help="the quiz pack (TOML)")
-    load.add_argument(
-        "--community",
-        metavar="C",
-        help="platform:id (e.g. telegram:-1001234, discord:1234), console, or the group's"
-        " name; needed when the bot knows several communities",
-    )
 
 
 def _add_catalog_commands(commands: argparse._SubParsersAction) -> None:
@@ -132,9 +97,10 @@ def _day(text: str) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    packages = discover()
+    args = build_parser(packages).parse_args(argv)
     try:
-        config = load_config(args.config)
+        config = load_config(args.config, sections=[s for p in packages for s in p.sections])
     except ConfigError as error:
         print(f"pustaka: configuration error: {error}", file=sys.stderr)
         return 2
@@ -146,14 +112,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if command == "catalog":
             return _catalog(config, args)
-        if command == "quiz":
-            return _quiz(config, args)
         if command == "backup":
             return _backup(config, args.path)
-        if command == "calendar":
-            return _calendar(config, args.file)
-        if command == "report":
-            return _report_wanted(config, args.csv, args.days)
+        verbs = {verb.name: verb for package in packages for verb in package.verbs}
+        if command in verbs:
+            opener = partial(open_store, config, packages)
+            return asyncio.run(verbs[command].run(args, config, opener))
         if command == "run" and not chatting:
             return 0 if asyncio.run(_platforms(config)) else 1
         if command == "run":
@@ -227,19 +191,6 @@ def _catalog(config: Config, args: argparse.Namespace) -> int:
         return 2
 
 
-def _quiz(config: Config, args: argparse.Namespace) -> int:
-    from cogs.quiz.importing import ImportRefused, import_pack
-
-    try:
-        done = asyncio.run(import_pack(config.database.path, args.file, args.community))
-    except ImportRefused as error:
-        print(f"pustaka: {error}", file=sys.stderr)
-        return 2
-    verb = "Imported" if done.new else "Replaced"
-    print(f"{verb} {done.title} ({done.questions} questions) for {done.community}.")
-    return 0
-
-
 def _backup(config: Config, destination: Path) -> int:
     from bot.storage.backup import backup_database
 
@@ -249,30 +200,14 @@ def _backup(config: Config, destination: Path) -> int:
     return 0
 
 
-def _calendar(config: Config, path: Path) -> int:
-    from cogs.events.calendar import export_calendar
-
+@asynccontextmanager
+async def open_store(config: Config, packages: Sequence[FeaturePackage]) -> AsyncIterator[Store]:
+    """The database for a command-line verb, with every feature's tables migrated."""
+    store = await Store.open(config.database.path, packages=[p.migrations for p in packages])
     try:
-        count = asyncio.run(export_calendar(config, path))
-    except OSError as error:
-        print(f"pustaka: cannot write {path}: {error.strerror}", file=sys.stderr)
-        return 2
-    noun = "event" if count == 1 else "events"
-    print(f"{count} upcoming {noun} written to {path}.")
-    return 0
-
-
-def _report_wanted(config: Config, path: Path, days: int) -> int:
-    from cogs.recommend.demand import export_wanted
-
-    try:
-        count = asyncio.run(export_wanted(config, path, max(1, days)))
-    except OSError as error:
-        print(f"pustaka: cannot write {path}: {error.strerror}", file=sys.stderr)
-        return 2
-    noun = "title" if count == 1 else "titles"
-    print(f"{count} wanted {noun} written to {path}.")
-    return 0
+        yield store
+    finally:
+        await store.close()
 
 
 def _default_user() -> str:

@@ -1,9 +1,16 @@
 """The bot's one SQLite database, through aiosqlite.
 
-WAL mode, foreign keys on and a busy timeout. The schema comes from the numbered SQL files in
-bot/storage/migrations/ (``NNNN_name.sql``), applied at start, each in its own transaction with its
-version written to ``PRAGMA user_version`` in the same transaction, so a failed migration leaves the
-previous version intact. A database written by a newer Pustaka is refused rather than touched.
+WAL mode, foreign keys on and a busy timeout. The schema comes in packages: the core's tables from
+the numbered SQL files in bot/storage/migrations/ (``NNNN_name.sql``) and each feature's from its
+own folder's migrations/ (declared in its setup()). Each package is versioned on its own, in the
+``schema_versions`` table; a migration runs in one transaction together with its new version, so
+a failed one leaves the previous version intact. A database, or one package of it, written by a
+newer Pustaka is refused before anything is written.
+
+Before feature packages (Pustaka 0.1, ``PRAGMA user_version`` 1 to 11) one chain held every table.
+Such a database is upgraded in place: a migration file that says ``-- legacy: N`` on its first
+line is the part of old migration N it now holds, so it counts as applied where N was; from then
+on ``user_version`` is `LAYOUT` and the versions are in ``schema_versions``.
 
 One connection is shared by every task. Statements are serialised with a lock; a transaction holds
 the lock for its whole life, so other tasks' statements never land inside it, they wait for it.
@@ -19,7 +26,7 @@ import re
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
-from importlib import resources
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -40,26 +47,67 @@ class SchemaTooNewError(StoreError):
     """The database was written by a newer Pustaka."""
 
 
-def migrations() -> list[tuple[int, str, str]]:
-    """(version, name, sql) of every migration, in order; versions run 1..N without gaps."""
+CORE = "core"
+CORE_FOLDER = Path(__file__).resolve().parent / "migrations"
+LAYOUT = 12
+"""``PRAGMA user_version`` of a database whose versions are kept per package."""
+SINGLE_CHAIN = "(single chain)"
+"""The row of ``schema_versions`` that remembers an upgraded database's old single-chain
+version, for features whose tables it already holds and that are loaded later."""
+_LEGACY = re.compile(r"--\s*legacy:\s*(\d+)")
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    package: str
+    version: int
+    name: str
+    sql: str
+    legacy: int | None = None
+    """The old single-chain migration whose tables this one holds, if any."""
+
+    @property
+    def label(self) -> str:
+        return f"{self.package} {self.version:04d}_{self.name}"
+
+
+def read_migrations(folder: Path, package: str) -> list[Migration]:
+    """Every migration in `folder`, in order; versions run 1..N without gaps."""
     found = []
-    for entry in resources.files("bot.storage.migrations").iterdir():
+    entries = folder.iterdir() if folder.is_dir() else ()
+    for entry in entries:
         if not entry.name.endswith(".sql") or entry.name.startswith("."):
             continue
         match = _MIGRATION_NAME.fullmatch(entry.name)
         if match is None:
-            raise StoreError(f"migration file {entry.name} is not named NNNN_name.sql")
-        found.append((int(match[1]), match[2], entry.read_text(encoding="utf-8")))
-    found.sort()
-    versions = [version for version, _, _ in found]
+            raise StoreError(f"migration file {entry} is not named NNNN_name.sql")
+        sql = entry.read_text(encoding="utf-8")
+        legacy = _LEGACY.match(sql)
+        found.append(
+            Migration(package, int(match[1]), match[2], sql, int(legacy[1]) if legacy else None)
+        )
+    found.sort(key=lambda m: m.version)
+    versions = [m.version for m in found]
     if versions != list(range(1, len(found) + 1)):
-        raise StoreError(f"migrations must be numbered 1..N without gaps, found {versions}")
+        raise StoreError(
+            f"{package} migrations must be numbered 1..N without gaps, found {versions}"
+        )
     return found
 
 
+def migrations() -> list[Migration]:
+    """The core's migrations."""
+    return read_migrations(CORE_FOLDER, CORE)
+
+
 def latest_version() -> int:
-    """The schema version this Pustaka creates: the number of the last migration."""
+    """The core schema version this Pustaka creates: the number of its last migration."""
     return len(migrations())
+
+
+def _held_by_single_chain(chain: Sequence[Migration], legacy: int) -> int:
+    """The last of `chain`'s migrations an old single-chain database at `legacy` already holds."""
+    return max((m.version for m in chain if m.legacy and m.legacy <= legacy), default=0)
 
 
 # aiosqlite runs each call on its own thread and waits for it; the execute → fetch → close of a
@@ -164,9 +212,15 @@ class Store(_Queries):
 
     @classmethod
     async def open(
-        cls, path: Path | str, *, migrate: bool = True, target_version: int | None = None
+        cls,
+        path: Path | str,
+        *,
+        migrate: bool = True,
+        target_version: int | None = None,
+        packages: Iterable[Sequence[Migration]] = (),
     ) -> Store:
-        """Connect, refuse a database from a newer Pustaka, then migrate up to target_version."""
+        """Connect, refuse a database from a newer Pustaka, then migrate the core (up to
+        target_version) and each feature package's tables (`packages`, each one's migrations)."""
         memory = str(path) == ":memory:"
         file = None if memory else Path(path)
         if file is not None:
@@ -184,24 +238,22 @@ class Store(_Queries):
             raise StoreError(f"cannot open the database {path}: {error}") from error
         db.row_factory = aiosqlite.Row
         store = cls(db, file)
+        chains = {CORE: migrations()}
+        for chain in packages:
+            if chain:
+                chains[chain[0].package] = list(chain)
         try:
             await db.execute("PRAGMA busy_timeout = 5000")
             await db.execute("PRAGMA foreign_keys = ON")
-            available = migrations()
             # Check before anything writes to the file: a newer database is left as it was.
-            current = await store.schema_version()
-            if current > len(available):
-                raise SchemaTooNewError(
-                    f"database schema version {current} is newer than this Pustaka knows"
-                    f" ({len(available)}); upgrade Pustaka or restore a backup"
-                )
+            versions = await store._check_not_newer(chains)
             if not memory:
                 mode = await store.fetchval("PRAGMA journal_mode = WAL")
                 if mode != "wal":
                     log.warning("database %s cannot use WAL mode; it stays in %s", path, mode)
             await db.execute("PRAGMA synchronous = NORMAL")
             if migrate:
-                await store._migrate(available, target_version)
+                await store._migrate(chains, versions, target_version)
         except sqlite3.Error as error:
             await db.close()
             raise StoreError(f"cannot use the database {path}: {error}") from error
@@ -210,42 +262,113 @@ class Store(_Queries):
             raise
         return store
 
-    async def schema_version(self) -> int:
-        """The database's ``PRAGMA user_version``: the last migration applied."""
-        return int(await self.fetchval("PRAGMA user_version"))
+    async def versions(self) -> dict[str, int]:
+        """Each package's schema version (an old single-chain database: its old version, under
+        `SINGLE_CHAIN`)."""
+        layout = int(await self.fetchval("PRAGMA user_version"))
+        if layout < LAYOUT:
+            return {SINGLE_CHAIN: layout} if layout else {}
+        rows = await self.fetchall("SELECT package, version FROM schema_versions")
+        return {package: version for package, version in rows}
 
-    async def _migrate(self, available: list[tuple[int, str, str]], target: int | None) -> None:
-        latest = len(available)
-        target = latest if target is None else target
-        if not 0 <= target <= latest:
-            raise StoreError(f"no schema version {target}: this Pustaka knows 0 to {latest}")
-        current = await self.schema_version()
-        for version, name, sql in available:
-            if current < version <= target:
-                await self._apply(version, name, sql)
-                log.info("database migrated to version %d (%s)", version, name)
+    async def schema_version(self, package: str = CORE) -> int:
+        """The last migration applied of `package` (the core's by default); 0 for none."""
+        return (await self.versions()).get(package, 0)
 
-    async def _apply(self, version: int, name: str, sql: str) -> None:
+    async def _check_not_newer(self, chains: Mapping[str, Sequence[Migration]]) -> dict[str, int]:
+        layout = int(await self.fetchval("PRAGMA user_version"))
+        if layout > LAYOUT:
+            raise SchemaTooNewError(
+                f"database schema version {layout} is newer than this Pustaka knows"
+                f" ({LAYOUT}); upgrade Pustaka or restore a backup"
+            )
+        versions = await self.versions()
+        for package, chain in chains.items():
+            if versions.get(package, 0) > len(chain):
+                raise SchemaTooNewError(
+                    f"the database's {package} tables are at version {versions[package]}, newer"
+                    f" than this Pustaka knows ({len(chain)}); upgrade Pustaka or restore a backup"
+                )
+        return versions
+
+    async def _migrate(
+        self,
+        chains: Mapping[str, Sequence[Migration]],
+        versions: dict[str, int],
+        target: int | None,
+    ) -> None:
+        core = chains[CORE]
+        target = len(core) if target is None else target
+        if not 0 <= target <= len(core):
+            raise StoreError(f"no schema version {target}: this Pustaka knows 0 to {len(core)}")
+        if int(await self.fetchval("PRAGMA user_version")) < LAYOUT:
+            versions = await self._adopt_single_chain(versions.get(SINGLE_CHAIN, 0), core)
+        legacy = versions.get(SINGLE_CHAIN, 0)
+        for package, chain in chains.items():
+            current = versions.get(package)
+            if current is None and legacy:
+                # Tables an upgraded single-chain database already holds.
+                current = max(
+                    (m.version for m in chain if m.legacy and m.legacy <= legacy), default=0
+                )
+                if current:
+                    await self._set_version(package, current)
+            end = target if package == CORE else len(chain)
+            for migration in chain:
+                if (current or 0) < migration.version <= end:
+                    await self._apply(migration)
+                    log.info(
+                        "database migrated to version %d (%s)", migration.version, migration.label
+                    )
+
+    async def _adopt_single_chain(self, legacy: int, core: Sequence[Migration]) -> dict[str, int]:
+        """Move the versions into ``schema_versions``: the core's from the legacy marks."""
+        core_version = _held_by_single_chain(core, legacy)
+        async with self.transaction() as tx:
+            await tx.execute(
+                "CREATE TABLE IF NOT EXISTS schema_versions ("
+                " package TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID"
+            )
+            rows = [(CORE, core_version)] + ([(SINGLE_CHAIN, legacy)] if legacy else [])
+            await tx.executemany("INSERT INTO schema_versions VALUES (?, ?)", rows)
+            await tx.execute(f"PRAGMA user_version = {LAYOUT}")
+        if legacy:
+            log.info("database from before feature packages (version %d) upgraded in place", legacy)
+        return dict(rows)
+
+    async def _set_version(self, package: str, version: int) -> None:
+        await self.execute(
+            "INSERT INTO schema_versions VALUES (?, ?)"
+            " ON CONFLICT (package) DO UPDATE SET version = excluded.version",
+            (package, version),
+        )
+
+    async def _apply(self, migration: Migration) -> None:
         # Foreign keys are off while a migration runs, so that rebuilding a table (create a new
         # one, copy, drop the old, rename) does not cascade deletes into the tables referencing
         # it; foreign_key_check then verifies the result before it is committed.
         async with self._lock:
             await self._db.execute("PRAGMA foreign_keys = OFF")
             try:
-                await self._db.executescript(f"BEGIN IMMEDIATE;\n{sql}\n;")
+                await self._db.executescript(f"BEGIN IMMEDIATE;\n{migration.sql}\n;")
                 broken = await _fetchall(self._db, "PRAGMA foreign_key_check", ())
                 if broken:
                     raise StoreError(
-                        f"migration {version:04d}_{name} failed: it leaves {len(broken)} rows"
+                        f"migration {migration.label} failed: it leaves {len(broken)} rows"
                         f" pointing at missing rows (first in table {broken[0][0]})"
                     )
-                await self._db.execute(f"PRAGMA user_version = {int(version)}")
+                await _execute(
+                    self._db,
+                    "INSERT INTO schema_versions VALUES (?, ?)"
+                    " ON CONFLICT (package) DO UPDATE SET version = excluded.version",
+                    (migration.package, migration.version),
+                )
                 await self._db.execute("COMMIT")
             except Exception as error:
                 await self._rollback()
                 if isinstance(error, StoreError):
                     raise
-                raise StoreError(f"migration {version:04d}_{name} failed: {error}") from error
+                raise StoreError(f"migration {migration.label} failed: {error}") from error
             except BaseException:
                 await self._rollback()
                 raise

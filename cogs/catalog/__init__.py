@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.api.services import Services
+from bot.api.package import FeaturePackage
 from cogs.catalog.commands import CatalogFeature
 
 
-def setup(services: Services) -> CatalogFeature:
-    return CatalogFeature(services)
+def setup(package: FeaturePackage) -> None:
+    package.serve(CatalogFeature)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from bot.api.services import Services
+from bot.api.package import FeaturePackage
 from cogs.clubs.commands import Clubs
+from cogs.clubs.prompts import load_prompts
 
 
-def setup(services: Services) -> Clubs:
-    return Clubs(services)
+def setup(package: FeaturePackage) -> None:
+    package.tables()
+    package.data(load_prompts)
+    package.serve(Clubs)

@@ -1,4 +1,4 @@
-"""The bundled discussion questions (data/discussion_prompts.toml): loaded, checked, chosen.
+"""The bundled discussion questions (data/discussion_prompts.toml here): loaded, checked.
 
 Each question has a stage: the first week of a plan draws from "opening", the last from "closing",
 the weeks between from "middle" and "any". The choice is deterministic (from the reading and the
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-PROMPTS_FILE = Path(__file__).resolve().parents[2] / "data" / "discussion_prompts.toml"
+PROMPTS_FILE = Path(__file__).resolve().parent / "data" / "discussion_prompts.toml"
 STAGES = ("opening", "middle", "closing", "any")
 LANGUAGES = ("id", "en")
 LONGEST = 300  # characters of one question

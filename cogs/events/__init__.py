@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from bot.api.services import Services
+from bot.api.package import FeaturePackage
+from cogs.events import cli
 from cogs.events.commands import Events
 
 
-def setup(services: Services) -> Events:
-    return Events(services)
+def setup(package: FeaturePackage) -> None:
+    package.tables()
+    package.command_line(cli.VERB)
+    package.serve(Events)

@@ -89,13 +89,11 @@ async def entries(store: Store, default_tz: ZoneInfo, now: datetime) -> list[Ent
     return found
 
 
-async def export_calendar(config: Config, path: Path, now: datetime | None = None) -> int:
+async def export_calendar(
+    store: Store, config: Config, path: Path, now: datetime | None = None
+) -> int:
     """Write every upcoming event to `path`; returns how many."""
     now = now or datetime.now(UTC)
-    store = await Store.open(config.database.path)
-    try:
-        found = await entries(store, config.bot.tz, now)
-    finally:
-        await store.close()
+    found = await entries(store, config.bot.tz, now)
     await asyncio.to_thread(path.write_bytes, calendar_file(found, now, config.bot.name))
     return len(found)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.api.services import Services
+from bot.api.package import FeaturePackage
 from cogs.general.commands import General
 
 
-def setup(services: Services) -> General:
-    return General(services)
+def setup(package: FeaturePackage) -> None:
+    package.serve(General)

@@ -42,6 +42,7 @@ from cogs.quiz import cards
 from cogs.quiz.cards import Translations
 from cogs.quiz.game import LETTERS, Asked, NoChoices, NotAChoice, draw, judge, points
 from cogs.quiz.packs import MAX_PACK_BYTES, Pack, PackError, bundled_packs, describe, parse_pack
+from cogs.quiz.settings import QuizSettings
 from cogs.quiz.store import Quiz, QuizStore, Recorded, Season, channel_key
 
 log = logging.getLogger("pustaka.quiz")
@@ -215,7 +216,7 @@ class Quizzes(Feature):
             )
         now = ctx.clock.now()
         season = await self.quizzes.current_season(community.id, now)
-        telegram_poll = self.services.config.quiz.telegram_answers == "poll"
+        telegram_poll = self.services.config.section(QuizSettings).telegram_answers == "poll"
         quiz_id = await self.quizzes.create(
             community_id=community.id,
             season_id=season.id if season else None,

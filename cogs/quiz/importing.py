@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bot.storage.store import Store
 from bot.time.clock import SystemClock
-from cogs.quiz.packs import PackError, bundled_packs, describe, parse_pack
+from cogs.quiz.packs import Pack, PackError, bundled_packs, describe, parse_pack
 from cogs.quiz.store import QuizStore
 
 MAX_FILE = 16 * 1024 * 1024  # bytes read at most; the pack's own limit is checked by parse_pack
@@ -31,7 +31,17 @@ class Imported:
     new: bool
 
 
-async def import_pack(database: Path, file: Path, community: str | None) -> Imported:
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """A pack file that passed every check, ready to be kept."""
+
+    pack: Pack
+    text: str
+
+
+def check_pack(file: Path) -> Checked:
+    """Read and validate the file (before the database is opened); ImportRefused lists every
+    problem."""
     data = _read(file)
     key = file.stem.strip().lower()
     try:
@@ -45,14 +55,16 @@ async def import_pack(database: Path, file: Path, community: str | None) -> Impo
         raise ImportRefused(
             f"A bundled pack is already called {key!r}: rename {file.name} and import it again."
         )
-    store = await Store.open(database)
-    try:
-        community_id, name = await _community(store, community)
-        new = await QuizStore(store).save_pack(
-            community_id, pack.key, pack.title, data.decode("utf-8"), SystemClock().now()
-        )
-    finally:
-        await store.close()
+    return Checked(pack, data.decode("utf-8"))
+
+
+async def import_pack(store: Store, checked: Checked, community: str | None) -> Imported:
+    """Keep a checked pack for the community named by `community` (see :func:`_community`)."""
+    pack = checked.pack
+    community_id, name = await _community(store, community)
+    new = await QuizStore(store).save_pack(
+        community_id, pack.key, pack.title, checked.text, SystemClock().now()
+    )
     return Imported(pack.title, len(pack.questions), name, new)
 
 

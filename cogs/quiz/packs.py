@@ -1,6 +1,6 @@
 """Quiz packs: TOML files of questions, validated so a librarian sees every mistake at once.
 
-A pack (see "Quiz packs" in README.md and any file in data/quizzes/)::
+A pack (see "Quiz packs" in README.md and any file in cogs/quiz/data/)::
 
     title = "Sastra Indonesia"
     language = "id"                      # "id" or "en"
@@ -37,7 +37,7 @@ from urllib.parse import urlsplit
 from bot.api.commands import N_
 from cogs.quiz.answers import matches, normalize
 
-PACKS_DIR = Path(__file__).resolve().parents[2] / "data" / "quizzes"
+PACKS_DIR = Path(__file__).resolve().parent / "data"
 MAX_PACK_BYTES = 1_000_000
 MAX_QUESTIONS = 200
 MIN_CHOICES, MAX_CHOICES = 2, 10
@@ -169,7 +169,7 @@ def load_pack(path: Path) -> Pack:
 
 
 def bundled_packs(directory: Path = PACKS_DIR) -> list[Pack]:
-    """Every pack in data/quizzes, sorted by key. PackError lists the problems of all of them,
+    """Every pack in cogs/quiz/data/, sorted by key. PackError lists the problems of all of them,
     each prefixed with its file's name in `field`."""
     packs, problems = [], []
     for path in sorted(directory.glob("*.toml")):

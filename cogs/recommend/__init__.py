@@ -3,9 +3,14 @@ and what members asked for that the library lacks (/wanted)."""
 
 from __future__ import annotations
 
-from bot.api.services import Services
+from bot.api.package import FeaturePackage
+from cogs.recommend import cli
 from cogs.recommend.commands import RecommendFeature
+from cogs.recommend.themes import load_themes
 
 
-def setup(services: Services) -> RecommendFeature:
-    return RecommendFeature(services)
+def setup(package: FeaturePackage) -> None:
+    package.tables()
+    package.data(load_themes)
+    package.command_line(cli.VERB)
+    package.serve(RecommendFeature)

@@ -18,7 +18,6 @@ from pathlib import Path
 from bot.api.context import Context
 from bot.catalog.records import CopyStatus
 from bot.catalog.store import Book
-from bot.config import Config
 from bot.storage.store import Store
 from cogs.recommend.themes import plain
 
@@ -112,16 +111,9 @@ async def most_wanted(store: Store, since: datetime, *, limit: int | None = 10) 
 CSV_COLUMNS = ("kind", "wanted", "book_id", "members", "asks", "first_asked", "last_asked")
 
 
-async def export_wanted(config: Config, path: Path, days: int) -> int:
+async def export_wanted(store: Store, path: Path, days: int, now: datetime) -> int:
     """Write the unmet demand of the last `days` days to a CSV file; returns how many rows."""
-    from bot.time.clock import SystemClock
-
-    store = await Store.open(config.database.path)
-    try:
-        since = SystemClock().now() - timedelta(days=days)
-        demand = await most_wanted(store, since, limit=None)
-    finally:
-        await store.close()
+    demand = await most_wanted(store, now - timedelta(days=days), limit=None)
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(CSV_COLUMNS)

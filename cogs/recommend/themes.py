@@ -1,4 +1,4 @@
-"""Reading themes (`data/themes.toml`): names in Indonesian and English mapped to catalog subjects.
+"""Reading themes (data/themes.toml here): Indonesian and English names mapped to subjects.
 
 The file is validated by the small schema below and every problem is reported together, like the
 sample catalog (bot/catalog/sample.py). A theme is found by its key, either name or an alias,
@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-THEMES_FILE = Path(__file__).resolve().parents[2] / "data" / "themes.toml"
+THEMES_FILE = Path(__file__).resolve().parent / "data" / "themes.toml"
 RESERVED = frozenset({"like", "me", "today", "theme"})  # subcommands of /recommend
 _WORD = re.compile(r"\w+", re.UNICODE)
 _KEY = re.compile(r"[a-z][a-z -]*[a-z]")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.api.services import Services
+from bot.api.package import FeaturePackage
 from cogs.settings.commands import Settings
 
 
-def setup(services: Services) -> Settings:
-    return Settings(services)
+def setup(package: FeaturePackage) -> None:
+    package.serve(Settings)

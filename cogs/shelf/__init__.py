@@ -3,9 +3,10 @@ book suggestions to the community with upvotes."""
 
 from __future__ import annotations
 
-from bot.api.services import Services
+from bot.api.package import FeaturePackage
 from cogs.shelf.commands import ShelfFeature
 
 
-def setup(services: Services) -> ShelfFeature:
-    return ShelfFeature(services)
+def setup(package: FeaturePackage) -> None:
+    package.tables()
+    package.serve(ShelfFeature)

@@ -5,15 +5,20 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Config, ConfigError, load_config
+from bot.config import Config, ConfigError, Section, load_config
+from bot.process.features import discover
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def feature_sections() -> list[Section]:
+    return [section for package in discover() for section in package.sections]
 
 
 def load(tmp_path: Path, text: str, env: dict[str, str] | None = None) -> Config:
     path = tmp_path / "config.toml"
     path.write_text(text, encoding="utf-8")
-    return load_config(path, env=env or {})
+    return load_config(path, env=env or {}, sections=feature_sections())
 
 
 def error(tmp_path: Path, text: str) -> ConfigError:
@@ -33,8 +38,8 @@ def test_defaults_without_a_file(tmp_path: Path) -> None:
 
 def test_example_file_documents_the_defaults() -> None:
     """config.example.toml, copied unchanged, behaves exactly like no file."""
-    example = load_config(ROOT / "config.example.toml", env={})
-    assert replace(example, source=None) == Config()
+    example = load_config(ROOT / "config.example.toml", env={}, sections=feature_sections())
+    assert replace(example, source=None) == Config().declare(feature_sections())
 
 
 def test_every_key_is_in_the_example() -> None:
@@ -42,7 +47,9 @@ def test_every_key_is_in_the_example() -> None:
     from bot.config import SECTIONS
 
     text = (ROOT / "config.example.toml").read_text(encoding="utf-8")
-    for section, (_, checks) in SECTIONS.items():
+    declared = {section.name: (section.settings, section.checks) for section in feature_sections()}
+    assert "quiz" in declared
+    for section, (_, checks) in {**SECTIONS, **declared}.items():
         assert f"[{section}]" in text
         for key in checks:
             assert f"\n{key} = " in text, f"{section}.{key} is not documented"

@@ -10,8 +10,9 @@ from pathlib import Path
 
 from bot.adapters.discord import DiscordAdapter
 from bot.adapters.telegram import TelegramAdapter
+from bot.api.package import FeatureFactory, FeaturePackage
 from bot.config import load_config
-from bot.process.app import App, FeatureFactory
+from bot.process.app import App
 from bot.time.clock import Clock, SystemClock
 from tests.conftest import write_config
 from tests.fakes.discord_api import GUILD_ID, FakeDiscord
@@ -26,7 +27,7 @@ async def telegram_bot(
     fake: FakeTelegram,
     *,
     clock: Clock | None = None,
-    features: Iterable[FeatureFactory] | None = None,
+    features: Iterable[FeaturePackage | FeatureFactory] | None = None,
     extra: str = "",
     sample: bool = False,
 ) -> AsyncIterator[App]:
@@ -48,7 +49,7 @@ async def discord_bot(
     fake: FakeDiscord,
     *,
     clock: Clock | None = None,
-    features: Iterable[FeatureFactory] | None = None,
+    features: Iterable[FeaturePackage | FeatureFactory] | None = None,
     extra: str = "",
     sample: bool = False,
 ) -> AsyncIterator[App]:

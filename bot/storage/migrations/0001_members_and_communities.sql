@@ -1,3 +1,4 @@
+-- legacy: 1
 -- Members and the communities (Discord guilds, Telegram groups, the console) they write in.
 -- A member is keyed by (platform, platform_id); other tables reference our own integer ids.
 

@@ -1,3 +1,4 @@
+-- legacy: 2
 -- Which commands members use, and how it went: librarians see what members want.
 
 CREATE TABLE command_usage (

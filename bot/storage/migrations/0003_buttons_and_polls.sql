@@ -1,3 +1,4 @@
+-- legacy: 3
 -- Button commands too long for a platform's button data (Telegram: 64 bytes, Discord: 100
 -- characters), and the native polls the bot sent, so presses and votes reach the right command
 -- even after a restart.

@@ -1,3 +1,4 @@
+-- legacy: 4
 -- The library's catalog: one row a title, its copies, a full-text index, new arrivals,
 -- harvest progress and the Open Library answer cache.
 

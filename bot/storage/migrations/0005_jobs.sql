@@ -1,3 +1,4 @@
+-- legacy: 5
 -- The durable scheduler: work due at a time (reminders, quiz timers, club prompts), claimed,
 -- performed and marked done, so nothing is lost to a restart. sent_keys lets the sending path
 -- refuse to send the same message twice.

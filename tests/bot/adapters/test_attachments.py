@@ -9,7 +9,7 @@ import pytest
 from bot.api.commands import N_, Feature, attachment, command, text
 from bot.api.context import Context
 from bot.api.files import Attachment
-from bot.process.app import FeatureFactory
+from bot.api.package import FeatureFactory
 from tests.conftest import Chat
 from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.running import discord_bot, telegram_bot

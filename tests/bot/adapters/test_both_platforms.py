@@ -10,7 +10,8 @@ import pytest
 from bot.adapters.discord import DiscordAdapter
 from bot.adapters.telegram import TelegramAdapter
 from bot.config import load_config
-from bot.process.app import App, feature_modules, serve
+from bot.process.app import App, serve
+from bot.process.features import discover
 from bot.time.clock import SystemClock
 from tests.conftest import write_config
 from tests.fakes.discord_api import GUILD_ID, FakeDiscord
@@ -28,7 +29,7 @@ async def test_one_process_serves_both(tmp_path: Path, monkeypatch: pytest.Monke
         f'[telegram]\ntoken = "{telegram.token}"\nbase_url = "{telegram.base_url}"\n'
     )
     config = load_config(write_config(tmp_path, extra), env={})
-    app = await App.open(config, clock=SystemClock(), features=[m.setup for m in feature_modules()])
+    app = await App.open(config, clock=SystemClock(), features=discover())
     serving = asyncio.create_task(
         serve(app, [TelegramAdapter(app.dispatcher), DiscordAdapter(app.dispatcher)])
     )

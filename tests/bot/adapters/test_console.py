@@ -12,7 +12,7 @@ import pytest
 from bot.api.commands import N_, Feature, command, integer
 from bot.api.context import Context
 from bot.api.replies import Reply
-from bot.process.app import feature_modules
+from bot.process.features import discover
 from tests.conftest import Chat, write_config
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -122,7 +122,7 @@ class Timer(Feature):
 
 @pytest.fixture
 def features():
-    return [module.setup for module in feature_modules()] + [Timer]
+    return discover() + [Timer]
 
 
 async def test_follow_up_prints_when_due(chat: Chat, clock) -> None:

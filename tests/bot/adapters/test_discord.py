@@ -14,7 +14,8 @@ from bot.api.commands import Option as ParamOption
 from bot.api.context import Context
 from bot.api.replies import Choice, Poll, Reply
 from bot.config import load_config
-from bot.process.app import App, feature_modules
+from bot.process.app import App
+from bot.process.features import discover
 from bot.time.clock import SystemClock
 from tests.conftest import write_config
 from tests.fakes.discord_api import GUILD_ID, MANAGE_GUILD, FakeDiscord, user
@@ -83,7 +84,7 @@ async def start_bot(tmp_path: Path, fake: FakeDiscord, extra: str = "") -> tuple
     path = write_config(
         tmp_path, f'[discord]\ntoken = "{fake.token}"\nguild_ids = [{GUILD_ID}]\n{extra}'
     )
-    factories = [m.setup for m in feature_modules()] + [Extras]
+    factories = discover() + [Extras]
     app = await App.open(load_config(path, env={}), clock=SystemClock(), features=factories)
     task = asyncio.create_task(DiscordAdapter(app.dispatcher).run())
     await asyncio.wait_for(fake.identified.wait(), 20)

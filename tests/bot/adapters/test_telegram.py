@@ -20,7 +20,8 @@ from bot.api.commands import N_, Feature, Permission, command, text
 from bot.api.context import Context
 from bot.api.replies import Choice, Poll, Reply
 from bot.config import load_config
-from bot.process.app import App, feature_modules
+from bot.process.app import App
+from bot.process.features import discover
 from bot.time.clock import SystemClock
 from tests.conftest import write_config
 from tests.fakes.telegram_api import (
@@ -75,7 +76,7 @@ async def start_bot(
         f'[telegram]\ntoken = "{fake.token}"\nbase_url = "{fake.base_url}"\n{extra}',
     )
     config = load_config(path, env={})
-    factories = [m.setup for m in feature_modules()] + [Extras]
+    factories = discover() + [Extras]
     app = await App.open(config, clock=SystemClock(), features=factories)
     adapter = TelegramAdapter(app.dispatcher)
     task = asyncio.create_task(adapter.run())

@@ -11,7 +11,8 @@ from bot.api.arguments import UserError
 from bot.api.commands import N_, Feature, Option, Permission, command, integer, text
 from bot.api.context import Context, Incoming
 from bot.api.replies import Reply
-from bot.process.app import App, feature_modules
+from bot.process.app import App
+from bot.process.features import discover
 from tests.conftest import Chat
 
 
@@ -64,7 +65,7 @@ class Trouble(Feature):
 @pytest.fixture
 def features():
     # Trouble declares its own /quiz group to exercise groups; the real quiz stays out.
-    others = [module.setup for module in feature_modules() if module.__name__ != "cogs.quiz"]
+    others = [package for package in discover() if package.name != "quiz"]
     return [*others, Trouble]
 
 

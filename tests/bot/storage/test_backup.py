@@ -50,7 +50,10 @@ async def test_backup_during_writes_is_consistent(tmp_path: Path) -> None:
     assert written == copy
     with sqlite3.connect(copy) as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert db.execute("PRAGMA user_version").fetchone()[0] == latest_version()
+        assert (
+            db.execute("SELECT version FROM schema_versions WHERE package = 'core'").fetchone()[0]
+            == latest_version()
+        )
         rows = db.execute("SELECT count(*) FROM command_usage").fetchone()[0]
     db.close()
     assert 2000 <= rows <= total

@@ -8,8 +8,27 @@ from pathlib import Path
 
 import pytest
 
+from bot.process.features import discover
 from bot.storage import store as store_module
-from bot.storage.store import SchemaTooNewError, Store, StoreError, latest_version, migrations
+from bot.storage.store import (
+    CORE,
+    LAYOUT,
+    Migration,
+    SchemaTooNewError,
+    Store,
+    StoreError,
+    latest_version,
+    migrations,
+    read_migrations,
+)
+
+LEGACY_CHAIN = Path(__file__).resolve().parents[2] / "fixtures" / "legacy_db" / "chain"
+LEGACY_LAST = 11  # the last version of the single chain (Pustaka before feature packages)
+
+
+def every_feature() -> list[list[Migration]]:
+    return [package.migrations for package in discover() if package.migrations]
+
 
 NOW = "2026-01-01T00:00:00+00:00"
 # Rows valid from a given schema version on, to check migrations keep data.
@@ -37,6 +56,8 @@ ROWS_BY_VERSION = {
         f" VALUES ('sample', '1', 'Bumi Manusia', 'f', '{NOW}', '{NOW}')",
         "INSERT INTO copies (book_id, call_number, status)"
         " VALUES (1, '899.221 TOE b', 'available')",
+        "INSERT INTO book_isbns (isbn, book_id) VALUES ('9789799731234', 1)",
+        "INSERT INTO books_fts (rowid, title) VALUES (1, 'Bumi Manusia')",
         "INSERT INTO harvests (url, metadata_prefix, last_from)"
         f" VALUES ('http://x', 'oai_dc', '{NOW}')",
         f"INSERT INTO openlibrary_cache (url, body, fetched_at) VALUES ('u', '{{}}', '{NOW}')",
@@ -132,11 +153,44 @@ def row_counts(path: Path) -> dict[str, int]:
 
 
 def with_extra_migration(monkeypatch: pytest.MonkeyPatch, name: str, sql: str) -> int:
-    """Pretend this Pustaka ships one more migration; returns its version."""
+    """Pretend this Pustaka ships one more core migration; returns its version."""
     good = migrations()
     version = len(good) + 1
-    monkeypatch.setattr(store_module, "migrations", lambda: [*good, (version, name, sql)])
+    extra = Migration(CORE, version, name, sql)
+    monkeypatch.setattr(store_module, "migrations", lambda: [*good, extra])
     return version
+
+
+def core_version(path: Path) -> int:
+    with closing(sqlite3.connect(path)) as db:
+        row = db.execute("SELECT version FROM schema_versions WHERE package = 'core'").fetchone()
+        return row[0]
+
+
+def single_chain_database(path: Path, version: int) -> None:
+    """A database as Pustaka 0.1 left it at `version` of its one migration chain, with rows in
+    every table it had (the chain is kept verbatim in tests/fixtures/legacy_db/chain/)."""
+    with closing(sqlite3.connect(path)) as db:
+        for file in sorted(LEGACY_CHAIN.glob("*.sql"))[:version]:
+            db.executescript(f"BEGIN;\n{file.read_text(encoding='utf-8')}\nCOMMIT;")
+        for number in range(1, version + 1):
+            for sql in ROWS_BY_VERSION[number]:
+                db.execute(sql)
+        db.commit()
+        db.execute(f"PRAGMA user_version = {version}")
+
+
+def contents(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table (FTS5's own shadow tables aside)."""
+    with closing(sqlite3.connect(path)) as db:
+        tables = [
+            row[0]
+            for row in db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                " AND name NOT LIKE 'books_fts_%' AND name != 'schema_versions'"
+            )
+        ]
+        return {t: sorted(db.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr) for t in tables}
 
 
 async def test_fresh_database_is_ready(tmp_path: Path) -> None:
@@ -190,48 +244,104 @@ async def test_query_methods(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("start", range(latest_version()))
-async def test_migrating_from_every_earlier_version(tmp_path: Path, start: int) -> None:
-    """A database at any earlier version upgrades to the same schema and keeps its rows."""
+async def test_core_migrates_from_every_earlier_version(tmp_path: Path, start: int) -> None:
+    """A database at any earlier core version upgrades to the same schema and keeps its rows."""
     fresh = tmp_path / "fresh.db"
     await (await Store.open(fresh)).close()
     old = tmp_path / "old.db"
     store = await Store.open(old, target_version=start)
     assert await store.schema_version() == start
-    for version in range(1, start + 1):
-        for sql in ROWS_BY_VERSION[version]:
-            await store.execute(sql)
     await store.close()
     before = row_counts(old)
     store = await Store.open(old)
     try:
         assert await store.schema_version() == latest_version()
-        if start >= 1:
-            assert await store.fetchval("SELECT display_name FROM members") == "Sari"
     finally:
         await store.close()
     assert schema(old) == schema(fresh)
-    after = row_counts(old)
-    assert {table: after[table] for table in before} == before
+    assert {table: row_counts(old)[table] for table in before} == before
 
 
-def test_every_version_has_rows_to_check() -> None:
-    """Each migration has sample rows in this test, so new ones are tested too."""
-    assert set(ROWS_BY_VERSION) == {version for version, _, _ in migrations()}
+@pytest.mark.parametrize("start", range(LEGACY_LAST + 1))
+async def test_single_chain_database_upgrades_in_place(tmp_path: Path, start: int) -> None:
+    """A database from before feature packages, at any of its versions, gets exactly the schema
+    of a new database, every feature's tables included, and keeps every row of every table."""
+    fresh = tmp_path / "fresh.db"
+    await (await Store.open(fresh, packages=every_feature())).close()
+    old = tmp_path / "old.db"
+    single_chain_database(old, start)
+    before = contents(old)
+    store = await Store.open(old, packages=every_feature())
+    try:
+        versions = await store.versions()
+    finally:
+        await store.close()
+    assert schema(old) == schema(fresh)
+    after = contents(old)
+    if start == LEGACY_LAST:
+        assert {table: after[table] for table in before} == before
+    else:  # later migrations of the chain may add columns to the rows
+        assert {t: len(after[t]) for t in before} == {t: len(rows) for t, rows in before.items()}
+    assert versions[CORE] == latest_version()
+    assert versions == {**versions, **{m[0].package: len(m) for m in every_feature()}}
+    with closing(sqlite3.connect(old)) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == LAYOUT
+
+
+async def test_single_chain_rows_fill_every_table(tmp_path: Path) -> None:
+    """The upgrade test above has rows in every table of the last single-chain version, so no
+    table's rows go unchecked."""
+    assert set(ROWS_BY_VERSION) == set(range(1, LEGACY_LAST + 1))
+    path = tmp_path / "old.db"
+    single_chain_database(path, LEGACY_LAST)
+    empty = [table for table, rows in contents(path).items() if not rows]
+    assert empty == []
+
+
+async def test_feature_tables_come_when_the_feature_does(tmp_path: Path) -> None:
+    """An upgraded database keeps its single-chain version for a feature loaded later: its
+    tables are recognised, not created again (which would fail) or emptied."""
+    path = tmp_path / "old.db"
+    single_chain_database(path, LEGACY_LAST)
+    quiz = [chain for chain in every_feature() if chain[0].package == "quiz"]
+    await (await Store.open(path)).close()
+    store = await Store.open(path, packages=quiz)
+    try:
+        assert await store.schema_version("quiz") == len(quiz[0])
+        assert await store.fetchval("SELECT title FROM quiz_packs") == "Kuis Klub"
+        assert await store.schema_version("events") == 0
+    finally:
+        await store.close()
 
 
 async def test_newer_database_is_refused(tmp_path: Path) -> None:
     """A database from a newer Pustaka is refused with both versions named, and left alone."""
     path = tmp_path / "p.db"
     with closing(sqlite3.connect(path)) as db:
-        db.execute(f"PRAGMA user_version = {latest_version() + 5}")
+        db.execute(f"PRAGMA user_version = {LAYOUT + 1}")
     with pytest.raises(SchemaTooNewError) as raised:
         await Store.open(path)
     message = str(raised.value)
-    assert f"version {latest_version() + 5} is newer" in message
-    assert f"({latest_version()})" in message
+    assert f"version {LAYOUT + 1} is newer" in message
+    assert f"({LAYOUT})" in message
     assert schema(path) == []
     with closing(sqlite3.connect(path)) as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+
+
+@pytest.mark.parametrize("package", [CORE, "quiz"])
+async def test_newer_package_is_refused(tmp_path: Path, package: str) -> None:
+    """One package written by a newer Pustaka (the core's tables or a feature's) is refused
+    before anything is written, naming the package and both versions."""
+    path = tmp_path / "p.db"
+    await (await Store.open(path, packages=every_feature())).close()
+    with closing(sqlite3.connect(path)) as db:
+        db.execute("UPDATE schema_versions SET version = 99 WHERE package = ?", (package,))
+        db.commit()
+    before = schema(path)
+    with pytest.raises(SchemaTooNewError, match=f"{package} tables are at version 99"):
+        await Store.open(path, packages=every_feature())
+    assert schema(path) == before
 
 
 async def test_failed_migration_keeps_previous_version(
@@ -243,7 +353,7 @@ async def test_failed_migration_keeps_previous_version(
     with pytest.raises(StoreError, match="broken"):
         await Store.open(path)
     with closing(sqlite3.connect(path)) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == broken - 1
+        assert db.execute("SELECT version FROM schema_versions").fetchone()[0] == broken - 1
         assert "half" not in {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
 
 
@@ -261,8 +371,7 @@ async def test_migration_leaving_dangling_references_is_refused(
     with pytest.raises(StoreError, match="dangling.*community_members"):
         await Store.open(path)
     assert row_counts(path)["community_members"] == 0
-    with closing(sqlite3.connect(path)) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == dangling - 1
+    assert core_version(path) == dangling - 1
 
 
 async def test_migration_rebuilding_a_table_keeps_rows_that_reference_it(
@@ -305,25 +414,20 @@ async def test_migration_rebuilding_a_table_keeps_rows_that_reference_it(
         (["0001_a.sql", "2_b.sql"], "2_b.sql is not named NNNN_name.sql"),
     ],
 )
-def test_misnumbered_migrations_are_refused(
-    monkeypatch: pytest.MonkeyPatch, names: list[str], words: str
-) -> None:
+def test_misnumbered_migrations_are_refused(tmp_path: Path, names: list[str], words: str) -> None:
     """Migration files with a gap, a repeated number or a bad name are refused."""
-
-    class File:
-        def __init__(self, name: str) -> None:
-            self.name = name
-
-        def read_text(self, encoding: str) -> str:
-            return ""
-
-    class Folder:
-        def iterdir(self) -> list[File]:
-            return [File("__init__.py"), *map(File, names)]
-
-    monkeypatch.setattr(store_module.resources, "files", lambda package: Folder())
+    for name in names:
+        (tmp_path / name).write_text("", encoding="utf-8")
+    (tmp_path / "__init__.py").write_text("", encoding="utf-8")
     with pytest.raises(StoreError, match=words):
-        migrations()
+        read_migrations(tmp_path, "quiz")
+
+
+def test_legacy_marks_are_read(tmp_path: Path) -> None:
+    """A migration's first line `-- legacy: N` names the single-chain migration it holds."""
+    (tmp_path / "0001_a.sql").write_text("-- legacy: 8\nCREATE TABLE a (x);\n", encoding="utf-8")
+    (tmp_path / "0002_b.sql").write_text("CREATE TABLE b (x);\n", encoding="utf-8")
+    assert [m.legacy for m in read_migrations(tmp_path, "quiz")] == [8, None]
 
 
 async def test_target_version_out_of_range_is_refused(tmp_path: Path) -> None:

@@ -93,11 +93,12 @@ async def test_calendar_export_writes_every_upcoming_event(
     await librarian.say("/event confirm 4")
     await librarian.say("/event cancel 4")
     target = tmp_path / "acara.ics"
-    assert await export_calendar(config, target, datetime(2026, 1, 5, 3, 0, tzinfo=UTC)) == 2
+    store = app.services.store
+    assert await export_calendar(store, config, target, datetime(2026, 1, 5, 3, tzinfo=UTC)) == 2
     entries = Calendar.from_ical(target.read_bytes()).walk("VEVENT")
     assert sorted(str(e["summary"]) for e in entries) == ["Bedah Buku", "Klub Baca"]
     # A week later the one-off event is over; the series goes on.
-    assert await export_calendar(config, target, datetime(2026, 1, 12, tzinfo=UTC)) == 1
+    assert await export_calendar(store, config, target, datetime(2026, 1, 12, tzinfo=UTC)) == 1
 
 
 async def test_calendar_export_command(

@@ -19,7 +19,8 @@ import pytest
 from bot.adapters.discord import DiscordAdapter
 from bot.adapters.telegram import TelegramAdapter
 from bot.config import load_config
-from bot.process.app import App, feature_modules
+from bot.process.app import App
+from bot.process.features import discover
 from bot.time.clock import FakeClock, utc_text
 from tests.conftest import write_config
 from tests.fakes import discord_api, telegram_api
@@ -53,7 +54,7 @@ async def fire_due(app: App, clock: FakeClock, seconds: float) -> None:
 async def open_app(tmp_path: Path, extra: str) -> tuple[App, FakeClock]:
     clock = FakeClock(START)
     config = load_config(write_config(tmp_path, extra), env={})
-    app = await App.open(config, clock=clock, features=[m.setup for m in feature_modules()])
+    app = await App.open(config, clock=clock, features=discover())
     return app, clock
 
 

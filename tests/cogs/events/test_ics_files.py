@@ -9,8 +9,8 @@ import pytest
 
 from bot.api.commands import N_, Feature, command
 from bot.api.context import Context
+from bot.api.package import FeatureFactory
 from bot.api.replies import Reply
-from bot.process.app import FeatureFactory
 from tests.conftest import Chat
 from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.running import discord_bot, telegram_bot

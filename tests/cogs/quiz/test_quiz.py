@@ -11,8 +11,10 @@ from collections.abc import AsyncIterator, Callable
 import pytest
 
 from bot.api.context import Incoming
+from bot.api.package import FeatureFactory, FeaturePackage
 from bot.config import Config
-from bot.process.app import App, FeatureFactory, feature_modules
+from bot.process.app import App
+from bot.process.features import discover
 from bot.time.clock import FakeClock, utc_text
 from cogs.quiz.commands import Quizzes
 from cogs.quiz.packs import Pack, Question
@@ -76,7 +78,9 @@ class ChoicesFirst(random.Random):
         return sorted(population, key=lambda question: not question.choices)[:k]
 
 
-def quiz_features(*extra: FeatureFactory, rng: type[random.Random] = random.Random):
+def quiz_features(
+    *extra: FeatureFactory, rng: type[random.Random] = random.Random
+) -> list[FeaturePackage | FeatureFactory]:
     """Every feature, the quiz with a seeded random source and the test pack among its packs."""
 
     def make(services) -> Quizzes:  # noqa: ANN001
@@ -84,12 +88,12 @@ def quiz_features(*extra: FeatureFactory, rng: type[random.Random] = random.Rand
         feature.bundled = {TEST_PACK.key: TEST_PACK, **feature.bundled}
         return feature
 
-    others: list[FeatureFactory] = [m.setup for m in feature_modules() if m.__name__ != "cogs.quiz"]
-    return [*others, make, *extra]
+    packages = [p.with_factory(make) if p.name == "quiz" else p for p in discover()]
+    return [*packages, *extra]
 
 
 @pytest.fixture
-def features() -> list[FeatureFactory]:
+def features() -> list[FeaturePackage | FeatureFactory]:
     return quiz_features()
 
 

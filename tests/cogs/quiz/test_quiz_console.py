@@ -39,7 +39,7 @@ def test_piped_transcript_plays_a_quiz_to_the_end(tmp_path: Path) -> None:
 def test_import_keeps_the_pack_for_the_community(tmp_path: Path) -> None:
     """A valid pack is imported for the console community and offered by /quiz packs."""
     write_config(tmp_path)
-    source = sorted((ROOT / "data" / "quizzes").glob("*.toml"))[0]
+    source = sorted((ROOT / "cogs" / "quiz" / "data").glob("*.toml"))[0]
     pack = tmp_path / "klub-kami.toml"
     pack.write_bytes(source.read_bytes())
     done = pustaka("quiz", "import", str(pack), cwd=tmp_path)
@@ -71,7 +71,7 @@ def test_import_asks_which_community(tmp_path: Path) -> None:
     """With several communities known and none named, the import lists them, exit 2."""
     write_config(tmp_path)
     pack = tmp_path / "lain.toml"
-    pack.write_bytes(sorted((ROOT / "data" / "quizzes").glob("*.toml"))[0].read_bytes())
+    pack.write_bytes(sorted((ROOT / "cogs" / "quiz" / "data").glob("*.toml"))[0].read_bytes())
     pustaka("chat", cwd=tmp_path, stdin=b"/help\n")
     with sqlite3.connect(tmp_path / "pustaka.db") as db:
         db.execute(

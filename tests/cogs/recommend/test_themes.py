@@ -10,7 +10,7 @@ from cogs.recommend.themes import THEMES_FILE, ThemesError, load_themes
 
 
 def test_bundled_themes_load() -> None:
-    """data/themes.toml validates; themes are found by key, either name or an alias."""
+    """The bundled themes validate; themes are found by key, either name or an alias."""
     themes = load_themes(THEMES_FILE)
     assert len(themes.all) >= 15
     history = themes.find("History")

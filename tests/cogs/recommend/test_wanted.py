@@ -61,7 +61,8 @@ async def test_csv_export(app: App, chat: Chat, tmp_path: Path) -> None:
     await chat.say("/book Laut Bercerita Jilid Dua")
     await chat.say("/book Kitab Omong Kosong Jilid Lima")
     path = tmp_path / "wanted.csv"
-    assert await export_wanted(app.services.config, path, days=365 * 30) == 2
+    now = app.services.clock.now()
+    assert await export_wanted(app.services.store, path, 365 * 30, now) == 2
     rows = list(csv.DictReader(path.open(encoding="utf-8")))
     assert [r["wanted"] for r in rows] == [
         "Laut Bercerita Jilid Dua",
