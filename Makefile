@@ -15,6 +15,7 @@ run: $(STAMP) $(MO)
 test: $(STAMP) $(MO)
 	$(BIN)/ruff check bot cogs tests bench
 	$(BIN)/ruff format --check bot cogs tests bench
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)

@@ -15,11 +15,13 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from bot.api.commands import N_
 from bot.api.identity import SUPPORTED_LOCALES
 
 DOMAIN = "pustaka"
 LOCALES_DIR = Path(__file__).resolve().parents[2] / "data" / "locales"
 LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
+LANGUAGES = [("id", N_("Indonesian")), ("en", N_("English"))]  # a language option's choices
 
 log = logging.getLogger("pustaka.i18n")
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from bot.api.events import Events
 from bot.api.i18n import I18n
 from bot.api.messenger import Messenger
 from bot.api.registry import Registry
@@ -24,3 +25,4 @@ class Services:
     tasks: Tasks
     registry: Registry
     scheduler: Scheduler
+    events: Events = field(default_factory=Events)

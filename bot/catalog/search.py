@@ -102,7 +102,7 @@ async def _ranked(
         for (rowid,) in hits:
             if rowid in score:
                 score[rowid] += weight
-    wanted = _plain(text)
+    wanted = plain(text)
     marks = ",".join("?" * len(candidates))
     details = await store.fetchall(
         f"SELECT id, title, available FROM books WHERE id IN ({marks})", candidates
@@ -110,7 +110,7 @@ async def _ranked(
     order = []
     for book_id, title, available in details:
         value = score[book_id]
-        if _plain(title) == wanted:
+        if plain(title) == wanted:
             value += EXACT_TITLE
         if available:
             value *= ON_SHELF_BOOST
@@ -119,7 +119,7 @@ async def _ranked(
     return [book_id for *_, book_id in order], exact
 
 
-def _plain(text: str) -> str:
+def plain(text: str) -> str:
     """Words only, lower case, accents removed: "Ronggéng  Dukuh" → "ronggeng dukuh"."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return " ".join(_WORD.findall("".join(c for c in decomposed if not unicodedata.combining(c))))

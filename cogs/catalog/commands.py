@@ -14,9 +14,8 @@ from bot.catalog.openlibrary import OLBook, OpenLibrary, OpenLibraryUnavailable
 from bot.catalog.sample import load_sample
 from bot.catalog.search import Results, search
 from bot.catalog.store import Book, Catalog
-from cogs.catalog.cards import card, long_date, summary
-from cogs.recommend.demand import record_if_on_loan, record_search
-from cogs.shelf.ratings import with_ratings
+from cogs.catalog.cards import long_date, summary
+from cogs.catalog.public import book_card, looked_at, wanted_missing
 
 log = logging.getLogger("pustaka.catalog")
 
@@ -59,8 +58,8 @@ class CatalogFeature(Feature):
             found = await self.catalog.book(int(query[1:]))
             if found is None:
                 raise UserError(ctx._("There is no book #{number}.").format(number=query[1:]))
-            await record_if_on_loan(ctx, found)
-            return await with_ratings(ctx, found.id, card(ctx, found, self._cover(found)))
+            await looked_at(ctx, found)
+            return await book_card(ctx, found, self._cover(found))
         return await self._page(ctx, query, 1)
 
     @command(
@@ -80,8 +79,10 @@ class CatalogFeature(Feature):
         )
         results = await search(self.catalog, query, limit=SHOWN + 1, offset=(page - 1) * SHOWN)
         books = results.books[:SHOWN]
-        if page == 1:
-            await record_search(ctx, query, books)
+        if page == 1 and not books:
+            await wanted_missing(ctx, query)
+        elif page == 1 and len(books) == 1:
+            await looked_at(ctx, books[0])
         if not books and page > 1:
             return Reply.of(ctx._("No more matches for “{query}”.").format(query=query))
         if not books:
@@ -91,7 +92,7 @@ class CatalogFeature(Feature):
                 ).format(query=query)
             )
         elif len(books) == 1 and page == 1:
-            local = await with_ratings(ctx, books[0].id, card(ctx, books[0], self._cover(books[0])))
+            local = await book_card(ctx, books[0], self._cover(books[0]))
         else:
             local = self._list(ctx, query, page, books, results)
         if online is None:

@@ -9,7 +9,7 @@ from bot.api.context import Context, Destination
 from bot.api.services import Services
 from bot.catalog.search import search
 from bot.catalog.store import Book, Catalog
-from cogs.catalog.cards import byline
+from cogs.catalog.public import byline
 from cogs.clubs.posts import SECTION, Posts
 from cogs.clubs.store import Club, ClubStore, Reading
 from cogs.clubs.votes import CLOSE, Votes

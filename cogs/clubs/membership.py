@@ -12,7 +12,7 @@ from bot.api.context import Context
 from bot.api.replies import Choice, ChoiceStyle, Reply
 from bot.api.text import Text
 from bot.time.when import parse_when
-from cogs.catalog.cards import byline
+from cogs.catalog.public import byline
 from cogs.clubs.base import ClubBase
 from cogs.clubs.formatting import date_text, day_text, hashtag, range_text
 

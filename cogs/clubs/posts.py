@@ -21,7 +21,7 @@ from bot.api.text import Text
 from bot.catalog.store import Book, Catalog
 from bot.storage.scheduler import Job
 from bot.time.recurrence import Recurrence
-from cogs.catalog.cards import card
+from cogs.catalog.public import card
 from cogs.clubs.formatting import Speaker, Voice, date_text, day_text, range_text
 from cogs.clubs.plan import Section
 from cogs.clubs.prompts import choose, load_prompts

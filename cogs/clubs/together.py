@@ -10,7 +10,7 @@ from bot.api.context import Context, Destination
 from bot.api.replies import Reply
 from bot.api.text import Text
 from bot.time.when import parse_when
-from cogs.catalog.cards import byline
+from cogs.catalog.public import byline
 from cogs.clubs.base import _same_place
 from cogs.clubs.formatting import date_text, position_text, range_text
 from cogs.clubs.membership import Membership

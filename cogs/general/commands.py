@@ -4,13 +4,11 @@ from bot import __version__
 from bot.api import identity
 from bot.api.commands import N_, Command, Feature, Permission, choice, command, text
 from bot.api.context import Context
-from bot.api.i18n import LANGUAGE_NAMES
+from bot.api.i18n import LANGUAGE_NAMES, LANGUAGES
 from bot.api.labels import command_usage
 from bot.api.replies import Choice, ChoiceStyle, Field, Reply
 from bot.api.text import Text
 from bot.api.usage import explain
-
-LANGUAGES = [("id", N_("Indonesian")), ("en", N_("English"))]
 
 
 class General(Feature):

@@ -21,15 +21,13 @@ from bot.api.replies import Choice, Reply
 from bot.api.services import Services
 from bot.api.text import Text
 from bot.catalog.store import Book, Catalog
-from cogs.catalog.cards import card, summary
+from cogs.catalog.public import BookWanted, ask_which, book_card, find_book, short, summary
 from cogs.recommend import similar
 from cogs.recommend.daily import book_of_the_day
-from cogs.recommend.demand import most_wanted, record_if_on_loan, record_missing
+from cogs.recommend.demand import most_wanted, record_if_on_loan, record_missing, record_wanted
 from cogs.recommend.picks import on_subjects
 from cogs.recommend.queries import candidates, member_books, member_seeds
-from cogs.recommend.resolve import ask_which, find_book, short
 from cogs.recommend.themes import Theme, Themes, load_themes, plain
-from cogs.shelf.ratings import with_ratings
 
 PICKS = 5
 SEEDS = 5  # the books a member liked most (and lately) that personal picks start from
@@ -47,6 +45,7 @@ class RecommendFeature(Feature):
         self.catalog = Catalog(services.store, services.clock)
         self.random = rng or random.Random()
         self.themes = themes or load_themes()
+        services.events.subscribe(BookWanted, record_wanted)
 
     # by theme or subject ----------------------------------------------------------------------
 
@@ -232,7 +231,7 @@ class RecommendFeature(Feature):
         book = await book_of_the_day(self.catalog, where, day)
         if book is None:
             raise UserError(ctx._("The catalog is empty."))
-        shown = await with_ratings(ctx, book.id, card(ctx, book))
+        shown = await book_card(ctx, book)
         return replace(
             shown,
             title=ctx._("Book of the day: {title}").format(title=shown.title),

@@ -2,7 +2,8 @@
 
 A search or recommendation records a row when the title is not in the collection ('missing',
 with what the member typed) or when every copy of the book is on loan ('on_loan'): /book,
-/recommend on a theme or subject with no books, /recommend like, /shelf add (want) and /suggest.
+/recommend on a theme or subject with no books, /recommend like, /shelf add (want) and /suggest
+(other features tell it through the catalog's `BookWanted` event, which `record_wanted` answers).
 /wanted and `pustaka report wanted --csv FILE` list them grouped, the most asked-for first: by
 how many members asked, then how often.
 """
@@ -19,6 +20,7 @@ from bot.api.context import Context
 from bot.catalog.records import CopyStatus
 from bot.catalog.store import Book
 from bot.storage.store import Store
+from cogs.catalog.public import BookWanted
 from cogs.recommend.themes import plain
 
 log = logging.getLogger("pustaka.recommend")
@@ -51,12 +53,11 @@ async def record_if_on_loan(ctx: Context, book: Book) -> None:
         await _record(ctx, "on_loan", f"#{book.id}", book.record.title, book.id)
 
 
-async def record_search(ctx: Context, query: str, books: list[Book]) -> None:
-    """What /book calls after a search: nothing found, or the one book found all on loan."""
-    if not books:
-        await record_missing(ctx, query)
-    elif len(books) == 1:
-        await record_if_on_loan(ctx, books[0])
+async def record_wanted(event: BookWanted) -> None:
+    if event.book is None:
+        await record_missing(event.ctx, event.query)
+    else:
+        await record_if_on_loan(event.ctx, event.book)
 
 
 async def _record(ctx: Context, kind: str, key: str, wanted: str, book_id: int | None) -> None:

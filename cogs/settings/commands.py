@@ -4,9 +4,8 @@ from bot.api import identity
 from bot.api.arguments import UserError
 from bot.api.commands import N_, Feature, Permission, choice, command, text
 from bot.api.context import Context
-from bot.api.i18n import LANGUAGE_NAMES
+from bot.api.i18n import LANGUAGE_NAMES, LANGUAGES
 from bot.api.replies import Reply
-from cogs.general.commands import LANGUAGES
 from cogs.settings.timezones import find_timezone
 
 

@@ -18,10 +18,17 @@ from bot.api.replies import Choice, ChoiceStyle, Reply
 from bot.api.services import Services
 from bot.api.text import Text
 from bot.catalog.store import Book, Catalog
-from cogs.catalog.cards import card
-from cogs.recommend.demand import record_missing
-from cogs.recommend.resolve import ask_which, exact_title, find_book, short, split_title
-from cogs.shelf.ratings import stars, with_ratings
+from cogs.catalog.public import (
+    CardExtras,
+    ask_which,
+    book_card,
+    exact_title,
+    find_book,
+    short,
+    split_title,
+    wanted_missing,
+)
+from cogs.shelf.ratings import rating_fields, stars
 from cogs.shelf.store import ShelfStore, Suggestion
 
 NOTE_LIMIT = 300  # characters
@@ -48,6 +55,7 @@ class ShelfFeature(Feature):
         super().__init__(services)
         self.catalog = Catalog(services.store, services.clock)
         self.shelves = ShelfStore(services.store)
+        services.events.subscribe(CardExtras, rating_fields)
 
     # /shelf ---------------------------------------------------------------------------------
 
@@ -75,7 +83,7 @@ class ShelfFeature(Feature):
         found = await find_book(self.catalog, title)
         if found.book is None:
             if status == "want" and not found.options:  # a book they want that the library lacks
-                await record_missing(ctx, title)
+                await wanted_missing(ctx, title)
             return ask_which(ctx, title, found, lambda t: f"/shelf add {t} {status}")
         before = await self.shelves.put(ctx.member.id, found.book.id, status, ctx.clock.now())
         messages = {
@@ -232,7 +240,7 @@ class ShelfFeature(Feature):
         found = await find_book(self.catalog, title)
         if found.book is None:
             if not found.options:  # recommended by a member, and the library lacks it
-                await record_missing(ctx, title)
+                await wanted_missing(ctx, title)
             tail = f" {note}".rstrip()
             return ask_which(ctx, title, found, lambda t: f"/suggest {t}{tail}")
         number = await self.shelves.suggest(
@@ -241,7 +249,7 @@ class ShelfFeature(Feature):
         return await self._post(ctx, found.book, number, note, votes=0)
 
     async def _post(self, ctx: Context, book: Book, number: int, note: str, votes: int) -> Reply:
-        shown = await with_ratings(ctx, book.id, card(ctx, book))
+        shown = await book_card(ctx, book)
         header = Text.format(ctx._("**{name}** recommends this book"), name=ctx.member.display_name)
         if note:
             header += Text.format(": “{note}”", note=note)

@@ -1,14 +1,13 @@
-"""Members' ratings and reviews as shown on a book's card (/book, /recommend today)."""
+"""Members' ratings and reviews as shown on a book's card (/book, /recommend today): the
+shelf's answer to the catalog's `CardExtras`."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from babel.numbers import format_decimal
 
-from bot.api.context import Context
-from bot.api.replies import Field, Reply
+from bot.api.replies import Field
 from bot.api.text import Text
+from cogs.catalog.public import CardExtras
 from cogs.shelf.store import ShelfStore
 
 REVIEW_SHOWN = 160  # characters of a review on the card
@@ -18,12 +17,13 @@ def stars(count: int) -> str:
     return "★" * count + "☆" * (5 - count)
 
 
-async def with_ratings(ctx: Context, book_id: int, reply: Reply) -> Reply:
-    """The card with its members' average rating and latest reviews added, when there are any."""
+async def rating_fields(extras: CardExtras) -> tuple[Field, ...]:
+    """The members' average rating and latest reviews of the book, when there are any."""
+    ctx, book_id = extras.ctx, extras.book.id
     shelf = ShelfStore(ctx.store)
     count, average = await shelf.rating_summary(book_id)
     if not count:
-        return reply
+        return ()
     summary = ctx.ngettext(
         "{average} of 5 from {count} member", "{average} of 5 from {count} members", count
     ).format(average=format_decimal(round(average, 1), "0.0", locale=ctx.locale), count=count)
@@ -40,7 +40,7 @@ async def with_ratings(ctx: Context, book_id: int, reply: Reply) -> Reply:
             for r in reviews
         ]
         fields.append(Field(ctx._("Reviews"), Text.join(lines, "\n")))
-    return replace(reply, fields=reply.fields + tuple(fields))
+    return tuple(fields)
 
 
 def _cut(review: str) -> str:

@@ -107,3 +107,21 @@ def test_sample_catalog_in_a_fresh_chat(tmp_path) -> None:
     assert "Laskar Pelangi — Andrea Hirata (2005)" in out
     assert "di rak" in out or "Dipinjam sampai" in out
     assert "Baru di perpustakaan" in out
+
+
+async def test_other_features_answer_the_catalog(make_chat, catalog) -> None:
+    """What /buku asks for and lacks reaches /wanted (the recommend feature), and the card it
+    opens carries members' ratings after the catalog's own fields (the shelf feature)."""
+    reader = make_chat(user="ani")
+    await reader.say("/buku Laut Bercerita Jilid Dua")
+    lelaki = await catalog.store.fetchval("SELECT id FROM books WHERE title = 'Lelaki Harimau'")
+    await reader.say(f"/buku #{lelaki}")  # every copy on loan
+    await make_chat(user="budi").say("/buku lelaki harimau")
+    listed = await make_chat(user="pustakawan", moderator=True).say("/wanted")
+    assert "Laut Bercerita Jilid Dua — tidak ada di perpustakaan; dicari 1 anggota" in listed
+    assert "Lelaki Harimau — semua eksemplar sedang dipinjam; dicari 2 anggota (2 kali)" in listed
+
+    await make_chat(user="budi").say("/rate Cantik Itu Luka 4 Memikat")
+    card = await reader.say("/buku cantik itu luka")
+    assert card.index("realisme magis") < card.index("Nilai dari anggota\n4,0 dari 5 menurut 1")
+    assert card.index("Nilai dari anggota") < card.index("“Memikat” — budi ★★★★☆")

@@ -15,11 +15,9 @@ from bot.api.arguments import tokenize
 from bot.api.context import Context
 from bot.api.replies import Choice, Reply
 from bot.api.text import Text
-from bot.catalog.search import Field, search
+from bot.catalog.search import Field, plain, search
 from bot.catalog.store import Book, Catalog
 from cogs.catalog.cards import summary
-from cogs.recommend.queries import candidates
-from cogs.recommend.themes import plain
 
 OPTIONS = 5  # books offered when a title matches several
 SUGGESTIONS = 3
@@ -82,11 +80,18 @@ async def suggest_titles(catalog: Catalog, text: str) -> list[str]:
         "SELECT rowid FROM books_fts WHERE books_fts MATCH ? ORDER BY rowid LIMIT ?",
         (query, SUGGESTION_POOL),
     )
-    books = await candidates(catalog.store, [row[0] for row in rows])
+    if not rows:
+        return []
+    ids = sorted({row[0] for row in rows})
+    marks = ",".join("?" * len(ids))
+    titles = [
+        row[0]
+        for row in await catalog.store.fetchall(
+            f"SELECT title FROM books WHERE id IN ({marks}) ORDER BY id", ids
+        )
+    ]
     wanted = plain(text)
-    scored = sorted(
-        ((fuzz.ratio(wanted, plain(b.title)), b.title) for b in books), key=lambda s: -s[0]
-    )
+    scored = sorted(((fuzz.ratio(wanted, plain(t)), t) for t in titles), key=lambda s: -s[0])
     titles = list(dict.fromkeys(title for score, title in scored if score >= SIMILAR_ENOUGH))
     return titles[:SUGGESTIONS]
 

@@ -1,0 +1,81 @@
+"""What the catalog feature offers other features: the only module of it they may import.
+
+- How a book is shown: `byline`, `summary` (a line in a list) and `book_card` (the card with
+  whatever other features add to it through `CardExtras`; `card` is the bare card).
+- Finding a book from a member's words: `find_book`, `exact_title`, `split_title`, `ask_which`,
+  `short` and the `Found` they return.
+- Events the catalog owns: `BookWanted` (a member asked for a book the library lacks or has all
+  on loan; publish it with `wanted_missing` or `looked_at`) and `CardExtras` (a book's card is
+  being built; a handler returns the fields its feature adds, e.g. members' ratings).
+
+`make test` checks with import-linter that features import one another only through their
+public modules and that the features' dependencies have no cycle (pyproject.toml).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from bot.api.context import Context
+from bot.api.replies import Field, Reply
+from bot.catalog.records import CopyStatus
+from bot.catalog.store import Book
+from cogs.catalog.cards import byline, card, summary
+from cogs.catalog.resolve import Found, ask_which, exact_title, find_book, short, split_title
+
+__all__ = [
+    "BookWanted",
+    "CardExtras",
+    "Found",
+    "ask_which",
+    "book_card",
+    "byline",
+    "card",
+    "exact_title",
+    "find_book",
+    "looked_at",
+    "short",
+    "split_title",
+    "summary",
+    "wanted_missing",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class BookWanted:
+    """A member asked for a book the library lacks (`book` is None: `query` is what they typed)
+    or has with every copy on loan (`book`)."""
+
+    ctx: Context
+    query: str
+    book: Book | None
+
+
+@dataclass(frozen=True, slots=True)
+class CardExtras:
+    """A card of `book` is being shown to a member; handlers return a tuple of `Field`s, added
+    after the catalog's own in the order the handlers subscribed."""
+
+    ctx: Context
+    book: Book
+
+
+async def wanted_missing(ctx: Context, query: str) -> None:
+    """A member asked for `query` and the library has nothing matching it."""
+    await ctx.services.events.publish(BookWanted(ctx, query, None))
+
+
+async def looked_at(ctx: Context, book: Book) -> None:
+    """A member looked at `book`: if every copy is on loan, that is a book wanted."""
+    copies = book.copies
+    if copies and not book.available and any(c.status is CopyStatus.ON_LOAN for c in copies):
+        await ctx.services.events.publish(BookWanted(ctx, book.record.title, book))
+
+
+async def book_card(ctx: Context, book: Book, cover_url: str | None = None) -> Reply:
+    """The book's card with what other features add to it (members' ratings and reviews)."""
+    reply = card(ctx, book, cover_url)
+    extras: list[Field] = []
+    for fields in await ctx.services.events.publish(CardExtras(ctx, book)):
+        extras.extend(fields)
+    return replace(reply, fields=reply.fields + tuple(extras)) if extras else reply
