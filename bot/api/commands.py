@@ -8,8 +8,8 @@ Descriptions are marked with :func:`N_` and translated when shown, in the reader
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -63,6 +63,8 @@ class Param:
     """Name of a feature method ``async (ctx, current) -> list[Option]``."""
     max_bytes: int = 0
     """For a file: the largest one accepted."""
+    label: str | None = None
+    """The message id of its name as members read it (from its feature's `labels`)."""
 
     def usage(self) -> str:
         return f"<{self.name}>" if self.required else f"[{self.name}]"
@@ -212,6 +214,9 @@ class Feature:
 
     name: ClassVar[str] = ""
     description: ClassVar[str] = ""
+    labels: ClassVar[Mapping[str, str]] = {}
+    """Parameter name → the message id of how members read it (``"club": N_("parameter:club")``),
+    shown in usage lines and messages; a parameter without one is shown by its name."""
 
     def __init__(self, services: Services) -> None:
         self.services = services
@@ -226,7 +231,7 @@ class Feature:
                     found[attribute] = Command(
                         name=declaration.name,
                         description=declaration.description,
-                        params=declaration.params,
+                        params=tuple(self._labelled(p) for p in declaration.params),
                         handler=getattr(self, attribute),
                         feature=self,
                         permission=declaration.permission,
@@ -234,6 +239,10 @@ class Feature:
                         private=declaration.private,
                     )
         return list(found.values())
+
+    def _labelled(self, param: Param) -> Param:
+        label = self.labels.get(param.name)
+        return replace(param, label=label) if label and param.label is None else param
 
     async def on_start(self) -> None:
         """Called once after every feature is loaded and the store is open."""

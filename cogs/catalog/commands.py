@@ -27,6 +27,12 @@ ONLINE_WAIT = 2.5  # seconds; a member never waits longer for Open Library
 class CatalogFeature(Feature):
     name = "catalog"
     description = N_("Books")
+    # What members read for each parameter (its name stays English: a Discord option).
+    labels = {
+        "days": N_("parameter:days"),
+        "page": N_("parameter:page"),
+        "query": N_("parameter:query"),
+    }
 
     def __init__(self, services: Services) -> None:
         super().__init__(services)

@@ -30,6 +30,24 @@ SHOWN = 10  # clubs in a history
 class Clubs(Together):
     name = "clubs"
     description = N_("Reading clubs")
+    # What members read for each parameter (its name stays English: a Discord option).
+    labels = {
+        "book": N_("parameter:book"),
+        "books": N_("parameter:books"),
+        "choice": N_("parameter:choice"),
+        "club": N_("parameter:club"),
+        "count": N_("parameter:count"),
+        "name": N_("parameter:name"),
+        "question": N_("parameter:question"),
+        "start": N_("parameter:start"),
+        "unit": N_("parameter:unit"),
+        "vote": N_("parameter:vote"),
+        "week": N_("parameter:week"),
+        "weeks": N_("parameter:weeks"),
+        "when": N_("parameter:when"),
+        "where": N_("parameter:where"),
+        "who": N_("parameter:who"),
+    }
 
     @command(
         "club history",

@@ -41,6 +41,21 @@ REMAP_LIMIT = 400  # occurrences followed when RSVPs move to a series' new dates
 class Events(PersonalReminders):
     name = "events"
     description = N_("Events")
+    # What members read for each parameter (its name stays English: a Discord option).
+    labels = {
+        "answer": N_("parameter:answer"),
+        "capacity": N_("parameter:capacity"),
+        "date": N_("parameter:date"),
+        "description": N_("parameter:description"),
+        "field": N_("parameter:field"),
+        "id": N_("parameter:id"),
+        "offsets": N_("parameter:offsets"),
+        "text": N_("parameter:text"),
+        "title": N_("parameter:title"),
+        "value": N_("parameter:value"),
+        "when": N_("parameter:when"),
+        "where": N_("parameter:where"),
+    }
 
     def __init__(self, services: Services) -> None:
         super().__init__(services)

@@ -14,6 +14,12 @@ from bot.api.usage import explain
 class General(Feature):
     name = "general"
     description = N_("General")
+    # What members read for each parameter (its name stays English: a Discord option).
+    labels = {
+        "code": N_("parameter:code"),
+        "command": N_("parameter:command"),
+        "language": N_("parameter:language"),
+    }
 
     @command(
         "start",

@@ -58,6 +58,17 @@ ALL_TIME = ("all", "semua")
 class Quizzes(Feature):
     name = "quiz"
     description = N_("Quizzes")
+    # What members read for each parameter (its name stays English: a Discord option).
+    labels = {
+        "action": N_("parameter:action"),
+        "answer": N_("parameter:answer"),
+        "name": N_("parameter:name"),
+        "pack": N_("parameter:pack"),
+        "questions": N_("parameter:questions"),
+        "season": N_("parameter:season"),
+        "seconds": N_("parameter:seconds"),
+        "until": N_("parameter:until"),
+    }
 
     def __init__(self, services: Services, rng: random.Random | None = None) -> None:
         super().__init__(services)

@@ -37,6 +37,12 @@ THEME_SUGGESTIONS = 4
 class RecommendFeature(Feature):
     name = "recommend"
     description = N_("Recommendations")
+    # What members read for each parameter (its name stays English: a Discord option).
+    labels = {
+        "days": N_("parameter:days"),
+        "theme": N_("parameter:theme"),
+        "title": N_("parameter:title"),
+    }
 
     def __init__(
         self, services: Services, rng: random.Random | None = None, themes: Themes | None = None

@@ -12,6 +12,11 @@ from cogs.settings.timezones import find_timezone
 class Settings(Feature):
     name = "settings"
     description = N_("Community settings")
+    # What members read for each parameter (its name stays English: a Discord option).
+    labels = {
+        "language": N_("parameter:language"),
+        "timezone": N_("parameter:timezone"),
+    }
 
     @command(
         "settings show",

@@ -50,6 +50,13 @@ STATUS_WORDS = {
 class ShelfFeature(Feature):
     name = "shelf"
     description = N_("Shelves and suggestions")
+    # What members read for each parameter (its name stays English: a Discord option).
+    labels = {
+        "book": N_("parameter:book"),
+        "id": N_("parameter:id"),
+        "member": N_("parameter:member"),
+        "rating": N_("parameter:rating"),
+    }
 
     def __init__(self, services: Services) -> None:
         super().__init__(services)

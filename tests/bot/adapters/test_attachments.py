@@ -19,6 +19,7 @@ from tests.fakes.telegram_api import FakeTelegram, document_message, group_chat
 class Uploads(Feature):
     name = "uploads"
     description = N_("General")
+    labels = {"pack": N_("parameter:pack")}
 
     @command(
         "upload",

@@ -21,6 +21,7 @@ class Trouble(Feature):
 
     name = "trouble"
     description = N_("General")
+    labels = {"pack": N_("parameter:pack")}
 
     @command("boom", N_("General"))
     async def boom(self, ctx: Context) -> Reply:
