@@ -20,6 +20,8 @@ from typing import BinaryIO, TextIO
 from rich.console import Console
 from rich.text import Text as RichText
 
+from bot.api.capabilities import Capabilities
+from bot.api.commands import N_
 from bot.api.context import Destination, Incoming
 from bot.api.dispatch import Dispatcher
 from bot.api.files import Attachment
@@ -29,10 +31,14 @@ from bot.api.text import Text
 PLATFORM = "console"
 COMMUNITY = "console"
 CHANNEL = "console"
-MAX_LINE = 1 << 20  # bytes read per line; the dispatcher refuses long messages anyway
+CAPABILITIES = Capabilities(shared_room=True)
+MAX_LINE = 1 << 20
+SPOILER = N_("[spoiler, hidden]")  # the terminal cannot reveal on request: never printed
 
 
 class ConsoleAdapter:
+    capabilities = CAPABILITIES
+
     def __init__(
         self,
         dispatcher: Dispatcher,
@@ -54,6 +60,13 @@ class ConsoleAdapter:
         )
         self._choices: tuple[Choice, ...] = ()
         self._lines: asyncio.Queue[bytes | None] = asyncio.Queue()
+
+    @property
+    def _spoiler(self) -> str:
+        """What stands for hidden text, in the console member's language."""
+        services = self.dispatcher.services
+        translations = services.i18n.translations(self.locale or services.config.bot.locale)
+        return translations.gettext(SPOILER)
 
     @property
     def interactive(self) -> bool:
@@ -110,7 +123,7 @@ class ConsoleAdapter:
 
     def print(self, replies: Sequence[Reply]) -> None:
         for reply in replies:
-            self._console.print(render(reply))
+            self._console.print(render(reply, spoiler=self._spoiler))
             self._console.print()
             if reply.choices or reply.poll:
                 self._choices = reply.choices + (reply.poll.options if reply.poll else ())
@@ -166,7 +179,7 @@ def _lines(source: BinaryIO) -> Iterator[bytes]:
         yield pending[:MAX_LINE]
 
 
-def render(reply: Reply) -> RichText:
+def render(reply: Reply, *, spoiler: str = SPOILER) -> RichText:
     """A reply as terminal text: styles become colours when printing to a terminal."""
     out = RichText()
     if reply.private:
@@ -174,12 +187,12 @@ def render(reply: Reply) -> RichText:
     if reply.title:
         out.append(reply.title, style="bold underline")
         out.append("\n")
-    _append(out, reply.text)
+    _append(out, reply.text, spoiler)
     for field in reply.fields:
         out.append("\n")
         out.append(field.name, style="bold")
         out.append("\n")
-        _append(out, field.value)
+        _append(out, field.value, spoiler)
     if reply.image_url:
         out.append(f"\n🖼 {reply.image_url}", style="dim")
     if reply.poll:
@@ -197,15 +210,12 @@ def render(reply: Reply) -> RichText:
     return out
 
 
-SPOILER = "[spoiler hidden]"  # the terminal cannot reveal on request: never printed
-
-
-def _append(out: RichText, text: Text) -> None:
+def _append(out: RichText, text: Text, spoiler: str) -> None:
     hidden = False
     for span in text.spans:
         if span.spoiler:
             if not hidden:
-                out.append(SPOILER, style="dim")
+                out.append(spoiler, style="dim")
             hidden = True
             continue
         hidden = False

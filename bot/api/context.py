@@ -14,6 +14,7 @@ from bot.api.files import Attachment
 from bot.api.replies import Reply
 
 if TYPE_CHECKING:
+    from bot.api.capabilities import Capabilities
     from bot.api.commands import Command
     from bot.api.identity import Community, Member
     from bot.api.services import Services
@@ -86,6 +87,11 @@ class Context:
     @property
     def platform(self) -> str:
         return self.member.platform
+
+    @property
+    def capabilities(self) -> Capabilities:
+        """What the member's platform can do."""
+        return self.services.messenger.capabilities(self.platform)
 
     @property
     def store(self) -> Store:

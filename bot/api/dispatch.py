@@ -28,12 +28,13 @@ from babel.numbers import format_decimal
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
-from bot.api import identity
+from bot.api import identity, private_chats
 from bot.api.arguments import UsageError, UserError, bind, parse_arguments
 from bot.api.commands import Command, Option, Permission
 from bot.api.context import Context, Incoming
-from bot.api.files import FileTooLarge
-from bot.api.replies import Reply
+from bot.api.files import Attachment, FileTooLarge
+from bot.api.private_chats import AdminCheck
+from bot.api.replies import Choice, Reply
 from bot.api.services import Services
 from bot.api.text import Text
 from bot.api.usage import explain
@@ -48,10 +49,56 @@ class Dispatcher:
     def __init__(self, services: Services) -> None:
         self.services = services
         self.registry = services.registry
+        self._admin_checks: dict[str, AdminCheck] = {}
+
+    def has_private_chats(self, platform: str, is_admin: AdminCheck) -> None:
+        """Moderator commands typed in this platform's private chats act on a community the
+        member administers, as `is_admin` tells (see :mod:`bot.api.private_chats`)."""
+        self._admin_checks[platform] = is_admin
+
+    async def acting_on(self, incoming: Incoming, community_id: str) -> Incoming:
+        """A private message acting on a community, after the member chose it with a button."""
+        is_admin = self._admin_checks.get(incoming.platform)
+        if is_admin is None:
+            return incoming
+        return await private_chats.acting_on(self.services, incoming, community_id, is_admin)
+
+    async def _community_for(
+        self, incoming: Incoming, command: Command | None, typed: str
+    ) -> Incoming | Reply:
+        """A moderator command from a private chat: the message acting on the one community the
+        member moderates, or the question which one when there are several."""
+        is_admin = self._admin_checks.get(incoming.platform)
+        if (
+            is_admin is None
+            or command is None
+            or command.permission is not Permission.MODERATOR
+            or incoming.community_id is not None
+        ):
+            return incoming
+        communities = await private_chats.moderated(self.services, incoming, is_admin)
+        if len(communities) == 1:
+            return await self.acting_on(incoming, communities[0].platform_id)
+        if not communities:
+            return incoming
+        ctx = await self.context(incoming)
+        question = ctx._("You moderate several groups. Which one is /{command} for?").format(
+            command=command.name
+        )
+        choices = tuple(
+            Choice((c.name or c.platform_id)[:64], typed, acting_on=c.platform_id)
+            for c in communities
+        )
+        return Reply.of(question, choices=choices)
 
     async def handle_text(self, incoming: Incoming) -> list[Reply]:
         """Answer one message typed by a member."""
         text = clean(incoming.text)
+        if text.startswith("/"):
+            routed = await self._community_for(incoming, self.resolve(text)[1], text)
+            if isinstance(routed, Reply):
+                return [routed]
+            incoming = routed
         if not text or not text.startswith("/"):
             if not text or not incoming.direct:
                 return []
@@ -87,7 +134,10 @@ class Dispatcher:
         self, incoming: Incoming, command: Command, values: Mapping[str, Any]
     ) -> list[Reply]:
         """Run a command whose arguments arrived typed (a Discord slash command)."""
-        ctx = await self.context(incoming, command)
+        routed = await self._community_for(incoming, command, typed_command(command, values))
+        if isinstance(routed, Reply):
+            return [routed]
+        ctx = await self.context(routed, command)
         return await self._run(ctx, command, lambda: bind(command, values, ctx._))
 
     async def autocomplete(
@@ -210,6 +260,19 @@ class Dispatcher:
 def clean(text: str) -> str:
     """Drop control and direction-override characters; keep line breaks and tabs."""
     return _CONTROL.sub("", text).strip()
+
+
+def typed_command(command: Command, values: Mapping[str, Any]) -> str:
+    """The command as a member would type it, for a button that runs it again: values with
+    spaces quoted, a file (which cannot be typed) left out."""
+    words = [f"/{command.name}"]
+    for param in command.params:
+        value = values.get(param.name)
+        if value is None or isinstance(value, Attachment):
+            continue
+        shown = str(value)
+        words.append(f'"{shown}"' if " " in shown and not param.rest else shown)
+    return " ".join(words)
 
 
 def _as_replies(result: Any) -> list[Reply]:

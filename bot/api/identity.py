@@ -126,6 +126,50 @@ async def set_community_timezone(store: Store, community: Community, timezone: s
     )
 
 
+CONSOLE = ("console", "console")
+"""The console's one community, as (platform, platform id)."""
+CONSOLE_NAMES = frozenset({"console", "console:console"})
+"""What a librarian types to name the console's community on the command line."""
+
+
+def address(community: Community) -> str:
+    """``platform:id``, how the command line names a community."""
+    return f"{community.platform}:{community.platform_id}"
+
+
+async def communities(store: Store, platform: str | None = None) -> list[Community]:
+    """Every community the bot has seen (on one platform), by platform then name."""
+    where, args = (" WHERE platform = ?", (platform,)) if platform else ("", ())
+    rows = await store.fetchall(
+        "SELECT id, platform, platform_id, name, locale, timezone FROM communities"
+        f"{where} ORDER BY platform, name",
+        args,
+    )
+    return [Community(*row) for row in rows]
+
+
+async def community_at(store: Store, platform: str, platform_id: str) -> Community | None:
+    row = await store.fetchone(
+        "SELECT id, platform, platform_id, name, locale, timezone FROM communities"
+        " WHERE platform = ? AND platform_id = ?",
+        (platform, platform_id),
+    )
+    return Community(*row) if row else None
+
+
+async def console_community(store: Store, now: datetime) -> Community:
+    """The console's community, created when first asked for (before anyone chatted there)."""
+    platform, platform_id = CONSOLE
+    await store.execute(
+        "INSERT INTO communities (platform, platform_id, name, created_at) VALUES (?, ?, '', ?)"
+        " ON CONFLICT (platform, platform_id) DO NOTHING",
+        (platform, platform_id, now.isoformat()),
+    )
+    found = await community_at(store, platform, platform_id)
+    assert found is not None
+    return found
+
+
 async def community(store: Store, community_id: int) -> Community | None:
     row = await store.fetchone(
         "SELECT id, platform, platform_id, name, locale, timezone FROM communities WHERE id = ?",

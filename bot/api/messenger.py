@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
+from bot.api.capabilities import PLAIN, Capabilities
 from bot.api.context import Destination
 from bot.api.replies import Reply
 
@@ -60,10 +61,14 @@ class Messenger:
 
     def __init__(self) -> None:
         self._senders: dict[str, Sender] = {}
+        self._capabilities: dict[str, Capabilities] = {}
         self._registered = asyncio.Event()
 
     def register(self, platform: str, sender: Sender) -> None:
+        """Route the platform's messages to `sender`, which declares what the platform can do in
+        its `capabilities` attribute (none declared: :data:`PLAIN`)."""
         self._senders[platform] = sender
+        self._capabilities[platform] = getattr(sender, "capabilities", PLAIN)
         self._registered.set()
 
     async def wait_for_senders(self, count: int) -> None:
@@ -74,6 +79,12 @@ class Messenger:
 
     def unregister(self, platform: str) -> None:
         self._senders.pop(platform, None)
+
+    def capabilities(self, where: Destination | str) -> Capabilities:
+        """What the platform of `where` (a destination or a platform's name) declared it can do;
+        the capabilities stay known after the platform stops, for jobs that run later."""
+        platform = where if isinstance(where, str) else where.platform
+        return self._capabilities.get(platform, PLAIN)
 
     def serves(self, platform: str) -> bool:
         return platform in self._senders

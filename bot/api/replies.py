@@ -24,6 +24,9 @@ class Choice:
     keep: bool = False
     """Pressing it leaves its message as it is (quiz answers, RSVPs). Otherwise the answer to
     the press takes the message's place where the platform can edit messages."""
+    acting_on: str | None = None
+    """The community (platform id) the command acts on when pressed in a private chat: a
+    moderator's answer to "which group?"."""
 
 
 @dataclass(frozen=True, slots=True)

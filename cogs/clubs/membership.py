@@ -83,7 +83,7 @@ class Membership(ClubBase):
         speaker = await self.posts.voice(community.id)
         welcome = await self.posts.welcome(club, reading, speaker, now)
         tag = hashtag(name)
-        if ctx.platform == "telegram":
+        if ctx.capabilities.hashtag_homes:
             welcome = replace(welcome, text=Text.plain(tag + "\n") + welcome.text)
         try:
             home = await self.services.messenger.open_thread(ctx.channel, name, welcome)
@@ -97,7 +97,7 @@ class Membership(ClubBase):
                     "threads (or topics) in this channel, then try again."
                 )
             ) from None
-        own_place = home != ctx.channel or ctx.platform != "telegram"
+        own_place = home != ctx.channel or not ctx.capabilities.hashtag_homes
         await self.clubs.set_home(club.id, home.key(), "" if own_place else tag)
         lines = [
             ctx._("{club} is open: {title} over {weeks} weeks, from {date}.").format(

@@ -180,13 +180,10 @@ class Together(Membership):
         )
 
     def _note(self, ctx: Context, note: str, *, spoiler: bool) -> Text:
-        """A member's note on the board; one from beyond this week is a spoiler, hidden until
-        tapped on Discord and Telegram. The console cannot reveal on request, so there the note
-        is left out and said to be hidden, in the member's language."""
+        """A member's note on the board; one from beyond this week is a spoiler, which each
+        platform hides its own way (tapped to reveal, or never printed in the console)."""
         if not spoiler:
             return Text.format(" · “{note}”", note=note)
-        if ctx.platform == "console":
-            return Text.plain(" · " + ctx._("[spoiler, hidden]"))
         return Text.format(" · ||“{note}”||", note=note)
 
     # Votes -------------------------------------------------------------------------------------
@@ -275,7 +272,7 @@ class Together(Membership):
     )
     async def ballot(self, ctx: Context, choice: int, vote: str | None = None) -> list[Reply]:
         # A vote from a native poll names its vote; the poll itself shows the member their vote.
-        silent = vote is not None and ctx.platform != "console"
+        silent = vote is not None and ctx.capabilities.native_polls
         found, club = await self._vote(ctx, vote)
         if found.state != "open":
             return [] if silent else [Reply.of(ctx._("This vote has closed."), private=True)]

@@ -21,9 +21,6 @@ from cogs.events.planning import Planner, Slot, slot_on
 from cogs.events.store import Event, EventStore
 
 log = logging.getLogger("pustaka.events")
-# Platforms where a member's private messages print in the event's own room (the console is one
-# terminal): the room's reminder is theirs, so no private copy repeats it.
-ONE_ROOM = frozenset({"console"})
 
 
 class Notices:
@@ -61,7 +58,7 @@ class Notices:
                 undelivered.append(error)
 
         await send_once(f"{job.key}:channel", channel, reminder)
-        if channel.platform not in ONE_ROOM:  # else the member reads the room's reminder
+        if not messenger.capabilities(channel).shared_room:  # else they read the room's
             going = await self.events.members(
                 event.id, ("going",), occurrence=occurrence, reminders_only=True
             )

@@ -236,7 +236,7 @@ class Quizzes(Feature):
             pack_key=chosen.key,
             pack_title=chosen.title,
             seconds=seconds,
-            mode="poll" if ctx.platform == "telegram" and telegram_poll else "buttons",
+            mode="poll" if ctx.capabilities.quiz_polls and telegram_poll else "buttons",
             started_by=ctx.member.id,
             now=now,
             questions=draw(chosen, questions or DEFAULT_QUESTIONS, self.rng),

@@ -11,6 +11,7 @@ import gettext
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.api import identity
 from bot.storage.store import Store
 from bot.time.clock import SystemClock
 from cogs.quiz.packs import Pack, PackError, bundled_packs, describe, parse_pack
@@ -79,29 +80,18 @@ def _read(file: Path) -> bytes:
 async def _community(store: Store, wanted: str | None) -> tuple[int, str]:
     """The community named by --community (``platform:id``, ``console`` or its name), or the
     only one there is. The console's own community is created when asked for by name."""
-    rows = await store.fetchall(
-        "SELECT id, platform, platform_id, name FROM communities ORDER BY platform, name"
-    )
-    known = [(row[0], f"{row[1]}:{row[2]}", row[3]) for row in rows]
+    known = [(c.id, identity.address(c), c.name) for c in await identity.communities(store)]
     if wanted is None:
         if len(known) == 1:
             return known[0][0], _shown(known[0])
-        if not known:
-            wanted = "console"
-        else:
+        if known:
             raise ImportRefused(_choose("Which community is the pack for?", known))
-    if wanted == "console":
-        wanted = "console:console"
+    if wanted is None or wanted in identity.CONSOLE_NAMES:
+        console = await identity.console_community(store, SystemClock().now())
+        return console.id, _shown((console.id, identity.address(console), console.name))
     matching = [c for c in known if wanted in (c[1], c[2])]
     if len(matching) == 1:
         return matching[0][0], _shown(matching[0])
-    if wanted == "console:console":
-        row_id = await store.fetchval(
-            "INSERT INTO communities (platform, platform_id, name, created_at)"
-            " VALUES ('console', 'console', '', ?) RETURNING id",
-            (SystemClock().now().isoformat(),),
-        )
-        return int(row_id), "console:console"
     raise ImportRefused(_choose(f"No single community matches {wanted!r}.", known))
 
 

@@ -70,6 +70,8 @@ class FakeDiscord:
     """Scheduled events by id, as created through the API."""
     roles: list[dict[str, Any]] = field(default_factory=list)
     """Guild roles besides @everyone, sent in GUILD_CREATE."""
+    members: dict[str, list[str]] = field(default_factory=dict)
+    """Role ids of guild members by user id, served to GET /guilds/{id}/members/{user}."""
 
     def __post_init__(self) -> None:
         self._sockets: list[web.WebSocketResponse] = []
@@ -194,6 +196,20 @@ class FakeDiscord:
             if "message" in (body or {}):
                 thread["message"] = self._message(thread["id"], body["message"])
             return thread
+        if parts[0] == "guilds" and len(parts) == 4 and parts[2] == "members":
+            if parts[3] not in self.members:
+                return _json({"message": "Unknown Member", "code": 10007}, 404)
+            return {
+                "user": user(parts[3]),
+                "roles": self.members[parts[3]],
+                "joined_at": _now(),
+                "deaf": False,
+                "mute": False,
+                "flags": 0,
+                "pending": False,
+                "nick": None,
+                "avatar": None,
+            }
         if parts[0] == "guilds" and len(parts) >= 3 and parts[2] == "scheduled-events":
             return self._scheduled_event(method, parts, body)
         if parts[0] == "channels" and parts[-1] == "messages" and method == "POST":
@@ -318,6 +334,7 @@ class FakeDiscord:
         permissions: int,
         extra: dict[str, Any] | None = None,
         roles: list[dict[str, Any]] | None = None,
+        dm: bool = False,
     ) -> tuple[str, dict[str, Any]]:
         interaction_id = str(next(self._ids))
         payload = {
@@ -351,6 +368,20 @@ class FakeDiscord:
             "attachment_size_limit": 26214400,
             **(extra or {}),
         }
+        if dm:
+            # In a direct message there is no guild and no member, only the user and the DM.
+            for key in ("guild_id", "member", "guild_locale"):
+                payload.pop(key)
+            recipient = payload["user"] = member or user()
+            payload["channel_id"] = f"7{recipient['id'][1:]}"
+            payload["channel"] = {
+                "id": payload["channel_id"],
+                "type": 1,
+                "recipients": [recipient],
+                "last_message_id": None,
+            }
+            payload["authorizing_integration_owners"] = {"1": recipient["id"]}
+            payload["context"] = 1
         return interaction_id, payload
 
     async def slash(
@@ -363,6 +394,7 @@ class FakeDiscord:
         permissions: int = 0,
         roles: list[dict[str, Any]] | None = None,
         files: dict[str, tuple[str, bytes]] | None = None,
+        dm: bool = False,
     ) -> str:
         """Run /name as a member; returns the interaction id. `files` maps an attachment
         option's name to (file name, content), served from the fake's CDN."""
@@ -390,7 +422,7 @@ class FakeDiscord:
                 target.append({"type": 11, "name": option, "value": upload})
             data["resolved"] = {"attachments": resolved}
         interaction_id, payload = self._interaction(
-            2, data, member, locale, permissions, roles=roles
+            2, data, member, locale, permissions, roles=roles, dm=dm
         )
         await self.dispatch("INTERACTION_CREATE", payload)
         return interaction_id

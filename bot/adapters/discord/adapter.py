@@ -23,7 +23,8 @@ from discord import app_commands
 
 from bot.adapters.discord import commands
 from bot.adapters.discord.render import embeds
-from bot.api import buttons, polls
+from bot.api import buttons, platform_state, polls
+from bot.api.capabilities import Capabilities
 from bot.api.commands import Command, Param
 from bot.api.context import Destination, Incoming
 from bot.api.dispatch import Dispatcher
@@ -34,6 +35,7 @@ from bot.api.replies import Choice, ChoiceStyle, Reply
 log = logging.getLogger("pustaka.discord")
 
 PLATFORM = "discord"
+CAPABILITIES = Capabilities(native_polls=True)
 CUSTOM_ID_LIMIT = 100 - 1  # characters; one goes to the "p" prefix
 DEFER_AFTER = 2.0  # seconds: Discord wants an answer within 3
 NO_MENTIONS = discord.AllowedMentions.none()
@@ -85,11 +87,14 @@ class PustakaClient(discord.AutoShardedClient):
 
 
 class DiscordAdapter:
+    capabilities = CAPABILITIES
+
     def __init__(self, dispatcher: Dispatcher) -> None:
         self.dispatcher = dispatcher
         self.services = dispatcher.services
         self.settings = self.services.config.discord
         self.client = PustakaClient(self)
+        dispatcher.has_private_chats(PLATFORM, self._is_admin)
 
     async def run(self) -> None:
         """Serve Discord until cancelled."""
@@ -121,9 +126,7 @@ class DiscordAdapter:
             json.dumps({"commands": payload, "to": targets}, sort_keys=True).encode()
         ).hexdigest()
         store = self.services.store
-        known = await store.fetchval(
-            "SELECT value FROM platform_state WHERE platform = ? AND key = 'commands'", (PLATFORM,)
-        )
+        known = await platform_state.recall(store, PLATFORM, "commands")
         if known == digest:
             log.info("slash commands unchanged; not syncing")
             return
@@ -134,11 +137,7 @@ class DiscordAdapter:
                 await tree.sync(guild=guild)
         else:
             await tree.sync()
-        await store.execute(
-            "INSERT OR REPLACE INTO platform_state (platform, key, value)"
-            " VALUES (?, 'commands', ?)",
-            (PLATFORM, digest),
-        )
+        await platform_state.keep(store, PLATFORM, "commands", digest)
         log.info("slash commands synced to %s", ", ".join(targets))
 
     # Interactions ------------------------------------------------------------------------------
@@ -158,6 +157,21 @@ class DiscordAdapter:
             platform_moderator=self._is_moderator(interaction),
             direct=interaction.guild_id is None,
         )
+
+    async def _is_admin(self, guild_id: str, user_id: str) -> bool:
+        """Whether a member may moderate a server, asked from outside it (a DM): Manage Server
+        or the configured moderator role, from the member as the server knows them."""
+        guild = self.client.get_guild(int(guild_id))
+        if guild is None:
+            return False
+        try:
+            member = guild.get_member(int(user_id)) or await guild.fetch_member(int(user_id))
+        except discord.HTTPException:
+            return False
+        if member.guild_permissions.manage_guild:
+            return True
+        wanted = self.settings.moderator_role
+        return bool(wanted) and any(wanted in (str(role.id), role.name) for role in member.roles)
 
     def _is_moderator(self, interaction: discord.Interaction) -> bool:
         if interaction.guild_id is None:
@@ -192,7 +206,10 @@ class DiscordAdapter:
         if pressed is None:
             await interaction.response.defer()
             return
-        replies = await self.dispatcher.handle_text(self.incoming(interaction, pressed.command))
+        incoming = self.incoming(interaction, pressed.command)
+        if pressed.community_id is not None:
+            incoming = await self.dispatcher.acting_on(incoming, pressed.community_id)
+        replies = await self.dispatcher.handle_text(incoming)
         public = [r for r in replies if not r.private]
         if not pressed.keep and public and not public[0].poll and not public[0].attachment:
             first = public[0]
@@ -384,6 +401,7 @@ class DiscordAdapter:
                 choice.command,
                 keep=choice.keep,
                 now=now,
+                community_id=choice.acting_on,
                 limit=CUSTOM_ID_LIMIT,
             )
             view.add_item(PressButton(data, choice.label, STYLES[choice.style]))

@@ -47,9 +47,9 @@ from telegram.ext import (
 from bot.adapters.telegram.admins import AdminCache
 from bot.adapters.telegram.render import CAPTION_LIMIT, chunks, reply_lines
 from bot.api import buttons, polls
-from bot.api.commands import Command, Permission
+from bot.api.capabilities import Capabilities
 from bot.api.context import Destination, Incoming
-from bot.api.dispatch import Dispatcher, clean
+from bot.api.dispatch import Dispatcher
 from bot.api.files import Attachment
 from bot.api.replies import Choice, Reply
 from bot.config import SUPPORTED_LOCALES
@@ -58,6 +58,7 @@ from bot.storage.scheduler import Job
 log = logging.getLogger("pustaka.telegram")
 
 PLATFORM = "telegram"
+CAPABILITIES = Capabilities(native_polls=True, quiz_polls=True, hashtag_homes=True)
 STOP_POLL = "telegram-stop-poll"
 OPEN_PERIOD_LIMIT = 600  # seconds: Telegram closes a poll by itself only within this
 ALLOWED_UPDATES = ["message", "callback_query", "poll_answer"]
@@ -67,6 +68,8 @@ T = TypeVar("T")
 
 
 class TelegramAdapter:
+    capabilities = CAPABILITIES
+
     def __init__(self, dispatcher: Dispatcher) -> None:
         self.dispatcher = dispatcher
         self.services = dispatcher.services
@@ -74,6 +77,10 @@ class TelegramAdapter:
         self.application = self._build()
         self.admins = AdminCache(self.application.bot, self.services.clock)
         self.services.scheduler.handle(STOP_POLL, self._stop_poll)
+        dispatcher.has_private_chats(PLATFORM, self._is_admin)
+
+    async def _is_admin(self, chat_id: str, user_id: str) -> bool:
+        return await self.admins.is_admin(chat_id, int(user_id))
 
     def _build(self) -> Application:
         base = self.settings.base_url.rstrip("/")
@@ -138,16 +145,6 @@ class TelegramAdapter:
         incoming = await self._incoming(message.chat, message.from_user, text, message)
         if message.document is not None:
             incoming = replace(incoming, attachments=(self._attachment(message.document),))
-        command = self.dispatcher.resolve(clean(text))[1] if text.startswith("/") else None
-        if (
-            command is not None
-            and command.permission is Permission.MODERATOR
-            and message.chat.type == Chat.PRIVATE
-        ):
-            chosen = await self._community_for_private_command(incoming, command, message)
-            if chosen is None:
-                return
-            incoming = chosen
         replies = await self.dispatcher.handle_text(incoming)
         await self._send(message.chat, replies, reply_to=message, member=message.from_user)
 
@@ -162,7 +159,7 @@ class TelegramAdapter:
             return
         incoming = await self._incoming(message.chat, query.from_user, pressed.command, message)
         if pressed.community_id is not None:
-            incoming = await self._acting_on(incoming, pressed.community_id)
+            incoming = await self.dispatcher.acting_on(incoming, pressed.community_id)
         replies = await self.dispatcher.handle_text(incoming)
         await self._answer_press(query, message, pressed.keep, replies)
 
@@ -231,73 +228,6 @@ class TelegramAdapter:
             return bytes(await self._call(lambda: file.download_as_bytearray()))
 
         return Attachment(document.file_name or "file", document.file_size, fetch)
-
-    async def _community_for_private_command(
-        self, incoming: Incoming, command: Command, message: Message
-    ) -> Incoming | None:
-        """A moderator command in a private chat acts on the group the member moderates.
-
-        One such group: act on it. Several: ask which, with a button for each, and return None.
-        None: carry on as is (the dispatcher refuses a member who moderates nothing).
-        """
-        groups = await self._moderated_groups(incoming.member_id)
-        if len(groups) == 1:
-            return await self._acting_on(incoming, groups[0][0])
-        if not groups:
-            return incoming
-        ctx = await self.dispatcher.context(incoming)
-        now = self.services.clock.now()
-        rows = [
-            [
-                InlineKeyboardButton(
-                    (title or chat_id)[:64],
-                    callback_data=await buttons.encode(
-                        self.services.store,
-                        incoming.text,
-                        keep=False,
-                        now=now,
-                        community_id=chat_id,
-                    ),
-                )
-            ]
-            for chat_id, title in groups
-        ]
-        question = ctx._("You moderate several groups. Which one is /{command} for?").format(
-            command=command.name
-        )
-        await self._call(
-            lambda: message.reply_text(question, reply_markup=InlineKeyboardMarkup(rows))
-        )
-        return None
-
-    async def _moderated_groups(self, member_id: str) -> list[tuple[str, str]]:
-        rows = await self.services.store.fetchall(
-            "SELECT platform_id, name FROM communities WHERE platform = ? ORDER BY name",
-            (PLATFORM,),
-        )
-        configured = self.services.config.moderators.is_moderator(PLATFORM, member_id)
-        found = []
-        for row in rows:
-            if configured or await self.admins.is_admin(row["platform_id"], int(member_id)):
-                found.append((row["platform_id"], row["name"]))
-        return found
-
-    async def _acting_on(self, incoming: Incoming, community_id: str) -> Incoming:
-        name = await self.services.store.fetchval(
-            "SELECT name FROM communities WHERE platform = ? AND platform_id = ?",
-            (PLATFORM, community_id),
-            default="",
-        )
-        is_admin = await self.admins.is_admin(community_id, int(incoming.member_id))
-        return replace(
-            incoming,
-            channel_id=community_id,
-            community_id=community_id,
-            community_name=name,
-            thread_id=None,
-            platform_moderator=is_admin,
-            direct=True,
-        )
 
     # Sending ---------------------------------------------------------------------------------
 
@@ -485,7 +415,11 @@ class TelegramAdapter:
         width = 0
         for choice in choices:
             data = await buttons.encode(
-                self.services.store, choice.command, keep=choice.keep, now=now
+                self.services.store,
+                choice.command,
+                keep=choice.keep,
+                now=now,
+                community_id=choice.acting_on,
             )
             if rows[-1] and (len(rows[-1]) == 3 or width + len(choice.label) > 30):
                 rows.append([])

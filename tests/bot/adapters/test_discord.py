@@ -217,6 +217,36 @@ async def test_moderator_role_from_config(tmp_path: Path, fake: FakeDiscord) -> 
         await stop_bot(app, task)
 
 
+async def test_moderator_dm_command_acts_on_the_server(tmp_path: Path, fake: FakeDiscord) -> None:
+    """A moderator's /settings in a DM changes the server they moderate; a member's is refused."""
+    fake.roles = [{"id": "960000000000000002", "name": "Pustakawan", "permissions": "32"}]
+    fake.members["940000000000000008"] = ["960000000000000002"]
+    fake.members["940000000000000009"] = []
+    app, task = await start_bot(tmp_path, fake)
+    try:
+        await fake.response_to(await fake.slash("about"))  # the bot now knows the server
+        timezone = [{"type": 1, "name": "timezone", "options": [
+            {"type": 3, "name": "timezone", "value": "WITA"}
+        ]}]  # fmt: skip
+        member = user("940000000000000009", "budi")
+        refused = await fake.response_to(
+            await fake.slash("settings", timezone, member=member, dm=True)
+        )
+        assert "Hanya moderator" in refused.body["data"]["embeds"][0]["description"]
+        moderator = user("940000000000000008", "ani")
+        done = await fake.response_to(
+            await fake.slash("settings", timezone, member=moderator, dm=True)
+        )
+        assert "Asia/Makassar" in done.body["data"]["embeds"][0]["description"]
+        stored = await app.services.store.fetchval(
+            "SELECT timezone FROM communities WHERE platform = 'discord' AND platform_id = ?",
+            (GUILD_ID,),
+        )
+        assert stored == "Asia/Makassar"
+    finally:
+        await stop_bot(app, task)
+
+
 async def test_mentions_in_member_text_never_ping(fake: FakeDiscord, bot: App) -> None:
     """Text with @everyone is sent with no mentions allowed."""
     options = [{"type": 3, "name": "words", "value": "@everyone <@&1> halo"}]

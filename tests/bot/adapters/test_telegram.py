@@ -395,7 +395,7 @@ async def test_moderator_of_two_groups_is_asked_which(fake: FakeTelegram, bot: A
     )
     assert "Untuk grup mana /settings language ini?" in question
     keyboard = fake.sent()[-1].params["reply_markup"]["inline_keyboard"]
-    buttons = {row[0]["text"]: row[0]["callback_data"] for row in keyboard}
+    buttons = {button["text"]: button["callback_data"] for row in keyboard for button in row}
     assert set(buttons) == {"Klub Baca", "Klub Puisi"}
     shown = {"message_id": 1005, "date": 0, "chat": private_chat(4004), "text": question}
     fake.push_update(callback_press(buttons["Klub Puisi"], message=shown, sender=admin))

@@ -135,4 +135,4 @@ def test_spoilers_on_each_platform() -> None:
         "budi: <tg-spoiler>“Annelies &lt;meninggal&gt;”</tg-spoiler>"
     )
     shown = render(Reply.of(text)).plain
-    assert shown == "budi: [spoiler hidden]"
+    assert shown == "budi: [spoiler, hidden]"

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.adapters.console import ConsoleAdapter
 from bot.api.context import Destination
 from bot.api.messenger import CalendarEvent
 from bot.api.replies import Reply
@@ -27,6 +28,8 @@ async def pending_reminders(app: App) -> list[str]:
 
 class CalendarConsole:
     """The console chat with a calendar, recording what a platform's calendar would get."""
+
+    capabilities = ConsoleAdapter.capabilities
 
     def __init__(self, chat: Chat) -> None:
         self.chat = chat
