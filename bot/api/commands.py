@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
     from bot.api.context import Context
+    from bot.api.jobs import JobHandler
     from bot.api.services import Services
 
 Handler = Callable[..., Awaitable[Any]]
@@ -234,6 +235,12 @@ class Feature:
                         private=declaration.private,
                     )
         return list(found.values())
+
+    def jobs(self) -> dict[str, JobHandler]:
+        """The scheduled job kinds declared with :func:`bot.api.jobs.job`, bound to this feature."""
+        from bot.api.jobs import declared_jobs
+
+        return declared_jobs(self)
 
     async def on_start(self) -> None:
         """Called once after every feature is loaded and the store is open."""
