@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
     from bot.api.context import Context
+    from bot.api.jobs import JobHandler
     from bot.api.services import Services
 
 Handler = Callable[..., Awaitable[Any]]
@@ -243,6 +244,12 @@ class Feature:
     def _labelled(self, param: Param) -> Param:
         label = self.labels.get(param.name)
         return replace(param, label=label) if label and param.label is None else param
+
+    def jobs(self) -> dict[str, JobHandler]:
+        """The scheduled job kinds declared with :func:`bot.api.jobs.job`, bound to this feature."""
+        from bot.api.jobs import declared_jobs
+
+        return declared_jobs(self)
 
     async def on_start(self) -> None:
         """Called once after every feature is loaded and the store is open."""

@@ -1,8 +1,10 @@
-"""Every loaded feature and the commands it declares, looked up by name or alias."""
+"""Every loaded feature and the commands it declares, looked up by name or alias; adding a
+feature also hands its declared job kinds to the scheduler."""
 
 from __future__ import annotations
 
 from bot.api.commands import Command, Feature, Permission
+from bot.api.jobs import register_jobs
 
 
 class Registry:
@@ -16,6 +18,7 @@ class Registry:
                 if name in self._by_name:
                     raise ValueError(f"/{name} is declared twice")
                 self._by_name[name] = command
+        register_jobs(feature.services, feature)
         self.features.append(feature)
 
     @property

@@ -9,9 +9,10 @@ two each (bench/scheduler.py). A job already claimed can no longer be cancelled;
 whether it still applies.
 
 After a crash at any point: a job left running is run again at start, and the handler's sending
-path refuses a message it already sent (:meth:`Scheduler.first_time`), so a member gets neither a
-duplicate nor a gap. Jobs that fell due while the bot was down run at start when they are at most
-`grace` late, otherwise they are marked missed and logged.
+path refuses a message it already sent (:meth:`Scheduler.send_once`, which features reach through
+:meth:`bot.api.jobs.JobContext.send_once`), so a member gets neither a duplicate nor a gap.
+Jobs that fell due while the bot was down run at start when they are at most `grace` late,
+otherwise they are marked missed and logged.
 """
 
 from __future__ import annotations

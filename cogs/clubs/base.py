@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot.api.arguments import UserError
 from bot.api.commands import Feature, Option
 from bot.api.context import Context, Destination
+from bot.api.jobs import JobContext, job
 from bot.api.services import Services
 from bot.catalog.search import search
 from bot.catalog.store import Book, Catalog
@@ -24,8 +25,14 @@ class ClubBase(Feature):
         self.catalog = Catalog(services.store, services.clock)
         self.posts = Posts(services, self.clubs, self.catalog)
         self.votes = Votes(self.posts, self.clubs)
-        services.scheduler.handle(SECTION, self.posts.section_job)
-        services.scheduler.handle(CLOSE, self.votes.close_job)
+
+    @job(SECTION)
+    async def _section_job(self, ctx: JobContext) -> None:
+        await self.posts.section_job(ctx)
+
+    @job(CLOSE)
+    async def _vote_close_job(self, ctx: JobContext) -> None:
+        await self.votes.close_job(ctx)
 
     async def on_start(self) -> None:
         """Schedule what a restart or an older version left unscheduled (idempotent)."""

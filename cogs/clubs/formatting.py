@@ -1,15 +1,13 @@
 """How clubs speak: dates, sections and places in a book, in the reader's language.
 
-A :class:`Voice` is what a message needs to be written in a language and a timezone; a command's
-Context is one, and a post the bot makes by itself (a weekly prompt, a vote's result) uses the
-community's language and timezone.
+A :class:`Speaker` is what a message needs to be written in a language and a timezone: a command's
+Context is one, and a post the bot makes by itself (a weekly prompt, a vote's result) uses a job
+context in the community's language and timezone (:class:`bot.api.jobs.JobContext`).
 """
 
 from __future__ import annotations
 
-import gettext
 import re
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -29,19 +27,6 @@ class Speaker(Protocol):
     def _(self, message: str) -> str: ...
 
     def ngettext(self, singular: str, plural: str, count: int) -> str: ...
-
-
-@dataclass(frozen=True, slots=True)
-class Voice:
-    locale: str
-    timezone: ZoneInfo
-    translations: gettext.NullTranslations
-
-    def _(self, message: str) -> str:
-        return self.translations.gettext(message)
-
-    def ngettext(self, singular: str, plural: str, count: int) -> str:
-        return self.translations.ngettext(singular, plural, count)
 
 
 def date_text(speaker: Speaker, moment: datetime) -> str:

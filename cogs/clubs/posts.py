@@ -13,16 +13,15 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, cast
 
-from bot.api import identity
 from bot.api.context import Destination
+from bot.api.jobs import JobContext
 from bot.api.replies import Choice, ChoiceStyle, Field, Reply
 from bot.api.services import Services
 from bot.api.text import Text
 from bot.catalog.store import Book, Catalog
-from bot.storage.scheduler import Job
 from bot.time.recurrence import Recurrence
 from cogs.catalog.public import card
-from cogs.clubs.formatting import Speaker, Voice, date_text, day_text, range_text
+from cogs.clubs.formatting import Speaker, date_text, day_text, range_text
 from cogs.clubs.plan import Section
 from cogs.clubs.prompts import choose, load_prompts
 from cogs.clubs.store import Club, ClubStore, Reading
@@ -42,25 +41,19 @@ class Posts:
         self.catalog = catalog
         self.prompts = load_prompts()
 
-    async def voice(self, community_id: int) -> Voice:
+    async def voice(self, community_id: int) -> JobContext:
         """The community's language and timezone, for what the bot posts by itself."""
-        community = await identity.community(self.services.store, community_id)
-        config = self.services.config.bot
-        locale = (community.locale if community else None) or config.locale
-        return Voice(
-            locale,
-            identity.resolve_timezone(community, config.tz),
-            self.services.i18n.translations(locale),
-        )
+        return await JobContext.start(self.services).for_community(community_id)
 
     async def post(self, club: Club, *replies: Reply) -> bool:
-        """Post in the club's home; where that is the group itself, under the club's hashtag.
-        False when the home's platform is not running."""
-        if club.hashtag:
-            replies = tuple(
-                replace(r, text=Text.plain(club.hashtag + "\n") + r.text) for r in replies
-            )
-        return await self.services.messenger.send(Destination.from_key(club.home), *replies)
+        """Post in the club's home (see :func:`tagged`); False when its platform is not running."""
+        home = Destination.from_key(club.home)
+        return await self.services.messenger.send(home, *tagged(club, replies))
+
+    async def post_once(self, ctx: JobContext, key: str, club: Club, *replies: Reply) -> None:
+        """Post in the club's home once for `key`; raises NotDelivered (the job is retried)
+        when the platform is not running or refuses."""
+        await ctx.send_once(key, *tagged(club, replies), to=Destination.from_key(club.home))
 
     # What is posted ----------------------------------------------------------------------------
 
@@ -181,20 +174,20 @@ class Posts:
         prefix = f"club:{club_id}:" + (f"reading:{reading_id}:" if reading_id else "")
         await self.services.scheduler.cancel(prefix)
 
-    async def section_job(self, job: Job) -> None:
-        reading = await self.clubs.reading(int(job.payload["reading"]))
-        if reading is None or reading.state != "reading":
+    async def section_job(self, ctx: JobContext) -> None:
+        reading = await self.clubs.reading(int(ctx.payload["reading"]))
+        if reading is None or reading.state != "reading" or ctx.job is None:
             return
-        if reading.revision != int(job.payload["revision"]):
+        if reading.revision != int(ctx.payload["revision"]):
             return
         club = await self.clubs.get(reading.club_id)
         sections = reading.plan.sections
-        number = int(job.payload["section"])
+        number = int(ctx.payload["section"])
         if club is None or club.state != "active" or not 1 <= number <= len(sections):
             return
-        speaker = await self.voice(club.community_id)
-        reply = await self.section_reply(club, reading, sections[number - 1], speaker)
-        await self.services.scheduler.send_once(job.key, lambda: self.post(club, reply))
+        ctx = await ctx.for_community(club.community_id)
+        reply = await self.section_reply(club, reading, sections[number - 1], ctx)
+        await self.post_once(ctx, ctx.job.key, club, reply)
 
     async def start_reading(
         self,
@@ -220,3 +213,10 @@ class Posts:
         assert reading is not None
         await self.schedule(club, reading)
         return reading
+
+
+def tagged(club: Club, replies: tuple[Reply, ...]) -> tuple[Reply, ...]:
+    """Where a club's home is the group itself, its posts go under the club's hashtag."""
+    if not club.hashtag:
+        return replies
+    return tuple(replace(r, text=Text.plain(club.hashtag + "\n") + r.text) for r in replies)

@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
+from bot.api.jobs import JobContext
 from bot.api.replies import Choice, Poll, Reply
 from bot.api.text import Text
-from bot.storage.scheduler import Job
 from cogs.clubs.formatting import Speaker, date_text
 from cogs.clubs.posts import Posts
 from cogs.clubs.store import Club, ClubStore, Option, Vote
@@ -84,39 +85,44 @@ class Votes:
             CLOSE, f"club:{club.id}:vote:{vote.id}:close", vote.closes_at, {"vote": vote.id}
         )
 
-    async def close_job(self, job: Job) -> None:
-        vote = await self.clubs.vote(int(job.payload["vote"]))
-        if vote is None or vote.state != "open":
+    async def close_job(self, ctx: JobContext) -> None:
+        vote = await self.clubs.vote(int(ctx.payload["vote"]))
+        if vote is None or vote.state not in ("open", "closed"):
             return
         club = await self.clubs.get(vote.club_id)
         if club is None or club.state != "active":
-            await self.clubs.close_vote(vote.id, "cancelled", None)
+            if vote.state == "open":
+                await self.clubs.close_vote(vote.id, "cancelled", None)
             return
-        await self.close(club, vote)
+        await self.close(await ctx.for_community(club.community_id), club, vote)
 
-    async def close(self, club: Club, vote: Vote) -> None:
-        """Count, announce, and start the winner (each step once, even after a crash)."""
+    async def close(self, ctx: JobContext, club: Club, vote: Vote) -> None:
+        """Count and start the winner once, then announce it once: a result the platform did
+        not take makes the job run again, which then only posts what is still unsent."""
         options = await self.clubs.options(vote.id)
         counts = await self.clubs.tally(vote.id)
         winner, tied = winner_of(counts, [o.position for o in options])
-        if not await self.clubs.close_vote(vote.id, "closed", winner):
-            return
-        speaker = await self.posts.voice(club.community_id)
-        await self.posts.post(club, self.result(club, options, counts, winner, tied, speaker))
+        now = self.posts.services.clock.now()
+        if await self.clubs.close_vote(vote.id, "closed", winner) and winner is not None:
+            await self._start_winner(club, vote, options[winner - 1], now)
+        prefix = f"club:{club.id}:vote:{vote.id}"
+        result = self.result(club, options, counts, winner, tied, ctx)
+        await self.posts.post_once(ctx, f"{prefix}:result", club, result)
         if winner is None:
             return
-        chosen = options[winner - 1]
-        now = self.posts.services.clock.now()
+        reading = await self.clubs.current(club.id)
+        if reading is not None and reading.vote_id == vote.id:
+            welcome = await self.posts.welcome(club, reading, ctx, now)
+            await self.posts.post_once(ctx, f"{prefix}:welcome", club, welcome)
+
+    async def _start_winner(self, club: Club, vote: Vote, chosen: Option, now: datetime) -> None:
         current = await self.clubs.current(club.id)
         weeks = current.weeks if current else 4
         if current is not None:
             await self.clubs.finish_reading(current.id, now)
             await self.posts.forget(club.id, current.id)
         book = await self.posts.catalog.book(chosen.book_id) if chosen.book_id else None
-        reading = await self.posts.start_reading(
-            club, book, chosen.title, chosen.byline, now, weeks, vote.id
-        )
-        await self.posts.post(club, await self.posts.welcome(club, reading, speaker, now))
+        await self.posts.start_reading(club, book, chosen.title, chosen.byline, now, weeks, vote.id)
 
     def result(
         self,

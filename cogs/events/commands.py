@@ -13,6 +13,7 @@ from itertools import islice
 from bot.api.arguments import UserError
 from bot.api.commands import N_, Permission, choice, command, integer, text
 from bot.api.context import Context, Destination
+from bot.api.jobs import JobContext, job
 from bot.api.replies import Choice, ChoiceStyle, Reply
 from bot.api.services import Services
 from bot.api.text import Text
@@ -62,8 +63,14 @@ class Events(PersonalReminders):
         self.events = EventStore(services.store)
         self.planner = Planner(services, self.events)
         self.notices = Notices(services, self.events, self.planner)
-        services.scheduler.handle(REMINDER, self.notices.reminder_job)
-        services.scheduler.handle(ROLL, self.notices.roll_job)
+
+    @job(REMINDER)
+    async def _reminder_job(self, ctx: JobContext) -> None:
+        await self.notices.reminder_job(ctx)
+
+    @job(ROLL)
+    async def _roll_job(self, ctx: JobContext) -> None:
+        await self.notices.roll_job(ctx)
 
     async def on_start(self) -> None:
         """Plan what a restart or an older version left unplanned (idempotent)."""

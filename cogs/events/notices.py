@@ -11,11 +11,12 @@ from zoneinfo import ZoneInfo
 
 from bot.api import identity
 from bot.api.context import Context, Destination
+from bot.api.jobs import JobContext
 from bot.api.messenger import CalendarEvent
 from bot.api.replies import Reply
 from bot.api.services import Services
 from bot.api.text import Text
-from bot.storage.scheduler import Job, NotDelivered
+from bot.storage.scheduler import NotDelivered
 from cogs.events.formatting import date_text, day_text, duration_text, repeat_text
 from cogs.events.planning import Planner, Slot, slot_on
 from cogs.events.store import Event, EventStore
@@ -29,51 +30,48 @@ class Notices:
         self.events = events
         self.planner = planner
 
-    async def reminder_job(self, job: Job) -> None:
-        event = await self.events.get(int(job.payload["event"]))
-        occurrence = str(job.payload.get("occurrence", ""))
-        if event is None or event.state != "scheduled":
+    async def reminder_job(self, ctx: JobContext) -> None:
+        """The channel's reminder in the community's language; each going member's private one
+        in their own (the job context's rule)."""
+        event = await self.events.get(int(ctx.payload["event"]))
+        occurrence = str(ctx.payload.get("occurrence", ""))
+        if event is None or event.state != "scheduled" or ctx.job is None:
             return
         if occurrence in await self.events.skips(event.id):
             return
-        minutes = int(job.payload.get("minutes", int(job.payload.get("hours", 0)) * 60))
-        community = await identity.community(self.services.store, event.community_id)
-        tz = identity.resolve_timezone(community, self.services.config.bot.tz)
-        slot = slot_on(event, occurrence, tz)
+        minutes = int(ctx.payload.get("minutes", int(ctx.payload.get("hours", 0)) * 60))
+        channel = Destination.from_key(event.destination)
+        room = await ctx.for_community(event.community_id, channel)
+        slot = slot_on(event, occurrence, room.timezone)
         if slot is None:
             return
-        scheduler, messenger = self.services.scheduler, self.services.messenger
-        locale = (community.locale if community else None) or self.services.config.bot.locale
-        _ = self.services.i18n.translations(locale).gettext
-        reminder = self._reminder(_, locale, event, slot, tz, minutes)
-        channel = Destination.from_key(event.destination)
+        key = ctx.job.key
         # One recipient that cannot be reached (a member who blocked the bot, a removed channel)
         # does not hold up the others: each is tried, and the job runs again for those missed.
         undelivered: list[NotDelivered] = []
 
-        async def send_once(key: str, where: Destination, reply: Reply) -> None:
+        async def send_once(key: str, speaker: JobContext) -> None:
+            reminder = self._reminder(
+                speaker._, speaker.locale, event, slot, speaker.timezone, minutes
+            )
             try:
-                await scheduler.send_once(key, lambda: messenger.send(where, reply))
+                await speaker.send_once(key, reminder)
             except NotDelivered as error:
                 undelivered.append(error)
 
-        await send_once(f"{job.key}:channel", channel, reminder)
-        if not messenger.capabilities(channel).shared_room:  # else they read the room's
+        await send_once(f"{key}:channel", room)
+        if not self.services.messenger.capabilities(channel).shared_room:  # they read the room
             going = await self.events.members(
                 event.id, ("going",), occurrence=occurrence, reminders_only=True
             )
             for member in going:
-                locale = self.locale(member, community)
-                _ = self.services.i18n.translations(locale).gettext
-                private = Destination(member.platform, member.platform_id, private=True)
-                reminder = self._reminder(_, locale, event, slot, tz, minutes)
-                await send_once(f"{job.key}:{member.id}", private, reminder)
+                await send_once(f"{key}:{member.id}", await room.for_member(member, room.community))
         if undelivered:
             raise undelivered[0]
 
-    async def roll_job(self, job: Job) -> None:
+    async def roll_job(self, ctx: JobContext) -> None:
         """A series' occurrence has begun: plan up to the next one and move its calendar entry."""
-        event = await self.events.get(int(job.payload["event"]))
+        event = await self.events.get(int(ctx.payload["event"]))
         if event is None or event.state != "scheduled":
             return
         await self.planner.plan(event)
@@ -105,14 +103,9 @@ class Notices:
         message: Callable[[Callable[[str], str], str, ZoneInfo], str],
     ) -> None:
         """A private notice to each member, in their language and the community's timezone."""
-        tz = identity.resolve_timezone(community, self.services.config.bot.tz)
         for member in members:
-            locale = self.locale(member, community)
-            _ = self.services.i18n.translations(locale).gettext
-            await self.services.messenger.send(
-                Destination(member.platform, member.platform_id, private=True),
-                Reply.of(message(_, locale, tz)),
-            )
+            speaker = await self.speaker(member, community)
+            await speaker.send(Reply.of(message(speaker._, speaker.locale, speaker.timezone)))
 
     async def tell_changed(self, ctx: Context, event: Event, *, place: bool) -> None:
         upcoming = await self.planner.next_slot(event)
@@ -159,20 +152,18 @@ class Notices:
         member: identity.Member,
         community: identity.Community | None,
     ) -> None:
-        locale = self.locale(member, community)
-        tz = identity.resolve_timezone(community, self.services.config.bot.tz)
-        _ = self.services.i18n.translations(locale).gettext
+        speaker = await self.speaker(member, community)
         title = event.title
         if event.recurrence is not None:
-            title = f"{event.title} ({day_text(locale, slot.starts_at, tz)})"
-        await self.services.messenger.send(
-            Destination(member.platform, member.platform_id, private=True),
-            Reply.of(_("A seat freed up: you are now going to {title}.").format(title=title)),
-        )
+            title = f"{event.title} ({day_text(speaker.locale, slot.starts_at, speaker.timezone)})"
+        freed = speaker._("A seat freed up: you are now going to {title}.")
+        await speaker.send(Reply.of(freed.format(title=title)))
 
-    def locale(self, member: identity.Member, community: identity.Community | None) -> str:
-        """A member's language for a private message: as the dispatcher resolves it."""
-        return identity.resolve_locale(member, community, self.services.config.bot.locale)
+    async def speaker(
+        self, member: identity.Member, community: identity.Community | None
+    ) -> JobContext:
+        """How the bot writes to a member privately: as the dispatcher would answer them."""
+        return await JobContext.start(self.services).for_member(member, community)
 
 
 def calendar_event(event: Event, slot: Slot) -> CalendarEvent:

@@ -12,11 +12,10 @@ from datetime import datetime
 from bot.api import identity
 from bot.api.arguments import UserError
 from bot.api.commands import N_, Feature, command, integer, text
-from bot.api.context import Context, Destination
+from bot.api.context import Context
+from bot.api.jobs import JobContext, job
 from bot.api.replies import Reply
-from bot.api.services import Services
 from bot.api.text import Text
-from bot.storage.scheduler import Job
 from bot.time.clock import utc_text
 from bot.time.when import NUMBER_WORDS, parse_when
 from cogs.events.formatting import date_text
@@ -53,10 +52,6 @@ def splits(words: str) -> list[tuple[str, str]]:
 
 class PersonalReminders(Feature):
     """Mixed into the events feature: the `/remind` commands."""
-
-    def __init__(self, services: Services) -> None:
-        super().__init__(services)
-        services.scheduler.handle(JOB, self._personal_job)
 
     @command(
         "remind me",
@@ -166,30 +161,24 @@ class PersonalReminders(Feature):
         )
         return Reply.of(ctx._("You will get no private reminders."))
 
-    async def _personal_job(self, job: Job) -> None:
+    @job(JOB)
+    async def _personal_job(self, ctx: JobContext) -> None:
         store = self.services.store
         row = await store.fetchone(
             "SELECT r.text, r.state, r.community_id, m.id, m.platform, m.platform_id,"
             " m.display_name, m.locale, m.platform_locale"
             " FROM personal_reminders r JOIN members m ON m.id = r.member_id WHERE r.id = ?",
-            (job.payload["reminder"],),
+            (ctx.payload["reminder"],),
         )
-        if row is None or row[1] != "pending":
+        if row is None or row[1] != "pending" or ctx.job is None:
             return
-        member = identity.Member(*row[3:])
-        community = await identity.community(store, row[2]) if row[2] else None
-        locale = identity.resolve_locale(member, community, self.services.config.bot.locale)
-        _ = self.services.i18n.translations(locale).gettext
-        await self.services.scheduler.send_once(
-            f"{job.key}:sent",
-            lambda: self.services.messenger.send(
-                Destination(member.platform, member.platform_id, private=True),
-                Reply.of(row[0], title=_("Reminder"), private=True),
-            ),
+        ctx = await ctx.for_member(identity.Member(*row[3:]), row[2])
+        await ctx.send_once(
+            f"{ctx.job.key}:sent", Reply.of(row[0], title=ctx._("Reminder"), private=True)
         )
         await store.execute(
             "UPDATE personal_reminders SET state = 'sent' WHERE id = ?",
-            (job.payload["reminder"],),
+            (ctx.payload["reminder"],),
         )
 
 

@@ -17,7 +17,6 @@ from datetime import datetime, timedelta
 
 from babel.dates import format_datetime
 
-from bot.api import identity
 from bot.api.arguments import UsageError, UserError
 from bot.api.commands import (
     N_,
@@ -32,10 +31,10 @@ from bot.api.commands import (
 )
 from bot.api.context import Context, Destination
 from bot.api.files import Attachment
+from bot.api.jobs import JobContext, job
 from bot.api.replies import Choice, Reply
 from bot.api.services import Services
 from bot.api.text import Text
-from bot.storage.scheduler import Job
 from bot.time.clock import utc_text
 from bot.time.when import parse_when
 from cogs.quiz import cards
@@ -50,7 +49,6 @@ log = logging.getLogger("pustaka.quiz")
 DEFAULT_QUESTIONS = 10
 DEFAULT_SECONDS = 20
 ASKED_REMEMBERED = 64  # questions kept in memory for answers by button
-PLATFORM_WAIT = 60.0  # seconds a job waits at start for its platform's adapter to come up
 _TAG = re.compile(r"#(\d{1,18})\s+(.+)", re.DOTALL)
 ALL_TIME = ("all", "semua")
 
@@ -77,8 +75,6 @@ class Quizzes(Feature):
         self.bundled = _load_bundled()
         self._running: dict[int, asyncio.Event] = {}
         self._asked: dict[int, tuple[Asked, Quiz]] = {}
-        services.scheduler.handle("quiz-close", self._close_job)
-        services.scheduler.handle("quiz-season-end", self._season_end_job)
 
     async def on_start(self) -> None:
         """Carry on the quizzes that were running when the bot stopped."""
@@ -247,15 +243,14 @@ class Quizzes(Feature):
         assert quiz is not None
         first = await self._ask(quiz, 1)
         assert first is not None
-        await self.services.scheduler.first_time(f"quiz:{quiz.id}:q1:ask")
         self._watch(quiz.id)
         # Posted in the channel rather than answered: a Telegram moderator may have started
         # the quiz from a private chat with the bot.
-        t = await self._translations(community.id)
-        await self.services.messenger.send(
-            ctx.channel,
-            cards.announcement(t, quiz, season.name if season else None),
-            cards.question(t, quiz, first),
+        t = await self._speaker(community.id, ctx.channel)
+        await t.send_once(
+            f"quiz:{quiz.id}:q1:ask",
+            cards.announcement(t.translations, quiz, season.name if season else None),
+            cards.question(t.translations, quiz, first),
         )
         return _private(ctx._("The quiz has started."))
 
@@ -497,39 +492,44 @@ class Quizzes(Feature):
         )
         return asked
 
-    async def _close_job(self, job: Job) -> None:
-        """Close a question: post its result, then the next question or the standings."""
-        quiz = await self.quizzes.get(int(job.payload["quiz"]))
+    @job("quiz-close")
+    async def _close_job(self, ctx: JobContext) -> None:
+        """Close a question: post its result, then the next question or the standings.
+
+        Each message goes out once (:meth:`JobContext.send_once`); one the platform did not take
+        (not running yet at start, or refusing) makes the job run again, and what was already
+        posted is not repeated."""
+        quiz = await self.quizzes.get(int(ctx.payload["quiz"]))
         if quiz is None or quiz.state != "running":
             return
-        where = Destination.from_key(quiz.destination)
-        await self._platform_ready(where.platform)
-        t = await self._translations(quiz.community_id)
-        position = int(job.payload["position"])
+        ctx = await ctx.for_community(quiz.community_id, Destination.from_key(quiz.destination))
+        t = ctx.translations
+        position = int(ctx.payload["position"])
         asked = await self.quizzes.question(quiz.id, position)
         if asked is not None:
             await self.quizzes.close(asked.id, self.services.clock.now())
-            if await self.services.scheduler.first_time(f"quiz:{quiz.id}:q{position}:result"):
-                right = await self.quizzes.right(asked.id)
-                answered = await self.quizzes.answer_count(asked.id)
-                late = bool(job.payload.get("late"))
-                await self.services.messenger.send(
-                    where, cards.result(t, quiz, asked, right, answered, late=late)
-                )
+            right = await self.quizzes.right(asked.id)
+            answered = await self.quizzes.answer_count(asked.id)
+            late = bool(ctx.payload.get("late"))
+            await ctx.send_once(
+                f"quiz:{quiz.id}:q{position}:result",
+                cards.result(t, quiz, asked, right, answered, late=late),
+            )
         quiz = await self.quizzes.get(quiz.id)
         if quiz is None or quiz.state != "running":
             return
         following = await self._ask(quiz, position + 1)
         if following is None:
-            if await self._end(quiz, "finished"):
-                scores = await self.quizzes.quiz_scores(quiz.id)
-                await self.services.messenger.send(
-                    where, cards.standings(t, quiz, scores, stopped=False)
-                )
+            scores = await self.quizzes.quiz_scores(quiz.id)
+            await ctx.send_once(
+                f"quiz:{quiz.id}:standings", cards.standings(t, quiz, scores, stopped=False)
+            )
+            await self._end(quiz, "finished")
             self._release(quiz.id)
             return
-        if await self.services.scheduler.first_time(f"quiz:{quiz.id}:q{position + 1}:ask"):
-            await self.services.messenger.send(where, cards.question(t, quiz, following))
+        await ctx.send_once(
+            f"quiz:{quiz.id}:q{position + 1}:ask", cards.question(t, quiz, following)
+        )
 
     async def _end(self, quiz: Quiz, state: str) -> bool:
         """Finish or stop the quiz once; its pending closes are cancelled."""
@@ -543,18 +543,16 @@ class Quizzes(Feature):
         if event := self._running.pop(quiz_id, None):
             event.set()
 
-    async def _season_end_job(self, job: Job) -> None:
-        season = await self.quizzes.season(int(job.payload["season"]))
-        if season is None:
+    @job("quiz-season-end")
+    async def _season_end_job(self, ctx: JobContext) -> None:
+        season = await self.quizzes.season(int(ctx.payload["season"]))
+        if season is None or ctx.job is None:
             return
         await self.quizzes.end_season(season.id, self.services.clock.now())
-        if not await self.services.scheduler.first_time(f"{job.key}:board"):
-            return
-        where = Destination.from_key(season.destination)
-        await self._platform_ready(where.platform)
-        t = await self._translations(season.community_id)
-        await self.services.messenger.send(
-            where, await self._season_board(t, season.community_id, season)
+        ctx = await ctx.for_community(season.community_id, Destination.from_key(season.destination))
+        await ctx.send_once(
+            f"{ctx.job.key}:board",
+            await self._season_board(ctx.translations, season.community_id, season),
         )
 
     async def _season_board(self, t: Translations, community_id: int, season: Season) -> Reply:
@@ -572,19 +570,9 @@ class Quizzes(Feature):
             event = self._running[quiz_id] = asyncio.Event()
             self.services.tasks.spawn(event.wait(), name=f"quiz {quiz_id}")
 
-    async def _platform_ready(self, platform: str) -> None:
-        """At start the scheduler may run before the platform's adapter is connected."""
-        waited = 0.0
-        while not self.services.messenger.serves(platform):
-            if waited >= PLATFORM_WAIT:
-                raise RuntimeError(f"{platform} is not running; the quiz waits for it")
-            await asyncio.sleep(0.1)
-            waited += 0.1
-
-    async def _translations(self, community_id: int) -> Translations:
-        community = await identity.community(self.services.store, community_id)
-        locale = (community.locale if community else None) or self.services.config.bot.locale
-        return self.services.i18n.translations(locale)
+    async def _speaker(self, community_id: int, where: Destination) -> JobContext:
+        """The quiz speaks in the channel in the community's language, as its jobs do."""
+        return await JobContext.start(self.services).for_community(community_id, where)
 
     # Packs -------------------------------------------------------------------------------
 

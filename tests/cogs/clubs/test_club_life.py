@@ -261,3 +261,25 @@ async def test_a_book_with_a_page_count_is_planned_by_pages(
     )
     many = " | ".join(f"Buku {n}" for n in range(1, 12))
     assert "Pemungutan suara paling banyak 10 buku." in await librarian.say(f"/club vote {many}")
+
+
+async def test_a_vote_closing_while_the_platform_is_down_is_announced_once(
+    app: App, make_chat: Callable[..., Chat], clock: FakeClock
+) -> None:
+    """The vote closes while the console is not running: the result and the next book's welcome
+    are posted once it runs again, once each, and the winner is started once."""
+    librarian = make_chat(user="pustakawan", moderator=True)
+    await librarian.say('/club create "Klub Malam" "Laut Bercerita"')
+    await librarian.say("/club vote Cantik Itu Luka | O | sampai besok jam 20.00")
+    assert "Klub Malam" in await make_chat(user="sari").say("/club ballot 1")
+    app.services.messenger.unregister("console")
+    await run_jobs(app, clock, DAY + 10 * 3600)  # Tuesday 20:00 WIB: the vote closes
+    budi = make_chat(user="budi")  # the console runs again
+    await run_jobs(app, clock, 61)
+    await run_jobs(app, clock, 3600)
+    shown = budi.printed_since(0)
+    assert shown.count("Klub Malam: pemungutan suara ditutup") == 1
+    assert shown.count("Cantik Itu Luka menang dan menjadi buku klub berikutnya.") == 1
+    assert shown.count("Klub Malam: Cantik Itu Luka — Eka Kurniawan") == 1
+    readings = await app.services.store.fetchval("SELECT count(*) FROM club_readings")
+    assert readings == 2  # Laut Bercerita, then the winner once

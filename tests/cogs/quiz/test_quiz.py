@@ -413,3 +413,22 @@ async def test_restart_after_the_question_ran_out(
     start = budi.output.tell()
     await run_jobs(second, clock, 20)
     assert "Klasemen akhir: Kuis Uji" in budi.printed_since(start)
+
+
+async def test_a_result_due_while_the_platform_is_down_is_posted_once_when_it_is_back(
+    app: App, make_chat: Callable[..., Chat], clock: FakeClock
+) -> None:
+    """The question closes while the console is not running: its result and the next question
+    are neither lost nor doubled once it runs again (the job is retried)."""
+    librarian = make_chat(user="pustakawan", moderator=True)
+    assert "Pertanyaan 1 dari 3" in await librarian.say("/quiz start uji 3 20")
+    app.services.messenger.unregister("console")
+    await run_jobs(app, clock, 20)
+    budi = make_chat(user="budi")  # the console runs again
+    assert "Jawabannya" not in budi.printed_since(0)
+    await run_jobs(app, clock, 61)
+    await run_jobs(app, clock, 5)
+    shown = budi.printed_since(0)
+    assert shown.count("Jawabannya") == 1
+    assert shown.count("Pertanyaan 2 dari 3") == 1
+    assert "⏱ Jawaban ditutup dalam 20 detik." in shown
