@@ -54,6 +54,10 @@ LAYOUT = 12
 SINGLE_CHAIN = "(single chain)"
 """The row of ``schema_versions`` that remembers an upgraded database's old single-chain
 version, for features whose tables it already holds and that are loaded later."""
+_SET_VERSION = (
+    "INSERT INTO schema_versions VALUES (?, ?)"
+    " ON CONFLICT (package) DO UPDATE SET version = excluded.version"
+)
 _LEGACY = re.compile(r"--\s*legacy:\s*(\d+)")
 
 
@@ -338,8 +342,7 @@ class Store(_Queries):
 
     async def _set_version(self, package: str, version: int) -> None:
         await self.execute(
-            "INSERT INTO schema_versions VALUES (?, ?)"
-            " ON CONFLICT (package) DO UPDATE SET version = excluded.version",
+            _SET_VERSION,
             (package, version),
         )
 
@@ -359,8 +362,7 @@ class Store(_Queries):
                     )
                 await _execute(
                     self._db,
-                    "INSERT INTO schema_versions VALUES (?, ?)"
-                    " ON CONFLICT (package) DO UPDATE SET version = excluded.version",
+                    _SET_VERSION,
                     (migration.package, migration.version),
                 )
                 await self._db.execute("COMMIT")
