@@ -34,8 +34,10 @@ data/locales/%/LC_MESSAGES/pustaka.mo: data/locales/%/LC_MESSAGES/pustaka.po $(S
 
 # Refresh the message template and both catalogs after changing user-facing strings.
 i18n: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k N_ -o data/locales/pustaka.pot bot cogs
-	$(BIN)/pybabel update -i data/locales/pustaka.pot -d data/locales -D pustaka --no-fuzzy-matching
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output -w 100 \
+		-o data/locales/pustaka.pot bot cogs
+	$(BIN)/pybabel update -i data/locales/pustaka.pot -d data/locales -D pustaka -w 100 \
+		--no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date
 
 # Speed and memory measurements; results and how to read them are in BENCHMARKS.md.
 bench: $(STAMP) $(MO)
