@@ -96,8 +96,11 @@ def _day(text: str) -> str:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD") from None
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    packages = discover()
+def main(
+    argv: Sequence[str] | None = None, packages: Sequence[FeaturePackage] | None = None
+) -> int:
+    """`packages`: the features to serve, by default every folder under cogs/."""
+    packages = discover() if packages is None else list(packages)
     args = build_parser(packages).parse_args(argv)
     try:
         config = load_config(args.config, sections=[s for p in packages for s in p.sections])
@@ -119,7 +122,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             opener = partial(open_store, config, packages)
             return asyncio.run(verbs[command].run(args, config, opener))
         if command == "run" and not chatting:
-            return 0 if asyncio.run(_platforms(config)) else 1
+            return 0 if asyncio.run(_platforms(config, packages)) else 1
         if command == "run":
             print(
                 "No Discord or Telegram token is configured: starting the console chat.",
@@ -129,6 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         asyncio.run(
             _chat(
                 config,
+                packages,
                 user=user,
                 moderator=getattr(args, "moderator", False),
                 locale=getattr(args, "locale", None),
@@ -142,11 +146,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
-async def _platforms(config: Config) -> bool:
+async def _platforms(config: Config, packages: Sequence[FeaturePackage]) -> bool:
     """Every platform with a token, served together from one process and one database."""
     from bot.process.app import Adapter, App, serve
 
-    app = await App.open(config)
+    app = await App.open(config, features=packages)
     adapters: list[Adapter] = []
     if config.telegram.token:
         from bot.adapters.telegram import TelegramAdapter
@@ -159,11 +163,18 @@ async def _platforms(config: Config) -> bool:
     return await serve(app, adapters)
 
 
-async def _chat(config: Config, *, user: str, moderator: bool, locale: str | None) -> None:
+async def _chat(
+    config: Config,
+    packages: Sequence[FeaturePackage],
+    *,
+    user: str,
+    moderator: bool,
+    locale: str | None,
+) -> None:
     from bot.adapters.console import ConsoleAdapter
     from bot.process.app import App, serve
 
-    app = await App.open(config)
+    app = await App.open(config, features=packages)
     console = ConsoleAdapter(app.dispatcher, user=user, moderator=moderator, locale=locale)
     await serve(app, [console])
 
