@@ -137,8 +137,8 @@ def bulk_baseline(path: Path) -> float:
     db = sqlite3.connect(database, isolation_level=None)
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA synchronous = NORMAL")
-    for _, _, sql in migrations():
-        db.executescript(sql)
+    for migration in migrations():
+        db.executescript(migration.sql)
     start = time.perf_counter()
     db.execute("BEGIN")
     books, copies = [], []

@@ -38,11 +38,17 @@ from catalog_search import CACHE, build, percentiles  # noqa: E402
 from bot.api.context import Incoming  # noqa: E402
 from bot.config import load_config  # noqa: E402
 from bot.process.app import App  # noqa: E402
-from cogs.recommend import setup as recommend  # noqa: E402
-from cogs.shelf import setup as shelf  # noqa: E402
+from bot.process.features import discover, load  # noqa: E402
+from bot.storage.store import Store  # noqa: E402
 
 POPULAR = 20_000  # titles most ratings fall on
 NOW = "2026-01-01T00:00:00+00:00"
+
+
+async def with_feature_tables(path: Path) -> None:
+    """The catalog database gets every feature's tables (ratings and shelves are shelf's)."""
+    store = await Store.open(path, packages=[package.migrations for package in discover()])
+    await store.close()
 
 
 def add_readers(path: Path, members: int, ratings: int, seed: int = 13) -> None:
@@ -112,7 +118,9 @@ async def measure(path: Path, runs: int, members: int) -> None:
         encoding="utf-8",
     )
     # Only the features measured: the cached database may predate other features' tables.
-    app = await App.open(load_config(config_file, env={}), features=[recommend, shelf])
+    app = await App.open(
+        load_config(config_file, env={}), features=[load("cogs.recommend"), load("cogs.shelf")]
+    )
     try:
         rng = random.Random(5)
         store = app.services.store
@@ -172,6 +180,7 @@ def main() -> None:
         for old in CACHE.glob(f"{path.name}*"):
             old.unlink()
         shutil.copyfile(catalog, path)
+        asyncio.run(with_feature_tables(path))
         start = time.perf_counter()
         add_readers(path, args.members, args.ratings)
         took = time.perf_counter() - start
