@@ -33,7 +33,7 @@ from bot.api.arguments import UsageError, UserError, bind, parse_arguments
 from bot.api.commands import Command, Option, Permission
 from bot.api.context import Context, Incoming
 from bot.api.files import Attachment, FileTooLarge
-from bot.api.private_chats import AdminCheck
+from bot.api.private_chats import AdminCheck, HomeChannel
 from bot.api.replies import Choice, Reply
 from bot.api.services import Services
 from bot.api.text import Text
@@ -50,18 +50,26 @@ class Dispatcher:
         self.services = services
         self.registry = services.registry
         self._admin_checks: dict[str, AdminCheck] = {}
+        self._homes: dict[str, HomeChannel] = {}
 
-    def has_private_chats(self, platform: str, is_admin: AdminCheck) -> None:
+    def has_private_chats(
+        self, platform: str, is_admin: AdminCheck, home: HomeChannel | None = None
+    ) -> None:
         """Moderator commands typed in this platform's private chats act on a community the
-        member administers, as `is_admin` tells (see :mod:`bot.api.private_chats`)."""
+        member administers, as `is_admin` tells, posting in its `home` channel (see
+        :mod:`bot.api.private_chats`)."""
         self._admin_checks[platform] = is_admin
+        if home is not None:
+            self._homes[platform] = home
 
     async def acting_on(self, incoming: Incoming, community_id: str) -> Incoming:
         """A private message acting on a community, after the member chose it with a button."""
         is_admin = self._admin_checks.get(incoming.platform)
         if is_admin is None:
             return incoming
-        return await private_chats.acting_on(self.services, incoming, community_id, is_admin)
+        return await private_chats.acting_on(
+            self.services, incoming, community_id, is_admin, self._homes.get(incoming.platform)
+        )
 
     async def _community_for(
         self, incoming: Incoming, command: Command | None, typed: str

@@ -19,6 +19,10 @@ from bot.api.services import Services
 AdminCheck = Callable[[str, str], Awaitable[bool]]
 """Whether a member (platform id) administers a community (platform id), asked of the platform."""
 
+HomeChannel = Callable[[str], Awaitable[str | None]]
+"""The channel where a community's posts go (platform ids), for a command acting on it from a
+private chat: a Telegram group is its own chat, a Discord server has channels to choose from."""
+
 
 async def moderated(
     services: Services, incoming: Incoming, is_admin: AdminCheck
@@ -33,13 +37,20 @@ async def moderated(
 
 
 async def acting_on(
-    services: Services, incoming: Incoming, community_id: str, is_admin: AdminCheck
+    services: Services,
+    incoming: Incoming,
+    community_id: str,
+    is_admin: AdminCheck,
+    home: HomeChannel | None = None,
 ) -> Incoming:
-    """The private message as though typed in the community with the platform id given."""
+    """The private message as though typed in the community with the platform id given, in its
+    home channel (`home`; without one, the community's id is its chat). A community with no
+    channel the bot may post in keeps the private chat as the place to answer."""
     community = await identity.community_at(services.store, incoming.platform, community_id)
+    channel = community_id if home is None else await home(community_id)
     return replace(
         incoming,
-        channel_id=community_id,
+        channel_id=channel or incoming.channel_id,
         community_id=community_id,
         community_name=community.name if community else "",
         thread_id=None,

@@ -23,6 +23,7 @@ APP_ID = "900000000000000001"
 BOT_ID = "900000000000000002"
 GUILD_ID = "910000000000000001"
 CHANNEL_ID = "920000000000000001"
+EVERYONE = str(1024 | 2048 | 65536)  # a new server's members see channels, write, read history
 OWNER_ID = "930000000000000001"
 
 BOT_USER = {
@@ -538,7 +539,7 @@ def _guild(roles: list[dict[str, Any]]) -> dict[str, Any]:
             {
                 "id": GUILD_ID,
                 "name": "@everyone",
-                "permissions": "0",
+                "permissions": EVERYONE,
                 "position": 0,
                 "color": 0,
                 "hoist": False,

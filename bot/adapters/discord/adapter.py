@@ -94,7 +94,7 @@ class DiscordAdapter:
         self.services = dispatcher.services
         self.settings = self.services.config.discord
         self.client = PustakaClient(self)
-        dispatcher.has_private_chats(PLATFORM, self._is_admin)
+        dispatcher.has_private_chats(PLATFORM, self._is_admin, self._home_channel)
 
     async def run(self) -> None:
         """Serve Discord until cancelled."""
@@ -157,6 +157,21 @@ class DiscordAdapter:
             platform_moderator=self._is_moderator(interaction),
             direct=interaction.guild_id is None,
         )
+
+    async def _home_channel(self, guild_id: str) -> str | None:
+        """Where a moderator's command from a DM posts in a server: its system channel, else
+        the first text channel the bot may write in."""
+        guild = self.client.get_guild(int(guild_id))
+        if guild is None:
+            return None
+        me = guild.me
+        channels = [c for c in [guild.system_channel] if c] + sorted(
+            guild.text_channels, key=lambda c: c.position
+        )
+        for channel in channels:
+            if me is None or channel.permissions_for(me).send_messages:
+                return str(channel.id)
+        return None
 
     async def _is_admin(self, guild_id: str, user_id: str) -> bool:
         """Whether a member may moderate a server, asked from outside it (a DM): Manage Server

@@ -18,7 +18,7 @@ from bot.process.app import App
 from bot.process.features import discover
 from bot.time.clock import SystemClock
 from tests.conftest import write_config
-from tests.fakes.discord_api import GUILD_ID, MANAGE_GUILD, FakeDiscord, user
+from tests.fakes.discord_api import CHANNEL_ID, GUILD_ID, MANAGE_GUILD, FakeDiscord, user
 
 
 class Extras(Feature):
@@ -52,6 +52,11 @@ class Extras(Feature):
     @command("announce", N_("General"), permission=Permission.MODERATOR)
     async def announce(self, ctx: Context) -> Reply:
         return Reply.of("Bedah buku malam ini!", ping="@everyone")
+
+    @command("post", N_("General"), permission=Permission.MODERATOR)
+    async def post(self, ctx: Context) -> str:
+        await ctx.send(Reply.of("Perpustakaan tutup pukul 15"))
+        return "posted"
 
     @command("sneaky", N_("General"))
     async def sneaky(self, ctx: Context) -> Reply:
@@ -243,6 +248,12 @@ async def test_moderator_dm_command_acts_on_the_server(tmp_path: Path, fake: Fak
             (GUILD_ID,),
         )
         assert stored == "Asia/Makassar"
+        # What it posts goes to a channel of the server, not to the server's id.
+        await fake.response_to(await fake.slash("post", member=moderator, dm=True))
+        [posted] = await fake.wait_for(
+            lambda c: c.method == "POST" and "tutup pukul 15" in str(c.body), within=5
+        )
+        assert posted.path == f"/channels/{CHANNEL_ID}/messages"
     finally:
         await stop_bot(app, task)
 
