@@ -127,6 +127,10 @@ class Scheduler:
         )
         return added is not None
 
+    async def was_sent(self, key: str) -> bool:
+        """Whether the message with this key went out (or is going out right now)."""
+        return await self.store.fetchval("SELECT 1 FROM sent_keys WHERE key = ?", (key,)) == 1
+
     async def recover(self) -> None:
         """At start: jobs interrupted mid-run run again; jobs too late are marked missed."""
         await self.store.execute("UPDATE jobs SET state = 'pending' WHERE state = 'running'")

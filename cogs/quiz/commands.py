@@ -506,6 +506,9 @@ class Quizzes(Feature):
         t = ctx.translations
         position = int(ctx.payload["position"])
         asked = await self.quizzes.question(quiz.id, position)
+        if asked is not None and await self._never_shown(quiz, asked):
+            await self._ask_again(ctx, quiz, asked)
+            return
         if asked is not None:
             await self.quizzes.close(asked.id, self.services.clock.now())
             right = await self.quizzes.right(asked.id)
@@ -529,6 +532,28 @@ class Quizzes(Feature):
             return
         await ctx.send_once(
             f"quiz:{quiz.id}:q{position + 1}:ask", cards.question(t, quiz, following)
+        )
+
+    async def _never_shown(self, quiz: Quiz, asked: Asked) -> bool:
+        """An open question whose message the platform never took (it dropped while the
+        previous question's job was posting): it must not close unseen."""
+        key = f"quiz:{quiz.id}:q{asked.position}:ask"
+        return asked.closed_at is None and not await self.services.scheduler.was_sent(key)
+
+    async def _ask_again(self, ctx: JobContext, quiz: Quiz, asked: Asked) -> None:
+        """Ask a question that never reached the channel, with its whole time from now."""
+        now = self.services.clock.now()
+        closes = now + timedelta(seconds=quiz.seconds)
+        asked = await self.quizzes.open(asked.id, now, closes, again=True)
+        await ctx.send_once(
+            f"quiz:{quiz.id}:q{asked.position}:ask",
+            cards.question(ctx.translations, quiz, asked),
+        )
+        await self.services.scheduler.schedule(
+            "quiz-close",
+            f"quiz:{quiz.id}:q{asked.position}:close:{utc_text(closes)}",
+            closes,
+            {"quiz": quiz.id, "position": asked.position},
         )
 
     async def _end(self, quiz: Quiz, state: str) -> bool:

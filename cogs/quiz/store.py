@@ -192,12 +192,15 @@ class QuizStore:
         )
         return _asked(row) if row else None
 
-    async def open(self, question_id: int, now: datetime, closes: datetime) -> Asked:
-        """Ask the question (once: asking it again keeps the first times) and return it."""
+    async def open(
+        self, question_id: int, now: datetime, closes: datetime, *, again: bool = False
+    ) -> Asked:
+        """Ask the question and return it. Asking it again keeps the first times, unless
+        `again` (it never reached the channel): then it opens anew, while it is not closed."""
         await self.store.execute(
             "UPDATE quiz_questions SET opened_at = ?, closes_at = ?"
-            " WHERE id = ? AND opened_at IS NULL",
-            (_utc(now), _utc(closes), question_id),
+            " WHERE id = ? AND closed_at IS NULL AND (opened_at IS NULL OR ?)",
+            (_utc(now), _utc(closes), question_id, again),
         )
         asked = await self.question_by_id(question_id)
         assert asked is not None

@@ -432,3 +432,48 @@ async def test_a_result_due_while_the_platform_is_down_is_posted_once_when_it_is
     assert shown.count("Jawabannya") == 1
     assert shown.count("Pertanyaan 2 dari 3") == 1
     assert "⏱ Jawaban ditutup dalam 20 detik." in shown
+
+
+ASKED = "⏱ Jawaban ditutup dalam 20 detik."  # in the question, not in its result
+
+
+class DropsOnce:
+    """The console, except that the platform drops the first message asking `refused`."""
+
+    def __init__(self, chat: Chat, refused: str) -> None:
+        self.chat, self.refused, self.dropped = chat, refused, 0
+
+    async def deliver(self, destination, replies) -> None:
+        shown = " ".join(f"{r.title or ''} {r.text}" for r in replies)
+        if self.refused in shown and not self.dropped:
+            self.dropped += 1
+            raise ConnectionError("the platform dropped the connection")
+        await self.chat.adapter.deliver(destination, replies)
+
+
+async def test_a_next_question_the_platform_dropped_is_asked_before_it_closes(
+    app: App, make_chat: Callable[..., Chat], clock: FakeClock
+) -> None:
+    """The result goes out, then the platform drops the next question: that question is asked
+    once, with its whole time, before its own result — never closed unseen."""
+    librarian = make_chat(user="pustakawan", moderator=True)
+    assert "Pertanyaan 1 dari 2" in await librarian.say("/quiz start uji 2 20")
+    budi = make_chat(user="budi")
+    flaky = DropsOnce(budi, "Pertanyaan 2 dari 2")
+    app.services.messenger.register("console", flaky)
+    await run_jobs(app, clock, 20)  # question 1 closes; question 2 is dropped
+    assert flaky.dropped == 1
+    await run_jobs(app, clock, 20)  # question 2's original deadline
+    shown = budi.printed_since(0)
+    assert shown.count(ASKED) == 1
+    assert "Klasemen akhir" not in shown
+    asked_at = budi.output.tell()
+    await run_jobs(app, clock, 19)
+    assert "Jawabannya" not in budi.printed_since(asked_at)  # its whole time to answer
+    await run_jobs(app, clock, 2)
+    await run_jobs(app, clock, 61)  # question 1's job retried: nothing doubles
+    shown = budi.printed_since(0)
+    assert shown.count(ASKED) == 1
+    assert shown.count("Jawabannya") == 2
+    assert shown.index(ASKED) < shown.rindex("Jawabannya")
+    assert shown.count("Klasemen akhir") == 1
