@@ -68,7 +68,7 @@ def add_readers(path: Path, members: int, ratings: int, seed: int = 13) -> None:
         books: set[int] = set()
         while len(books) < per_member:
             if rng.random() < 0.7:
-                books.add(1 + int(POPULAR * rng.random() ** 2))
+                books.add(1 + int(min(POPULAR, top) * rng.random() ** 2))
             else:
                 books.add(rng.randint(1, top))
         for book in books:

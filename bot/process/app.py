@@ -10,6 +10,7 @@ from contextlib import suppress
 from datetime import timedelta
 from typing import Protocol
 
+from bot.adapters.errors import PlatformRefused
 from bot.api.dispatch import Dispatcher
 from bot.api.i18n import I18n
 from bot.api.messenger import Messenger
@@ -147,6 +148,9 @@ async def _logged(run: Callable[[], Awaitable[None]]) -> bool:
         await run()
     except asyncio.CancelledError:
         raise
+    except PlatformRefused as error:
+        log.error("%s: check the token in the configuration or the environment", error)
+        return False
     except Exception:
         log.exception("an adapter stopped with an error")
         return False

@@ -61,14 +61,16 @@ class FakeTelegram:
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.port = 0
+        self.fetches = 0
+        """getUpdates calls served."""
 
     # Server -------------------------------------------------------------------------------
 
-    async def start(self) -> None:
+    async def start(self, port: int = 0) -> None:
         app = web.Application()
         app.router.add_post("/bot{token}/{method}", self._handle)
         app.router.add_get("/file/bot{token}/{path:.+}", self._download)
-        self._runner, self.port = await serve_loopback(app)
+        self._runner, self.port = await serve_loopback(app, port)
 
     async def stop(self) -> None:
         self._new_update.set()
@@ -150,6 +152,7 @@ class FakeTelegram:
         return BOT_USER
 
     async def _api_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:  # noqa: N802
+        self.fetches += 1
         offset = int(params.get("offset") or 0)
         self._updates = [u for u in self._updates if u["update_id"] >= offset]
         if not self._updates:

@@ -32,7 +32,14 @@ from telegram import (
     User,
 )
 from telegram.constants import ParseMode, PollType
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -44,7 +51,9 @@ from telegram.ext import (
     filters,
 )
 
+from bot.adapters.errors import PlatformRefused
 from bot.adapters.telegram.admins import AdminCache
+from bot.adapters.telegram.polling import FIRST_WAIT, MAX_WAIT, InboxPoller
 from bot.adapters.telegram.render import CAPTION_LIMIT, chunks, reply_lines
 from bot.api import buttons, polls
 from bot.api.capabilities import Capabilities
@@ -53,6 +62,7 @@ from bot.api.dispatch import Dispatcher
 from bot.api.files import Attachment
 from bot.api.replies import Choice, Reply
 from bot.config import SUPPORTED_LOCALES
+from bot.storage.inbox import Inbox
 from bot.storage.scheduler import Job
 
 log = logging.getLogger("pustaka.telegram")
@@ -76,6 +86,10 @@ class TelegramAdapter:
         self.settings = self.services.config.telegram
         self.application = self._build()
         self.admins = AdminCache(self.application.bot, self.services.clock)
+        self.poller: InboxPoller | None = None
+        if self.settings.mode != "webhook":
+            inbox = Inbox(self.services.store, self.services.clock, PLATFORM)
+            self.poller = InboxPoller(self.application, inbox, ALLOWED_UPDATES)
         self.services.scheduler.handle(STOP_POLL, self._stop_poll)
         dispatcher.has_private_chats(PLATFORM, self._is_admin)
 
@@ -104,15 +118,18 @@ class TelegramAdapter:
         return application
 
     async def run(self) -> None:
-        """Serve Telegram until cancelled."""
+        """Serve Telegram until cancelled; a refused token ends it with one clear line."""
         application = self.application
-        await application.initialize()
+        await self._connect()
         try:
             await self._set_commands()
             self.services.messenger.register(PLATFORM, self)
             await application.start()
             assert application.updater is not None
-            if self.settings.mode == "webhook":
+            log.info("serving Telegram as @%s (%s)", application.bot.username, self.settings.mode)
+            if self.poller is not None:
+                await self.poller.run()
+            else:
                 await application.updater.start_webhook(
                     listen=self.settings.listen,
                     port=self.settings.port,
@@ -121,10 +138,9 @@ class TelegramAdapter:
                     secret_token=self.settings.secret_token or None,
                     allowed_updates=ALLOWED_UPDATES,
                 )
-            else:
-                await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
-            log.info("serving Telegram as @%s (%s)", application.bot.username, self.settings.mode)
-            await asyncio.Event().wait()
+                await asyncio.Event().wait()
+        except InvalidToken as error:
+            raise PlatformRefused(f"Telegram refused the token ({error})") from None
         finally:
             self.services.messenger.unregister(PLATFORM)
             if application.updater and application.updater.running:
@@ -132,6 +148,26 @@ class TelegramAdapter:
             if application.running:
                 await application.stop()
             await application.shutdown()
+
+    async def _connect(self) -> None:
+        """Log in, waiting out a network that is down (one line when it is, one when it is
+        back) instead of ending the process."""
+        wait, told = FIRST_WAIT, False
+        while True:
+            try:
+                await self.application.initialize()
+            except InvalidToken as error:
+                raise PlatformRefused(f"Telegram refused the token ({error})") from None
+            except NetworkError as error:
+                if not told:
+                    log.warning("Telegram is unreachable (%s); trying again with back-off", error)
+                    told = True
+                await asyncio.sleep(wait)
+                wait = min(wait * 2, MAX_WAIT)
+                continue
+            if told:
+                log.warning("Telegram is reachable again")
+            return
 
     # Updates ---------------------------------------------------------------------------------
 

@@ -1,0 +1,115 @@
+"""Long polling through the durable inbox: nothing Telegram hands over is lost to a crash.
+
+python-telegram-bot's own polling confirms a batch (the next ``getUpdates`` offset) before its
+handlers have finished, so a process killed in between never sees those updates again. Here a
+batch is stored in the inbox first and confirmed only by the next call; each update is handed to
+the Application and marked done once its handlers have run (a handler in a last group), and one
+stored but not finished is handed over again at the next start.
+
+An update the library cannot read (a ``poll_answer`` from a Bot API server older than 9.6, say)
+is logged once with its id, marked skipped and confirmed with the rest, so it never stops the
+loop. Network failures back off up to `MAX_WAIT`, logging once when Telegram becomes unreachable
+and once when it is back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+from telegram import Update
+from telegram.error import InvalidToken, NetworkError, RetryAfter, TimedOut
+from telegram.ext import Application, ContextTypes, TypeHandler
+from telegram.warnings import PTBUserWarning
+
+from bot.storage.inbox import Inbox
+
+log = logging.getLogger("pustaka.telegram")
+
+POLL_TIMEOUT = 10  # seconds Telegram holds a getUpdates open when nothing arrives
+FIRST_WAIT = 1.0
+MAX_WAIT = 60.0
+DONE_GROUP = 1_000  # after every handler group
+
+# getUpdates is called for its raw JSON, so that one unreadable update cannot fail the batch.
+warnings.filterwarnings("ignore", "Please use 'Bot.getUpdates'", PTBUserWarning)
+
+
+class InboxPoller:
+    def __init__(self, application: Application, inbox: Inbox, allowed: Sequence[str]) -> None:
+        self.application = application
+        self.inbox = inbox
+        self.allowed = list(allowed)
+        self.offset: int | None = None
+        self.reachable = True
+        application.add_handler(TypeHandler(Update, self._handled), group=DONE_GROUP)
+
+    async def run(self) -> None:
+        """Hand over what the last run left unfinished, then poll until cancelled."""
+        await self.inbox.prune()
+        for update_id, payload in await self.inbox.unfinished():
+            await self._hand_over(update_id, payload)
+        wait = FIRST_WAIT
+        while True:
+            try:
+                batch = await self._fetch()
+            except InvalidToken:
+                raise
+            except RetryAfter as error:
+                await asyncio.sleep(_seconds(error.retry_after))
+                continue
+            except (NetworkError, TimedOut) as error:
+                if self.reachable:
+                    log.warning("Telegram is unreachable (%s); trying again with back-off", error)
+                    self.reachable = False
+                await asyncio.sleep(wait)
+                wait = min(wait * 2, MAX_WAIT)
+                continue
+            if not self.reachable:
+                log.warning("Telegram is reachable again")
+                self.reachable = True
+            wait = FIRST_WAIT
+            await self._take(batch)
+
+    async def _fetch(self) -> list[dict[str, Any]]:
+        result = await self.application.bot.do_api_request(
+            "getUpdates",
+            api_kwargs={
+                "offset": self.offset,
+                "timeout": POLL_TIMEOUT,
+                "allowed_updates": self.allowed,
+            },
+            read_timeout=POLL_TIMEOUT + 10,
+        )
+        return [u for u in result if isinstance(u, dict) and "update_id" in u]
+
+    async def _take(self, batch: list[dict[str, Any]]) -> None:
+        """Store the batch, then hand over what is new; the next fetch confirms it."""
+        if not batch:
+            return
+        payloads = {str(u["update_id"]): u for u in batch}
+        new = await self.inbox.take(list(payloads.items()))
+        self.offset = max(int(u["update_id"]) for u in batch) + 1
+        for update_id in new:
+            await self._hand_over(update_id, payloads[update_id])
+
+    async def _hand_over(self, update_id: str, payload: dict[str, Any]) -> None:
+        try:
+            update = Update.de_json(payload, self.application.bot)
+        except Exception as error:
+            log.error("Telegram update %s could not be read and is skipped: %s", update_id, error)
+            await self.inbox.finish(update_id, skipped=True)
+            return
+        await self.application.update_queue.put(update)
+
+    async def _handled(self, update: object, _: ContextTypes.DEFAULT_TYPE) -> None:
+        if isinstance(update, Update):
+            await self.inbox.finish(str(update.update_id))
+
+
+def _seconds(value: object) -> float:
+    total = getattr(value, "total_seconds", None)
+    return float(total()) if callable(total) else float(value)  # type: ignore[arg-type]
