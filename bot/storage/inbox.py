@@ -9,6 +9,7 @@ stored but not finished, to be handled once.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Sequence
 from datetime import timedelta
@@ -26,23 +27,30 @@ class Inbox:
         self.store = store
         self.clock = clock
         self.platform = platform
+        self._finished: list[tuple[str, str]] = []
+        self._writing = asyncio.Lock()
 
     async def take(self, updates: Sequence[tuple[str, dict[str, Any]]]) -> list[str]:
         """Store a batch (update id, payload) in one transaction; the ids new to the inbox."""
         if not updates:
             return []
         now = utc_text(self.clock.now())
-        new = []
+        ids = [update_id for update_id, _ in updates]
+        marks = ", ".join("?" * len(ids))
         async with self.store.transaction() as tx:
-            for update_id, payload in updates:
-                added = await tx.fetchval(
-                    "INSERT INTO inbox (platform, update_id, payload, received_at)"
-                    " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING update_id",
-                    (self.platform, update_id, json.dumps(payload), now),
+            known = {
+                row[0]
+                for row in await tx.fetchall(
+                    f"SELECT update_id FROM inbox WHERE platform = ? AND update_id IN ({marks})",
+                    (self.platform, *ids),
                 )
-                if added is not None:
-                    new.append(update_id)
-        return new
+            }
+            new = [(i, payload) for i, payload in updates if i not in known]
+            await tx.executemany(
+                "INSERT INTO inbox (platform, update_id, payload, received_at) VALUES (?, ?, ?, ?)",
+                [(self.platform, i, json.dumps(payload), now) for i, payload in new],
+            )
+        return [i for i, _ in new]
 
     async def unfinished(self) -> list[tuple[str, dict[str, Any]]]:
         """Updates stored but not finished (the process stopped while handling them)."""
@@ -54,15 +62,21 @@ class Inbox:
         return [(update_id, json.loads(payload)) for update_id, payload in rows]
 
     async def finish(self, update_id: str, *, skipped: bool = False) -> None:
-        await self.store.execute(
-            "UPDATE inbox SET state = ?, finished_at = ? WHERE platform = ? AND update_id = ?",
-            (
-                "skipped" if skipped else "done",
-                utc_text(self.clock.now()),
-                self.platform,
-                update_id,
-            ),
-        )
+        """Mark an update handled (or skipped). Marks made while one is being written are
+        written together next, in one statement: under a burst the inbox costs one write per
+        batch, not one per update, and when idle a mark is written at once."""
+        self._finished.append((update_id, "skipped" if skipped else "done"))
+        async with self._writing:
+            if not self._finished:
+                return  # written by the mark before us
+            marks, self._finished = self._finished, []
+            now = utc_text(self.clock.now())
+            async with self.store.transaction() as tx:
+                await tx.executemany(
+                    "UPDATE inbox SET state = ?, finished_at = ?"
+                    " WHERE platform = ? AND update_id = ?",
+                    [(state, now, self.platform, update_id) for update_id, state in marks],
+                )
 
     async def depth(self) -> int:
         return await self.store.fetchval(

@@ -51,6 +51,11 @@ class InboxPoller:
         """Hand over what the last run left unfinished, then poll until cancelled."""
         await self.inbox.prune()
         for update_id, payload in await self.inbox.unfinished():
+            log.warning(
+                "Telegram update %s was being handled when the process stopped: handled again"
+                " (its answer may be sent twice)",
+                update_id,
+            )
             await self._hand_over(update_id, payload)
         wait = FIRST_WAIT
         while True:
