@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 PO     := $(wildcard data/locales/*/LC_MESSAGES/pustaka.po)
 MO     := $(PO:.po=.mo)
 
-.PHONY: run test lint bench i18n clean
+.PHONY: run test lint bench chaos i18n clean
 
 run: $(STAMP) $(MO)
 	@$(BIN)/pustaka run $(ARGS)
@@ -47,6 +47,10 @@ bench: $(STAMP) $(MO)
 	$(BIN)/python bench/catalog_import.py
 	$(BIN)/python bench/quiz_burst.py
 	$(BIN)/python bench/scheduler.py
+
+# The real process killed with SIGKILL 50 times during bursts of updates; figures in BENCHMARKS.md.
+chaos: $(STAMP) $(MO)
+	$(BIN)/python -m tests.chaos --kills 50 --burst 20
 
 clean:
 	rm -rf $(VENV) build *.egg-info $(MO)

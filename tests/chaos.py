@@ -8,8 +8,9 @@ the bot runs until everything is answered, then the database is checked:
 
 - lost: a member whose `/lang en` never took effect (their language is not English);
 - doubled: a member answered more than once — possible only on Telegram, where a send cut by the
-  kill cannot be told from one that never went out, so the update is handled again; each such
-  repeat must have been announced in the log;
+  kill cannot be told from one that never went out, so the update is handled again; the updates
+  handled again are announced in the log at each start (announced counts them: an update handled
+  again at several starts counts each time);
 - integrity: ``PRAGMA integrity_check`` and ``foreign_key_check``.
 
     python -m tests.chaos [--kills 50] [--burst 20] [--seed 1]   (``make chaos``)
@@ -19,7 +20,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import random
+import re
 import signal
 import sqlite3
 import tempfile
@@ -33,7 +36,7 @@ from tests.fakes.telegram_api import FakeTelegram, private_chat, text_message, u
 from tests.test_process_restart import Bot
 
 FIRST_MEMBER = 500_000
-HANDLED_AGAIN = "handled again"
+HANDLED_AGAIN = re.compile(r"(\d+) Telegram updates were not finished")
 
 
 @dataclass
@@ -97,7 +100,7 @@ async def run(folder: Path, *, kills: int, burst: int, seed: int) -> Outcome:
         offered=len(offered),
         lost=sum(1 for m in offered if m not in english),
         doubled=sum(1 for m in offered if answers[m] > 1),
-        announced=log.count(HANDLED_AGAIN),
+        announced=sum(int(n) for n in HANDLED_AGAIN.findall(log)),
         integrity=integrity if not dangling else f"{len(dangling)} dangling rows",
         seconds=time.monotonic() - started,
     )
@@ -122,6 +125,8 @@ def main() -> None:
     parser.add_argument("--burst", type=int, default=20)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
+    # A killed client leaves the fake server's request half-read: expected, not worth a traceback.
+    logging.getLogger("aiohttp.server").setLevel(logging.CRITICAL)
     with tempfile.TemporaryDirectory() as folder:
         outcome = asyncio.run(run(Path(folder), kills=args.kills, burst=args.burst, seed=args.seed))
     print(f"telegram: {outcome}")

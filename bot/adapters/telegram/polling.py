@@ -50,12 +50,15 @@ class InboxPoller:
     async def run(self) -> None:
         """Hand over what the last run left unfinished, then poll until cancelled."""
         await self.inbox.prune()
-        for update_id, payload in await self.inbox.unfinished():
+        unfinished = await self.inbox.unfinished()
+        if unfinished:
             log.warning(
-                "Telegram update %s was being handled when the process stopped: handled again"
-                " (its answer may be sent twice)",
-                update_id,
+                "%d Telegram updates were not finished when the process stopped; handled again"
+                " now (an answer cut off mid-send may be sent twice): %s",
+                len(unfinished),
+                " ".join(update_id for update_id, _ in unfinished[:20]),
             )
+        for update_id, payload in unfinished:
             await self._hand_over(update_id, payload)
         wait = FIRST_WAIT
         while True:
