@@ -53,6 +53,7 @@ from telegram.ext import (
 
 from bot.adapters.errors import PlatformRefused
 from bot.adapters.telegram.admins import AdminCache
+from bot.adapters.telegram.fairness import FairUpdateProcessor
 from bot.adapters.telegram.polling import FIRST_WAIT, MAX_WAIT, InboxPoller
 from bot.adapters.telegram.render import CAPTION_LIMIT, chunks, reply_lines
 from bot.api import buttons, polls
@@ -97,6 +98,7 @@ class TelegramAdapter:
         return await self.admins.is_admin(chat_id, int(user_id))
 
     def _build(self) -> Application:
+        self.processor = FairUpdateProcessor()
         base = self.settings.base_url.rstrip("/")
         builder = (
             ApplicationBuilder()
@@ -104,7 +106,7 @@ class TelegramAdapter:
             .base_url(base)
             .base_file_url(base.removesuffix("/bot") + "/file/bot")
             .rate_limiter(AIORateLimiter(max_retries=5))
-            .concurrent_updates(8)
+            .concurrent_updates(self.processor)
             .job_queue(None)  # timed work is the durable scheduler's; PTB's would be in memory
         )
         application = builder.build()
@@ -145,6 +147,7 @@ class TelegramAdapter:
             self.services.messenger.unregister(PLATFORM)
             if application.updater and application.updater.running:
                 await application.updater.stop()
+            self.processor.cancel_all()
             if application.running:
                 await application.stop()
             await application.shutdown()
