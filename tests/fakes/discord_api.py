@@ -86,12 +86,12 @@ class FakeDiscord:
 
     # Server ---------------------------------------------------------------------------------
 
-    async def start(self) -> None:
+    async def start(self, port: int = 0) -> None:
         app = web.Application()
         app.router.add_get("/gateway", self._gateway)
         app.router.add_route("*", "/api/v10/{path:.*}", self._rest)
         app.router.add_get("/attachments/{id}/{name}", self._attachment)
-        self._runner, self.port = await serve_loopback(app)
+        self._runner, self.port = await serve_loopback(app, port)
 
     async def stop(self) -> None:
         for socket in list(self._sockets):

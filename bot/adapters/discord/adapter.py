@@ -18,11 +18,14 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
+import aiohttp
 import discord
 from discord import app_commands
 
+from bot.adapters.backoff import Outage
 from bot.adapters.discord import commands
 from bot.adapters.discord.render import embeds
+from bot.adapters.errors import PlatformRefused
 from bot.api import buttons, platform_state, polls
 from bot.api.capabilities import Capabilities
 from bot.api.commands import Command, Param
@@ -97,13 +100,31 @@ class DiscordAdapter:
         dispatcher.has_private_chats(PLATFORM, self._is_admin, self._home_channel)
 
     async def run(self) -> None:
-        """Serve Discord until cancelled."""
+        """Serve Discord until cancelled; a refused token ends it with one clear line. Once
+        logged in, discord.py reconnects to the gateway by itself."""
         try:
-            await self.client.start(self.settings.token)
+            await self._login()
+            await self.client.connect(reconnect=True)
+        except discord.LoginFailure as error:
+            raise PlatformRefused(f"Discord refused the token ({error})") from None
         finally:
             self.services.messenger.unregister(PLATFORM)
             if not self.client.is_closed():
                 await self.client.close()
+
+    async def _login(self) -> None:
+        """Log in, waiting out a network that is down instead of ending the process."""
+        outage = Outage(log, "Discord")
+        while True:
+            try:
+                await self.client.login(self.settings.token)
+            except (aiohttp.ClientError, OSError, discord.DiscordServerError) as error:
+                await self.client.http.close()
+                self.client.http.connector = discord.utils.MISSING  # the closed one is spent
+                await outage.failed(error)
+                continue
+            outage.succeeded()
+            return
 
     async def setup(self, client: PustakaClient) -> None:
         """Commands, translator and button handler; then sync if the commands changed."""

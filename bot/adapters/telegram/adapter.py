@@ -51,10 +51,11 @@ from telegram.ext import (
     filters,
 )
 
+from bot.adapters.backoff import Outage
 from bot.adapters.errors import PlatformRefused
 from bot.adapters.telegram.admins import AdminCache
 from bot.adapters.telegram.fairness import FairUpdateProcessor
-from bot.adapters.telegram.polling import FIRST_WAIT, MAX_WAIT, InboxPoller
+from bot.adapters.telegram.polling import InboxPoller
 from bot.adapters.telegram.render import CAPTION_LIMIT, chunks, reply_lines
 from bot.api import buttons, polls
 from bot.api.capabilities import Capabilities
@@ -153,23 +154,17 @@ class TelegramAdapter:
             await application.shutdown()
 
     async def _connect(self) -> None:
-        """Log in, waiting out a network that is down (one line when it is, one when it is
-        back) instead of ending the process."""
-        wait, told = FIRST_WAIT, False
+        """Log in, waiting out a network that is down instead of ending the process."""
+        outage = Outage(log, "Telegram")
         while True:
             try:
                 await self.application.initialize()
             except InvalidToken as error:
                 raise PlatformRefused(f"Telegram refused the token ({error})") from None
             except NetworkError as error:
-                if not told:
-                    log.warning("Telegram is unreachable (%s); trying again with back-off", error)
-                    told = True
-                await asyncio.sleep(wait)
-                wait = min(wait * 2, MAX_WAIT)
+                await outage.failed(error)
                 continue
-            if told:
-                log.warning("Telegram is reachable again")
+            outage.succeeded()
             return
 
     # Updates ---------------------------------------------------------------------------------

@@ -8,8 +8,7 @@ stored but not finished is handed over again at the next start.
 
 An update the library cannot read (a ``poll_answer`` from a Bot API server older than 9.6, say)
 is logged once with its id, marked skipped and confirmed with the rest, so it never stops the
-loop. Network failures back off up to `MAX_WAIT`, logging once when Telegram becomes unreachable
-and once when it is back.
+loop. Network failures are waited out (bot/adapters/backoff.py).
 """
 
 from __future__ import annotations
@@ -21,17 +20,16 @@ from collections.abc import Sequence
 from typing import Any
 
 from telegram import Update
-from telegram.error import InvalidToken, NetworkError, RetryAfter, TimedOut
+from telegram.error import InvalidToken, NetworkError, RetryAfter
 from telegram.ext import Application, ContextTypes, TypeHandler
 from telegram.warnings import PTBUserWarning
 
+from bot.adapters.backoff import Outage
 from bot.storage.inbox import Inbox
 
 log = logging.getLogger("pustaka.telegram")
 
 POLL_TIMEOUT = 10  # seconds Telegram holds a getUpdates open when nothing arrives
-FIRST_WAIT = 1.0
-MAX_WAIT = 60.0
 DONE_GROUP = 1_000  # after every handler group
 
 # getUpdates is called for its raw JSON, so that one unreadable update cannot fail the batch.
@@ -44,7 +42,7 @@ class InboxPoller:
         self.inbox = inbox
         self.allowed = list(allowed)
         self.offset: int | None = None
-        self.reachable = True
+        self.outage = Outage(log, "Telegram")
         application.add_handler(TypeHandler(Update, self._handled), group=DONE_GROUP)
 
     async def run(self) -> None:
@@ -60,7 +58,6 @@ class InboxPoller:
             )
         for update_id, payload in unfinished:
             await self._hand_over(update_id, payload)
-        wait = FIRST_WAIT
         while True:
             try:
                 batch = await self._fetch()
@@ -69,17 +66,10 @@ class InboxPoller:
             except RetryAfter as error:
                 await asyncio.sleep(_seconds(error.retry_after))
                 continue
-            except (NetworkError, TimedOut) as error:
-                if self.reachable:
-                    log.warning("Telegram is unreachable (%s); trying again with back-off", error)
-                    self.reachable = False
-                await asyncio.sleep(wait)
-                wait = min(wait * 2, MAX_WAIT)
+            except NetworkError as error:
+                await self.outage.failed(error)
                 continue
-            if not self.reachable:
-                log.warning("Telegram is reachable again")
-                self.reachable = True
-            wait = FIRST_WAIT
+            self.outage.succeeded()
             await self._take(batch)
 
     async def _fetch(self) -> list[dict[str, Any]]:
