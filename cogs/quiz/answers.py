@@ -3,13 +3,19 @@
 An answer is compared after `normalize`: case, diacritics (é → e), punctuation, extra spaces and a
 leading article (English the/a/an, Indonesian si/sang) do not matter. One small typo is forgiven
 on longer answers: at most 1 edit for 5–9 letters, 2 for 10 or more, none for shorter ones (an
-edit is a changed, missing, extra or swapped letter). Numbers are never forgiven: "1945" is not
-"1946".
+edit is a changed, missing, extra or swapped letter, a dropped last letter included: "marah rusl"
+is Marah Rusli). Numbers are never forgiven: "1945" is not "1946".
 
-The typo allowance never turns a part into the whole: an answer that is only a piece of the
-accepted one ("Bumi" for "Bumi Manusia", "Pram" for "Pramoedya Ananta Toer", "Ayu" for "Ayu
-Utami"), or the accepted one plus something more, does not match. A pack lists such short forms
-as extra accepted answers when it wants them.
+A typo is about letters, never whole words: an answer that leaves out a word of the accepted
+one ("Bumi" for "Bumi Manusia", "Rusli" for "Marah Rusli", "Ayu" for "Ayu Utami") is a part,
+and a part does not match. A pack lists such short forms as extra accepted answers when it
+wants them.
+
+An answer may add words around an accepted one when each added word is filler or says what kind
+of thing it is (`FILLER`: "novel", "pulau", "sekolah", "karya", "the", "buku" …): "Pulau Buru"
+and "novel Bumi Manusia" count. Any other added word does not, so an accepted answer negated
+("bukan Buru", "not Ahab") or joined to another ("Buru atau Bangka") is wrong, and so is an
+answer that names a wrong choice besides the right one.
 """
 
 from __future__ import annotations
@@ -17,10 +23,50 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from itertools import combinations
 
 from rapidfuzz.distance import OSA
 
 ARTICLES = frozenset({"the", "a", "an", "si", "sang"})
+# Words a member may add around an accepted answer without changing what it names: articles and
+# small connecting words, and words saying what kind of thing the answer is. Never a negation
+# ("bukan", "tidak", "not", "no"), a joining word ("dan", "atau", "and", "or") or a number.
+# fmt: off
+FILLER = ARTICLES | frozenset(
+    {
+        # Indonesian
+        "yang", "itu", "ini", "adalah", "ialah", "yaitu", "yakni", "di", "ke", "dari", "oleh",
+        "pada", "dalam", "nama", "namanya", "judul", "judulnya", "jawab", "jawaban",
+        "jawabannya", "mungkin", "kira", "kayaknya", "novel", "buku", "karya", "karangan",
+        "kisah", "cerita", "tokoh", "penulis", "pengarang", "penyair", "sastrawan", "pak",
+        "bapak", "bu", "ibu", "kak", "tuan", "nyonya", "kapten", "pulau", "kota", "desa",
+        "kampung", "negara", "negeri", "provinsi", "gunung", "sungai", "jalan", "sekolah",
+        "asrama", "tahun", "bunga", "hewan", "binatang", "seekor", "sebuah", "seorang",
+        # English
+        "is", "it", "its", "was", "by", "in", "at", "called", "named", "answer", "maybe",
+        "book", "story", "author", "writer", "poet", "character", "mr", "mrs", "ms",
+        "miss", "dr", "sir", "captain", "island", "city", "town", "village", "country",
+        "school", "street", "year",
+    }
+)
+# fmt: on
+# Words that only frame or describe an answer; one a member adds around it is left out.
+FILLER = ARTICLES | frozenset(
+    # hedges and framing: "saya rasa …", "jawabannya …", "I think it is …"
+    "jawabannya jawaban namanya nama adalah ialah yaitu yakni itu ini kalau mungkin kayaknya"
+    " sepertinya rasanya saya aku rasa kira pikir answer called named it is its i think maybe"
+    # what the answer is: a book, a place, a person's title, a date
+    " novel buku book karya kumpulan cerpen cerita puisi sajak roman kisah dongeng seri serial"
+    " series sekolah school sihir magic pulau island kota city town desa village kampung negeri"
+    " negara country land provinsi gunung mount mountain sungai river danau lake peron platform"
+    " jalan street tokoh character penulis pengarang penyair writer author poet bapak pak ibu bu"
+    " mr mrs ms miss tuan nyonya kapten captain raja king tahun year abad century".split()
+)
+# An added word that turns the answer into its opposite.
+NEGATIONS = frozenset(
+    ["bukan", "tidak", "tak", "belum", "jangan", "not", "no", "non", "never", "nor", "dont", "isnt"]
+)
+MAX_PART_WORDS = 8  # longer answers are checked for left-out runs of words only
 LETTERS = "ABCDEFGHIJ"
 _APOSTROPHES = re.compile(r"['’‘`ʼ]")
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
@@ -55,26 +101,69 @@ def allowed_typos(accepted: str) -> int:
     return 0
 
 
-def _close(given: str, accepted: str) -> bool:
+def _close(given: str, accepted: str, rivals: Sequence[str] = ()) -> bool:
+    """Whether the normalized `given` is the normalized `accepted` answer (see the module
+    docstring); `rivals` are the question's other choices, normalized."""
     if given == accepted:
         return True
-    if _DIGITS.findall(given) != _DIGITS.findall(accepted):
+    given_words, accepted_words = given.split(), accepted.split()
+    if any(word in NEGATIONS and word not in accepted_words for word in given_words):
         return False
-    given_tight, accepted_tight = given.replace(" ", ""), accepted.replace(" ", "")
-    if given_tight == accepted_tight:
+    if any(_names(given_words, rival.split(), accepted_words) for rival in rivals if rival):
+        return False
+    keep = set(accepted_words).union(*(rival.split() for rival in rivals))
+    kept = [word for word in given_words if word not in FILLER or word in keep]
+    return bool(kept) and _near(kept, accepted_words)
+
+
+def _names(given: list[str], rival: list[str], accepted: list[str]) -> bool:
+    """Whether the answer names the other choice `rival` (one not inside the accepted answer)."""
+    return not _contains(accepted, rival) and _contains(given, rival)
+
+
+def _contains(words: list[str], run: list[str]) -> bool:
+    size = len(run)
+    return any(words[i : i + size] == run for i in range(len(words) - size + 1))
+
+
+def _near(given_words: list[str], accepted_words: list[str]) -> bool:
+    given, accepted = "".join(given_words), "".join(accepted_words)
+    if _DIGITS.findall(" ".join(given_words)) != _DIGITS.findall(" ".join(accepted_words)):
+        return False
+    if given == accepted:
         return True
-    if given_tight in accepted_tight or accepted_tight in given_tight:
-        return False
     limit = allowed_typos(accepted)
-    return limit > 0 and OSA.distance(given_tight, accepted_tight, score_cutoff=limit) <= limit
+    distance = OSA.distance(given, accepted, score_cutoff=limit)
+    if limit == 0 or distance > limit:
+        return False
+    return not _part_as_near(given, accepted_words, distance) and not _part_as_near(
+        accepted, given_words, distance
+    )
 
 
-def matches(given: str, accepted: Iterable[str]) -> bool:
-    """Whether `given` is one of the `accepted` answers, tolerantly (see the module docstring)."""
+def _part_as_near(text: str, words: list[str], distance: int) -> bool:
+    """Whether `text` is as near to `words` with a whole word left out as to all of them: then
+    it is a part of them ("rusli" of "marah rusli"), or they are it plus a word, not a typo."""
+    count = len(words)
+    for size in range(1, count):
+        parts = (
+            combinations(words, size)
+            if count <= MAX_PART_WORDS
+            else (words[i : i + size] for i in range(count - size + 1))
+        )
+        if any(OSA.distance(text, "".join(p), score_cutoff=distance) <= distance for p in parts):
+            return True
+    return False
+
+
+def matches(given: str, accepted: Iterable[str], rivals: Iterable[str] = ()) -> bool:
+    """Whether `given` is one of the `accepted` answers, tolerantly (see the module docstring).
+    `rivals` are the question's wrong choices: naming one as well makes the answer wrong."""
     wanted = normalize(given)
     if not wanted:
         return False
-    return any(_close(wanted, form) for form in map(normalize, accepted) if form)
+    others = [form for form in map(normalize, rivals) if form]
+    return any(_close(wanted, form, others) for form in map(normalize, accepted) if form)
 
 
 def choice_index(given: str, choices: Sequence[str]) -> int | None:
@@ -136,5 +225,9 @@ def _text_index(text: str, choices: Sequence[str]) -> int | None:
     exact = [i for i, form in enumerate(forms) if form == wanted]
     if exact:
         return exact[0] if len(exact) == 1 else None
-    close = [i for i, form in enumerate(forms) if form and _close(wanted, form)]
+    close = [
+        i
+        for i, form in enumerate(forms)
+        if form and _close(wanted, form, [other for other in forms[:i] + forms[i + 1 :] if other])
+    ]
     return close[0] if len(close) == 1 else None

@@ -117,7 +117,8 @@ def judge(question: Asked, given: str) -> Judged:
         len(normalize(answer)) == 1 for answer in question.answers
     ):
         raise NoChoices(given)
-    return Judged(given[:100], matches(given, question.answers))
+    rivals = [c for i, c in enumerate(question.choices) if i != question.correct]
+    return Judged(given[:100], matches(given, question.answers, rivals))
 
 
 def points(correct: bool, seconds_left: float, seconds: int) -> int:

@@ -1,5 +1,6 @@
-"""Typed answers match tolerantly (case, accents, punctuation, articles, a small typo) but never
-by being a piece of another answer, and choices are named by letter, number or text."""
+"""Typed answers match tolerantly (case, accents, punctuation, articles, a small typo, filler words
+around them) but never by being a piece of another answer, naming two choices or negating one,
+and choices are named by letter, number or text."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from cogs.quiz.answers import ARTICLES, choice_index, matches, normalize
+from cogs.quiz.answers import ARTICLES, FILLER, NEGATIONS, choice_index, matches, normalize
 
 MATCHING = [
     ("chairil anwar", "Chairil Anwar"),
@@ -27,6 +28,7 @@ MATCHING = [
     ("Belitong", "Belitung"),  # 8 letters, one edit
     ("Belitnug", "Belitung"),  # two letters swapped count as one edit
     ("Blitung", "Belitung"),  # a letter missing inside the word
+    ("Belitun", "Belitung"),  # or its last letter
     ("Marah Rusly", "Marah Rusli"),
     ("JK Rowling", "J.K. Rowling"),
     ("J. K. Rowling", "J.K. Rowling"),
@@ -47,7 +49,6 @@ NOT_MATCHING = [
     ("Pram", "Pramoedya Ananta Toer"),
     ("Pramoedya", "Pramoedya Ananta Toer"),
     ("Chairil", "Chairil Anwar"),
-    ("Belitun", "Belitung"),  # a part of the word, not a typo of it
     ("Bumi Manusia Baru", "Bumi Manusia"),  # more than the answer
     ("Ayu Utami Lagi", "Ayu Utami"),
     ("1946", "1945"),
@@ -75,6 +76,74 @@ def test_tolerant_matches(given_text: str, accepted: str) -> None:
 def test_no_false_positives(given_text: str, accepted: str) -> None:
     """A piece of the answer, a different number or a different short word is wrong."""
     assert not matches(given_text, [accepted])
+
+
+# The rule for near-misses and added words (issues 17 and 21): (typed, accepted answers, the
+# question's other choices, counts?).
+ANSWERS = ("Marah Rusli",)
+TETRALOGY = ("Bumi Manusia", "Anak Semua Bangsa", "Jejak Langkah", "Rumah Kaca")
+RULE = [
+    # near-misses count
+    ("marah rusl", ANSWERS, (), True),  # the last letter dropped
+    ("ahmad tohar", ("Ahmad Tohari", "Tohari"), (), True),
+    ("Marah Rsuli", ANSWERS, (), True),  # two letters swapped
+    ("sherlok holmes", ("Sherlock Holmes",), (), True),
+    ("blitung", ("Belitung", "Belitong"), (), True),
+    ("Saint Exupery", ("Saint-Exupéry",), (), True),  # accents and a hyphen
+    ("  marah    rusli ", ANSWERS, (), True),
+    ("the great gatsby", ("The Great Gatsby",), (), True),
+    ("Si Kancil", ("Kancil",), (), True),
+    # an accepted answer with filler or a word describing it counts
+    ("Sekolah Sihir Hogwarts", ("Hogwarts",), (), True),
+    ("sekolah hogwart", ("Hogwarts",), (), True),  # and a typo
+    ("novel Bumi Manusia", TETRALOGY[:1], TETRALOGY[1:], True),
+    ("buku Laskar Pelangi karya Andrea Hirata", ("Laskar Pelangi Andrea Hirata",), (), True),
+    ("karya Ahmad Tohari", ("Ahmad Tohari",), (), True),
+    ("Pulau Belitung", ("Belitung",), (), True),
+    ("the Hobbit novel", ("The Hobbit",), (), True),
+    ("tahun 1949", ("1949",), (), True),
+    ("peron 9 3/4", ("9¾",), (), True),
+    ("kota Jakarta", ("Jakarta",), (), True),
+    ("Captain Ahab", ("Ahab",), (), True),
+    ("mungkin Verona", ("Verona",), (), True),
+    ("legal deposit", ("wajib serah simpan", "legal deposit"), (), True),
+    # a part does not count, unless listed
+    ("Rusli", ANSWERS, (), False),
+    ("Marah", ANSWERS, (), False),
+    ("Tohari", ("Ahmad Tohari",), (), False),
+    ("Rowling", ("J.K. Rowling",), (), False),
+    ("Holmes", ("Sherlock Holmes",), (), False),
+    ("Sekolah Sihir", ("Sekolah Sihir Hogwarts",), (), False),
+    ("deposit", ("wajib serah simpan", "legal deposit"), (), False),
+    ("Tohari", ("Ahmad Tohari", "Tohari"), (), True),  # listed
+    # nor does a word that is not filler, two choices, or a negated answer
+    ("Bumi Manusia Baru", TETRALOGY[:1], TETRALOGY[1:], False),
+    ("Bumi Manusia atau Rumah Kaca", TETRALOGY[:1], TETRALOGY[1:], False),
+    ("Bumi Manusia, Rumah Kaca", TETRALOGY[:1], TETRALOGY[1:], False),
+    ("novel kumpulan puisi", ("Kumpulan puisi",), ("Novel", "Roman"), False),
+    ("bukan Bumi Manusia", TETRALOGY[:1], TETRALOGY[1:], False),
+    ("not Hogwarts", ("Hogwarts",), (), False),
+    ("tidak Belitung", ("Belitung",), (), False),
+    ("novel", TETRALOGY[:1], TETRALOGY[1:], False),  # only filler
+    ("Jalan Tak Ada Ujung", ("Jalan Tak Ada Ujung",), (), True),  # its own "tak" is no negation
+]
+
+
+@pytest.mark.parametrize(("typed", "accepted", "rivals", "counts"), RULE)
+def test_the_answer_rule(
+    typed: str, accepted: tuple[str, ...], rivals: tuple[str, ...], counts: bool
+) -> None:
+    """Near-misses and filler words count; parts, extra words, two choices and negations do not."""
+    assert matches(typed, accepted, rivals) is counts
+
+
+def test_a_choice_named_with_filler_or_two_choices() -> None:
+    """Typed text names a choice with filler words around it, never when it names two."""
+    assert choice_index("novel Bumi Manusia", TETRALOGY) == 0
+    assert choice_index("buku rumah kca", TETRALOGY) == 3
+    assert choice_index("Bumi Manusia atau Rumah Kaca", TETRALOGY) is None
+    assert choice_index("bukan Rumah Kaca", TETRALOGY) is None
+    assert choice_index("kumpulan", ["Kumpulan puisi", "Kumpulan cerpen", "Novel"]) is None
 
 
 def test_any_accepted_answer_counts() -> None:
@@ -155,7 +224,7 @@ def test_numbers_among_choices_are_read_as_text() -> None:
 # --- properties ---
 
 words = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=12).filter(
-    lambda word: word not in ARTICLES
+    lambda word: word not in FILLER | NEGATIONS
 )
 phrases = st.lists(words, min_size=1, max_size=4).map(" ".join)
 anything = st.text(max_size=40)
