@@ -51,21 +51,21 @@ FILLER = ARTICLES | frozenset(
 )
 # fmt: on
 # Words that only frame or describe an answer; one a member adds around it is left out.
-FILLER = ARTICLES | frozenset(
-    # hedges and framing: "saya rasa …", "jawabannya …", "I think it is …"
+_FRAMING = (  # hedges and framing: "saya rasa …", "jawabannya …", "I think it is …"
     "jawabannya jawaban namanya nama adalah ialah yaitu yakni itu ini kalau mungkin kayaknya"
     " sepertinya rasanya saya aku rasa kira pikir answer called named it is its i think maybe"
-    # what the answer is: a book, a place, a person's title, a date
-    " novel buku book karya kumpulan cerpen cerita puisi sajak roman kisah dongeng seri serial"
+)
+_DESCRIBING = (  # what the answer is: a book, a place, a person's title, a date
+    "novel buku book karya kumpulan cerpen cerita puisi sajak roman kisah dongeng seri serial"
     " series sekolah school sihir magic pulau island kota city town desa village kampung negeri"
     " negara country land provinsi gunung mount mountain sungai river danau lake peron platform"
     " jalan street tokoh character penulis pengarang penyair writer author poet bapak pak ibu bu"
-    " mr mrs ms miss tuan nyonya kapten captain raja king tahun year abad century".split()
+    " mr mrs ms miss tuan nyonya kapten captain raja king tahun year abad century"
 )
+FILLER = ARTICLES | frozenset(_FRAMING.split()) | frozenset(_DESCRIBING.split())
 # An added word that turns the answer into its opposite.
-NEGATIONS = frozenset(
-    ["bukan", "tidak", "tak", "belum", "jangan", "not", "no", "non", "never", "nor", "dont", "isnt"]
-)
+_NEGATING = "bukan tidak tak belum jangan not no non never nor dont isnt"
+NEGATIONS = frozenset(_NEGATING.split())
 MAX_PART_WORDS = 8  # longer answers are checked for left-out runs of words only
 LETTERS = "ABCDEFGHIJ"
 _APOSTROPHES = re.compile(r"['’‘`ʼ]")
