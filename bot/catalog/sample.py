@@ -35,6 +35,7 @@ from bot.catalog.records import Copy, CopyStatus, Record, normalize_isbn
 
 SAMPLE_DIR = Path(__file__).resolve().parents[2] / "data" / "catalog"
 SOURCE = "sample"
+EDITOR = " (ed.)"
 
 
 class SampleError(Exception):
@@ -96,6 +97,9 @@ _SCHEMA: dict[str, _Rule] = {
     "authors": _Rule(
         _texts(1), "authors must be a non-empty list of non-empty strings", required=True
     ),
+    # An edited work names its editors instead of (or besides) authors; they are listed with
+    # EDITOR after their names, as a card shows them: "Sartono Kartodirdjo (ed.)".
+    "editors": _Rule(_texts(1), "editors must be a non-empty list of non-empty strings"),
     "year": _Rule(_int_between(1000, 2100), "year must be an integer between 1000 and 2100"),
     "language": _Rule(_language, "language must be a two-letter lowercase ISO 639-1 code"),
     "publisher": _Rule(_text, "publisher must be a non-empty string"),
@@ -112,7 +116,7 @@ def _book_problems(book: dict[str, Any]) -> list[str]:
     problems = [f"unknown key {key!r}" for key in book if key not in _SCHEMA]
     for key, rule in _SCHEMA.items():
         if key not in book:
-            if rule.required:
+            if rule.required and not (key == "authors" and "editors" in book):
                 problems.append(f"{key} is required")
         elif not rule.check(book[key]):
             problems.append(rule.problem)
@@ -137,7 +141,7 @@ def load_sample(paths: Sequence[Path] | None = None, *, today: date) -> list[Rec
             label = f"{path.name} book {n} ({title.strip() if _text(title) else 'untitled'})"
             book_problems = _book_problems(book)
             problems.extend(f"{label}: {problem}" for problem in book_problems)
-            authors = book.get("authors")
+            authors = book.get("authors", book.get("editors"))
             if _text(title) and _texts(1)(authors):
                 key = (title.strip().casefold(), authors[0].strip().casefold())
                 if key in seen:
@@ -177,7 +181,9 @@ def _books(path: Path, problems: list[str]) -> list[tuple[int, dict[str, Any]]]:
 
 def _record(stem: str, n: int, book: dict[str, Any], today: date, ordinal: int) -> Record:
     title = book["title"].strip()
-    authors = tuple(author.strip() for author in book["authors"])
+    writers = tuple(author.strip() for author in book.get("authors", ()))
+    editors = tuple(editor.strip() for editor in book.get("editors", ()))
+    authors = writers + tuple(f"{editor}{EDITOR}" for editor in editors)
     subjects = tuple(subject.strip() for subject in book["subjects"])
     language = book.get("language")
     isbns: list[str] = []
@@ -198,7 +204,9 @@ def _record(stem: str, n: int, book: dict[str, Any], today: date, ordinal: int) 
         publisher=book.get("publisher"),
         cover=None,
         pages=book.get("pages"),
-        copies=_copies(title, authors[0], language, subjects, today, f"B{10000 + ordinal:05d}"),
+        copies=_copies(
+            title, (writers or editors)[0], language, subjects, today, f"B{10000 + ordinal:05d}"
+        ),
     )
 
 

@@ -20,6 +20,21 @@ def byline(book: Book) -> str:
     return f"{authors} ({record.year})" if record.year else authors
 
 
+def titled(title: str, author: str) -> str:
+    """A button naming a book by its title and author, at most 55 characters (Discord's limit for
+    a poll's answer): different books share a title (three called Pulang), so the title alone
+    could open the wrong one."""
+    title = title if len(title) <= 28 else title[:27] + "…"
+    room = 52 - len(title)
+    author = author if len(author) <= room else author[: room - 1] + "…"
+    return f"{title} — {author}" if author else title
+
+
+def label(book: Book) -> str:
+    """The button that opens `book`: "Pulang — Leila S. Chudori"."""
+    return titled(book.record.title, book.record.authors[0] if book.record.authors else "")
+
+
 def availability(ctx: Context, book: Book) -> str:
     """ "2 of 3 copies on the shelf — call number …" or when the first copy comes back."""
     copies = book.copies

@@ -14,7 +14,7 @@ from bot.catalog.openlibrary import OLBook, OpenLibrary, OpenLibraryUnavailable
 from bot.catalog.sample import load_sample
 from bot.catalog.search import Results, search
 from bot.catalog.store import Book, Catalog
-from cogs.catalog.cards import long_date, summary
+from cogs.catalog.cards import label, long_date, summary
 from cogs.catalog.public import book_card, looked_at, wanted_missing
 
 log = logging.getLogger("pustaka.catalog")
@@ -148,7 +148,7 @@ class CatalogFeature(Feature):
     ) -> Reply:
         first = (page - 1) * SHOWN + 1
         lines = [summary(ctx, first + i, b) for i, b in enumerate(books)]
-        choices = [Choice(_short(b.record.title), f"/book #{b.id}") for b in books]
+        choices = [Choice(label(b), f"/book #{b.id}") for b in books]
         if len(results.books) > SHOWN:
             choices.append(Choice(ctx._("More"), f"/books {page + 1} {query}"))
         return Reply.of(
@@ -161,7 +161,7 @@ class CatalogFeature(Feature):
         if len(current.strip()) < 2:
             return []
         results = await search(self.catalog, current, limit=10)
-        return [Option(b.record.title[:100], b.record.title[:100]) for b in results.books]
+        return [Option(b.record.title[:100], label(b)) for b in results.books]
 
     @command(
         "new",
@@ -193,9 +193,5 @@ class CatalogFeature(Feature):
         return Reply.of(
             Text.join(lines, "\n"),
             title=ctx._("New in the library"),
-            choices=[Choice(_short(b.record.title), f"/book #{b.id}") for b in books[:5]],
+            choices=[Choice(label(b), f"/book #{b.id}") for b in books[:5]],
         )
-
-
-def _short(title: str) -> str:
-    return title if len(title) <= 40 else title[:39] + "…"

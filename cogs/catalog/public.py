@@ -1,6 +1,7 @@
 """What the catalog feature offers other features: the only module of it they may import.
 
-- How a book is shown: `byline`, `summary` (a line in a list) and `book_card` (the card with
+- How a book is shown: `byline`, `summary` (a line in a list), `label` and `titled` (a button
+  naming a book by title and author) and `book_card` (the card with
   whatever other features add to it through `CardExtras`; `card` is the bare card).
 - Finding a book from a member's words: `find_book`, `exact_title`, `split_title`, `ask_which`,
   `short` and the `Found` they return.
@@ -20,7 +21,7 @@ from bot.api.context import Context
 from bot.api.replies import Field, Reply
 from bot.catalog.records import CopyStatus
 from bot.catalog.store import Book
-from cogs.catalog.cards import byline, card, summary
+from cogs.catalog.cards import byline, card, label, summary, titled
 from cogs.catalog.resolve import Found, ask_which, exact_title, find_book, short, split_title
 
 __all__ = [
@@ -33,10 +34,12 @@ __all__ = [
     "card",
     "exact_title",
     "find_book",
+    "label",
     "looked_at",
     "short",
     "split_title",
     "summary",
+    "titled",
     "wanted_missing",
 ]
 

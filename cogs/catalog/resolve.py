@@ -17,7 +17,7 @@ from bot.api.replies import Choice, Reply
 from bot.api.text import Text
 from bot.catalog.search import Field, plain, search
 from bot.catalog.store import Book, Catalog
-from cogs.catalog.cards import summary
+from cogs.catalog.cards import label, summary
 
 OPTIONS = 5  # books offered when a title matches several
 SUGGESTIONS = 3
@@ -104,7 +104,7 @@ def ask_which(ctx: Context, title: str, found: Found, again: Callable[[str], str
         return Reply.of(
             Text.join(lines, "\n"),
             title=ctx._("Several books match “{title}”. Which one?").format(title=title),
-            choices=[Choice(short(b.record.title), again(f"#{b.id}")) for b in found.options],
+            choices=[Choice(label(b), again(f"#{b.id}")) for b in found.options],
         )
     text = ctx._("The library has no book called “{title}”.").format(title=title)
     if found.suggestions:

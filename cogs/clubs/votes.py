@@ -15,6 +15,7 @@ from datetime import datetime
 from bot.api.jobs import JobContext
 from bot.api.replies import Choice, Poll, Reply
 from bot.api.text import Text
+from cogs.catalog.public import titled
 from cogs.clubs.formatting import Speaker, date_text
 from cogs.clubs.posts import Posts
 from cogs.clubs.store import Club, ClubStore, Option, Vote
@@ -65,7 +66,11 @@ class Votes:
         poll = Poll(
             _("Next book for {club}?").format(club=club.name),
             tuple(
-                Choice(option.title, ballot_command(vote.id, option.position), keep=True)
+                Choice(
+                    titled(option.title, option.byline),
+                    ballot_command(vote.id, option.position),
+                    keep=True,
+                )
                 for option in options
             ),
             open_seconds=seconds,

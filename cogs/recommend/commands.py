@@ -21,7 +21,7 @@ from bot.api.replies import Choice, Reply
 from bot.api.services import Services
 from bot.api.text import Text
 from bot.catalog.store import Book, Catalog
-from cogs.catalog.public import BookWanted, ask_which, book_card, find_book, short, summary
+from cogs.catalog.public import BookWanted, ask_which, book_card, find_book, label, summary
 from cogs.recommend import similar
 from cogs.recommend.daily import book_of_the_day
 from cogs.recommend.demand import most_wanted, record_if_on_loan, record_missing, record_wanted
@@ -320,4 +320,4 @@ async def _identities(ctx: Context, book_ids: set[int]) -> set[tuple[str, str]]:
 
 
 def _open(books: list[Book]) -> list[Choice]:
-    return [Choice(short(b.record.title), f"/book #{b.id}") for b in books]
+    return [Choice(label(b), f"/book #{b.id}") for b in books]

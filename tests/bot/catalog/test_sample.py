@@ -231,3 +231,40 @@ def test_no_two_copies_share_a_barcode(bundled: list[Record]) -> None:
     """Every copy in the sample has its own barcode, however many books the files hold."""
     barcodes = [c.barcode for r in bundled for c in r.copies]
     assert len(barcodes) == len(set(barcodes))
+
+
+def test_the_facts_corrected_in_issue_21(bundled: list[Record]) -> None:
+    """Book years, editors and descriptions as checked fact by fact (issue 21)."""
+    assert _find(bundled, "Tenggelamnya Kapal Van der Wijck", "Hamka").year == 1939
+    history = _find(bundled, "Sejarah Nasional Indonesia", "Sartono Kartodirdjo (ed.)")
+    assert history.authors == (
+        "Sartono Kartodirdjo (ed.)",
+        "Marwati Djoened Poesponegoro (ed.)",
+        "Nugroho Notosusanto (ed.)",
+    )
+    assert history.copies[0].call_number == "899.221 KAR s"  # the editor's name, not "(ed.)"
+    assert not [r for r in bundled if r.title == "Pada Suatu Hari Nanti"]
+    series = [_find(bundled, title, "Tere Liye") for title in ("Burlian", "Pukat", "Eliana")]
+    series.append(_find(bundled, "Amelia", "Tere Liye"))
+    assert len({r.description for r in series}) == 4
+    assert all(r.title in r.description for r in series)
+    bare = [
+        r.title for r in bundled if r.description in {f"Kumpulan sajak {a}." for a in r.authors}
+    ]
+    assert bare == []
+    # world.toml: the first book edition's year, or none where that is not certain
+    world = {
+        ("Heart of Darkness", "Joseph Conrad"): 1902,
+        ("The Picture of Dorian Gray", "Oscar Wilde"): 1891,
+        ("A Study in Scarlet", "Arthur Conan Doyle"): 1888,
+        ("Botchan", "Natsume Sōseki"): 1907,
+        ("Love in a Fallen City", "Eileen Chang"): 1944,
+        ("Rashōmon", "Ryūnosuke Akutagawa"): 1917,
+        ("The Yellow Wallpaper", "Charlotte Perkins Gilman"): 1899,
+        ("War and Peace", "Leo Tolstoy"): None,
+        ("Roadside Picnic", "Arkady Strugatsky"): None,
+    }
+    assert {key: _find(bundled, *key).year for key in world} == world
+    assert not [r for r in bundled if r.title == "The Call of Cthulhu"]
+    header = (SAMPLE_DIR / "world.toml").read_text(encoding="utf-8").split("[[book]]")[0]
+    assert "year = the year of the work's first book edition" in header

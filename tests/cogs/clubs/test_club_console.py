@@ -30,6 +30,6 @@ def test_piped_transcript_create_join_progress_vote(tmp_path: Path) -> None:
     assert "Anda sudah menjadi anggota Klub Sastra." in out  # the creator joined already
     assert "Dicatat: 45% dari Bumi Manusia." in out
     assert "1. " in out.split("posisi membaca Bumi Manusia", 1)[1]
-    assert "[1] Cantik Itu Luka  → /club ballot 1 #1" in out
+    assert "[1] Cantik Itu Luka — Eka Kurniawan (2002)  → /club ballot 1 #1" in out
     assert "Pilihan Anda untuk Klub Sastra: Cantik Itu Luka." in out
     assert "Anggota (1)" in out and "Pemungutan suara buku berikutnya" in out

@@ -74,8 +74,8 @@ async def test_a_club_from_creation_to_its_next_book(
     assert "dibuka di ruang Klub Sastra sampai Rabu, 14 Januari 2026, 20.00 WIB" in opened_vote
     poll = budi.printed_since(start)
     assert "📊 Buku berikutnya untuk Klub Sastra?" in poll
-    assert "[1] Cantik Itu Luka  → /club ballot 1 #1" in poll
-    assert "[2] Laut Bercerita  → /club ballot 2 #1" in poll
+    assert "[1] Cantik Itu Luka — Eka Kurniawan (2002)  → /club ballot 1 #1" in poll
+    assert "[2] Laut Bercerita — Leila S. Chudori (2017)  → /club ballot 2 #1" in poll
     assert "Bila ada suara seri, buku yang disebut lebih dulu yang menang." in poll
     assert "sudah punya pemungutan suara" in await librarian.say(
         "/club vote Cantik Itu Luka | Laut Bercerita"

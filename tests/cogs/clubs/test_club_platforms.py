@@ -104,7 +104,10 @@ async def test_telegram_forum_group_gets_a_topic_that_is_used(
         )
         [poll] = await telegram.wait_for("sendPoll")
         assert int(poll.params["message_thread_id"]) == thread
-        assert [o["text"] for o in poll.params["options"]] == ["Cantik Itu Luka", "Laut Bercerita"]
+        assert [o["text"] for o in poll.params["options"]] == [
+            "Cantik Itu Luka — Eka Kurniawan (2002)",
+            "Laut Bercerita — Leila S. Chudori (2017)",
+        ]
         assert "open_period" not in poll.params  # the club closes it at its own time
         confirmed = await telegram.wait_for("sendMessage", count=4)
         assert "Pemungutan suara dibuka di ruang Klub Sastra" in confirmed[-1].params["text"]
@@ -220,8 +223,8 @@ async def test_discord_forum_channel_gets_the_clubs_post(
             lambda c: c.path == f"/channels/{home.channel_id}/messages" and "poll" in c.body
         )
         assert [a["poll_media"]["text"] for a in poll.body["poll"]["answers"]] == [
-            "Cantik Itu Luka",
-            "Bumi Manusia",
+            "Cantik Itu Luka — Eka Kurniawan (2002)",
+            "Bumi Manusia — Pramoedya Ananta Toer (1980)",
         ]
 
 

@@ -15,6 +15,7 @@ from cogs.quiz.packs import (
     PACKS_DIR,
     PackError,
     Problem,
+    Question,
     bundled_packs,
     describe,
     load_pack,
@@ -313,3 +314,52 @@ def test_describe_speaks_indonesian() -> None:
     )
     [problem] = problems_of(b"\xff")
     assert describe(problem, indonesian).startswith("Berkas ini bukan teks UTF-8 (")
+
+
+def _asking(pack: str, words: str) -> Question:
+    found = [q for q in {p.key: p for p in bundled_packs()}[pack].questions if words in q.prompt]
+    assert len(found) == 1, words
+    return found[0]
+
+
+def _judged(question: Question, typed: str) -> bool:
+    rivals = [c for i, c in enumerate(question.choices) if i != question.correct]
+    return matches(typed, question.answers, rivals)
+
+
+def test_the_facts_corrected_in_issue_21() -> None:
+    """The bundled packs say what was checked to be right, and accept what members type."""
+    book_day = _asking("perpustakaan-membaca", "Hari Buku Sedunia")
+    assert "secara simbolis" in book_day.explanation
+    assert "Inca Garcilaso de la Vega" in book_day.explanation
+    ddc = _asking("perpustakaan-membaca", "sastra Indonesia?")
+    assert "823 untuk fiksi sastra Inggris" in ddc.explanation
+    science = _asking("perpustakaan-membaca", "huruf Q")
+    assert science.prompt == "Dalam sistem klasifikasi mana huruf Q menandai kelas utama sains?"
+    assert science.choices[science.correct] == "Library of Congress Classification"
+    deposit = _asking("perpustakaan-membaca", "menyerahkan contoh setiap terbitannya")
+    assert _judged(deposit, "legal deposit") and _judged(deposit, "deposit legal")
+    assert not _judged(deposit, "deposit")
+    issn = _asking("perpustakaan-membaca", "terbitan berseri")
+    assert "8 karakter" in issn.explanation and "X" in issn.explanation
+    annelies = _asking("sastra-indonesia", "Nyai Ontosoroh")
+    assert "Annelies, istri Minke" in annelies.explanation
+    assert "tidak mengakui pernikahan" in annelies.explanation
+    pooh = _asking("buku-anak", "Winnie the Pooh")
+    assert "bersahabat dengan Christopher Robin" in pooh.explanation
+    assert (
+        "“Jalan Tak Ada Ujung” dan “Harimau! Harimau!”"
+        in _asking("sastra-indonesia", "Harimau!").prompt
+    )
+    typed = [
+        ("buku-anak", "nama sekolah sihir", "Sekolah Sihir Hogwarts"),
+        ("perpustakaan-membaca", "memberikan ISBN", "Perpustakaan Nasional Republik Indonesia"),
+        ("buku-anak", "Hogwarts Express", "platform 9¾"),
+        ("world-classics", "London address", "221B Baker St"),
+        ("world-classics", "The Great Gatsby", "Nick"),
+        ("world-classics", "To Kill a Mockingbird", "Scout"),
+        ("world-classics", "Mrs Dalloway", "Woolf"),
+        ("sastra-indonesia", "Cantik Itu Luka", "Kurniawan"),
+    ]
+    for pack, words, answer in typed:
+        assert _judged(_asking(pack, words), answer), answer
