@@ -24,8 +24,8 @@ from cogs.catalog.public import (
     book_card,
     exact_title,
     find_book,
-    short,
     split_title,
+    titled,
     wanted_missing,
 )
 from cogs.shelf.ratings import rating_fields, stars
@@ -315,7 +315,7 @@ class ShelfFeature(Feature):
         return Reply.of(
             Text.join((_favourite(ctx, n, s) for n, s in enumerate(top, 1)), "\n"),
             title=ctx._("This month's favourites"),
-            choices=[Choice(short(s.title), f"/book #{s.book_id}") for s in top],
+            choices=[Choice(titled(s.title, s.author), f"/book #{s.book_id}") for s in top],
         )
 
 

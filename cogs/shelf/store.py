@@ -34,6 +34,7 @@ class Suggestion:
     name: str
     note: str
     votes: int
+    author: str  # the book's first author, "" when unknown
 
 
 class ShelfStore:
@@ -152,7 +153,8 @@ class ShelfStore:
             f"""
             SELECT s.id, s.book_id, b.title, s.member_id, m.display_name, s.note,
                    (SELECT count(*) FROM suggestion_votes AS v WHERE v.suggestion_id = s.id)
-                       AS votes
+                       AS votes,
+                   coalesce(json_extract(b.authors, '$[0]'), '')
             FROM suggestions AS s
             JOIN books AS b ON b.id = s.book_id
             JOIN members AS m ON m.id = s.member_id
