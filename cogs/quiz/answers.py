@@ -113,6 +113,8 @@ def _close(given: str, accepted: str, rivals: Sequence[str] = ()) -> bool:
         return False
     keep = set(accepted_words).union(*(rival.split() for rival in rivals))
     kept = [word for word in given_words if word not in FILLER or word in keep]
+    while len(kept) > 1 and kept[0] in ARTICLES:  # "novel the hobbit" leads with an article now
+        kept = kept[1:]
     return bool(kept) and _near(kept, accepted_words)
 
 

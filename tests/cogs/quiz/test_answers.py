@@ -101,6 +101,7 @@ RULE = [
     ("karya Ahmad Tohari", ("Ahmad Tohari",), (), True),
     ("Pulau Belitung", ("Belitung",), (), True),
     ("the Hobbit novel", ("The Hobbit",), (), True),
+    ("novel The Old Man and the Sea", ("The Old Man and the Sea",), ("Moby-Dick",), True),
     ("tahun 1949", ("1949",), (), True),
     ("peron 9 3/4", ("9¾",), (), True),
     ("kota Jakarta", ("Jakarta",), (), True),
