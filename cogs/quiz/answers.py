@@ -28,28 +28,6 @@ from itertools import combinations
 from rapidfuzz.distance import OSA
 
 ARTICLES = frozenset({"the", "a", "an", "si", "sang"})
-# Words a member may add around an accepted answer without changing what it names: articles and
-# small connecting words, and words saying what kind of thing the answer is. Never a negation
-# ("bukan", "tidak", "not", "no"), a joining word ("dan", "atau", "and", "or") or a number.
-# fmt: off
-FILLER = ARTICLES | frozenset(
-    {
-        # Indonesian
-        "yang", "itu", "ini", "adalah", "ialah", "yaitu", "yakni", "di", "ke", "dari", "oleh",
-        "pada", "dalam", "nama", "namanya", "judul", "judulnya", "jawab", "jawaban",
-        "jawabannya", "mungkin", "kira", "kayaknya", "novel", "buku", "karya", "karangan",
-        "kisah", "cerita", "tokoh", "penulis", "pengarang", "penyair", "sastrawan", "pak",
-        "bapak", "bu", "ibu", "kak", "tuan", "nyonya", "kapten", "pulau", "kota", "desa",
-        "kampung", "negara", "negeri", "provinsi", "gunung", "sungai", "jalan", "sekolah",
-        "asrama", "tahun", "bunga", "hewan", "binatang", "seekor", "sebuah", "seorang",
-        # English
-        "is", "it", "its", "was", "by", "in", "at", "called", "named", "answer", "maybe",
-        "book", "story", "author", "writer", "poet", "character", "mr", "mrs", "ms",
-        "miss", "dr", "sir", "captain", "island", "city", "town", "village", "country",
-        "school", "street", "year",
-    }
-)
-# fmt: on
 # Words that only frame or describe an answer; one a member adds around it is left out.
 _FRAMING = (  # hedges and framing: "saya rasa …", "jawabannya …", "I think it is …"
     "jawabannya jawaban namanya nama adalah ialah yaitu yakni itu ini kalau mungkin kayaknya"
