@@ -44,6 +44,7 @@ _WORDS = {
 _NUMBERISH = re.compile(r"^(?:\d[\d.:/-]*(?:am|pm|st|nd|rd|th|t\d.*)?|rrule:\S+|dtstart[:=]\S+)$")
 _NOT_ALONE = {"an", "in", "on", "at", "x", "the", "kali", "times"}
 _LONGEST = 12  # words in one time
+_TRIES = 300  # runs read at most, longest first: a line of nothing but time words stays quick
 # Any fixed moment will do: the question is whether the words read as a time, not which one.
 _NOW = datetime(2026, 1, 1, tzinfo=UTC)
 _ZONE = ZoneInfo("Asia/Jakarta")
@@ -100,7 +101,17 @@ def find_time(words: Sequence[str], start: int = 0) -> tuple[int, int] | None:
         for end in range(min(run_end, first + _LONGEST), first, -1)
     ]
     candidates.sort(key=lambda span: (span[0] - span[1], span[0]))
-    for first, end in candidates:
+    for first, end in candidates[:_TRIES]:
         if reads_as_time(" ".join(words[first:end])):
-            return first, end
+            return _without_echo(words, first, end)
     return None
+
+
+def _without_echo(words: Sequence[str], first: int, end: int) -> tuple[int, int]:
+    """``Klub Baca Sabtu setiap Sabtu 10.00``: a first word said again inside the time belongs
+    to the text before it."""
+    head = words[first].casefold()
+    rest = [word.casefold() for word in words[first + 1 : end]]
+    if head in rest and reads_as_time(" ".join(words[first + 1 : end])):
+        return first + 1, end
+    return first, end
