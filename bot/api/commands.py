@@ -45,6 +45,8 @@ class Option:
 
     value: str
     label: str  # a message id for declared choices; plain text for suggestions
+    synonyms: tuple[str, ...] = ()
+    """Other words members type for it, in any language (``ya``, ``yes`` for going)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +62,10 @@ class Param:
     options: tuple[Option, ...] = ()
     rest: bool = False
     """A last text parameter that takes the rest of the line, spaces included."""
+    time: bool = False
+    """A time typed anywhere among the words, quoted or not: the longest run of words that reads
+    as a time (``Bedah Buku Sabtu depan jam 10 pagi``); the text parameters around it take the
+    words before and after it."""
     autocomplete: str | None = None
     """Name of a feature method ``async (ctx, current) -> list[Option]``."""
     max_bytes: int = 0
@@ -78,6 +84,7 @@ def text(
     required: bool = True,
     default: str | None = None,
     rest: bool = False,
+    time: bool = False,
     max_length: int = 1000,
     autocomplete: str | None = None,
 ) -> Param:
@@ -88,6 +95,7 @@ def text(
         required=required,
         default=default,
         rest=rest,
+        time=time,
         max_length=max_length,
         autocomplete=autocomplete,
     )
@@ -120,14 +128,18 @@ def choice(
     *,
     required: bool = True,
     default: str | None = None,
+    synonyms: Mapping[str, Sequence[str]] | None = None,
 ) -> Param:
+    """`options` are (value, label message id); `synonyms` maps a value to more words members
+    type for it, in either language (``{"going": ("ya", "yes", "hadir")}``)."""
+    more = synonyms or {}
     return Param(
         name,
         description,
         ParamKind.CHOICE,
         required=required,
         default=default,
-        options=tuple(Option(value, label) for value, label in options),
+        options=tuple(Option(value, label, tuple(more.get(value, ()))) for value, label in options),
     )
 
 
@@ -199,7 +211,11 @@ def command(
 
 def _check_params(name: str, params: Sequence[Param]) -> None:
     seen_optional = False
+    if sum(param.time for param in params) > 1:
+        raise ValueError(f"/{name}: at most one parameter may be a time found in the text")
     for index, param in enumerate(params):
+        if param.time and param.kind is not ParamKind.TEXT:
+            raise ValueError(f"/{name}: only a text parameter may be a time found in the text")
         if param.rest and (param.kind is not ParamKind.TEXT or index != len(params) - 1):
             raise ValueError(f"/{name}: only the last text parameter may take the rest")
         if param.required and seen_optional:

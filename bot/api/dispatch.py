@@ -122,7 +122,7 @@ class Dispatcher:
                 )
             ]
         head, command, rest = self.resolve(text)
-        if command is None:
+        if command is None or (len(text.split()) == 1 and self._bare_group(ctx, head, command)):
             return [self._unknown(ctx, head)]
         ctx.command = command
         return await self._run(
@@ -137,6 +137,16 @@ class Dispatcher:
             return head, command, words[2] if len(words) == 3 else ""
         rest = text.lstrip("/").split(maxsplit=1)
         return head, self.registry.find(head), rest[1] if len(rest) == 2 else ""
+
+    def _bare_group(self, ctx: Context, head: str, command: Command) -> bool:
+        """``/remind`` alone lists the group, although ``/remind besok jam 7 …`` is
+        ``/remind me``: a group's word with nothing after it asks what the group does."""
+        return (
+            self.registry.find(head) is command
+            and len(command.path) > 1
+            and any(param.required for param in command.params)
+            and bool(self.registry.group(head, ctx.is_moderator))
+        )
 
     async def invoke(
         self, incoming: Incoming, command: Command, values: Mapping[str, Any]
@@ -238,6 +248,9 @@ class Dispatcher:
         )
         usable = self.registry.usable(ctx.is_moderator)
         names = [n for n, c in self.registry.names.items() if c in usable]
+        groups = {c.path[0] for c in usable if len(c.path) > 1}
+        names += sorted(groups)
+        names += sorted(a for a, group in self.registry.group_names().items() if group in groups)
         match = process.extractOne(
             name, names, scorer=DamerauLevenshtein.normalized_similarity, score_cutoff=0.6
         )

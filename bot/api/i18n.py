@@ -22,6 +22,10 @@ DOMAIN = "pustaka"
 LOCALES_DIR = Path(__file__).resolve().parents[2] / "data" / "locales"
 LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
 LANGUAGES = [("id", N_("Indonesian")), ("en", N_("English"))]  # a language option's choices
+LANGUAGE_WORDS = {  # what members type for each, in either language
+    "id": ("indonesia", "bahasa indonesia", "indo", "ind"),
+    "en": ("inggris", "bahasa inggris", "english", "eng"),
+}
 
 log = logging.getLogger("pustaka.i18n")
 

@@ -1,5 +1,9 @@
 """Every loaded feature and the commands it declares, looked up by name or alias; adding a
-feature also hands its declared job kinds to the scheduler."""
+feature also hands its declared job kinds to the scheduler.
+
+A command's alias may rename its group as well (``acara buat`` for ``event create``): the group
+word then names the whole group, so ``/acara list`` is ``/event list`` without declaring it, and
+``/acara`` alone lists the group."""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ class Registry:
     def __init__(self) -> None:
         self.features: list[Feature] = []
         self._by_name: dict[str, Command] = {}
+        self._groups: dict[str, str] = {}
 
     def add(self, feature: Feature) -> None:
         for command in feature.commands():
@@ -18,6 +23,13 @@ class Registry:
                 if name in self._by_name:
                     raise ValueError(f"/{name} is declared twice")
                 self._by_name[name] = command
+        for command in feature.commands():
+            for alias in command.aliases:
+                words = alias.split()
+                if len(words) == 2 and len(command.path) == 2 and words[0] != command.path[0]:
+                    known = self._groups.setdefault(words[0], command.path[0])
+                    if known != command.path[0]:
+                        raise ValueError(f"/{words[0]} names two groups")
         register_jobs(feature.services, feature)
         self.features.append(feature)
 
@@ -28,15 +40,33 @@ class Registry:
 
     @property
     def names(self) -> dict[str, Command]:
-        """Names and aliases."""
-        return dict(self._by_name)
+        """Names and aliases, with each group's other names (``acara list``)."""
+        found = dict(self._by_name)
+        for alias, group in self._groups.items():
+            for name, command in self._by_name.items():
+                words = name.split()
+                if len(words) == 2 and words[0] == group:
+                    found.setdefault(f"{alias} {words[1]}", command)
+        return found
+
+    def group_names(self) -> dict[str, str]:
+        """Another name of a group → the group (``acara`` → ``event``)."""
+        return dict(self._groups)
 
     def find(self, name: str) -> Command | None:
-        return self._by_name.get(" ".join(name.lower().split()))
+        key = " ".join(name.lower().split())
+        if (found := self._by_name.get(key)) is not None:
+            return found
+        head, _, rest = key.partition(" ")
+        if rest and head in self._groups:
+            return self._by_name.get(f"{self._groups[head]} {rest}")
+        return None
 
     def usable(self, is_moderator: bool) -> list[Command]:
         return [c for c in self.commands if is_moderator or c.permission is Permission.MEMBER]
 
     def group(self, root: str, is_moderator: bool) -> list[Command]:
-        """The subcommands of ``/root`` (``quiz start``, ``quiz stop``…)."""
+        """The subcommands of ``/root`` (``quiz start``, ``quiz stop``…), also by another name of
+        the group (``/kuis``)."""
+        root = self._groups.get(root, root)
         return [c for c in self.usable(is_moderator) if len(c.path) > 1 and c.path[0] == root]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from babel.dates import format_date
+from datetime import date
 
+from bot.api import dates
 from bot.api.context import Context
 from bot.api.replies import Reply
 from bot.api.text import Text
@@ -87,5 +88,5 @@ def card(ctx: Context, book: Book, cover_url: str | None = None) -> Reply:
     )
 
 
-def long_date(ctx: Context, day: object) -> str:
-    return format_date(day, format="long", locale=ctx.locale)
+def long_date(ctx: Context, day: date) -> str:
+    return dates.long_date(ctx.locale, day)

@@ -3,7 +3,7 @@ and who may manage a club."""
 
 from __future__ import annotations
 
-from bot.api.arguments import UserError
+from bot.api.arguments import UserError, tokenize
 from bot.api.commands import Feature, Option
 from bot.api.context import Context, Destination
 from bot.api.jobs import JobContext, job
@@ -74,6 +74,8 @@ class ClubBase(Feature):
         head, colon, rest = text.partition(":")
         if colon and (named := match_club(clubs, head, exact=True)) is not None:
             return named, rest.strip()
+        if (leading := named_first(clubs, text)) is not None:
+            return leading
         if (home := home_club(clubs, ctx)) is not None:
             return home, text.strip()
         candidates = await self.clubs.clubs_of(ctx.member.id, community.id) or clubs
@@ -182,7 +184,29 @@ def match_club(clubs: list[Club], wanted: str, *, exact: bool = False) -> Club |
     if same or exact:
         return same[0] if same else None
     starting = [c for c in clubs if c.name.casefold().startswith(key)]
-    return starting[0] if len(starting) == 1 else None
+    if starting or exact:
+        return starting[0] if len(starting) == 1 else None
+    # "laskar" for "Klub Laskar Pelangi": the start of a word of the name, after its first.
+    inside = [c for c in clubs if f" {key}" in f" {c.name.casefold()}"]
+    return inside[0] if len(inside) == 1 else None
+
+
+def named_first(clubs: list[Club], text: str) -> tuple[Club, str] | None:
+    """A club named at the start of what was typed, and the rest: ``#1 …``, ``"Klub Bumi" …``
+    (or the start of its name in quotes) or the club's whole name without quotes,
+    ``Klub Bumi 25%``. Only when something follows the name."""
+    tokens = tokenize(text)
+    if len(tokens) < 2 or tokens[1].text.startswith("|"):
+        return None
+    first = tokens[0]
+    if first.text.startswith("#") or text[first.start] in '"\u201c\u201e\u00ab':
+        found = match_club(clubs, first.text)
+        return (found, text[first.end :].strip()) if found is not None else None
+    for count in range(len(tokens) - 1, 0, -1):
+        name = text[: tokens[count - 1].end]
+        if (found := match_club(clubs, name, exact=True)) is not None:
+            return found, text[tokens[count].start :].strip()
+    return None
 
 
 def home_club(clubs: list[Club], ctx: Context) -> Club | None:

@@ -53,6 +53,7 @@ class Clubs(Together):
         "club history",
         N_("What the clubs have read."),
         text("club", N_("Only this club (name or #number)"), required=False, rest=True),
+        aliases=("klub riwayat",),
     )
     async def history(self, ctx: Context, club: str | None = None) -> Reply:
         community = ctx.require_community()
@@ -109,10 +110,19 @@ class Clubs(Together):
         "club plan",
         N_("Plan by pages or chapters."),
         text("club", N_("The club's name or #number"), autocomplete="club_names"),
-        choice("unit", N_("Count in pages or chapters"), UNITS),
+        choice(
+            "unit",
+            N_("Count in pages or chapters"),
+            UNITS,
+            synonyms={
+                "pages": ("halaman", "hal", "hlm", "page"),
+                "chapters": ("bab", "chapter", "bagian"),
+            },
+        ),
         integer(
             "count", N_("How many pages or chapters the book has"), min_value=1, max_value=10000
         ),
+        aliases=("klub rencana",),
     )
     async def plan(self, ctx: Context, club: str, unit: str, count: int) -> Reply:
         found = await self.find_club(ctx, club)
@@ -136,7 +146,9 @@ class Clubs(Together):
             "when",
             N_('e.g. "Kamis depan jam 19.30", "setiap Kamis 19.30", or - for no meetings'),
             rest=True,
+            time=True,
         ),
+        aliases=("klub temu",),
     )
     async def meet(self, ctx: Context, club: str, when: str) -> Reply:
         found = await self.find_club(ctx, club)
@@ -183,6 +195,7 @@ class Clubs(Together):
         text("club", N_("The club's name or #number"), autocomplete="club_names"),
         integer("week", N_("Which week"), min_value=1, max_value=52),
         text("question", N_("The question"), rest=True, max_length=500),
+        aliases=("klub pertanyaan",),
     )
     async def prompt(self, ctx: Context, club: str, week: int, question: str) -> Reply:
         found = await self.find_club(ctx, club)
@@ -210,6 +223,7 @@ class Clubs(Together):
         "club end",
         N_("Finish a club."),
         text("club", N_("The club's name or #number"), rest=True, autocomplete="club_names"),
+        aliases=("klub selesai",),
     )
     async def end(self, ctx: Context, club: str) -> Reply:
         found = await self.find_club(ctx, club)

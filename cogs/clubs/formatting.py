@@ -12,11 +12,9 @@ from datetime import datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime
-
+from bot.api import dates
 from cogs.clubs.plan import Section
 
-ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
 _NOT_A_TAG = re.compile(r"[^\w]+", re.UNICODE)
 
 
@@ -31,15 +29,12 @@ class Speaker(Protocol):
 
 def date_text(speaker: Speaker, moment: datetime) -> str:
     """``Kamis, 15 Januari 2026, 19.30 WIB``."""
-    tz = speaker.timezone
-    shown = format_datetime(moment, "EEEE, d MMMM y, HH.mm", tzinfo=tz, locale=speaker.locale)
-    return f"{shown} {ZONE_NAMES.get(str(tz), str(tz))}"
+    return dates.moment_text(speaker.locale, moment, speaker.timezone)
 
 
 def day_text(speaker: Speaker, moment: datetime) -> str:
     """``15 Jan 2026``."""
-    day = moment.astimezone(speaker.timezone).date()
-    return format_date(day, "d MMM y", locale=speaker.locale)
+    return dates.short_date(speaker.locale, moment.astimezone(speaker.timezone).date())
 
 
 def range_text(speaker: Speaker, section: Section) -> str:

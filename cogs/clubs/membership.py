@@ -38,6 +38,7 @@ class Membership(ClubBase):
             "start",
             N_('When reading starts, e.g. "Senin depan jam 19.00" (empty: now)'),
             required=False,
+            time=True,
             max_length=100,
         ),
         integer(
@@ -48,6 +49,7 @@ class Membership(ClubBase):
             min_value=1,
             max_value=52,
         ),
+        aliases=("klub buat",),
     )
     async def create(
         self, ctx: Context, name: str, book: str, start: str | None = None, weeks: int = WEEKS
@@ -136,8 +138,17 @@ class Membership(ClubBase):
     @command(
         "club creators",
         N_("Who may create clubs."),
-        choice("who", N_("Moderators only, or every member"), CREATORS),
+        choice(
+            "who",
+            N_("Moderators only, or every member"),
+            CREATORS,
+            synonyms={
+                "moderators": ("moderator", "pustakawan", "librarians", "mods"),
+                "members": ("anggota", "semua", "everyone", "all", "member"),
+            },
+        ),
         permission=Permission.MODERATOR,
+        aliases=("klub pembuat",),
     )
     async def creators(self, ctx: Context, who: str) -> Reply:
         community = ctx.require_community()
@@ -152,6 +163,7 @@ class Membership(ClubBase):
         "club join",
         N_("Join a club."),
         text("club", N_("The club's name or #number"), rest=True, autocomplete="club_names"),
+        aliases=("klub gabung", "klub ikut"),
     )
     async def join(self, ctx: Context, club: str) -> Reply:
         found = await self.find_club(ctx, club)
@@ -172,6 +184,7 @@ class Membership(ClubBase):
         "club leave",
         N_("Leave a club."),
         text("club", N_("The club's name or #number"), rest=True, autocomplete="club_names"),
+        aliases=("klub keluar",),
     )
     async def leave(self, ctx: Context, club: str) -> Reply:
         found = await self.find_club(ctx, club)
@@ -181,7 +194,7 @@ class Membership(ClubBase):
 
     # Seeing ------------------------------------------------------------------------------------
 
-    @command("club list", N_("The reading clubs here."))
+    @command("club list", N_("The reading clubs here."), aliases=("klub daftar",))
     async def list_clubs(self, ctx: Context) -> Reply:
         community = ctx.require_community()
         clubs = await self.clubs.clubs(community.id)
@@ -227,6 +240,7 @@ class Membership(ClubBase):
         "club show",
         N_("One club in detail."),
         text("club", N_("The club's name or #number"), rest=True, autocomplete="club_names"),
+        aliases=("klub lihat",),
     )
     async def show(self, ctx: Context, club: str) -> Reply:
         found = await self.find_club(ctx, club)

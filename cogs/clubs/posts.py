@@ -100,7 +100,9 @@ class Posts:
             title=_("{club} — week {number} of {weeks}").format(
                 club=club.name, number=section.number, weeks=weeks
             ),
-            footer=_("Where are you? /club progress 120 (a page), bab 3 or 45% — then /club board"),
+            footer=_(
+                "Where are you? /club progress 120 (a page), chapter 3 or 45% — then /club board"
+            ),
         )
 
     def plan_text(self, reading: Reading, speaker: Speaker, now: datetime) -> Text:

@@ -31,10 +31,11 @@ class Together(Membership):
         N_("Say where you are in the book."),
         text(
             "where",
-            N_("A page (120), a percent (45%) or a chapter (bab 5), then a note if you like"),
+            N_("A page (120), a percent (45%) or a chapter (chapter 5), then a note if you like"),
             rest=True,
             max_length=400,
         ),
+        aliases=("klub progres", "klub posisi"),
     )
     async def progress(self, ctx: Context, where: str) -> Reply:
         club, rest = await self.club_here(ctx, where, command="club progress")
@@ -50,7 +51,7 @@ class Together(Membership):
             raise UserError(
                 ctx._(
                     "I can't read “{where}” as a place in the book. Write a page (120), "
-                    "a percent (45%), a chapter (bab 5) or selesai."
+                    "a percent (45%), a chapter (chapter 5) or finished."
                 ).format(where=rest[:40])
             )
         position, note = read
@@ -121,6 +122,7 @@ class Together(Membership):
             rest=True,
             autocomplete="club_names",
         ),
+        aliases=("klub papan",),
     )
     async def board(self, ctx: Context, club: str | None = None) -> Reply:
         found = (
@@ -197,6 +199,7 @@ class Together(Membership):
             rest=True,
             autocomplete="vote_titles",
         ),
+        aliases=("klub voting",),
     )
     async def vote(self, ctx: Context, books: str) -> Reply:
         club, rest = await self.club_here(ctx, books, command="club vote")
@@ -269,6 +272,7 @@ class Together(Membership):
         N_("Vote for a book."),
         integer("choice", N_("The book's number in the vote"), min_value=1, max_value=MOST),
         text("vote", N_("Which vote, as #number (empty: the open one)"), required=False),
+        aliases=("klub pilih",),
     )
     async def ballot(self, ctx: Context, choice: int, vote: str | None = None) -> list[Reply]:
         # A vote from a native poll names its vote; the poll itself shows the member their vote.

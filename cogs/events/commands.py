@@ -28,6 +28,19 @@ from cogs.events.store import Event, EventStore
 log = logging.getLogger("pustaka.events")
 
 ANSWERS = [("going", N_("Going")), ("maybe", N_("Maybe")), ("no", N_("Not going"))]
+# What members type for each answer, in either language.
+ANSWER_WORDS = {
+    "going": ("ya", "yes", "y", "ok", "oke", "hadir", "datang", "ikut", "bisa", "attend"),
+    "maybe": ("mungkin", "entah", "perhaps", "unsure"),
+    "no": ("tidak", "tdk", "gak", "nggak", "enggak", "ga", "ngga", "tak", "absen", "not", "nope"),
+}
+FIELD_WORDS = {
+    "title": ("judul", "nama", "name"),
+    "when": ("waktu", "kapan", "jadwal", "time", "date", "tanggal"),
+    "where": ("tempat", "lokasi", "place", "location"),
+    "description": ("deskripsi", "keterangan", "about"),
+    "capacity": ("kapasitas", "kursi", "seats"),
+}
 FIELDS = [
     ("title", N_("title")),
     ("when", N_("when")),
@@ -94,6 +107,7 @@ class Events(PersonalReminders):
             N_(
                 'When, e.g. "Sabtu depan pukul 10 pagi", "2026-12-05 14:00" or "setiap Sabtu 10.00"'
             ),
+            time=True,
         ),
         text("where", N_("Where it takes place"), required=False, max_length=100),
         integer(
@@ -105,6 +119,7 @@ class Events(PersonalReminders):
         ),
         text("description", N_("A few words about it"), required=False, rest=True, max_length=1000),
         permission=Permission.MODERATOR,
+        aliases=("acara buat",),
     )
     async def create(
         self,
@@ -147,6 +162,7 @@ class Events(PersonalReminders):
         N_("Save an event you are creating and announce it."),
         integer("id", N_("The event's number"), min_value=1),
         permission=Permission.MODERATOR,
+        aliases=("acara simpan",),
     )
     async def confirm(self, ctx: Context, id: int) -> list[Reply]:
         event = await self._event(ctx, id, states=("draft",))
@@ -176,6 +192,7 @@ class Events(PersonalReminders):
         N_("Drop an event you were creating."),
         integer("id", N_("The event's number"), min_value=1),
         permission=Permission.MODERATOR,
+        aliases=("acara buang",),
     )
     async def discard(self, ctx: Context, id: int) -> Reply:
         event = await self._event(ctx, id, states=("draft",))
@@ -184,7 +201,9 @@ class Events(PersonalReminders):
 
     # Reading ---------------------------------------------------------------------------
 
-    @command("event list", N_("Upcoming events, with how many are going."))
+    @command(
+        "event list", N_("Upcoming events, with how many are going."), aliases=("acara daftar",)
+    )
     async def upcoming(self, ctx: Context) -> Reply:
         community = ctx.require_community()
         now = ctx.clock.now()
@@ -231,6 +250,7 @@ class Events(PersonalReminders):
             rest=True,
         ),
         permission=Permission.MODERATOR,
+        aliases=("acara lihat",),
     )
     async def show(self, ctx: Context, id: int, date: str | None = None) -> Reply:
         event = await self._event(ctx, id)
@@ -247,6 +267,7 @@ class Events(PersonalReminders):
         "event ics",
         N_("The event as a calendar file (.ics) for your calendar app."),
         integer("id", N_("The event's number"), min_value=1),
+        aliases=("acara kalender",),
     )
     async def ics(self, ctx: Context, id: int) -> Reply:
         event = await self._event(ctx, id, states=("scheduled",))
@@ -264,13 +285,14 @@ class Events(PersonalReminders):
         "event rsvp",
         N_("Say whether you are coming."),
         integer("id", N_("The event's number"), min_value=1),
-        choice("answer", N_("Your answer"), ANSWERS),
+        choice("answer", N_("Your answer"), ANSWERS, synonyms=ANSWER_WORDS),
         text(
             "date",
             N_("Which occurrence of a series (empty: the next)"),
             required=False,
             rest=True,
         ),
+        aliases=("acara jawab",),
     )
     async def rsvp(self, ctx: Context, id: int, answer: str, date: str | None = None) -> Reply:
         event = await self._event(ctx, id, states=("scheduled",))
@@ -302,6 +324,7 @@ class Events(PersonalReminders):
             "date", N_("Only this date of a series (empty: all of it)"), required=False, rest=True
         ),
         permission=Permission.MODERATOR,
+        aliases=("acara batal",),
     )
     async def cancel(self, ctx: Context, id: int, date: str | None = None) -> Reply:
         event = await self._event(ctx, id, states=("scheduled",))
@@ -365,9 +388,10 @@ class Events(PersonalReminders):
         "event edit",
         N_("Change an event's title, time, place, description or seats; those going are told."),
         integer("id", N_("The event's number"), min_value=1),
-        choice("field", N_("What to change"), FIELDS),
+        choice("field", N_("What to change"), FIELDS, synonyms=FIELD_WORDS),
         text("value", N_("The new value (- to clear place, description or seats)"), rest=True),
         permission=Permission.MODERATOR,
+        aliases=("acara ubah",),
     )
     async def edit(self, ctx: Context, id: int, field: str, value: str) -> list[Reply]:
         event = await self._event(ctx, id)
@@ -456,6 +480,7 @@ class Events(PersonalReminders):
             rest=True,
         ),
         permission=Permission.MODERATOR,
+        aliases=("acara pengingat",),
     )
     async def reminders(self, ctx: Context, offsets: str | None = None) -> Reply:
         community = ctx.require_community()

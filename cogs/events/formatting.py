@@ -7,16 +7,16 @@ from collections.abc import Callable
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime, get_day_names
+from babel.dates import get_day_names
 from babel.lists import format_list
 from babel.units import format_unit
 
+from bot.api import dates
 from bot.api.commands import N_
 from bot.time.recurrence import DAY_CODES, Recurrence
 
 Translate = Callable[[str], str]
 
-ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
 ORDINAL_NAMES = {
     1: N_("first"),
     2: N_("second"),
@@ -38,29 +38,24 @@ _SEPARATORS = re.compile(r",|\+|\b(?:dan|and|sebelumnya|before)\b")
 _RULE_WORDS = {"FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY", "COUNT", "UNTIL", "WKST"}
 
 
-def zone_name(tz: ZoneInfo) -> str:
-    return ZONE_NAMES.get(str(tz), str(tz))
-
-
 def date_text(locale: str, moment: datetime, tz: ZoneInfo) -> str:
     """``Sabtu, 5 Desember 2026, 10.00 WIB``."""
-    shown = format_datetime(moment, "EEEE, d MMMM y, HH.mm", tzinfo=tz, locale=locale)
-    return f"{shown} {zone_name(tz)}"
+    return dates.moment_text(locale, moment, tz)
 
 
 def day_text(locale: str, moment: datetime, tz: ZoneInfo) -> str:
     """``Sabtu, 5 Desember 2026``."""
-    return format_date(moment.astimezone(tz).date(), "EEEE, d MMMM y", locale=locale)
+    return dates.weekday_date(locale, moment.astimezone(tz).date())
 
 
 def long_date(locale: str, day: date) -> str:
-    return format_date(day, "EEEE, d MMMM y", locale=locale)
+    return dates.weekday_date(locale, day)
 
 
 def repeat_text(_: Translate, locale: str, recurrence: Recurrence, tz: ZoneInfo) -> str:
     """``every Saturday at 10.00 WIB`` / ``setiap Sabtu pukul 10.00 WIB``."""
     parts = recurrence.parts
-    at = f"{recurrence.start:%H.%M} {zone_name(tz)}"
+    at = dates.clock_text(locale, recurrence.start.time(), tz)
     freq, interval = parts["FREQ"], int(parts.get("INTERVAL", "1"))
     names = get_day_names("wide", locale=locale)
     days = [
@@ -99,7 +94,7 @@ def repeat_text(_: Translate, locale: str, recurrence: Recurrence, tz: ZoneInfo)
                     ordinal=_(ORDINAL_NAMES[ordinal]), day=names[day], time=at
                 )
         elif freq == "YEARLY" and interval == 1 and "BYDAY" not in parts:
-            when = format_date(recurrence.start.date(), "d MMMM", locale=locale)
+            when = dates.day_of_year(locale, recurrence.start.date())
             text = _("every year on {date} at {time}").format(date=when, time=at)
     if text is None:
         text = _("following the rule {rule}, at {time}").format(rule=recurrence.rule, time=at)
@@ -108,9 +103,7 @@ def repeat_text(_: Translate, locale: str, recurrence: Recurrence, tz: ZoneInfo)
         text += ", " + _("{count} times in all").format(count=count)
     if "UNTIL" in parts:
         until = datetime.strptime(parts["UNTIL"][:8], "%Y%m%d")
-        text += ", " + _("until {date}").format(
-            date=format_date(until.date(), "d MMMM y", locale=locale)
-        )
+        text += ", " + _("until {date}").format(date=dates.long_date(locale, until.date()))
     return text
 
 

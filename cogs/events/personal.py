@@ -56,9 +56,10 @@ class PersonalReminders(Feature):
     @command(
         "remind me",
         N_("Remind yourself of something, privately, at a time you choose."),
-        text("when", N_('When, e.g. "besok jam 8" or "next friday 7pm"')),
+        text("when", N_('When, e.g. "besok jam 8" or "next friday 7pm"'), time=True),
         text("text", N_("What to remind you of"), rest=True, max_length=500),
         private=True,
+        aliases=("remind", "remind saya", "ingatkan", "ingatkan saya", "ingatkan aku"),
     )
     async def remind_me(self, ctx: Context, when: str, text: str) -> Reply:
         due, text = _due_and_note(ctx, when, text)
@@ -108,7 +109,12 @@ class PersonalReminders(Feature):
             )
         )
 
-    @command("remind list", N_("Your reminders still to come."), private=True)
+    @command(
+        "remind list",
+        N_("Your reminders still to come."),
+        private=True,
+        aliases=("ingatkan daftar",),
+    )
     async def remind_list(self, ctx: Context) -> Reply:
         rows = await ctx.store.fetchall(
             "SELECT id, text, due_at FROM personal_reminders WHERE member_id = ?"
@@ -133,6 +139,7 @@ class PersonalReminders(Feature):
         N_("Cancel one of your reminders."),
         integer("id", N_("The reminder's number (see /remind list)"), min_value=1),
         private=True,
+        aliases=("ingatkan batal",),
     )
     async def remind_cancel(self, ctx: Context, id: int) -> Reply:
         cancelled = await ctx.store.fetchval(
@@ -147,14 +154,24 @@ class PersonalReminders(Feature):
         await self.services.scheduler.cancel(f"remind:{id}:")
         return Reply.of(ctx._("Cancelled: {text}").format(text=cancelled))
 
-    @command("remind on", N_("Get private reminders of events you go to."), private=True)
+    @command(
+        "remind on",
+        N_("Get private reminders of events you go to."),
+        private=True,
+        aliases=("ingatkan nyala",),
+    )
     async def remind_on(self, ctx: Context) -> Reply:
         await ctx.store.execute(
             "DELETE FROM reminder_optouts WHERE member_id = ?", (ctx.member.id,)
         )
         return Reply.of(ctx._("You will get private reminders of events you go to."))
 
-    @command("remind off", N_("Stop private reminders of events you go to."), private=True)
+    @command(
+        "remind off",
+        N_("Stop private reminders of events you go to."),
+        private=True,
+        aliases=("ingatkan mati",),
+    )
     async def remind_off(self, ctx: Context) -> Reply:
         await ctx.store.execute(
             "INSERT OR IGNORE INTO reminder_optouts (member_id) VALUES (?)", (ctx.member.id,)

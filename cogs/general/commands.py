@@ -4,7 +4,7 @@ from bot import __version__
 from bot.api import identity
 from bot.api.commands import N_, Command, Feature, Permission, choice, command, text
 from bot.api.context import Context
-from bot.api.i18n import LANGUAGE_NAMES, LANGUAGES
+from bot.api.i18n import LANGUAGE_NAMES, LANGUAGE_WORDS, LANGUAGES
 from bot.api.labels import command_usage
 from bot.api.replies import Choice, ChoiceStyle, Field, Reply
 from bot.api.text import Text
@@ -76,7 +76,7 @@ class General(Feature):
     @command(
         "lang",
         N_("Choose the language I use with you."),
-        choice("language", N_("Your language"), LANGUAGES, required=False),
+        choice("language", N_("Your language"), LANGUAGES, required=False, synonyms=LANGUAGE_WORDS),
         aliases=("bahasa",),
     )
     async def lang(self, ctx: Context, language: str | None = None) -> Reply:

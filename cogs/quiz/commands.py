@@ -15,8 +15,6 @@ import random
 import re
 from datetime import datetime, timedelta
 
-from babel.dates import format_datetime
-
 from bot.api.arguments import UsageError, UserError
 from bot.api.commands import (
     N_,
@@ -30,8 +28,11 @@ from bot.api.commands import (
     text,
 )
 from bot.api.context import Context, Destination
+from bot.api.dates import moment_text
 from bot.api.files import Attachment
+from bot.api.i18n import LANGUAGES
 from bot.api.jobs import JobContext, job
+from bot.api.labels import command_usage
 from bot.api.replies import Choice, Reply
 from bot.api.services import Services
 from bot.api.text import Text
@@ -95,7 +96,7 @@ class Quizzes(Feature):
 
     # Packs -------------------------------------------------------------------------------
 
-    @command("quiz packs", N_("The quiz packs you can play here."))
+    @command("quiz packs", N_("The quiz packs you can play here."), aliases=("kuis paket",))
     async def packs(self, ctx: Context) -> Reply:
         community = ctx.require_community()
         packs = await self._packs(community.id)
@@ -107,7 +108,7 @@ class Quizzes(Feature):
                 count=ctx.ngettext(
                     "{count} question", "{count} questions", len(pack.questions)
                 ).format(count=len(pack.questions)),
-                language=pack.language,
+                language=ctx._(dict(LANGUAGES).get(pack.language, pack.language)),
             )
             for pack in packs
         ]
@@ -118,8 +119,14 @@ class Quizzes(Feature):
             Text.join(lines, "\n") or ctx._("There are no quiz packs yet."),
             title=ctx._("Quiz packs"),
             choices=choices,
-            footer=ctx._("A moderator starts one with /quiz start <pack>."),
+            footer=ctx._("A moderator starts one with {usage}.").format(
+                usage=self._start_usage(ctx)
+            ),
         )
+
+    def _start_usage(self, ctx: Context) -> str:
+        start = self.services.registry.find("quiz start")
+        return command_usage(start, ctx._) if start else "/quiz start"
 
     @command(
         "quiz import",
@@ -130,6 +137,7 @@ class Quizzes(Feature):
             max_bytes=MAX_PACK_BYTES,
         ),
         permission=Permission.MODERATOR,
+        aliases=("kuis impor",),
     )
     async def import_pack(self, ctx: Context, pack: Attachment) -> Reply:
         community = ctx.require_community()
@@ -205,6 +213,7 @@ class Quizzes(Feature):
             max_value=300,
         ),
         permission=Permission.MODERATOR,
+        aliases=("kuis mulai",),
     )
     async def start(
         self,
@@ -258,6 +267,7 @@ class Quizzes(Feature):
         "quiz stop",
         N_("Stop the quiz running in this channel and show the standings."),
         permission=Permission.MODERATOR,
+        aliases=("kuis berhenti",),
     )
     async def stop(self, ctx: Context) -> Reply:
         ctx.require_community()
@@ -274,7 +284,7 @@ class Quizzes(Feature):
         "answer",
         N_("Answer the quiz question: a letter, a number or the answer itself."),
         text("answer", N_("Your answer"), rest=True, max_length=200),
-        aliases=("jawab",),
+        aliases=("jawab", "jwb"),
         private=True,
     )
     async def answer(self, ctx: Context, answer: str) -> list[Reply]:
@@ -369,16 +379,26 @@ class Quizzes(Feature):
     @command(
         "quiz season",
         N_("Start or end a quiz season: its own leaderboard, besides the all-time one."),
-        choice("action", N_("start or end"), [("start", N_("start")), ("end", N_("end"))]),
+        choice(
+            "action",
+            N_("start or end"),
+            [("start", N_("start")), ("end", N_("end"))],
+            synonyms={
+                "start": ("mulai", "buka", "begin", "open"),
+                "end": ("selesai", "akhiri", "tutup", "stop", "finish", "close"),
+            },
+        ),
         text("name", N_("The season's name (to start one)"), required=False, max_length=60),
         text(
             "until",
             N_("When it ends by itself, e.g. 2026-06-30 23:59 (optional)"),
             required=False,
             rest=True,
+            time=True,
             max_length=100,
         ),
         permission=Permission.MODERATOR,
+        aliases=("kuis musim",),
     )
     async def season(
         self, ctx: Context, action: str, name: str | None = None, until: str | None = None
@@ -443,6 +463,7 @@ class Quizzes(Feature):
             max_length=60,
             autocomplete="season_choices",
         ),
+        aliases=("kuis klasemen",),
     )
     async def leaderboard(self, ctx: Context, season: str | None = None) -> list[Reply]:
         community = ctx.require_community()
@@ -644,4 +665,4 @@ def _private(message: str) -> Reply:
 
 
 def _date(ctx: Context, moment: datetime) -> str:
-    return format_datetime(moment, "EEEE, d MMMM y, HH.mm", tzinfo=ctx.timezone, locale=ctx.locale)
+    return moment_text(ctx.locale, moment, ctx.timezone)

@@ -66,7 +66,7 @@ class RecommendFeature(Feature):
             max_length=100,
             autocomplete="theme_names",
         ),
-        aliases=("recommend",),
+        aliases=("recommend", "rekomendasi", "rekomendasi tema"),
     )
     async def recommend(self, ctx: Context, theme: str | None) -> Reply:
         return await self._on_theme(ctx, theme)
@@ -149,6 +149,7 @@ class RecommendFeature(Feature):
         "recommend like",
         N_("Books like one you enjoyed, with reasons."),
         text("title", N_("The book's title"), rest=True, max_length=200),
+        aliases=("rekomendasi mirip",),
     )
     async def recommend_like(self, ctx: Context, title: str) -> Reply:
         found = await find_book(self.catalog, title)
@@ -180,7 +181,9 @@ class RecommendFeature(Feature):
 
     # for me -----------------------------------------------------------------------------------
 
-    @command("recommend me", N_("Picks from your shelf and ratings."))
+    @command(
+        "recommend me", N_("Picks from your shelf and ratings."), aliases=("rekomendasi saya",)
+    )
     async def recommend_me(self, ctx: Context) -> Reply:
         liked, known = await member_seeds(ctx.store, ctx.member.id)
         best = sorted(liked.items(), key=lambda kv: -kv[1])[:SEEDS]
@@ -230,7 +233,7 @@ class RecommendFeature(Feature):
 
     # book of the day --------------------------------------------------------------------------
 
-    @command("recommend today", N_("The book of the day."))
+    @command("recommend today", N_("The book of the day."), aliases=("rekomendasi harian",))
     async def recommend_today(self, ctx: Context) -> Reply:
         day = ctx.clock.now().astimezone(ctx.timezone).date()
         where = f"community:{ctx.community.id}" if ctx.community else "private"
@@ -258,6 +261,7 @@ class RecommendFeature(Feature):
             max_value=3650,
         ),
         permission=Permission.MODERATOR,
+        aliases=("dicari",),
     )
     async def wanted(self, ctx: Context, days: int) -> Reply:
         demand = await most_wanted(ctx.store, ctx.clock.now() - timedelta(days=days), limit=15)

@@ -4,7 +4,7 @@ from bot.api import identity
 from bot.api.arguments import UserError
 from bot.api.commands import N_, Feature, Permission, choice, command, text
 from bot.api.context import Context
-from bot.api.i18n import LANGUAGE_NAMES, LANGUAGES
+from bot.api.i18n import LANGUAGE_NAMES, LANGUAGE_WORDS, LANGUAGES
 from bot.api.replies import Reply
 from cogs.settings.timezones import find_timezone
 
@@ -22,6 +22,7 @@ class Settings(Feature):
         "settings show",
         N_("Show this community's settings."),
         permission=Permission.MODERATOR,
+        aliases=("pengaturan lihat",),
     )
     async def show(self, ctx: Context) -> Reply:
         community = ctx.require_community()
@@ -38,8 +39,9 @@ class Settings(Feature):
     @command(
         "settings language",
         N_("Set the language for members who have not chosen one."),
-        choice("language", N_("The community's language"), LANGUAGES),
+        choice("language", N_("The community's language"), LANGUAGES, synonyms=LANGUAGE_WORDS),
         permission=Permission.MODERATOR,
+        aliases=("pengaturan bahasa",),
     )
     async def language(self, ctx: Context, language: str) -> Reply:
         community = ctx.require_community()
@@ -55,6 +57,7 @@ class Settings(Feature):
         N_("Set the community's timezone, used for events and reminders."),
         text("timezone", N_("WIB, WITA, WIT or a name such as Asia/Jakarta"), rest=True),
         permission=Permission.MODERATOR,
+        aliases=("pengaturan zona",),
     )
     async def timezone(self, ctx: Context, timezone: str) -> Reply:
         community = ctx.require_community()

@@ -28,7 +28,8 @@ from cogs.catalog.public import (
     titled,
     wanted_missing,
 )
-from cogs.shelf.ratings import rating_fields, stars
+from cogs.shelf.ratings import rating_fields
+from cogs.shelf.ratings import stars as star_marks
 from cogs.shelf.store import ShelfStore, Suggestion
 
 NOTE_LIMIT = 300  # characters
@@ -55,7 +56,8 @@ class ShelfFeature(Feature):
         "book": N_("parameter:book"),
         "id": N_("parameter:id"),
         "member": N_("parameter:member"),
-        "rating": N_("parameter:rating"),
+        "review": N_("parameter:review"),
+        "stars": N_("parameter:stars"),
     }
 
     def __init__(self, services: Services) -> None:
@@ -70,7 +72,7 @@ class ShelfFeature(Feature):
         "shelf show",
         N_("Your reading shelf or a member's."),
         text("member", N_("A member's name (yourself if left out)"), required=False, rest=True),
-        aliases=("shelf",),
+        aliases=("shelf", "rak", "rak lihat"),
     )
     async def shelf(self, ctx: Context, member: str | None) -> Reply:
         return await self._show(ctx, member)
@@ -84,6 +86,7 @@ class ShelfFeature(Feature):
             rest=True,
             max_length=300,
         ),
+        aliases=("rak tambah",),
     )
     async def shelf_add(self, ctx: Context, book: str) -> Reply:
         title, status = await self._title_and_status(book)
@@ -142,7 +145,7 @@ class ShelfFeature(Feature):
                 Text.format(
                     "• {title}{stars}",
                     title=e.title,
-                    stars=f" {stars(e.stars)}" if e.stars else "",
+                    stars=f" {star_marks(e.stars)}" if e.stars else "",
                 )
                 for e in entries
                 if e.status == status
@@ -175,15 +178,16 @@ class ShelfFeature(Feature):
     @command(
         "rate",
         N_("Rate a book, 1 to 5 stars."),
-        text(
-            "rating",
-            N_("The book, the stars (1–5), then your review: Bumi Manusia 5 Luar biasa"),
-            rest=True,
-            max_length=REVIEW_LIMIT + 300,
-        ),
+        text("book", N_("The book: a title from the catalog, or #number"), max_length=300),
+        integer("stars", N_("How many stars"), min_value=1, max_value=5),
+        text("review", N_("Your review, if you like"), required=False, rest=True, max_length=2000),
+        aliases=("nilai",),
     )
-    async def rate(self, ctx: Context, rating: str) -> Reply:
-        title, given, review = await self._rating_parts(ctx, rating)
+    async def rate(self, ctx: Context, book: str, stars: int, review: str | None = None) -> Reply:
+        # A title may hold a number ("Negeri 5 Menara 4 Seru"): the words are split again where
+        # the catalog has the title before the stars.
+        typed = " ".join(part for part in (book, str(stars), review) if part)
+        title, given, review = await self._rating_parts(ctx, typed)
         if len(review) > REVIEW_LIMIT:
             raise UserError(
                 ctx._("Your review is too long (at most {limit} characters).").format(
@@ -196,7 +200,7 @@ class ShelfFeature(Feature):
             return ask_which(ctx, title, found, lambda t: f"/rate {t}{tail}")
         await self.shelves.rate(ctx.member.id, found.book.id, given, review, ctx.clock.now())
         said = ctx._("You gave {title} {stars}.").format(
-            title=found.book.record.title, stars=stars(given)
+            title=found.book.record.title, stars=star_marks(given)
         )
         if review:
             said += " " + ctx._("Your review appears with the book in /book.")
@@ -232,7 +236,7 @@ class ShelfFeature(Feature):
             rest=True,
             max_length=NOTE_LIMIT + 300,
         ),
-        aliases=("suggest",),
+        aliases=("suggest", "usul", "usul kirim"),
     )
     async def suggest(self, ctx: Context, book: str) -> Reply:
         return await self._suggest(ctx, book)
@@ -282,6 +286,7 @@ class ShelfFeature(Feature):
         N_("Upvote a suggestion."),
         integer("id", N_("The suggestion's number"), min_value=1),
         private=True,
+        aliases=("usul dukung",),
     )
     async def suggest_vote(self, ctx: Context, id: int) -> Reply:  # noqa: A002 - the option's name
         community = ctx.require_community()
@@ -301,7 +306,7 @@ class ShelfFeature(Feature):
             ).format(title=found.title, votes=votes)
         )
 
-    @command("suggest top", N_("This month's favourite suggestions."))
+    @command("suggest top", N_("This month's favourite suggestions."), aliases=("usul favorit",))
     async def suggest_top(self, ctx: Context) -> Reply:
         community = ctx.require_community()
         local = ctx.clock.now().astimezone(ctx.timezone)

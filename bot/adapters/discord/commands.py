@@ -2,7 +2,8 @@
 
 A one-word command becomes a slash command; ``quiz start`` becomes the subcommand ``start`` of the
 group ``/quiz``. Descriptions are message ids translated per Discord locale; on Indonesian clients
-a command whose first alias exists (``/help`` → ``bantuan``) shows under that name.
+a command whose first alias exists (``/help`` → ``bantuan``) shows under that name, and a group
+under the Indonesian name its aliases give it (``/event`` → ``acara``).
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ class Translator(app_commands.Translator):
             for c in registry.commands
             if len(c.path) == 1 and c.aliases and c.aliases[0].isascii()
         }
+        for alias, group in registry.group_names().items():  # /event → /acara
+            self.indonesian_names.setdefault(group, alias)
 
     async def translate(
         self,
@@ -52,7 +55,10 @@ class Translator(app_commands.Translator):
         if ours is None:
             return None
         where = context.location
-        if where is app_commands.TranslationContextLocation.command_name:
+        if where in (
+            app_commands.TranslationContextLocation.command_name,
+            app_commands.TranslationContextLocation.group_name,
+        ):
             return self.indonesian_names.get(string.message) if ours == "id" else None
         msgid = string.extras.get("msgid")
         if msgid is None:

@@ -135,6 +135,8 @@ async def test_handshake_and_command_sync(fake: FakeDiscord, bot: App) -> None:
     commands = sync_payload(fake)
     help_ = commands["help"]
     assert help_["name_localizations"]["id"] == "bantuan"
+    assert commands["event"]["name_localizations"]["id"] == "acara"
+    assert commands["remind"]["name_localizations"]["id"] == "ingatkan"
     assert help_["description_localizations"]["id"].startswith("Menampilkan perintah")
     assert help_["description"] == "Show the commands you can use, or how to use one of them."
     assert help_["options"][0]["required"] is False

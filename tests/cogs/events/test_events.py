@@ -156,7 +156,7 @@ async def test_reminders_speak_the_community_language(
     start = reader.output.tell()
     await run_jobs(app, clock, 86400)
     shown = reader.printed_since(start)  # tom's private reminders
-    assert shown.count("Reminder: Poetry Club starts Tuesday, 6 January 2026, 19.00 WIB.") == 1
+    assert shown.count("Reminder: Poetry Club starts Tuesday, January 6, 2026, 7:00 PM WIB.") == 1
     assert "Pengingat" not in shown
     assert sum("Reminder: Poetry Club" in text for text in room.posted) == 1
 

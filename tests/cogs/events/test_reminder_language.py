@@ -59,7 +59,7 @@ async def test_a_lang_en_member_gets_english_while_the_group_reads_indonesian(
         reminders = [(d.private, text) for d, text in outbox.sent if "Diskusi Buku" in text]
         assert reminders == [
             (False, "Pengingat: Diskusi Buku dimulai Selasa, 6 Januari 2026, 19.00 WIB."),
-            (True, "Reminder: Diskusi Buku starts Tuesday, 6 January 2026, 19.00 WIB."),
+            (True, "Reminder: Diskusi Buku starts Tuesday, January 6, 2026, 7:00 PM WIB."),
         ]
     finally:
         await app.close()

@@ -58,9 +58,9 @@ async def test_remind_cancel_and_refusals(
 async def test_remind_me_in_english(make_chat: Callable[..., Chat]) -> None:
     tom = make_chat(user="tom", locale="en")
     answer = await tom.say("/remind me next friday 7pm call the library")
-    assert "I'll remind you on Friday, 9 January 2026, 19.00 WIB: call the library (#1)" in answer
+    assert "I'll remind you on Friday, January 9, 2026, 7:00 PM WIB: call the library" in answer
     later = await tom.say("/remind me in ten minutes water the plants")
-    assert "Monday, 5 January 2026, 10.10 WIB: water the plants (#2)" in later
+    assert "Monday, January 5, 2026, 10:10 AM WIB: water the plants (#2)" in later
 
 
 async def test_remind_me_reads_the_longest_time_that_is_one(make_chat: Callable[..., Chat]) -> None:

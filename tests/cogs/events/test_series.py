@@ -148,4 +148,4 @@ async def test_bad_series_get_clear_messages(make_chat: Callable[..., Chat]) -> 
     assert "pertama kali Sabtu, 5 Desember 2026" in rule
     english = make_chat(user="tom", moderator=True, locale="en")
     echoed = await english.say('/event create "Book Club" "every Friday 7pm"')
-    assert "every Friday at 19.00 WIB, first on Friday, 9 January 2026" in echoed
+    assert "every Friday at 7:00 PM WIB, first on Friday, January 9, 2026" in echoed

@@ -249,7 +249,7 @@ async def test_a_letter_that_cannot_be_judged_gets_a_hint(
 async def test_packs_listed(make_chat: Callable[..., Chat]) -> None:
     """/quiz packs lists the packs; a moderator gets a button to start each."""
     shown = await make_chat(user="pustakawan", moderator=True).say("/quiz packs")
-    assert "uji — Kuis Uji (3 pertanyaan, id)" in shown
+    assert "uji — Kuis Uji (3 pertanyaan, Bahasa Indonesia)" in shown
     assert "→ /quiz start uji" in shown
     assert "/quiz start uji" not in await make_chat(user="sari").say("/quiz packs")
 
@@ -264,7 +264,7 @@ async def test_seasons_and_fair_ranks(
     await run_jobs(app, clock, 20)
 
     begun = await librarian.say('/quiz season start "Musim Hujan" "2026-03-31 23:59"')
-    assert "Musim kuis Musim Hujan dimulai; berakhir pada Selasa, 31 Maret 2026, 23.59." in begun
+    assert "Musim Hujan dimulai; berakhir pada Selasa, 31 Maret 2026, 23.59 WIB." in begun
     again = await librarian.say('/quiz season start "Musim Kemarau"')
     assert "Musim Musim Hujan masih berjalan" in again
 

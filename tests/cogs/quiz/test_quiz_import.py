@@ -56,9 +56,8 @@ async def test_import_then_play_the_pack(
     shown = await librarian.say(f"/quiz import @{pack}")
     assert "Ditambahkan Pengarang Nusantara (2 pertanyaan)" in shown
     assert "/quiz start nusantara" in shown
-    assert "nusantara — Pengarang Nusantara (2 pertanyaan, id)" in await librarian.say(
-        "/quiz packs"
-    )
+    packs = await librarian.say("/quiz packs")
+    assert "nusantara — Pengarang Nusantara (2 pertanyaan, Bahasa Indonesia)" in packs
     assert "Diganti Pengarang Nusantara" in await librarian.say(f"/quiz import @{pack}")
     started = await librarian.say("/quiz start nusantara")
     assert "Pengarang Nusantara" in started

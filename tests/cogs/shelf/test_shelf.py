@@ -73,10 +73,13 @@ async def test_rate_finds_the_stars_after_the_title(chat: Chat) -> None:
 
 
 async def test_rate_without_stars_or_with_bad_stars(chat: Chat) -> None:
-    """Missing or out-of-range stars get a clear message with an example."""
-    assert "Tulis bintangnya, 1 sampai 5" in await chat.say("/rate Bumi Manusia")
-    assert "Tulis bintangnya, 1 sampai 5" in await chat.say("/rate Bumi Manusia 9")
-    assert "“nilai” belum diisi." in await chat.say("/rate")
+    """Missing or out-of-range stars say which part is wrong, with the usage: a book, the
+    stars and a review."""
+    missing = await chat.say("/rate Bumi Manusia")
+    assert "“bintang” belum diisi." in missing
+    assert "/rate <buku> <bintang> [ulasan]" in missing
+    assert "“bintang” harus antara 1 dan 5." in await chat.say("/rate Bumi Manusia 9")
+    assert "“buku” belum diisi." in await chat.say("/rate")
 
 
 async def test_suggest_with_upvotes_and_the_months_favourites(make_chat, clock: FakeClock) -> None:
