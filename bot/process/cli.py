@@ -52,7 +52,9 @@ def _add_catalog_commands(commands: argparse._SubParsersAction) -> None:
     from bot.catalog.importers.base import FORMATS, METADATA_PREFIXES
     from bot.catalog.importers.generic_csv import COLUMNS_HELP
 
-    catalog = commands.add_parser("catalog", help="import or harvest the library's catalog")
+    catalog = commands.add_parser(
+        "catalog", help="import or harvest the library's catalog; list or remove its sources"
+    )
     actions = catalog.add_subparsers(dest="catalog_command", metavar="ACTION", required=True)
     load = actions.add_parser(
         "import",
@@ -87,6 +89,19 @@ def _add_catalog_commands(commands: argparse._SubParsersAction) -> None:
         metavar="YYYY-MM-DD",
         help="harvest changes since this day (default: since the last harvest)",
     )
+    actions.add_parser(
+        "sources",
+        help="where the catalog's books come from, with how many books and copies each",
+        description='List the catalog\'s sources ("sample" is the bundled sample catalog).',
+    )
+    remove = actions.add_parser(
+        "remove",
+        help="remove every book of one source (members' shelves follow the same book elsewhere)",
+        description="Remove one source's books and copies. Members' shelves, ratings, clubs"
+        " and suggestions on a removed book follow the same book in another source (same ISBN,"
+        " else same title and author) where there is one.",
+    )
+    remove.add_argument("source", metavar="SOURCE", help="as `pustaka catalog sources` lists it")
 
 
 def _day(text: str) -> str:
@@ -182,12 +197,16 @@ async def _chat(
 def _catalog(config: Config, args: argparse.Namespace) -> int:
     from bot.catalog.harvest import HarvestError
     from bot.catalog.importers.base import CatalogFileError
-    from bot.catalog.importers.commands import run_harvest, run_import
+    from bot.catalog.importers.commands import run_harvest, run_import, run_remove, run_sources
 
     database = config.database.path
     try:
         if args.catalog_command == "import":
             work = run_import(database, args.file, format=args.format, source=args.source)
+        elif args.catalog_command == "sources":
+            work = run_sources(database)
+        elif args.catalog_command == "remove":
+            work = run_remove(database, args.source)
         else:
             work = run_harvest(
                 database,
