@@ -179,7 +179,7 @@ class Events(PersonalReminders):
     )
     async def discard(self, ctx: Context, id: int) -> Reply:
         event = await self._event(ctx, id, states=("draft",))
-        await self.events.set_state(event.id, "cancelled")
+        await self.events.drop_draft(event.id)
         return Reply.of(ctx._("Not saved."))
 
     # Reading ---------------------------------------------------------------------------

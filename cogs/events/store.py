@@ -84,6 +84,11 @@ class EventStore:
             )
         )
 
+    async def drop_draft(self, event_id: int) -> None:
+        """Forget an event never saved: the next one created takes its number, so that the
+        numbers members see do not skip."""
+        await self.store.execute("DELETE FROM events WHERE id = ? AND state = 'draft'", (event_id,))
+
     async def get(self, event_id: int) -> Event | None:
         row = await self.store.fetchone(f"SELECT {_EVENT} FROM events WHERE id = ?", (event_id,))
         return _event(row) if row else None

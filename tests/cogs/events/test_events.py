@@ -194,3 +194,21 @@ async def test_an_unreachable_member_does_not_hold_up_the_others(
     assert refused == ["sari", "sari"]
     assert sorted(name for name, _ in private) == ["ani", "budi"]
     assert sum("Pengingat: Klub Puisi" in text for text in room.posted) == 1
+
+
+async def test_a_discarded_draft_leaves_no_gap_in_the_numbers(
+    make_chat: Callable[..., Chat],
+) -> None:
+    """Issue 17: create, Cancel, create again: the saved event is #1, in both languages."""
+    librarian = make_chat(user="pustakawan", moderator=True)
+    first = await librarian.say('/event create "Bedah Buku" "Sabtu depan pukul 10 pagi"')
+    assert "Batal  → /event discard 1" in first
+    assert "Tidak disimpan." in await librarian.say("2")
+    again = await librarian.say('/event create "Bedah Buku Bumi Manusia" "Sabtu depan pukul 10"')
+    assert "Simpan  → /event confirm 1" in again
+    assert "#1 Bedah Buku Bumi Manusia" in await librarian.say("1")
+    english = make_chat(user="ann", moderator=True, locale="en")
+    draft = await english.say('/event create "Book Talk" "next saturday 10am"')
+    assert "Cancel  → /event discard 2" in draft
+    assert "Not saved." in await english.say("/event discard 2")
+    assert "Save  → /event confirm 2" in await english.say('/event create "Talk" "next friday 7pm"')
