@@ -39,6 +39,13 @@ def build_parser(packages: Sequence[FeaturePackage] = ()) -> argparse.ArgumentPa
     chat.add_argument("--user", default=_default_user(), help="your member name in the chat")
     chat.add_argument("--moderator", action="store_true", help="chat as a moderator")
     chat.add_argument("--locale", choices=SUPPORTED_LOCALES, help="your platform language")
+    chat.add_argument(
+        "--files",
+        type=Path,
+        metavar="DIR",
+        help="where files the bot sends (an event's .ics) are written (default: a new temporary"
+        " folder, named when the first file arrives)",
+    )
     backup = commands.add_parser("backup", help="write a consistent copy of the database")
     backup.add_argument("path", type=Path, help="where to write the copy")
     _add_catalog_commands(commands)
@@ -151,6 +158,7 @@ def main(
                 user=user,
                 moderator=getattr(args, "moderator", False),
                 locale=getattr(args, "locale", None),
+                files=getattr(args, "files", None),
             )
         )
         return 0
@@ -185,12 +193,15 @@ async def _chat(
     user: str,
     moderator: bool,
     locale: str | None,
+    files: Path | None,
 ) -> None:
     from bot.adapters.console import ConsoleAdapter
     from bot.process.app import App, serve
 
     app = await App.open(config, features=packages)
-    console = ConsoleAdapter(app.dispatcher, user=user, moderator=moderator, locale=locale)
+    console = ConsoleAdapter(
+        app.dispatcher, user=user, moderator=moderator, locale=locale, files=files
+    )
     await serve(app, [console])
 
 
