@@ -212,3 +212,19 @@ async def test_a_discarded_draft_leaves_no_gap_in_the_numbers(
     assert "Cancel  → /event discard 2" in draft
     assert "Not saved." in await english.say("/event discard 2")
     assert "Save  → /event confirm 2" in await english.say('/event create "Talk" "next friday 7pm"')
+
+
+async def test_event_ics_in_the_console_is_a_file_on_disk(
+    make_chat: Callable[..., Chat], tmp_path
+) -> None:
+    """Issue 17: `/event ics 1` writes pustaka-event-1.ics and prints where, in both languages."""
+    librarian = make_chat(user="pustakawan", moderator=True)
+    await librarian.say('/event create "Bedah Buku Laut Bercerita" "Sabtu depan pukul 10 pagi"')
+    await librarian.say("1")
+    saved = tmp_path / "files" / "pustaka-event-1.ics"
+    shown = await make_chat(user="sari").say("/event ics 1")
+    size = saved.stat().st_size
+    assert f"Berkas pustaka-event-1.ics ({size} bita): {saved}\n" in shown
+    assert b"SUMMARY:Bedah Buku Laut Bercerita" in saved.read_bytes()
+    english = await make_chat(user="ann", locale="en").say("/event ics 1")
+    assert f"File pustaka-event-1.ics ({size} bytes): {saved}\n" in english
