@@ -16,7 +16,7 @@ removed every source starts empty rather than with the sample back.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from bot.catalog.importers.base import match_key
@@ -74,11 +74,13 @@ async def remove_source(store: Store, clock: Clock, source: str) -> Removal:
         successors = await _successors(tx, referenced, source)
         before = await _count_references(tx, references, source)
         for table, column in references:
+            # A row that would repeat one the member has on the other record already is
+            # dropped with the book: what it said is there.
             await tx.executemany(
                 f"UPDATE OR IGNORE {table} SET {column} = ? WHERE {column} = ?",
                 [(new, old) for old, new in successors.items()],
             )
-        after = await _count_references(tx, references, source)
+        left = await _count_references(tx, references, source, exclude=successors.keys())
         rows = await tx.fetchall("SELECT id FROM books WHERE source = ?", (source,))
         ids = [row[0] for row in rows]
         await delete_books(tx, ids)
@@ -88,7 +90,7 @@ async def remove_source(store: Store, clock: Clock, source: str) -> Removal:
             (source, clock.now().isoformat()),
         )
         await tx.execute("DELETE FROM harvests WHERE url = ?", (source,))
-    return Removal(source, len(ids), before - after, after)
+    return Removal(source, len(ids), before - left, left)
 
 
 async def _references(tx: Transaction) -> list[tuple[str, str]]:
@@ -115,17 +117,20 @@ async def _referenced_books(
 
 
 async def _count_references(
-    tx: Transaction, references: Sequence[tuple[str, str]], source: str
+    tx: Transaction,
+    references: Sequence[tuple[str, str]],
+    source: str,
+    exclude: Collection[int] = (),
 ) -> int:
+    """Rows referring to a book of `source`, leaving out those referring to `exclude`."""
     total = 0
     for table, column in references:
-        total += int(
-            await tx.fetchval(
-                f"SELECT count(*) FROM {table} AS t JOIN books ON books.id = t.{column}"
-                " WHERE books.source = ?",
-                (source,),
-            )
+        rows = await tx.fetchall(
+            f"SELECT t.{column} FROM {table} AS t JOIN books ON books.id = t.{column}"
+            " WHERE books.source = ?",
+            (source,),
         )
+        total += sum(1 for row in rows if row[0] not in exclude)
     return total
 
 
