@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.catalog.importers.commands import run_import, run_remove, run_sources
+from bot.catalog.importers.commands import run_harvest, run_import, run_remove, run_sources
 from bot.catalog.sample import SOURCE as SAMPLE
 from bot.catalog.sources import book_count
 from bot.config import load_config
@@ -16,6 +16,7 @@ from bot.process.app import App
 from bot.time.clock import FakeClock
 from tests.cogs.sample_catalog import catalog, config
 from tests.conftest import Chat, write_config
+from tests.fakes.oai_pmh import FakeOAI, FakeRecord, dc
 
 __all__ = ["catalog", "config"]
 
@@ -64,6 +65,22 @@ async def test_the_first_import_replaces_the_sample(
     assert "2 dari 2 eksemplar ada di rak — nomor panggil 899.221 HIR l\n" in club  # library's
     another = await sari.say('/club create "Klub Dua" "Laskar Pelangi"')
     assert "Klub Dua resmi dibuka: Laskar pelangi dibaca" in another
+
+
+async def test_the_first_harvest_replaces_the_sample_too(
+    app: App, make_chat: Callable[..., Chat], capsys: pytest.CaptureFixture[str]
+) -> None:
+    chat = make_chat(locale="en")
+    await chat.say("/shelf add Laskar Pelangi want")
+    with FakeOAI(page_size=1) as oai:
+        laskar = dc("Laskar pelangi", creators=("Hirata, Andrea",))
+        oai.add(FakeRecord("oai:p:1", "2026-01-02", laskar))
+        assert await run_harvest(app.services.config.database.path, oai.url) == 0
+    printed = capsys.readouterr().out
+    assert printed.index("will be removed after this") < printed.index("Removed the sample")
+    assert await book_count(app.services.store, SAMPLE) == 0
+    assert "Wants to read\n• Laskar pelangi\n" in await chat.say("/shelf")
+    assert (await chat.say("/book laskar pelangi")).startswith("Laskar pelangi — Andrea Hirata")
 
 
 async def test_an_import_of_nothing_keeps_the_sample(
