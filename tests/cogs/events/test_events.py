@@ -228,3 +228,19 @@ async def test_event_ics_in_the_console_is_a_file_on_disk(
     assert b"SUMMARY:Bedah Buku Laut Bercerita" in saved.read_bytes()
     english = await make_chat(user="ann", locale="en").say("/event ics 1")
     assert f"File pustaka-event-1.ics ({size} bytes): {saved}\n" in english
+
+
+async def test_a_stale_button_under_a_discarded_draft_reaches_no_other_draft(
+    make_chat: Callable[..., Chat],
+) -> None:
+    """The number of a discarded draft goes to the next one: the Save button left under Sari's
+    discarded draft must not save Budi's new draft #1."""
+    sari = make_chat(user="sari", moderator=True)
+    budi = make_chat(user="budi", moderator=True)
+    await sari.say('/event create "Bedah Buku" "Sabtu depan pukul 10 pagi"')
+    assert "Tidak disimpan." in await sari.say("/event discard 1")
+    assert "/event confirm 1" in await budi.say('/event create "Malam Puisi" "Jumat depan 19.00"')
+    assert "Tidak ada acara #1 di sini." in await sari.say("/event confirm 1")
+    assert "Tidak ada acara #1 di sini." in await sari.say("/event discard 1")
+    assert "Belum ada acara" in await budi.say("/event list")
+    assert "#1 Malam Puisi" in await budi.say("/event confirm 1")
