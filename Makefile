@@ -25,8 +25,12 @@ lint: $(STAMP)
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
 		|| { echo "Pustaka needs Python 3.11 or newer: set PYTHON=python3.11"; exit 1; }
+	@test -x $(BIN)/python || echo "Creating $(VENV), Pustaka's own Python environment…" >&2
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "Installing Pustaka and its libraries into $(VENV) (a minute or so the first time;"\
+		"again only when pyproject.toml changes)…" >&2
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@echo "Installed." >&2
 	@touch $@
 
 data/locales/%/LC_MESSAGES/pustaka.mo: data/locales/%/LC_MESSAGES/pustaka.po $(STAMP)

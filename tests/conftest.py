@@ -20,7 +20,13 @@ class Chat:
     """A console conversation in memory: say a line, read what a person would see."""
 
     def __init__(
-        self, app: App, *, user: str = "sari", moderator: bool = False, locale: str | None = None
+        self,
+        app: App,
+        *,
+        user: str = "sari",
+        moderator: bool = False,
+        locale: str | None = None,
+        files: Path | None = None,
     ) -> None:
         self.app = app
         self.output = io.StringIO()
@@ -31,6 +37,7 @@ class Chat:
             locale=locale,
             input=io.BytesIO(),
             output=self.output,
+            files=files,
         )
         app.services.messenger.register("console", self.adapter)
 
@@ -82,8 +89,9 @@ async def app(
 
 
 @pytest.fixture
-def make_chat(app: App) -> Callable[..., Chat]:
-    return lambda **kwargs: Chat(app, **kwargs)
+def make_chat(app: App, tmp_path: Path) -> Callable[..., Chat]:
+    """A console member; files the bot sends are written to tmp_path/files."""
+    return lambda **kwargs: Chat(app, **{"files": tmp_path / "files", **kwargs})
 
 
 @pytest.fixture

@@ -4,6 +4,10 @@ Each line read from standard input is a message from one member; replies are pri
 output. Buttons print with the typed command that does the same, and a bare number presses the
 button of that number in the last reply. Follow-up messages from features print as they happen.
 At the end of input the chat waits until no background work is pending, then returns.
+
+In a terminal a prompt shows where to type; piped input gets none, so a piped conversation's
+output is only the replies. A file in a reply (an event's .ics) is written to a folder (`files`,
+by default a temporary folder made for the first one) and its path printed.
 """
 
 from __future__ import annotations
@@ -11,11 +15,12 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator, Sequence
 from functools import partial
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from rich.console import Console
 from rich.text import Text as RichText
@@ -34,6 +39,7 @@ CHANNEL = "console"
 CAPABILITIES = Capabilities(shared_room=True)
 MAX_LINE = 1 << 20
 SPOILER = N_("[spoiler, hidden]")  # the terminal cannot reveal on request: never printed
+PROMPT = "> "
 
 
 class ConsoleAdapter:
@@ -48,6 +54,7 @@ class ConsoleAdapter:
         locale: str | None = None,
         input: BinaryIO | None = None,
         output: TextIO | None = None,
+        files: Path | None = None,
     ) -> None:
         self.dispatcher = dispatcher
         self.user = user
@@ -60,13 +67,18 @@ class ConsoleAdapter:
         )
         self._choices: tuple[Choice, ...] = ()
         self._lines: asyncio.Queue[bytes | None] = asyncio.Queue()
+        self._files = files
+        self._prompting = False
+
+    @property
+    def _translations(self) -> Any:
+        services = self.dispatcher.services
+        return services.i18n.translations(self.locale or services.config.bot.locale)
 
     @property
     def _spoiler(self) -> str:
         """What stands for hidden text, in the console member's language."""
-        services = self.dispatcher.services
-        translations = services.i18n.translations(self.locale or services.config.bot.locale)
-        return translations.gettext(SPOILER)
+        return self._translations.gettext(SPOILER)
 
     @property
     def interactive(self) -> bool:
@@ -80,8 +92,13 @@ class ConsoleAdapter:
             self._start_reader()
             if self.interactive:
                 self._console.print(RichText("Pustaka — /help — Ctrl-D", style="dim"))
+                self._prompt()
             while (line := await self._lines.get()) is not None:
+                self._prompting = False
                 await self.say(line.decode("utf-8", errors="replace").rstrip("\r\n"))
+                self._prompt()
+            if self._prompting:
+                self._console.print()
             await services.tasks.wait_idle()
         finally:
             services.messenger.unregister(PLATFORM)
@@ -111,9 +128,15 @@ class ConsoleAdapter:
     async def deliver(self, destination: Destination, replies: Sequence[Reply]) -> None:
         """Follow-up messages: everything addressed to the console prints here, a room's
         messages headed by the room's name."""
+        prompted = self._prompting
+        if prompted:
+            self._console.print()  # below the prompt, which is shown again after
+            self._prompting = False
         if destination.channel_id != CHANNEL and not destination.private:
             self._console.print(RichText(f"[{destination.channel_id}]", style="bold magenta"))
         self.print(replies)
+        if prompted:
+            self._prompt()
 
     async def open_thread(self, where: Destination, name: str, first: Reply) -> Destination:
         """The console has no threads: a named room, shown by its name before its messages."""
@@ -123,10 +146,32 @@ class ConsoleAdapter:
 
     def print(self, replies: Sequence[Reply]) -> None:
         for reply in replies:
-            self._console.print(render(reply, spoiler=self._spoiler))
+            out = render(reply, spoiler=self._spoiler)
+            if reply.attachment:
+                out.append("\n")
+                out.append(self._save(*reply.attachment), style="dim")
+            self._console.print(out)
             self._console.print()
             if reply.choices or reply.poll:
                 self._choices = reply.choices + (reply.poll.options if reply.poll else ())
+
+    def _prompt(self) -> None:
+        if self.interactive and not self._prompting:
+            self._console.print(RichText(PROMPT, style="bold"), end="")
+            self._console.file.flush()
+            self._prompting = True
+
+    def _save(self, name: str, content: bytes) -> str:
+        """Write a reply's file into the files folder; the line saying where it is."""
+        if self._files is None:
+            self._files = Path(tempfile.mkdtemp(prefix="pustaka-files-"))
+        self._files.mkdir(parents=True, exist_ok=True)
+        path = self._files / (Path(name).name or "file")
+        path.write_bytes(content)
+        said = self._translations.ngettext(
+            "File {name} ({size} byte): {path}", "File {name} ({size} bytes): {path}", len(content)
+        )
+        return said.format(name=path.name, size=len(content), path=path.resolve())
 
     def _pressed(self, text: str) -> Choice | None:
         stripped = text.strip()
@@ -204,9 +249,6 @@ def render(reply: Reply, *, spoiler: str = SPOILER) -> RichText:
         out.append(f"  → {choice.command}", style="dim")
     if reply.footer:
         out.append(f"\n— {reply.footer}", style="dim")
-    if reply.attachment:
-        name, content = reply.attachment
-        out.append(f"\n[file {name}, {len(content)} bytes]", style="dim")
     return out
 
 

@@ -192,10 +192,7 @@ class Catalog:
                     (source, *batch),
                 )
                 ids = [row[0] for row in rows]
-                if ids:
-                    await _unindex(tx, ids)
-                    id_marks = ",".join("?" * len(ids))
-                    await tx.execute(f"DELETE FROM books WHERE id IN ({id_marks})", ids)
+                await delete_books(tx, ids)
                 removed += len(ids)
         return removed
 
@@ -283,6 +280,15 @@ async def _existing(tx: Transaction, batch: Sequence[StoredRow]) -> dict[tuple[s
         for row in rows:
             found[(source, row[0])] = (row[1], row[2])
     return found
+
+
+async def delete_books(tx: Transaction, ids: Sequence[int]) -> None:
+    """Delete these books (their copies and ISBNs with them) and take them out of the index."""
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start : start + BATCH]
+        await _unindex(tx, batch)
+        marks = ",".join("?" * len(batch))
+        await tx.execute(f"DELETE FROM books WHERE id IN ({marks})", batch)
 
 
 async def _unindex(tx: Transaction, ids: Sequence[int]) -> None:

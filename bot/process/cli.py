@@ -39,6 +39,13 @@ def build_parser(packages: Sequence[FeaturePackage] = ()) -> argparse.ArgumentPa
     chat.add_argument("--user", default=_default_user(), help="your member name in the chat")
     chat.add_argument("--moderator", action="store_true", help="chat as a moderator")
     chat.add_argument("--locale", choices=SUPPORTED_LOCALES, help="your platform language")
+    chat.add_argument(
+        "--files",
+        type=Path,
+        metavar="DIR",
+        help="where files the bot sends (an event's .ics) are written (default: a new temporary"
+        " folder, named when the first file arrives)",
+    )
     backup = commands.add_parser("backup", help="write a consistent copy of the database")
     backup.add_argument("path", type=Path, help="where to write the copy")
     _add_catalog_commands(commands)
@@ -52,7 +59,9 @@ def _add_catalog_commands(commands: argparse._SubParsersAction) -> None:
     from bot.catalog.importers.base import FORMATS, METADATA_PREFIXES
     from bot.catalog.importers.generic_csv import COLUMNS_HELP
 
-    catalog = commands.add_parser("catalog", help="import or harvest the library's catalog")
+    catalog = commands.add_parser(
+        "catalog", help="import or harvest the library's catalog; list or remove its sources"
+    )
     actions = catalog.add_subparsers(dest="catalog_command", metavar="ACTION", required=True)
     load = actions.add_parser(
         "import",
@@ -87,6 +96,19 @@ def _add_catalog_commands(commands: argparse._SubParsersAction) -> None:
         metavar="YYYY-MM-DD",
         help="harvest changes since this day (default: since the last harvest)",
     )
+    actions.add_parser(
+        "sources",
+        help="where the catalog's books come from, with how many books and copies each",
+        description='List the catalog\'s sources ("sample" is the bundled sample catalog).',
+    )
+    remove = actions.add_parser(
+        "remove",
+        help="remove every book of one source (members' shelves follow the same book elsewhere)",
+        description="Remove one source's books and copies. Members' shelves, ratings, clubs"
+        " and suggestions on a removed book follow the same book in another source (same ISBN,"
+        " else same title and author) where there is one.",
+    )
+    remove.add_argument("source", metavar="SOURCE", help="as `pustaka catalog sources` lists it")
 
 
 def _day(text: str) -> str:
@@ -136,6 +158,7 @@ def main(
                 user=user,
                 moderator=getattr(args, "moderator", False),
                 locale=getattr(args, "locale", None),
+                files=getattr(args, "files", None),
             )
         )
         return 0
@@ -170,24 +193,31 @@ async def _chat(
     user: str,
     moderator: bool,
     locale: str | None,
+    files: Path | None,
 ) -> None:
     from bot.adapters.console import ConsoleAdapter
     from bot.process.app import App, serve
 
     app = await App.open(config, features=packages)
-    console = ConsoleAdapter(app.dispatcher, user=user, moderator=moderator, locale=locale)
+    console = ConsoleAdapter(
+        app.dispatcher, user=user, moderator=moderator, locale=locale, files=files
+    )
     await serve(app, [console])
 
 
 def _catalog(config: Config, args: argparse.Namespace) -> int:
     from bot.catalog.harvest import HarvestError
     from bot.catalog.importers.base import CatalogFileError
-    from bot.catalog.importers.commands import run_harvest, run_import
+    from bot.catalog.importers.commands import run_harvest, run_import, run_remove, run_sources
 
     database = config.database.path
     try:
         if args.catalog_command == "import":
             work = run_import(database, args.file, format=args.format, source=args.source)
+        elif args.catalog_command == "sources":
+            work = run_sources(database)
+        elif args.catalog_command == "remove":
+            work = run_remove(database, args.source)
         else:
             work = run_harvest(
                 database,

@@ -11,8 +11,10 @@ from bot.api.replies import Choice, Reply
 from bot.api.services import Services
 from bot.api.text import Text
 from bot.catalog.openlibrary import OLBook, OpenLibrary, OpenLibraryUnavailable
+from bot.catalog.sample import SOURCE as SAMPLE
 from bot.catalog.sample import load_sample
 from bot.catalog.search import Results, search
+from bot.catalog.sources import book_count, remove_source, was_removed
 from bot.catalog.store import Book, Catalog
 from cogs.catalog.cards import label, long_date, summary
 from cogs.catalog.public import book_card, looked_at, wanted_missing
@@ -43,7 +45,20 @@ class CatalogFeature(Feature):
         await self.openlibrary.aclose()
 
     async def on_start(self) -> None:
-        if self.services.config.catalog.sample and await self.catalog.count() == 0:
+        """The sample is loaded into an empty catalog it was never removed from, and removed
+        when the configuration no longer wants it."""
+        store = self.services.store
+        if not self.services.config.catalog.sample:
+            if await book_count(store, SAMPLE):
+                removal = await remove_source(store, self.services.clock, SAMPLE)
+                log.info(
+                    "removed the sample catalog ([catalog] sample = false): %d books;"
+                    " %d members' entries follow the same book from another source, %d had none",
+                    removal.books,
+                    removal.followed,
+                    removal.dropped,
+                )
+        elif await self.catalog.count() == 0 and not await was_removed(store, SAMPLE):
             await self._load_sample()
         if pruned := await self.openlibrary.prune():
             log.info("forgot %d Open Library answers older than a month past expiry", pruned)

@@ -165,7 +165,7 @@ class Events(PersonalReminders):
         aliases=("acara simpan",),
     )
     async def confirm(self, ctx: Context, id: int) -> list[Reply]:
-        event = await self._event(ctx, id, states=("draft",))
+        event = await self._draft(ctx, id)
         await self.events.set_state(event.id, "scheduled")
         event = await self._event(ctx, id)
         await self.planner.plan(event)
@@ -195,8 +195,8 @@ class Events(PersonalReminders):
         aliases=("acara buang",),
     )
     async def discard(self, ctx: Context, id: int) -> Reply:
-        event = await self._event(ctx, id, states=("draft",))
-        await self.events.set_state(event.id, "cancelled")
+        event = await self._draft(ctx, id)
+        await self.events.drop_draft(event.id)
         return Reply.of(ctx._("Not saved."))
 
     # Reading ---------------------------------------------------------------------------
@@ -594,6 +594,14 @@ class Events(PersonalReminders):
             or event.community_id != community.id
             or (states and event.state not in states)
         ):
+            raise UserError(ctx._("There is no such event #{id} here.").format(id=event_id))
+        return event
+
+    async def _draft(self, ctx: Context, event_id: int) -> Event:
+        """The member's own draft: a discarded draft's number goes to the next event created, so
+        the Save and Cancel buttons left under another moderator's draft must not reach it."""
+        event = await self._event(ctx, event_id, states=("draft",))
+        if await self.events.created_by(event.id) != ctx.member.id:
             raise UserError(ctx._("There is no such event #{id} here.").format(id=event_id))
         return event
 

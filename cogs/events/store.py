@@ -84,6 +84,16 @@ class EventStore:
             )
         )
 
+    async def drop_draft(self, event_id: int) -> None:
+        """Forget an event never saved: the next one created takes its number, so that the
+        numbers members see do not skip."""
+        await self.store.execute("DELETE FROM events WHERE id = ? AND state = 'draft'", (event_id,))
+
+    async def created_by(self, event_id: int) -> int | None:
+        """The member who created the event (None once that member is gone)."""
+        found = await self.store.fetchval("SELECT created_by FROM events WHERE id = ?", (event_id,))
+        return None if found is None else int(found)
+
     async def get(self, event_id: int) -> Event | None:
         row = await self.store.fetchone(f"SELECT {_EVENT} FROM events WHERE id = ?", (event_id,))
         return _event(row) if row else None

@@ -74,7 +74,8 @@ class ShelfStore:
     async def rate(
         self, member_id: int, book_id: int, stars: int, review: str, now: datetime
     ) -> None:
-        """Rate a book (again); a rated book is on the shelf as read."""
+        """Rate a book (again); a rated book is on the shelf as read, unless the member is still
+        reading it (a rating given half-way does not finish the book)."""
         stamp = now.isoformat()
         async with self.store.transaction() as tx:
             await tx.execute(
@@ -88,7 +89,8 @@ class ShelfStore:
             await tx.execute(
                 "INSERT INTO shelf (member_id, book_id, status, updated_at)"
                 " VALUES (?, ?, 'read', ?) ON CONFLICT (member_id, book_id) DO UPDATE SET"
-                " status = 'read', updated_at = excluded.updated_at",
+                " status = 'read', updated_at = excluded.updated_at"
+                " WHERE shelf.status != 'reading'",
                 (member_id, book_id, stamp),
             )
 

@@ -1,8 +1,14 @@
-"""`pustaka catalog import` and `pustaka catalog harvest`: run with a progress bar on stderr,
-then print what changed on stdout."""
+"""`pustaka catalog import`, `harvest`, `sources` and `remove`.
+
+An import or harvest draws a progress bar on stderr, then prints what changed on stdout; each
+stream is flushed before the other is written, so that the lines keep their order when both go
+to one file or pipe. The library's own catalog arriving removes the bundled sample (saying so
+before it starts, and afterwards what became of members' shelves, ratings and clubs on it).
+"""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +28,8 @@ from rich.text import Text
 
 from bot.catalog.harvest import harvest, last_harvest
 from bot.catalog.importers.load import FORMAT_NAMES, open_catalog_file
+from bot.catalog.sample import SOURCE as SAMPLE
+from bot.catalog.sources import Removal, book_count, list_sources, remove_source
 from bot.catalog.store import Catalog, ImportSummary
 from bot.storage.store import Store
 from bot.time.clock import SystemClock
@@ -37,18 +45,21 @@ async def run_import(
         store = await Store.open(database)
         try:
             catalog = Catalog(store, SystemClock())
+            replacing = await _announce_sample_removal(store, opened.source)
             with _progress(f"Importing {file.name}") as (bar, task):
 
                 def advance(records: int, done: int, size: int) -> None:
                     bar.update(task, completed=done, total=size or None, records=records)
 
                 summary = await opened.import_into(catalog, progress=advance)
+            _say(f"Imported {file.name} ({FORMAT_NAMES[opened.format]}):")
+            _say(summary_text(summary))
+            for warning in opened.warnings:
+                _say(f"Warning: {warning}")
+            if replacing:
+                await _remove_sample(store)
         finally:
             await store.close()
-    print(f"Imported {file.name} ({FORMAT_NAMES[opened.format]}):")
-    print(summary_text(summary))
-    for warning in opened.warnings:
-        print(f"Warning: {warning}")
     return 0
 
 
@@ -65,7 +76,8 @@ async def run_harvest(
         catalog = Catalog(store, SystemClock())
         since = from_ or await last_harvest(store, url, metadata_prefix, set_spec)
         changes = f"changes since {since[:10]}" if since else "everything"
-        print(f"Harvesting {changes} from {url} ({metadata_prefix}).")
+        _say(f"Harvesting {changes} from {url} ({metadata_prefix}).")
+        replacing = await _announce_sample_removal(store, url)
         with _progress("Harvesting") as (bar, task):
 
             def advance(records: int, total: int | None) -> None:
@@ -74,11 +86,88 @@ async def run_harvest(
             summary = await harvest(
                 catalog, store, url, metadata_prefix, set_spec, from_, progress=advance
             )
+        _say(f"Harvested {url}:")
+        _say(summary_text(summary))
+        if replacing:
+            await _remove_sample(store)
     finally:
         await store.close()
-    print(f"Harvested {url}:")
-    print(summary_text(summary))
     return 0
+
+
+async def run_sources(database: Path) -> int:
+    """Each source with its books and copies."""
+    store = await Store.open(database)
+    try:
+        sources = await list_sources(store)
+    finally:
+        await store.close()
+    if not sources:
+        _say("The catalog is empty: import the library's catalog with `pustaka catalog import`.")
+        return 0
+    width = max(len(source.name) for source in sources)
+    for source in sources:
+        note = "  (the bundled sample: invented holdings)" if source.name == SAMPLE else ""
+        _say(f"{source.name:<{width}}  {source.books:>9,} books  {source.copies:>9,} copies{note}")
+    return 0
+
+
+async def run_remove(database: Path, source: str) -> int:
+    """Remove one source; 2 when there is no such source."""
+    store = await Store.open(database)
+    try:
+        if not await book_count(store, source):
+            names = ", ".join(s.name for s in await list_sources(store)) or "none"
+            print(f"pustaka: no books come from {source!r}; sources: {names}", file=sys.stderr)
+            return 2
+        _say(removal_text(await remove_source(store, SystemClock(), source)))
+    finally:
+        await store.close()
+    return 0
+
+
+def removal_text(removal: Removal) -> str:
+    """What a removal did, for the librarian."""
+    label = "the sample catalog" if removal.source == SAMPLE else repr(removal.source)
+    lines = [f"Removed {label}: {removal.books:,} books and their copies."]
+    if removal.followed:
+        lines.append(
+            f"Members' entries (shelves, ratings, clubs, suggestions, wants) moved to the same"
+            f" book from another source: {removal.followed:,}."
+        )
+    if removal.dropped:
+        lines.append(
+            f"Entries on a book no other source has: {removal.dropped:,}; shelf entries, ratings"
+            " and suggestions of those books are gone, clubs and wants keep the title."
+        )
+    return "\n".join(lines)
+
+
+async def _announce_sample_removal(store: Store, source: str | None) -> bool:
+    """Whether this import (into `source`, None for the format's default) replaces the sample:
+    it does while the sample is in the catalog; said before the import starts."""
+    if source == SAMPLE:
+        return False
+    books = await book_count(store, SAMPLE)
+    if books:
+        _say(
+            f"The bundled sample catalog ({books:,} books with invented holdings) will be"
+            " removed after this import: from now on the catalog is the library's own."
+        )
+    return bool(books)
+
+
+async def _remove_sample(store: Store) -> None:
+    """Remove the sample once the library's catalog has books (an import of nothing keeps it)."""
+    if any(source.name != SAMPLE for source in await list_sources(store)):
+        _say(removal_text(await remove_source(store, SystemClock(), SAMPLE)))
+    else:
+        _say("Nothing was imported: the sample catalog stays until the library's has books.")
+
+
+def _say(text: str) -> None:
+    """A line on stdout, written at once: the progress bar on stderr comes after, not before."""
+    print(text, flush=True)
 
 
 def summary_text(summary: ImportSummary) -> str:
@@ -124,3 +213,4 @@ def _progress(description: str) -> Iterator[tuple[Progress, TaskID]]:
         except BaseException:
             bar.live.transient = True  # the error is one line, without a half-drawn bar
             raise
+    sys.stderr.flush()

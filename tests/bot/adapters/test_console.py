@@ -175,3 +175,40 @@ async def test_thread_is_a_named_room(chat: Chat, app) -> None:
     shown = chat.printed_since(start)
     assert shown.count("[#Klub Baca]") == 2
     assert "Selamat datang" in shown and "Bab 1 dibuka" in shown
+
+
+def test_a_terminal_gets_a_prompt_and_piped_input_none(tmp_path: Path) -> None:
+    """Issue 17: typing in a terminal, a prompt shows before each line; piped, the output is
+    only the replies."""
+    import pty
+
+    write_config(tmp_path)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for variable in ("PUSTAKA_CONFIG", "PUSTAKA_DISCORD_TOKEN", "PUSTAKA_TELEGRAM_TOKEN"):
+        env.pop(variable, None)
+    terminal, typing_side = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "chat", "--locale", "en"],
+        cwd=tmp_path,
+        stdin=typing_side,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    os.close(typing_side)
+    try:
+        os.write(terminal, b"/lang en\n")
+        time.sleep(0.5)
+        os.write(terminal, b"\x04")  # Ctrl-D
+        out, err = process.communicate(timeout=60)
+    finally:
+        os.close(terminal)
+    assert process.returncode == 0, err.decode()
+    lines = out.decode().splitlines()
+    assert lines[0] == "Pustaka — /help — Ctrl-D"
+    assert lines[1].startswith("> ") and "From now on I will answer you in English" in lines[1]
+    assert lines[-1] == "> "
+
+    piped = pustaka("chat", "--locale", "en", cwd=tmp_path, stdin=b"/lang en\n")
+    assert piped.stdout.decode().startswith("From now on I will answer you in English")
+    assert "> " not in piped.stdout.decode()

@@ -13,8 +13,9 @@ ROOT = Path(__file__).parents[3]
 FIXTURES = ROOT / "tests" / "fixtures" / "catalog"
 
 
-def pustaka(directory: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """`python -m bot --config … ARGS` as a librarian would run it."""
+def pustaka(directory: Path, *args: str, merged: bool = False) -> subprocess.CompletedProcess[str]:
+    """`python -m bot --config … ARGS` as a librarian would run it (`merged`: stderr and stdout
+    into one pipe, as `… 2>&1 | tee import.log` does)."""
     config = write_config(directory)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     for variable in ("PUSTAKA_CONFIG", "PUSTAKA_DISCORD_TOKEN", "PUSTAKA_TELEGRAM_TOKEN"):
@@ -22,7 +23,8 @@ def pustaka(directory: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "bot", "--config", str(config), *args],
         cwd=directory,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT if merged else subprocess.PIPE,
         text=True,
         timeout=120,
         env=env,
@@ -130,3 +132,35 @@ def test_harvest_from_must_be_a_date(tmp_path: Path) -> None:
     done = pustaka(tmp_path, "catalog", "harvest", "http://127.0.0.1:9/oai", "--from", "5/1/2026")
     assert done.returncode == 2
     assert "YYYY-MM-DD" in done.stderr
+
+
+def test_output_keeps_its_order_in_one_file(tmp_path: Path) -> None:
+    """Both streams into one pipe: the harvest's first line, its progress bar, then the summary."""
+    with FakeOAI(page_size=1) as oai:
+        oai.add(FakeRecord("oai:p:1", "2026-01-02", dc("Bumi manusia")))
+        done = pustaka(tmp_path, "catalog", "harvest", oai.url, merged=True)
+    lines = [line for line in done.stdout.splitlines() if " INFO " not in line]
+    assert lines[0] == f"Harvesting everything from {oai.url} (oai_dc)."
+    assert lines[1].startswith("Harvesting ━") and "1 records" in lines[1]
+    assert lines[2] == f"Harvested {oai.url}:"
+    export = str(FIXTURES / "slims_export.csv")
+    imported = pustaka(tmp_path, "catalog", "import", export, merged=True)
+    lines = [line for line in imported.stdout.splitlines() if " INFO " not in line]
+    assert lines[0].startswith("Importing slims_export.csv ━")
+    assert lines[1] == "Imported slims_export.csv (SLiMS CSV):"
+
+
+def test_sources_are_listed_and_removed(tmp_path: Path) -> None:
+    """`catalog sources` counts books and copies; `catalog remove` takes one source away."""
+    pustaka(tmp_path, "catalog", "import", str(FIXTURES / "slims_export.csv"))
+    listed = pustaka(tmp_path, "catalog", "sources")
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.split() == ["slims", "4", "books", "6", "copies"]
+    removed = pustaka(tmp_path, "catalog", "remove", "slims")
+    assert removed.returncode == 0, removed.stderr
+    assert removed.stdout.startswith("Removed 'slims': 4 books and their copies.")
+    empty = pustaka(tmp_path, "catalog", "sources")
+    assert "The catalog is empty" in empty.stdout
+    unknown = pustaka(tmp_path, "catalog", "remove", "koha")
+    assert unknown.returncode == 2
+    assert unknown.stderr.strip() == "pustaka: no books come from 'koha'; sources: none"

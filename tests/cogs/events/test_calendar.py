@@ -48,7 +48,7 @@ async def test_one_off_event_file_has_the_same_instant(make_chat: Callable[..., 
     await librarian.say("/event confirm 1")
     printed = await make_chat(user="sari").say("/event ics 1")
     assert "Bedah Buku: buka berkas ini untuk menambahkannya ke kalender Anda." in printed
-    assert "[file pustaka-event-1.ics," in printed
+    assert "Berkas pustaka-event-1.ics (" in printed
     [entry] = (await ics(librarian, "/event ics 1")).walk("VEVENT")
     assert entry.decoded("dtstart") == datetime(2026, 1, 6, 12, 0, tzinfo=UTC)
     assert str(entry["summary"]) == "Bedah Buku"

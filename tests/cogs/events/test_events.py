@@ -194,3 +194,53 @@ async def test_an_unreachable_member_does_not_hold_up_the_others(
     assert refused == ["sari", "sari"]
     assert sorted(name for name, _ in private) == ["ani", "budi"]
     assert sum("Pengingat: Klub Puisi" in text for text in room.posted) == 1
+
+
+async def test_a_discarded_draft_leaves_no_gap_in_the_numbers(
+    make_chat: Callable[..., Chat],
+) -> None:
+    """Issue 17: create, Cancel, create again: the saved event is #1, in both languages."""
+    librarian = make_chat(user="pustakawan", moderator=True)
+    first = await librarian.say('/event create "Bedah Buku" "Sabtu depan pukul 10 pagi"')
+    assert "Batal  → /event discard 1" in first
+    assert "Tidak disimpan." in await librarian.say("2")
+    again = await librarian.say('/event create "Bedah Buku Bumi Manusia" "Sabtu depan pukul 10"')
+    assert "Simpan  → /event confirm 1" in again
+    assert "#1 Bedah Buku Bumi Manusia" in await librarian.say("1")
+    english = make_chat(user="ann", moderator=True, locale="en")
+    draft = await english.say('/event create "Book Talk" "next saturday 10am"')
+    assert "Cancel  → /event discard 2" in draft
+    assert "Not saved." in await english.say("/event discard 2")
+    assert "Save  → /event confirm 2" in await english.say('/event create "Talk" "next friday 7pm"')
+
+
+async def test_event_ics_in_the_console_is_a_file_on_disk(
+    make_chat: Callable[..., Chat], tmp_path
+) -> None:
+    """Issue 17: `/event ics 1` writes pustaka-event-1.ics and prints where, in both languages."""
+    librarian = make_chat(user="pustakawan", moderator=True)
+    await librarian.say('/event create "Bedah Buku Laut Bercerita" "Sabtu depan pukul 10 pagi"')
+    await librarian.say("1")
+    saved = tmp_path / "files" / "pustaka-event-1.ics"
+    shown = await make_chat(user="sari").say("/event ics 1")
+    size = saved.stat().st_size
+    assert f"Berkas pustaka-event-1.ics ({size} bita): {saved}\n" in shown
+    assert b"SUMMARY:Bedah Buku Laut Bercerita" in saved.read_bytes()
+    english = await make_chat(user="ann", locale="en").say("/event ics 1")
+    assert f"File pustaka-event-1.ics ({size} bytes): {saved}\n" in english
+
+
+async def test_a_stale_button_under_a_discarded_draft_reaches_no_other_draft(
+    make_chat: Callable[..., Chat],
+) -> None:
+    """The number of a discarded draft goes to the next one: the Save button left under Sari's
+    discarded draft must not save Budi's new draft #1."""
+    sari = make_chat(user="sari", moderator=True)
+    budi = make_chat(user="budi", moderator=True)
+    await sari.say('/event create "Bedah Buku" "Sabtu depan pukul 10 pagi"')
+    assert "Tidak disimpan." in await sari.say("/event discard 1")
+    assert "/event confirm 1" in await budi.say('/event create "Malam Puisi" "Jumat depan 19.00"')
+    assert "Tidak ada acara #1 di sini." in await sari.say("/event confirm 1")
+    assert "Tidak ada acara #1 di sini." in await sari.say("/event discard 1")
+    assert "Belum ada acara" in await budi.say("/event list")
+    assert "#1 Malam Puisi" in await budi.say("/event confirm 1")

@@ -138,3 +138,20 @@ async def test_wanted_books_the_library_lacks_are_unmet_demand(make_chat) -> Non
         in listed
     )
     assert "Buku Yang Tidak Ada" not in listed
+
+
+async def test_rating_a_book_being_read_keeps_it_reading(make_chat) -> None:
+    """Issue 17: a rating given half-way does not move the book to "read"; one not on the shelf
+    or only wanted is read once rated."""
+    sari = make_chat()
+    await sari.say("/shelf add Laskar Pelangi reading")
+    await sari.say("/shelf add Bumi Manusia want")
+    await sari.say("/rate Laskar Pelangi 4 Seru sejauh ini")
+    await sari.say("/rate Bumi Manusia 5")
+    shelf = await sari.say("/shelf")
+    assert "Sedang dibaca\n• Laskar Pelangi ★★★★☆\n" in shelf
+    assert "Sudah dibaca\n• Bumi Manusia ★★★★★\n" in shelf
+    ann = make_chat(user="ann", locale="en")
+    await ann.say("/shelf add Laskar Pelangi reading")
+    await ann.say("/rate Laskar Pelangi 3")
+    assert "Reading now\n• Laskar Pelangi ★★★☆☆\n" in await ann.say("/shelf")

@@ -1,0 +1,187 @@
+"""Catalog sources: the bundled sample, the library's SLiMS export, a harvested OAI-PMH base URL …
+
+Every book belongs to one source (`books.source`). A source can be listed with its counts and
+removed whole. Removing one must not leave members' things dangling: every row elsewhere that
+refers to a removed book (a shelf, a rating, a club's reading, a vote, a want; found through the
+database's foreign keys to ``books``, so a feature's new table is covered without being named
+here) follows the same book in another source, found by a shared ISBN, else by the same title
+and first author once case, accents, punctuation, a subtitle and the order of the name's parts
+are set aside. What has no such book takes its table's ``ON DELETE`` rule: a club's reading and
+a want keep their title, a shelf entry or rating of a book the library does not have goes.
+
+The sample is not loaded again once removed (`catalog_removed_sources`), so that a library that
+removed every source starts empty rather than with the sample back.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from bot.catalog.importers.base import match_key
+from bot.catalog.store import delete_books
+from bot.storage.store import Store, Transaction
+from bot.time.clock import Clock
+
+# Tables that describe the book itself: they go with it, nothing to follow.
+_OWN_TABLES = frozenset({"copies", "book_isbns"})
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    name: str
+    books: int
+    copies: int
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """What removing a source did: books removed, references that followed the same book in
+    another source, references left to their table's ON DELETE rule."""
+
+    source: str
+    books: int
+    followed: int
+    dropped: int
+
+
+async def list_sources(store: Store) -> list[Source]:
+    """Every source with books, the largest first."""
+    rows = await store.fetchall(
+        "SELECT source, count(*), coalesce(sum(copies), 0) FROM books"
+        " GROUP BY source ORDER BY count(*) DESC, source"
+    )
+    return [Source(row[0], int(row[1]), int(row[2])) for row in rows]
+
+
+async def book_count(store: Store, source: str) -> int:
+    return int(await store.fetchval("SELECT count(*) FROM books WHERE source = ?", (source,)))
+
+
+async def was_removed(store: Store, source: str) -> bool:
+    found = await store.fetchval(
+        "SELECT 1 FROM catalog_removed_sources WHERE source = ?", (source,)
+    )
+    return bool(found)
+
+
+async def remove_source(store: Store, clock: Clock, source: str) -> Removal:
+    """Remove every book of `source`; references to them follow the same book elsewhere."""
+    async with store.transaction() as tx:
+        references = await _references(tx)
+        referenced = await _referenced_books(tx, references, source)
+        successors = await _successors(tx, referenced, source)
+        before = await _count_references(tx, references, source)
+        for table, column in references:
+            # A row that would repeat one the member has on the other record already is
+            # dropped with the book: what it said is there.
+            await tx.executemany(
+                f"UPDATE OR IGNORE {table} SET {column} = ? WHERE {column} = ?",
+                [(new, old) for old, new in successors.items()],
+            )
+        left = await _count_references(tx, references, source, exclude=successors.keys())
+        rows = await tx.fetchall("SELECT id FROM books WHERE source = ?", (source,))
+        ids = [row[0] for row in rows]
+        await delete_books(tx, ids)
+        await tx.execute(
+            "INSERT INTO catalog_removed_sources (source, removed_at) VALUES (?, ?)"
+            " ON CONFLICT (source) DO UPDATE SET removed_at = excluded.removed_at",
+            (source, clock.now().isoformat()),
+        )
+        await tx.execute("DELETE FROM harvests WHERE url = ?", (source,))
+    return Removal(source, len(ids), before - left, left)
+
+
+async def _references(tx: Transaction) -> list[tuple[str, str]]:
+    """(table, column) of every foreign key to books, outside the book's own tables."""
+    rows = await tx.fetchall(
+        'SELECT m.name, f."from" FROM sqlite_schema AS m, pragma_foreign_key_list(m.name) AS f'
+        " WHERE m.type = 'table' AND f.\"table\" = 'books' ORDER BY m.name"
+    )
+    return [(row[0], row[1]) for row in rows if row[0] not in _OWN_TABLES]
+
+
+async def _referenced_books(
+    tx: Transaction, references: Sequence[tuple[str, str]], source: str
+) -> list[int]:
+    found: set[int] = set()
+    for table, column in references:
+        rows = await tx.fetchall(
+            f"SELECT DISTINCT t.{column} FROM {table} AS t JOIN books ON books.id = t.{column}"
+            " WHERE books.source = ?",
+            (source,),
+        )
+        found.update(row[0] for row in rows)
+    return sorted(found)
+
+
+async def _count_references(
+    tx: Transaction,
+    references: Sequence[tuple[str, str]],
+    source: str,
+    exclude: Collection[int] = (),
+) -> int:
+    """Rows referring to a book of `source`, leaving out those referring to `exclude`."""
+    total = 0
+    for table, column in references:
+        rows = await tx.fetchall(
+            f"SELECT t.{column} FROM {table} AS t JOIN books ON books.id = t.{column}"
+            " WHERE books.source = ?",
+            (source,),
+        )
+        total += sum(1 for row in rows if row[0] not in exclude)
+    return total
+
+
+async def _successors(tx: Transaction, books: Sequence[int], source: str) -> dict[int, int]:
+    """For each of these books of `source`, the same book in another source, where there is one."""
+    found: dict[int, int] = {}
+    for book_id in books:
+        row = await tx.fetchone("SELECT title, authors FROM books WHERE id = ?", (book_id,))
+        if row is None:
+            continue
+        by_isbn = await tx.fetchval(
+            "SELECT other.book_id FROM book_isbns AS mine"
+            " JOIN book_isbns AS other ON other.isbn = mine.isbn"
+            " JOIN books ON books.id = other.book_id"
+            " WHERE mine.book_id = ? AND books.source != ? ORDER BY books.id LIMIT 1",
+            (book_id, source),
+        )
+        if by_isbn is not None:
+            found[book_id] = int(by_isbn)
+        elif (same := await _same_title_and_author(tx, row[0], row[1], source)) is not None:
+            found[book_id] = same
+    return found
+
+
+async def _same_title_and_author(
+    tx: Transaction, title: str, authors_json: str, source: str
+) -> int | None:
+    words = _title_key(title).split()
+    if not words:
+        return None
+    wanted = (_title_key(title), _author_key(authors_json))
+    phrase = '"' + " ".join(words) + '"'
+    rows = await tx.fetchall(
+        "SELECT books.id, books.title, books.authors FROM books_fts"
+        " JOIN books ON books.id = books_fts.rowid"
+        " WHERE books_fts MATCH ? AND books.source != ? ORDER BY books.id LIMIT 200",
+        (f"title : {phrase}", source),
+    )
+    for row in rows:
+        if (_title_key(row[1]), _author_key(row[2])) == wanted:
+            return int(row[0])
+    return None
+
+
+def _title_key(title: str) -> str:
+    """The title without case, accents, punctuation or subtitle: "Laskar pelangi" as "Laskar
+    Pelangi", "Bumi Manusia: sebuah roman" as "Bumi Manusia"."""
+    return match_key(title.split(":")[0]) or match_key(title)
+
+
+def _author_key(authors_json: str) -> frozenset[str]:
+    """The first author's name as a set of words: "Hirata, Andrea" is "Andrea Hirata"."""
+    authors = json.loads(authors_json or "[]")
+    return frozenset(match_key(authors[0]).split()) if authors else frozenset()
