@@ -12,7 +12,7 @@ from bot.api.services import Services
 from bot.api.text import Text
 from bot.catalog.openlibrary import OLBook, OpenLibrary, OpenLibraryUnavailable
 from bot.catalog.sample import load_sample
-from bot.catalog.search import Results, search
+from bot.catalog.search import Results, search, search_forgiving
 from bot.catalog.store import Book, Catalog
 from cogs.catalog.cards import long_date, summary
 from cogs.catalog.public import book_card, looked_at, wanted_missing
@@ -83,11 +83,13 @@ class CatalogFeature(Feature):
             if page == 1 and self.services.config.openlibrary.enabled
             else None
         )
-        results = await search(self.catalog, query, limit=SHOWN + 1, offset=(page - 1) * SHOWN)
+        results = await search_forgiving(
+            self.catalog, query, limit=SHOWN + 1, offset=(page - 1) * SHOWN
+        )
         books = results.books[:SHOWN]
         if page == 1 and not books:
             await wanted_missing(ctx, query)
-        elif page == 1 and len(books) == 1:
+        elif page == 1 and len(books) == 1 and not results.corrected:
             await looked_at(ctx, books[0])
         if not books and page > 1:
             return Reply.of(ctx._("No more matches for “{query}”.").format(query=query))
@@ -96,6 +98,15 @@ class CatalogFeature(Feature):
                 ctx._(
                     "The library has nothing matching “{query}”. Try fewer or other words."
                 ).format(query=query)
+            )
+        elif results.corrected:
+            local = self._list(
+                ctx,
+                results.corrected,
+                page,
+                books,
+                results,
+                ctx._("Did you mean “{query}”?").format(query=results.corrected),
             )
         elif len(books) == 1 and page == 1:
             local = await book_card(ctx, books[0], self._cover(books[0]))
@@ -144,7 +155,13 @@ class CatalogFeature(Feature):
         return None
 
     def _list(
-        self, ctx: Context, query: str, page: int, books: list[Book], results: Results
+        self,
+        ctx: Context,
+        query: str,
+        page: int,
+        books: list[Book],
+        results: Results,
+        title: str | None = None,
     ) -> Reply:
         first = (page - 1) * SHOWN + 1
         lines = [summary(ctx, first + i, b) for i, b in enumerate(books)]
@@ -153,7 +170,7 @@ class CatalogFeature(Feature):
             choices.append(Choice(ctx._("More"), f"/books {page + 1} {query}"))
         return Reply.of(
             Text.join(lines, "\n"),
-            title=ctx._("Books matching “{query}”").format(query=query),
+            title=title or ctx._("Books matching “{query}”").format(query=query),
             choices=choices,
         )
 
