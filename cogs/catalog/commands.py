@@ -21,7 +21,7 @@ log = logging.getLogger("pustaka.catalog")
 
 SHOWN = 5  # matches a page
 ONLINE_SHOWN = 3  # Open Library titles the library lacks, shown after our own
-ONLINE_WAIT = 2.5  # seconds; a member never waits longer for Open Library
+ONLINE_WAIT = 2.5  # seconds from the question; a member never waits longer for Open Library
 
 
 class CatalogFeature(Feature):
@@ -38,6 +38,7 @@ class CatalogFeature(Feature):
         super().__init__(services)
         self.catalog = Catalog(services.store, services.clock)
         self.openlibrary = OpenLibrary(services.config.openlibrary, services.store, services.clock)
+        self._told_offline: tuple[int | None, set[int]] = (None, set())
 
     async def on_stop(self) -> None:
         await self.openlibrary.aclose()
@@ -118,7 +119,7 @@ class CatalogFeature(Feature):
         return [local, elsewhere] if elsewhere else local
 
     async def _online(self, query: str) -> list[OLBook]:
-        return await asyncio.wait_for(self.openlibrary.search(query, limit=8), ONLINE_WAIT)
+        return await self.openlibrary.search(query, limit=8, within=ONLINE_WAIT)
 
     async def _elsewhere(
         self, ctx: Context, online: asyncio.Future[list[OLBook]], ours: set[str]
@@ -126,8 +127,8 @@ class CatalogFeature(Feature):
         """What Open Library knows that the library lacks, marked as not in our library."""
         try:
             found = await online
-        except (OpenLibraryUnavailable, TimeoutError):
-            return Reply.of(ctx._("Online results are unavailable right now."))
+        except OpenLibraryUnavailable:
+            return self._offline(ctx)
         missing = [b for b in found if b.title.casefold() not in ours][:ONLINE_SHOWN]
         if not missing:
             return None
@@ -142,6 +143,19 @@ class CatalogFeature(Feature):
             for b in missing
         ]
         return Reply.of(Text.join(lines, "\n"), title=ctx._("Elsewhere, on Open Library"))
+
+    def _offline(self, ctx: Context) -> Reply | None:
+        """The notice that online results are missing: once per member while an outage lasts."""
+        outage = self.openlibrary.outage
+        if outage is not None:
+            seen, told = self._told_offline
+            if seen != outage:
+                told = set()
+                self._told_offline = (outage, told)
+            if ctx.member.id in told:
+                return None
+            told.add(ctx.member.id)
+        return Reply.of(ctx._("Online results are unavailable right now."))
 
     def _cover(self, book: Book) -> str | None:
         cover = book.record.cover
