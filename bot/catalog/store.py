@@ -8,7 +8,9 @@ left alone. Fingerprints are looked up for a whole batch in one query; a source 
 when the import began (a first import) needs no lookups at all. The full-text index is an
 external-content FTS5 table over ``books``, kept in step here, in the same transaction: the old
 text is deleted from the index before a row changes, and the new rows are indexed with one
-``INSERT … SELECT`` a batch, so an interrupted import leaves whole batches, indexed.
+``INSERT … SELECT`` a batch, so an interrupted import leaves whole batches, indexed. The words of
+titles and authors that a misspelt search is corrected from (`vocabulary`) are counted in the
+same transaction, so every write of ``books`` must go through here.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """The words of the catalog's titles and authors, for correcting a misspelt search.
 
-``catalog_words`` holds each word of a title or an author's name with the number of books using
-it; the catalog store keeps it in step with ``books`` in the same transaction as every write
-(`word_counts` gives a batch's counts), and bumps ``catalog_words_generation`` when it changes.
+``catalog_words`` holds each word of a title or an author's name with the number of times the
+catalog uses it there; the catalog store keeps it in step with ``books`` in the same
+transaction as every write (`word_counts` counts a batch in one pass over its text, which keeps
+an import's cost small), and bumps ``catalog_words_generation`` when it changes.
 
 A misspelt word is compared, in memory, with the catalog words of about its length that start as
 it does (the same first letter; or its second letter first, for a first letter doubled or
@@ -17,7 +18,6 @@ next search.
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 import weakref
@@ -37,24 +37,28 @@ CANDIDATES = 3  # corrections offered for one word, the most used first
 
 def words(text: str) -> set[str]:
     """The words of `text` as the full-text index has them: lower case, accents removed."""
+    return set(_words(text))
+
+
+def _words(text: str) -> list[str]:
     if text.isascii():
-        return set(_ASCII_WORD.findall(text.lower()))
+        return _ASCII_WORD.findall(text.lower())
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return set(_WORD.findall("".join(c for c in decomposed if not unicodedata.combining(c))))
-
-
-def book_words(title: str, authors: str) -> set[str]:
-    """The words of a title and its authors (`authors` is the stored JSON list)."""
-    if "\\" in authors:
-        authors = " ".join(json.loads(authors))
-    return words(title) | words(authors)
+    return _WORD.findall("".join(c for c in decomposed if not unicodedata.combining(c)))
 
 
 def word_counts(books: Iterable[tuple[str, str]]) -> Counter[str]:
-    """How many of these (title, authors JSON) books use each word."""
+    """How many times these books' titles and authors (the stored JSON text, as the full-text
+    index reads it) use each word."""
     counts: Counter[str] = Counter()
+    plain_text = []
     for title, authors in books:
-        counts.update(book_words(title, authors))
+        for text in (title, authors):
+            if text.isascii():
+                plain_text.append(text)
+            else:
+                counts.update(_words(text))
+    counts.update(_ASCII_WORD.findall(" ".join(plain_text).lower()))
     return counts
 
 
@@ -66,13 +70,13 @@ async def apply_counts(tx: Transaction, added: Counter[str], removed: Counter[st
     if not changes:
         return
     await tx.executemany(
-        "INSERT INTO catalog_words (word, books) VALUES (?, ?)"
-        " ON CONFLICT (word) DO UPDATE SET books = books + excluded.books",
+        "INSERT INTO catalog_words (word, uses) VALUES (?, ?)"
+        " ON CONFLICT (word) DO UPDATE SET uses = uses + excluded.uses",
         changes,
     )
     gone = [(word,) for word, n in changes if n < 0]
     if gone:
-        await tx.executemany("DELETE FROM catalog_words WHERE word = ? AND books <= 0", gone)
+        await tx.executemany("DELETE FROM catalog_words WHERE word = ? AND uses <= 0", gone)
     await tx.execute("UPDATE catalog_words_generation SET generation = generation + 1")
 
 
@@ -84,17 +88,17 @@ def max_edits(word: str) -> int:
 @dataclass
 class Words:
     """The vocabulary in memory: the words by (1, first letter, length) and by (2, second
-    letter, length), and how many books use each."""
+    letter, length), and how many times each is used."""
 
     generation: int = 0
     by_start: dict[tuple[int, str, int], list[str]] = field(default_factory=dict)
-    books: dict[str, int] = field(default_factory=dict)
+    uses: dict[str, int] = field(default_factory=dict)
 
-    def add(self, word: str, books: int) -> None:
+    def add(self, word: str, uses: int) -> None:
         self.by_start.setdefault((1, word[0], len(word)), []).append(word)
         if len(word) > 1:
             self.by_start.setdefault((2, word[1], len(word)), []).append(word)
-        self.books[word] = books
+        self.uses[word] = uses
 
 
 _loaded: weakref.WeakKeyDictionary[Store, Words] = weakref.WeakKeyDictionary()
@@ -105,8 +109,8 @@ async def _vocabulary(store: Store) -> Words:
     loaded = _loaded.get(store)
     if loaded is None or loaded.generation != generation:
         loaded = Words(generation)
-        for word, books in await store.fetchall("SELECT word, books FROM catalog_words"):
-            loaded.add(word, books)
+        for word, uses in await store.fetchall("SELECT word, uses FROM catalog_words"):
+            loaded.add(word, uses)
         _loaded[store] = loaded
     return loaded
 
@@ -135,5 +139,5 @@ def closest(word: str, vocabulary: Words) -> list[str]:
                 word, choices, scorer=OSA.distance, score_cutoff=limit, limit=None
             ):
                 found[choice] = int(distance)
-    ranked = sorted((d, -vocabulary.books[w], w) for w, d in found.items())
+    ranked = sorted((d, -vocabulary.uses[w], w) for w, d in found.items())
     return [choice for *_, choice in ranked[:CANDIDATES]]

@@ -39,7 +39,7 @@ async def test_an_existing_catalog_gets_its_words(tmp_path: Path) -> None:
     await old.close()
 
     store = await Store.open(path)
-    counts = dict(await store.fetchall("SELECT word, books FROM catalog_words"))
+    counts = dict(await store.fetchall("SELECT word, uses FROM catalog_words"))
     assert counts == {
         "bumi": 1,
         "manusia": 1,
