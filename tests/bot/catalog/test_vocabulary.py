@@ -21,7 +21,7 @@ async def test_an_existing_catalog_gets_its_words(tmp_path: Path) -> None:
     """A catalog from before the vocabulary gets it from its full-text index on upgrade: each
     word of a title or an author with the number of books using it, and typos are forgiven."""
     path = tmp_path / "old.db"
-    old = await Store.open(path, target_version=6)
+    old = await Store.open(path, target_version=7)
     books = [
         (1, "Bumi Manusia", '["Pramoedya Ananta Toer"]', '["sejarah"]'),
         (2, "Anak Semua Bangsa", '["Pramoedya Ananta Toer"]', '["sejarah"]'),
