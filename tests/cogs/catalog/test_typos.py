@@ -57,12 +57,17 @@ async def test_english(make_chat, catalog) -> None:
 
 async def test_typos_are_not_wanted(make_chat, catalog) -> None:
     """/wanted counts only what still found nothing after the typos were forgiven."""
-    await make_chat(user="ani").say("/buku pramudya")
-    await make_chat(user="ani").say("/buku bumi manusa")
-    await make_chat(user="ani").say("/buku Kitab Omong Kosong Jilid Lima")
+    ani = make_chat(user="ani")
+    await ani.say("/buku pramudya")
+    await ani.say("/buku bumi manusa")
+    liked = await ani.say("/recommend like bumi manusa")
+    assert "Bumi Manusia  → /recommend like Bumi Manusia" in liked
+    shelved = await ani.say("/shelf add laskar pelangu")
+    assert "Laskar Pelangi  → /shelf add Laskar Pelangi want" in shelved
+    await ani.say("/buku Kitab Omong Kosong Jilid Lima")
     listed = await make_chat(user="pustakawan", moderator=True).say("/wanted")
     assert "Kitab Omong Kosong Jilid Lima — tidak ada di perpustakaan" in listed
-    assert "pramudya" not in listed and "manusa" not in listed
+    assert "pramudya" not in listed and "manusa" not in listed and "pelangu" not in listed
 
 
 async def test_new_books_are_forgiven_too(make_chat, catalog: Catalog) -> None:
