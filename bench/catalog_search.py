@@ -7,12 +7,21 @@ path (Catalog.upsert), reporting the build rate; then runs a fixed mix of querie
 two words, author surnames, prefixes, subjects) through bot.catalog.search and, on the same data,
 through a raw ``MATCH ? ORDER BY bm25 LIMIT 10`` and a ``LIKE`` scan, printing p50/p95/p99 for each
 and the process's peak resident memory.
+
+Typos (issue 17): the same mix through ``search`` (exact only, as before) and ``search_forgiving``
+(what /book runs now) in the same run, and the mix with one edit in a word of five letters or more
+(dropped, doubled, swapped or replaced letter) through ``search_forgiving``. Then the two ways of
+finding a misspelt word's corrections, on a vocabulary of VOCABULARY generated words (a real
+library's titles and authors have a few hundred thousand; the synthetic catalog has a few
+hundred): rapidfuzz over the words of about the same length (what Pustaka uses) and an FTS5
+trigram index listing the words that share a trigram, then compared by rapidfuzz.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import random
 import resource
 import sqlite3
@@ -25,12 +34,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.catalog.records import Copy, CopyStatus, Record  # noqa: E402
-from bot.catalog.search import search  # noqa: E402
+from bot.catalog.search import search, search_forgiving  # noqa: E402
 from bot.catalog.store import Catalog  # noqa: E402
+from bot.catalog.vocabulary import Words, closest, max_edits  # noqa: E402
 from bot.storage.store import Store  # noqa: E402
 from bot.time.clock import SystemClock  # noqa: E402
 
 CACHE = Path(__file__).resolve().parent / ".cache"
+VOCABULARY = 300_000
 
 
 def _words(text: str) -> list[str]:
@@ -105,6 +116,70 @@ def queries(count: int, seed: int = 11) -> list[str]:
     return [kinds[i % len(kinds)]() for i in range(count)]
 
 
+def misspelt(text: str, rng: random.Random) -> str:
+    """`text` with one edit in one of its words of five letters or more (if it has one)."""
+    words = text.split()
+    long = [i for i, w in enumerate(words) if len(w) >= 5]
+    if not long:
+        return text
+    i = rng.choice(long)
+    word = words[i]
+    at = rng.randrange(0, len(word) - 1)
+    edit = rng.choice(("drop", "double", "swap", "replace"))
+    if edit == "drop":
+        word = word[:at] + word[at + 1 :]
+    elif edit == "double":
+        word = word[:at] + word[at] + word[at:]
+    elif edit == "swap":
+        word = word[:at] + word[at + 1] + word[at] + word[at + 2 :]
+    else:
+        word = word[:at] + rng.choice("aeiouklmnrst".replace(word[at], "")) + word[at + 1 :]
+    words[i] = word
+    return " ".join(words)
+
+
+def generated_words(count: int, seed: int = 5) -> list[str]:
+    """Distinct pronounceable words of 3 to 12 letters, the most of 5 to 8, as names run."""
+    rng = random.Random(seed)
+    onsets = [
+        "b",
+        "c",
+        "d",
+        "g",
+        "h",
+        "j",
+        "k",
+        "l",
+        "m",
+        "n",
+        "p",
+        "r",
+        "s",
+        "t",
+        "w",
+        "y",
+        "ng",
+        "ny",
+        "kh",
+        "sy",
+        "br",
+        "tr",
+        "pr",
+        "st",
+    ]
+    vowels = ["a", "i", "u", "e", "o", "a", "i", "a"]
+    codas = ["", "", "", "n", "ng", "r", "s", "t", "k", "h", "l", "m"]
+    found: set[str] = set()
+    while len(found) < count:
+        word = "".join(
+            rng.choice(onsets) + rng.choice(vowels) + rng.choice(codas)
+            for _ in range(rng.choice((1, 2, 2, 2, 3, 3, 4)))
+        )
+        if 3 <= len(word) <= 12:
+            found.add(word)
+    return sorted(found)
+
+
 def percentiles(times: list[float]) -> str:
     ordered = sorted(times)
 
@@ -133,13 +208,40 @@ async def measure(path: Path, count: int) -> None:
     store = await Store.open(path)
     catalog = Catalog(store, SystemClock())
     mix = queries(count)
-    ours = []
-    for text in mix:
+    ours, forgiving = [], []
+    # Before (exact only) and after (what /book runs now), alternately, so load hits both alike.
+    for number, text in enumerate(mix):
+        pair = [(search, ours), (search_forgiving, forgiving)]
+        for run, times in pair if number % 2 else reversed(pair):
+            start = time.perf_counter()
+            await run(catalog, text, limit=10)
+            times.append(time.perf_counter() - start)
+    rng = random.Random(13)
+    typos = [typo for text in mix if (typo := misspelt(text, rng)) != text]
+    typos = [t for t in typos if not (await search(catalog, t, limit=1)).books]
+    start = time.perf_counter()
+    await search_forgiving(catalog, "sejarh")  # loads the vocabulary
+    loading = time.perf_counter() - start
+    typo_times, corrected = [], 0
+    for text in typos:
         start = time.perf_counter()
-        await search(catalog, text, limit=10)
-        ours.append(time.perf_counter() - start)
+        results = await search_forgiving(catalog, text, limit=10)
+        typo_times.append(time.perf_counter() - start)
+        corrected += bool(results.books)
+    words = int(await store.fetchval("SELECT count(*) FROM catalog_words"))
     await store.close()
     print(f"pustaka search       {percentiles(ours)}  ({count} queries)")
+    print(
+        f"search_forgiving     {percentiles(forgiving)}  (same queries; p50"
+        f" {statistics.median(forgiving) / statistics.median(ours):.2f}x, p95"
+        f" {sorted(forgiving)[int(0.95 * len(mix))] / sorted(ours)[int(0.95 * len(mix))]:.2f}x"
+        " of search)"
+    )
+    print(
+        f"typo path            {percentiles(typo_times)}  ({len(typos)} misspelt queries that"
+        f" find nothing exactly, {corrected} found books; {words} catalog words, loaded in"
+        f" {loading * 1000:.0f} ms)"
+    )
 
     from bot.catalog.search import match_expression
 
@@ -165,6 +267,104 @@ async def measure(path: Path, count: int) -> None:
     print(f"baseline LIKE scan   {percentiles(like)}  (100 queries)")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak resident memory of this process: {peak:.0f} MB")
+    corrections_options(count)
+    await upkeep_cost(min(200_000, len(mix) * 200))
+
+
+async def upkeep_cost(count: int) -> None:
+    """A first import of `count` titles with the vocabulary kept and with its upkeep skipped,
+    alternately, three times each: what keeping it costs an import."""
+    import tempfile
+    from collections import Counter
+    from unittest import mock
+
+    records = synthetic(count, seed=3)
+    times: dict[bool, list[float]] = {True: [], False: []}
+    for kept in (True, False) * 3:
+        with tempfile.TemporaryDirectory() as folder:
+            store = await Store.open(Path(folder) / "upkeep.db")
+            skipped = mock.patch.multiple(
+                "bot.catalog.store",
+                word_counts=lambda rows: Counter(),
+                apply_counts=mock.AsyncMock(),
+            )
+            with contextlib.nullcontext() if kept else skipped:
+                start = time.perf_counter()
+                await Catalog(store, SystemClock()).upsert(records)
+                times[kept].append(time.perf_counter() - start)
+            await store.close()
+    kept, skipped = min(times[True]), min(times[False])
+    print(
+        f"import of {count:,} titles: {kept:.2f} s keeping the vocabulary, {skipped:.2f} s"
+        f" without ({kept / skipped:.2f}x; best of 3 each)"
+    )
+
+
+def corrections_options(count: int) -> None:
+    """Finding one misspelt word's corrections in a large vocabulary, two ways."""
+    vocabulary = generated_words(VOCABULARY)
+    rng = random.Random(17)
+    wanted = [w for w in rng.sample(vocabulary, count * 2) if len(w) >= 5][:count]
+    typos = [misspelt(w, rng) for w in wanted]
+    words = Words()
+    start = time.perf_counter()
+    for word in vocabulary:
+        words.add(word, 1)
+    loaded = time.perf_counter() - start
+    ours, hits = [], 0
+    for typo, right in zip(typos, wanted, strict=True):
+        start = time.perf_counter()
+        found = closest(typo, words)
+        ours.append(time.perf_counter() - start)
+        hits += right in found
+    print(
+        f"corrections, rapidfuzz, as it starts {percentiles(ours)}  ({len(typos)} words in"
+        f" {VOCABULARY:,}; the right word among them {hits} times; held in"
+        f" {loaded * 1000:.0f} ms)"
+    )
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    everything, hits = [], 0
+    by_length: dict[int, list[str]] = {}
+    for word in vocabulary:
+        by_length.setdefault(len(word), []).append(word)
+    for typo, right in zip(typos, wanted, strict=True):
+        start = time.perf_counter()
+        limit = max_edits(typo)
+        found = []
+        for length in range(len(typo) - limit, len(typo) + limit + 1):
+            found += process.extract(
+                typo, by_length.get(length, []), scorer=OSA.distance, score_cutoff=limit, limit=3
+            )
+        everything.append(time.perf_counter() - start)
+        hits += right in [f[0] for f in found]
+    print(
+        f"corrections, rapidfuzz, any start {percentiles(everything)}  (same words; the right"
+        f" word among them {hits} times)"
+    )
+
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE VIRTUAL TABLE words USING fts5 (word, tokenize = 'trigram')")
+    db.executemany("INSERT INTO words VALUES (?)", [(w,) for w in vocabulary])
+    trigram, hits = [], 0
+    for typo, right in zip(typos, wanted, strict=True):
+        start = time.perf_counter()
+        grams = {typo[i : i + 3] for i in range(len(typo) - 2)}
+        expression = " OR ".join(f'"{g}"' for g in grams)
+        candidates = [
+            row[0]
+            for row in db.execute("SELECT word FROM words WHERE words MATCH ?", (expression,))
+        ]
+        limit = max_edits(typo)
+        found = process.extract(typo, candidates, scorer=OSA.distance, score_cutoff=limit, limit=3)
+        trigram.append(time.perf_counter() - start)
+        hits += right in [f[0] for f in found]
+    db.close()
+    print(
+        f"corrections, FTS5 trigram + rapidfuzz {percentiles(trigram)}  (same words; the right"
+        f" word among them {hits} times)"
+    )
 
 
 def main() -> None:

@@ -4,9 +4,17 @@ Open Library is a shared service run by volunteers, so the client is polite by c
 request names Pustaka and the configured contact in its User-Agent, requests are spaced to at most
 ``requests_per_second`` (no bursts), a 429 is backed off and a Retry-After obeyed, and answers are
 kept in the ``openlibrary_cache`` table for ``cache_hours``. A member is waiting on every call, so
-each attempt has a short total timeout and at most three attempts are made. Whatever goes wrong
-ends as OpenLibraryUnavailable with a short reason, unless an expired cached answer exists: that is
-served instead, since an old answer beats none. With ``enabled = false`` every call raises at once
+each attempt has a short total timeout and at most three attempts are made (only one when
+nothing answers at the address, or nothing in time), and a search can be given the time the
+member has left (``within``). Whatever goes wrong ends as OpenLibraryUnavailable with a short
+reason, unless an expired cached answer exists: that is served instead, since an old answer
+beats none.
+
+Open Library sits behind a circuit breaker (`bot.catalog.breaker`): when it cannot be reached, does
+not answer in time or answers with server errors, it is not asked again for a while, growing from
+30 seconds to 15 minutes while the outage lasts, and every call fails at once meanwhile (``outage``
+numbers the outage, so a caller can tell a member once per outage). An outage is logged once when
+it begins and once when it ends. With ``enabled = false`` every call raises at once
 and nothing touches the network, so the bot works fully offline.
 
 Answers are parsed defensively: a field that is missing or of the wrong type is left out, and a
@@ -32,6 +40,7 @@ import httpx
 from aiolimiter import AsyncLimiter
 
 from bot import __version__
+from bot.catalog.breaker import CircuitBreaker
 from bot.config import OpenLibrarySettings
 from bot.storage.store import Store, StoreError
 from bot.time.clock import Clock
@@ -122,6 +131,12 @@ class OpenLibrary:
         }
         self._quiet_until: datetime | None = None
         self._closed = False
+        self._breaker = CircuitBreaker("Open Library", clock, log)
+
+    @property
+    def outage(self) -> int | None:
+        """The number of the outage going on (Open Library not asked meanwhile), or None."""
+        return self._breaker.outage
 
     # Public API ---------------------------------------------------------------------------
 
@@ -134,8 +149,10 @@ class OpenLibrary:
         subject: str = "",
         isbn: str = "",
         limit: int = 10,
+        within: float | None = None,
     ) -> list[OLBook]:
-        """Works matching every term given; no terms (or limit < 1) asks nothing and finds none."""
+        """Works matching every term given; no terms (or limit < 1) asks nothing and finds none.
+        With ``within``, no answer in that many seconds is unavailable ("timed out")."""
         self._check_usable()
         isbn = re.sub(r"[^0-9Xx]", "", isbn).upper()
         terms = {"q": query, "title": title, "author": author, "subject": subject, "isbn": isbn}
@@ -144,7 +161,11 @@ class OpenLibrary:
             return []
         params["fields"] = ",".join(SEARCH_FIELDS)
         params["limit"] = str(min(limit, MAX_LIMIT))
-        data = await self._get("/search.json", params, _has_list("docs"))
+        try:
+            async with asyncio.timeout(within):
+                data = await self._get("/search.json", params, _has_list("docs"))
+        except TimeoutError:
+            raise OpenLibraryUnavailable("timed out") from None
         return _books(data["docs"], _book_from_search)[:limit]
 
     async def work(self, key: str) -> dict[str, Any]:
@@ -232,7 +253,7 @@ class OpenLibrary:
         except OpenLibraryUnavailable as error:
             if cached is None:
                 raise
-            log.warning("Open Library %s: %s; using an older answer", path, error)
+            log.debug("Open Library %s: %s; using an older answer", path, error)
             return cached
         await self._remember(url, data)
         return data
@@ -277,6 +298,8 @@ class OpenLibrary:
     async def _fetch(self, url: str, path: str) -> Any:
         """The decoded JSON answer, after up to ATTEMPTS attempts."""
         reason = "no answer"
+        if not self._breaker.allow():
+            raise OpenLibraryUnavailable("unreachable, not asked again yet")
         for attempt in range(1, ATTEMPTS + 1):
             if self._quiet_until is not None and self._clock.now() < self._quiet_until:
                 raise OpenLibraryUnavailable("rate-limited")
@@ -284,13 +307,26 @@ class OpenLibrary:
             wait = BACKOFF_SECONDS * 2 ** (attempt - 1)
             try:
                 status, headers, body = await self._request(url)
-            except (TimeoutError, httpx.TimeoutException):
-                reason = "timed out"
+            except (TimeoutError, httpx.TimeoutException) as error:
+                # No answer in the whole time allowed: another try would keep the member waiting.
+                self._breaker.failed("timed out")
+                raise OpenLibraryUnavailable("timed out") from error
+            except httpx.ConnectError as error:
+                # Nothing answers at the address: asking again at once would not help.
+                reason = f"cannot connect ({type(error).__name__})"
+                self._breaker.failed(reason)
+                raise OpenLibraryUnavailable(reason) from error
             except httpx.TransportError as error:
                 reason = f"cannot connect ({type(error).__name__})"
             except httpx.HTTPError as error:
                 raise OpenLibraryUnavailable(f"request failed ({type(error).__name__})") from error
+            except asyncio.CancelledError:
+                # The caller's time ran out while Open Library had the request: as good as down.
+                self._breaker.failed("no answer in time")
+                raise
             else:
+                if status < 500:
+                    self._breaker.succeeded()
                 if 200 <= status < 300:
                     return _decode(body)
                 if status == 404:
@@ -309,7 +345,9 @@ class OpenLibrary:
             if attempt < ATTEMPTS:
                 log.info("Open Library %s: %s; retrying in %.1f s", path, reason, wait)
                 await self._clock.sleep(wait)
-        log.warning("Open Library %s: %s after %d attempts", path, reason, ATTEMPTS)
+        log.debug("Open Library %s: %s after %d attempts", path, reason, ATTEMPTS)
+        if reason != "rate-limited":
+            self._breaker.failed(reason)
         raise OpenLibraryUnavailable(reason)
 
     async def _request(self, url: str) -> tuple[int, httpx.Headers, bytes]:

@@ -13,6 +13,10 @@ large part of a big catalog. So ranking here is bounded and does not use bm25:
    to the shorter title.
 
 The work per query stays bounded whatever the size of the catalog.
+
+When the words match nothing, `search_forgiving` tries again with each word the index does not
+know replaced by the closest title or author word within one or two edits (`vocabulary`), and
+says what it searched for instead ("pramudya" → "pramoedya").
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from enum import StrEnum
 
 from bot.catalog.records import normalize_isbn
 from bot.catalog.store import Book, Catalog
+from bot.catalog.vocabulary import corrections, known
 
 CANDIDATES = 1000
 WEIGHTS = {"title": 10.0, "authors": 6.0, "subjects": 3.0}  # a match anywhere else scores 1
@@ -48,6 +53,8 @@ class Results:
     books: list[Book]
     exact: bool
     """False when the query was broad and only a bounded share of its matches was ranked."""
+    corrected: str | None = None
+    """What was searched for instead of a query that matched nothing (`search_forgiving`)."""
 
 
 def match_expression(text: str, field: Field = Field.ANY, *, prefix: bool = True) -> str | None:
@@ -75,6 +82,37 @@ async def search(
         return Results([], exact=True)
     ids, exact = await _ranked(catalog, text, expression, field)
     return Results(await catalog.books(ids[offset : offset + limit]), exact)
+
+
+async def search_forgiving(
+    catalog: Catalog, text: str, *, limit: int = 10, offset: int = 0
+) -> Results:
+    """`search`, and when it finds nothing, the search again with misspelt words corrected."""
+    results = await search(catalog, text, limit=limit, offset=offset)
+    if results.books or normalize_isbn(text) is not None:
+        return results
+    corrected = await correct(catalog, text)
+    if corrected is None:
+        return results
+    again = await search(catalog, corrected, limit=limit, offset=offset)
+    return Results(again.books, again.exact, corrected) if again.books else results
+
+
+async def correct(catalog: Catalog, text: str) -> str | None:
+    """The query with each word the index lacks replaced by its closest catalog word, or None
+    when no word could be corrected."""
+    words = [w.lower() for w in _WORD.findall(text)]
+    fixed = []
+    for word in words:
+        word_plain = plain(word)
+        if await known(catalog.store, word_plain):
+            fixed.append(word_plain)
+            continue
+        found = await corrections(catalog.store, word_plain)
+        fixed.append(found[0] if found else word_plain)
+    if fixed == [plain(w) for w in words]:
+        return None
+    return " ".join(fixed)
 
 
 async def _ranked(

@@ -8,7 +8,9 @@ left alone. Fingerprints are looked up for a whole batch in one query; a source 
 when the import began (a first import) needs no lookups at all. The full-text index is an
 external-content FTS5 table over ``books``, kept in step here, in the same transaction: the old
 text is deleted from the index before a row changes, and the new rows are indexed with one
-``INSERT … SELECT`` a batch, so an interrupted import leaves whole batches, indexed.
+``INSERT … SELECT`` a batch, so an interrupted import leaves whole batches, indexed. The words of
+titles and authors that a misspelt search is corrected from (`vocabulary`) are counted in the
+same transaction, so every write of ``books`` must go through here.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -23,6 +26,7 @@ from itertools import islice
 from typing import Any, TypeVar
 
 from bot.catalog.records import Copy, CopyStatus, Record, StoredRow, stored_row
+from bot.catalog.vocabulary import apply_counts, word_counts
 from bot.storage.store import Store, Transaction
 from bot.time.clock import Clock
 
@@ -140,9 +144,15 @@ class Catalog:
             else:
                 done.unchanged += 1
         changed_ids = [values[-1] for values in changed]
+        removed_words = Counter[str]()
         if changed:
             await _unindex(tx, changed_ids)
             marks = ",".join("?" * len(changed_ids))
+            removed_words = word_counts(
+                await tx.fetchall(
+                    f"SELECT title, authors FROM books WHERE id IN ({marks})", changed_ids
+                )
+            )
             await tx.execute(f"DELETE FROM copies WHERE book_id IN ({marks})", changed_ids)
             await tx.execute(f"DELETE FROM book_isbns WHERE book_id IN ({marks})", changed_ids)
             await tx.executemany(
@@ -178,6 +188,8 @@ class Catalog:
             "INSERT OR IGNORE INTO book_isbns (isbn, book_id) VALUES (?, ?)",
             [(isbn, book_id) for book_id, row in written for isbn in row[4]],
         )
+        added_words = word_counts((row[2][0], row[2][1]) for _, row in written)
+        await apply_counts(tx, added_words, removed_words)
         done.added = len(inserts)
         done.updated = len(changed)
         return done
@@ -288,6 +300,8 @@ async def delete_books(tx: Transaction, ids: Sequence[int]) -> None:
         batch = ids[start : start + BATCH]
         await _unindex(tx, batch)
         marks = ",".join("?" * len(batch))
+        gone = await tx.fetchall(f"SELECT title, authors FROM books WHERE id IN ({marks})", batch)
+        await apply_counts(tx, Counter(), word_counts(gone))
         await tx.execute(f"DELETE FROM books WHERE id IN ({marks})", batch)
 
 

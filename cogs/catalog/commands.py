@@ -13,7 +13,7 @@ from bot.api.text import Text
 from bot.catalog.openlibrary import OLBook, OpenLibrary, OpenLibraryUnavailable
 from bot.catalog.sample import SOURCE as SAMPLE
 from bot.catalog.sample import load_sample
-from bot.catalog.search import Results, search
+from bot.catalog.search import Results, search, search_forgiving
 from bot.catalog.sources import book_count, remove_source, was_removed
 from bot.catalog.store import Book, Catalog
 from cogs.catalog.cards import label, long_date, summary
@@ -23,7 +23,7 @@ log = logging.getLogger("pustaka.catalog")
 
 SHOWN = 5  # matches a page
 ONLINE_SHOWN = 3  # Open Library titles the library lacks, shown after our own
-ONLINE_WAIT = 2.5  # seconds; a member never waits longer for Open Library
+ONLINE_WAIT = 2.5  # seconds from the question; a member never waits longer for Open Library
 
 
 class CatalogFeature(Feature):
@@ -40,6 +40,7 @@ class CatalogFeature(Feature):
         super().__init__(services)
         self.catalog = Catalog(services.store, services.clock)
         self.openlibrary = OpenLibrary(services.config.openlibrary, services.store, services.clock)
+        self._told_offline: tuple[int | None, set[int]] = (None, set())
 
     async def on_stop(self) -> None:
         await self.openlibrary.aclose()
@@ -98,11 +99,13 @@ class CatalogFeature(Feature):
             if page == 1 and self.services.config.openlibrary.enabled
             else None
         )
-        results = await search(self.catalog, query, limit=SHOWN + 1, offset=(page - 1) * SHOWN)
+        results = await search_forgiving(
+            self.catalog, query, limit=SHOWN + 1, offset=(page - 1) * SHOWN
+        )
         books = results.books[:SHOWN]
         if page == 1 and not books:
             await wanted_missing(ctx, query)
-        elif page == 1 and len(books) == 1:
+        elif page == 1 and len(books) == 1 and not results.corrected:
             await looked_at(ctx, books[0])
         if not books and page > 1:
             return Reply.of(ctx._("No more matches for “{query}”.").format(query=query))
@@ -111,6 +114,15 @@ class CatalogFeature(Feature):
                 ctx._(
                     "The library has nothing matching “{query}”. Try fewer or other words."
                 ).format(query=query)
+            )
+        elif results.corrected:
+            local = self._list(
+                ctx,
+                results.corrected,
+                page,
+                books,
+                results,
+                ctx._("Did you mean “{query}”?").format(query=results.corrected),
             )
         elif len(books) == 1 and page == 1:
             local = await book_card(ctx, books[0], self._cover(books[0]))
@@ -122,7 +134,7 @@ class CatalogFeature(Feature):
         return [local, elsewhere] if elsewhere else local
 
     async def _online(self, query: str) -> list[OLBook]:
-        return await asyncio.wait_for(self.openlibrary.search(query, limit=8), ONLINE_WAIT)
+        return await self.openlibrary.search(query, limit=8, within=ONLINE_WAIT)
 
     async def _elsewhere(
         self, ctx: Context, online: asyncio.Future[list[OLBook]], ours: set[str]
@@ -130,8 +142,8 @@ class CatalogFeature(Feature):
         """What Open Library knows that the library lacks, marked as not in our library."""
         try:
             found = await online
-        except (OpenLibraryUnavailable, TimeoutError):
-            return Reply.of(ctx._("Online results are unavailable right now."))
+        except OpenLibraryUnavailable:
+            return self._offline(ctx)
         missing = [b for b in found if b.title.casefold() not in ours][:ONLINE_SHOWN]
         if not missing:
             return None
@@ -147,6 +159,19 @@ class CatalogFeature(Feature):
         ]
         return Reply.of(Text.join(lines, "\n"), title=ctx._("Elsewhere, on Open Library"))
 
+    def _offline(self, ctx: Context) -> Reply | None:
+        """The notice that online results are missing: once per member while an outage lasts."""
+        outage = self.openlibrary.outage
+        if outage is not None:
+            seen, told = self._told_offline
+            if seen != outage:
+                told = set()
+                self._told_offline = (outage, told)
+            if ctx.member.id in told:
+                return None
+            told.add(ctx.member.id)
+        return Reply.of(ctx._("Online results are unavailable right now."))
+
     def _cover(self, book: Book) -> str | None:
         cover = book.record.cover
         if not cover:
@@ -159,7 +184,13 @@ class CatalogFeature(Feature):
         return None
 
     def _list(
-        self, ctx: Context, query: str, page: int, books: list[Book], results: Results
+        self,
+        ctx: Context,
+        query: str,
+        page: int,
+        books: list[Book],
+        results: Results,
+        title: str | None = None,
     ) -> Reply:
         first = (page - 1) * SHOWN + 1
         lines = [summary(ctx, first + i, b) for i, b in enumerate(books)]
@@ -168,7 +199,7 @@ class CatalogFeature(Feature):
             choices.append(Choice(ctx._("More"), f"/books {page + 1} {query}"))
         return Reply.of(
             Text.join(lines, "\n"),
-            title=ctx._("Books matching “{query}”").format(query=query),
+            title=title or ctx._("Books matching “{query}”").format(query=query),
             choices=choices,
         )
 

@@ -1,7 +1,9 @@
 """From what a member typed to one book of the catalog: `#12`, an exact title, or the only match.
 
 Several matches come back as options (the caller offers them as buttons); no match comes back
-with suggestions: titles sharing a word with what was typed, the closest spelling first.
+with suggestions: first the titles found once misspelt words are corrected (then `forgiven` is
+set: the library has what was meant, so it is not unmet demand), then titles sharing a word with
+what was typed, the closest spelling first.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from bot.api.arguments import tokenize
 from bot.api.context import Context
 from bot.api.replies import Choice, Reply
 from bot.api.text import Text
-from bot.catalog.search import Field, plain, search
+from bot.catalog.search import Field, correct, plain, search
 from bot.catalog.store import Book, Catalog
 from cogs.catalog.cards import label, summary
 
@@ -30,6 +32,13 @@ class Found:
     book: Book | None
     options: list[Book] = field(default_factory=list)
     suggestions: list[str] = field(default_factory=list)
+    forgiven: bool = False
+    """The suggestions start with what the words mean once their typos are corrected."""
+
+    @property
+    def unmet(self) -> bool:
+        """Nothing matches, even forgiving typos: a book the library lacks."""
+        return self.book is None and not self.options and not self.forgiven
 
 
 async def find_book(catalog: Catalog, text: str) -> Found:
@@ -46,6 +55,13 @@ async def find_book(catalog: Catalog, text: str) -> Found:
         return Found(results[0])
     if results:
         return Found(None, results[:OPTIONS])
+    corrected = await correct(catalog, text)
+    if corrected is not None:
+        meant = await search(catalog, corrected, field=Field.TITLE, limit=SUGGESTIONS)
+        if meant.books:
+            titles = [b.record.title for b in meant.books]
+            others = [t for t in await suggest_titles(catalog, text) if t not in titles]
+            return Found(None, suggestions=(titles + others)[:SUGGESTIONS], forgiven=True)
     return Found(None, suggestions=await suggest_titles(catalog, text))
 
 

@@ -154,7 +154,7 @@ class RecommendFeature(Feature):
     async def recommend_like(self, ctx: Context, title: str) -> Reply:
         found = await find_book(self.catalog, title)
         if found.book is None:
-            if not found.options:
+            if found.unmet:
                 await record_missing(ctx, title)
             return ask_which(ctx, title, found, lambda t: f"/recommend like {t}")
         await record_if_on_loan(ctx, found.book)

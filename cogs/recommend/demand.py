@@ -6,6 +6,11 @@ with what the member typed) or when every copy of the book is on loan ('on_loan'
 (other features tell it through the catalog's `BookWanted` event, which `record_wanted` answers).
 /wanted and `pustaka report wanted --csv FILE` list them grouped, the most asked-for first: by
 how many members asked, then how often.
+
+An ISBN is recorded as its 13 digits, so "979-3062-79-7", "9793062797" and "9789793062792" are
+one want. A title asked for is no longer wanted once the library has it: a 'missing' ask is left
+out of the lists as soon as the catalog has a book with that ISBN or matching those words (the
+search /book makes), checked when the list is read, so every kind of import counts at once.
 """
 
 from __future__ import annotations
@@ -17,7 +22,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from bot.api.context import Context
-from bot.catalog.records import CopyStatus
+from bot.catalog.records import CopyStatus, normalize_isbn
+from bot.catalog.search import match_expression
 from bot.catalog.store import Book
 from bot.storage.store import Store
 from cogs.catalog.public import BookWanted
@@ -41,7 +47,7 @@ class Demand:
 
 async def record_missing(ctx: Context, query: str) -> None:
     """A member asked for `query` and the library has nothing matching it."""
-    key = plain(query)
+    key = normalize_isbn(query) or plain(query)
     if key and not query.startswith("#"):
         await _record(ctx, "missing", key, query.strip()[:WANTED_MAX], None)
 
@@ -91,10 +97,15 @@ async def most_wanted(store: Store, since: datetime, *, limit: int | None = 10) 
         WHERE at >= ?
         GROUP BY kind, key
         ORDER BY members DESC, asks DESC, max(at) DESC
-        LIMIT ?
         """,
-        (since.isoformat(), -1 if limit is None else limit),
+        (since.isoformat(),),
     )
+    unmet = []
+    for row in rows:
+        if limit is not None and len(unmet) >= limit:
+            break
+        if row[0] != "missing" or not await _in_catalog(store, row[1], row[7]):
+            unmet.append(row)
     return [
         Demand(
             kind=row[0],
@@ -105,8 +116,22 @@ async def most_wanted(store: Store, since: datetime, *, limit: int | None = 10) 
             first=row[5],
             last=row[6],
         )
-        for row in rows
+        for row in unmet
     ]
+
+
+async def _in_catalog(store: Store, key: str, wanted: str) -> bool:
+    """Whether the library now has what was asked for: the ISBN, or a book matching the words."""
+    if len(key) == 13 and key.isdigit():
+        found = await store.fetchval("SELECT 1 FROM book_isbns WHERE isbn = ? LIMIT 1", (key,))
+        return bool(found)
+    expression = match_expression(wanted)
+    if expression is None:
+        return False
+    found = await store.fetchval(
+        "SELECT 1 FROM books_fts WHERE books_fts MATCH ? LIMIT 1", (expression,)
+    )
+    return bool(found)
 
 
 CSV_COLUMNS = ("kind", "wanted", "book_id", "members", "asks", "first_asked", "last_asked")

@@ -92,7 +92,7 @@ class ShelfFeature(Feature):
         title, status = await self._title_and_status(book)
         found = await find_book(self.catalog, title)
         if found.book is None:
-            if status == "want" and not found.options:  # a book they want that the library lacks
+            if status == "want" and found.unmet:  # a book they want that the library lacks
                 await wanted_missing(ctx, title)
             return ask_which(ctx, title, found, lambda t: f"/shelf add {t} {status}")
         before = await self.shelves.put(ctx.member.id, found.book.id, status, ctx.clock.now())
@@ -250,7 +250,7 @@ class ShelfFeature(Feature):
             )
         found = await find_book(self.catalog, title)
         if found.book is None:
-            if not found.options:  # recommended by a member, and the library lacks it
+            if found.unmet:  # recommended by a member, and the library lacks it
                 await wanted_missing(ctx, title)
             tail = f" {note}".rstrip()
             return ask_which(ctx, title, found, lambda t: f"/suggest {t}{tail}")

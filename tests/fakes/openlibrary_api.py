@@ -155,14 +155,18 @@ class FakeOpenLibrary:
     # Server -------------------------------------------------------------------------------
 
     async def start(self) -> None:
+        """Serve, on the port of before when started again after `stop`."""
+        self._released = asyncio.Event()
         app = web.Application()
         app.router.add_get("/{path:.*}", self._handle)
-        self._runner, self.port = await serve_loopback(app)
+        self._runner, self.port = await serve_loopback(app, self.port)
 
     async def stop(self) -> None:
+        """Stop serving: connections to the port are refused until `start`."""
         self._released.set()
         if self._runner:
             await self._runner.cleanup()
+            self._runner = None
 
     @property
     def base_url(self) -> str:

@@ -215,12 +215,16 @@ async def test_one_server_error_is_retried(client: OpenLibrary, fake: FakeOpenLi
 
 
 async def test_timeout_is_unavailable(make_client: MakeClient, fake: FakeOpenLibrary) -> None:
-    """An Open Library that never answers ends as unavailable after three short attempts."""
+    """An Open Library that never answers ends as unavailable after one short attempt (a second
+    would only keep the member waiting), and is not asked again meanwhile."""
     client = make_client(timeout_seconds=0.2)
     fake.fail_next("hang", times=3)
     with pytest.raises(OpenLibraryUnavailable, match="timed out"):
         await client.search("Laskar Pelangi")
-    assert len(fake.requests) == 3
+    assert len(fake.requests) == 1
+    with pytest.raises(OpenLibraryUnavailable, match="not asked again"):
+        await client.search("Sang Pemimpi")
+    assert len(fake.requests) == 1
 
 
 async def test_unreachable_server_is_unavailable(make_client: MakeClient) -> None:
@@ -231,6 +235,61 @@ async def test_unreachable_server_is_unavailable(make_client: MakeClient) -> Non
     client = make_client(base_url=f"http://127.0.0.1:{port}")
     with pytest.raises(OpenLibraryUnavailable, match="cannot connect"):
         await client.search("Laskar Pelangi")
+
+
+def refused_url() -> str:
+    """An address on this machine where nothing listens."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+async def test_outage_backs_off_and_is_logged_once(
+    make_client: MakeClient, clock: SkipClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Unreachable: asked again only after 30 s, then 60 s, 120 s … up to 15 minutes; one log
+    line when the outage begins (at INFO: the console chat shows WARNING and above)."""
+    caplog.set_level("DEBUG", logger="pustaka")
+    client = make_client(base_url=refused_url())
+    start = clock.now()
+    asked_at = []
+    for _ in range(400):
+        try:
+            await client.search("Laskar Pelangi")
+        except OpenLibraryUnavailable as error:
+            if "cannot connect" in str(error):
+                asked_at.append(round((clock.now() - start).total_seconds()))
+        await clock.advance(10)
+    gaps = [b - a for a, b in zip(asked_at, asked_at[1:], strict=False)]
+    assert gaps[:6] == [30, 60, 120, 240, 480, 900]
+    assert set(gaps[5:]) == {900}
+    assert client.outage == 1
+    began = [r for r in caplog.records if "unreachable" in r.getMessage()]
+    assert len(began) == 1 and began[0].levelname == "INFO"
+    assert not [r for r in caplog.records if r.levelno >= 30]
+
+
+async def test_outage_ends_when_open_library_answers_again(
+    make_client: MakeClient, fake: FakeOpenLibrary, clock: SkipClock, caplog
+) -> None:
+    """A hang starts an outage; once the back-off has passed, the next search asks, gets its
+    answer, and the outage ends with one more log line."""
+    caplog.set_level("INFO", logger="pustaka")
+    client = make_client(timeout_seconds=0.2)
+    fake.fail_next("hang")
+    with pytest.raises(OpenLibraryUnavailable):
+        await client.search("Laskar Pelangi")
+    await clock.advance(29)
+    with pytest.raises(OpenLibraryUnavailable, match="not asked again"):
+        await client.search("Laskar Pelangi")
+    assert len(fake.requests) == 1 and client.outage == 1
+    await clock.advance(2)
+    assert [b.title for b in await client.search("Laskar Pelangi")] == ["Laskar Pelangi"]
+    assert client.outage is None
+    messages = [r.getMessage() for r in caplog.records if r.name == "pustaka.openlibrary"]
+    assert len([m for m in messages if "unreachable" in m]) == 1
+    assert messages[-1] == "Open Library answers again, after 31 s"
 
 
 async def test_malformed_json_is_unavailable_and_not_kept(

@@ -98,3 +98,34 @@ async def test_recommendations_the_library_cannot_satisfy(make_chat, catalog: Ca
     assert "dinosaurus — tidak ada di perpustakaan; dicari 1 anggota (1 kali)" in listed
     assert f"{on_loan} — semua eksemplar sedang dipinjam" in listed
     assert "fantasu" not in listed
+
+
+async def test_one_isbn_however_typed_and_gone_once_imported(make_chat, catalog: Catalog) -> None:
+    """An ISBN with or without hyphens, as ISBN-10 or ISBN-13, is one want; once the library
+    imports the book (by that ISBN, or a title asked for) it is no longer wanted."""
+    from bot.catalog.records import Record
+
+    await make_chat(user="ani").say("/buku 978-0-14-025635-2")
+    await make_chat(user="budi").say("/buku 9780140256352")
+    await make_chat(user="citra").say("/buku 0-14-025635-0")
+    await make_chat(user="dewi").say("/buku Kitab Omong Kosong Jilid Lima")
+    moderator = make_chat(user="pustakawan", moderator=True)
+    listed = await moderator.say("/wanted")
+    assert "1. 0-14-025635-0 — tidak ada di perpustakaan; dicari 3 anggota (3 kali)" in listed
+    assert "9780140256352" not in listed and "978-0-14-025635-2" not in listed
+
+    await catalog.upsert(
+        [
+            Record(
+                "library",
+                "p1",
+                "This Earth of Mankind",
+                ("Pramoedya Ananta Toer",),
+                isbns=("9780140256352",),
+            ),
+            Record("library", "k5", "Kitab Omong Kosong Jilid Lima", ()),
+        ]
+    )
+    listed = await moderator.say("/wanted")
+    assert "0-14-025635-0" not in listed and "Kitab Omong Kosong" not in listed
+    assert "Tidak ada permintaan yang tak terpenuhi" in listed
