@@ -37,7 +37,7 @@ async def test_misspelt_title(make_chat, catalog) -> None:
     shown = await chat.say("/buku bumi manusa")
     assert shown.startswith("Maksud Anda “bumi manusia”?")
     assert "1. Bumi Manusia — Pramoedya Ananta Toer (1980)" in shown
-    assert "[1] Bumi Manusia  → /book #" in shown
+    assert "[1] Bumi Manusia — Pramoedya Ananta Toer  → /book #" in shown
     opened = await chat.say("1")
     assert "Bumi Manusia — Pramoedya Ananta Toer (1980)" in opened
     assert "nomor panggil" in opened
