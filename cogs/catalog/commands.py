@@ -89,6 +89,7 @@ class CatalogFeature(Feature):
         N_("Browse every match of a search, page by page."),
         integer("page", N_("Page number"), min_value=1, max_value=100),
         text("query", N_("What to look for"), rest=True, max_length=200),
+        aliases=("halaman",),
     )
     async def books(self, ctx: Context, page: int, query: str) -> Reply | list[Reply]:
         return await self._page(ctx, query, page)

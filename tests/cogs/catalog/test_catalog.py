@@ -81,6 +81,7 @@ async def test_more_pages(chat: Chat, catalog) -> None:
     assert "Lainnya  → /books 2 harimau" in first
     second = await chat.say("/books 2 harimau")
     assert "6. " in second and "1. " not in second
+    assert await chat.say("/halaman 2 harimau") == second  # its Indonesian name
 
 
 async def test_new_arrivals(chat: Chat, catalog, clock) -> None:
