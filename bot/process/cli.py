@@ -46,6 +46,9 @@ def build_parser(packages: Sequence[FeaturePackage] = ()) -> argparse.ArgumentPa
         help="where files the bot sends (an event's .ics) are written (default: a new temporary"
         " folder, named when the first file arrives)",
     )
+    commands.add_parser(
+        "status", help="what the running bot is doing: connections, waiting updates and jobs"
+    )
     backup = commands.add_parser("backup", help="write a consistent copy of the database")
     backup.add_argument("path", type=Path, help="where to write the copy")
     _add_catalog_commands(commands)
@@ -139,6 +142,8 @@ def main(
             return _catalog(config, args)
         if command == "backup":
             return _backup(config, args.path)
+        if command == "status":
+            return _status(config)
         verbs = {verb.name: verb for package in packages for verb in package.verbs}
         if command in verbs:
             opener = partial(open_store, config, packages)
@@ -230,6 +235,18 @@ def _catalog(config: Config, args: argparse.Namespace) -> int:
     except (CatalogFileError, HarvestError) as error:
         print(f"pustaka: {error}", file=sys.stderr)
         return 2
+
+
+def _status(config: Config) -> int:
+    from bot.process.status import report
+
+    try:
+        lines = report(config.database.path)
+    except FileNotFoundError:
+        print(f"pustaka: no database at {config.database.path}: the bot has not run yet")
+        return 2
+    print("\n".join(lines))
+    return 0
 
 
 def _backup(config: Config, destination: Path) -> int:

@@ -109,12 +109,17 @@ class DiscordAdapter:
             raise PlatformRefused(f"Discord refused the token ({error})") from None
         finally:
             self.services.messenger.unregister(PLATFORM)
+            await self._record("stopped")
             if not self.client.is_closed():
                 await self.client.close()
 
+    async def _record(self, state: str) -> None:
+        services = self.services
+        await platform_state.record_connection(services.store, services.clock, PLATFORM, state)
+
     async def _login(self) -> None:
         """Log in, waiting out a network that is down instead of ending the process."""
-        outage = Outage(log, "Discord")
+        outage = Outage(log, "Discord", self._record)
         while True:
             try:
                 await self.client.login(self.settings.token)
@@ -123,7 +128,7 @@ class DiscordAdapter:
                 self.client.http.connector = discord.utils.MISSING  # the closed one is spent
                 await outage.failed(error)
                 continue
-            outage.succeeded()
+            await outage.succeeded()
             return
 
     async def setup(self, client: PustakaClient) -> None:
@@ -134,6 +139,7 @@ class DiscordAdapter:
             client.tree.add_command(made)
         client.add_dynamic_items(PressButton)
         self.services.messenger.register(PLATFORM, self)
+        await self._record("connected")
         await self.sync_commands(client)
 
     async def sync_commands(self, client: PustakaClient) -> None:

@@ -57,7 +57,7 @@ from bot.adapters.telegram.admins import AdminCache
 from bot.adapters.telegram.fairness import FairUpdateProcessor
 from bot.adapters.telegram.polling import InboxPoller
 from bot.adapters.telegram.render import CAPTION_LIMIT, chunks, reply_lines
-from bot.api import buttons, polls
+from bot.api import buttons, platform_state, polls
 from bot.api.capabilities import Capabilities
 from bot.api.context import Destination, Incoming
 from bot.api.dispatch import Dispatcher
@@ -91,7 +91,7 @@ class TelegramAdapter:
         self.poller: InboxPoller | None = None
         if self.settings.mode != "webhook":
             inbox = Inbox(self.services.store, self.services.clock, PLATFORM)
-            self.poller = InboxPoller(self.application, inbox, ALLOWED_UPDATES)
+            self.poller = InboxPoller(self.application, inbox, ALLOWED_UPDATES, self._record)
         self.services.scheduler.handle(STOP_POLL, self._stop_poll)
         dispatcher.has_private_chats(PLATFORM, self._is_admin)
 
@@ -128,6 +128,7 @@ class TelegramAdapter:
             await self._set_commands()
             self.services.messenger.register(PLATFORM, self)
             await application.start()
+            await self._record("connected")
             assert application.updater is not None
             log.info("serving Telegram as @%s (%s)", application.bot.username, self.settings.mode)
             if self.poller is not None:
@@ -146,6 +147,7 @@ class TelegramAdapter:
             raise PlatformRefused(f"Telegram refused the token ({error})") from None
         finally:
             self.services.messenger.unregister(PLATFORM)
+            await self._record("stopped")
             if application.updater and application.updater.running:
                 await application.updater.stop()
             self.processor.cancel_all()
@@ -153,9 +155,13 @@ class TelegramAdapter:
                 await application.stop()
             await application.shutdown()
 
+    async def _record(self, state: str) -> None:
+        services = self.services
+        await platform_state.record_connection(services.store, services.clock, PLATFORM, state)
+
     async def _connect(self) -> None:
         """Log in, waiting out a network that is down instead of ending the process."""
-        outage = Outage(log, "Telegram")
+        outage = Outage(log, "Telegram", self._record)
         while True:
             try:
                 await self.application.initialize()
@@ -164,7 +170,7 @@ class TelegramAdapter:
             except NetworkError as error:
                 await outage.failed(error)
                 continue
-            outage.succeeded()
+            await outage.succeeded()
             return
 
     # Updates ---------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from telegram.error import InvalidToken, NetworkError, RetryAfter
 from telegram.ext import Application, ContextTypes, TypeHandler
 from telegram.warnings import PTBUserWarning
 
-from bot.adapters.backoff import Outage
+from bot.adapters.backoff import Outage, Record
 from bot.storage.inbox import Inbox
 
 log = logging.getLogger("pustaka.telegram")
@@ -37,12 +37,18 @@ warnings.filterwarnings("ignore", "Please use 'Bot.getUpdates'", PTBUserWarning)
 
 
 class InboxPoller:
-    def __init__(self, application: Application, inbox: Inbox, allowed: Sequence[str]) -> None:
+    def __init__(
+        self,
+        application: Application,
+        inbox: Inbox,
+        allowed: Sequence[str],
+        record: Record | None = None,
+    ) -> None:
         self.application = application
         self.inbox = inbox
         self.allowed = list(allowed)
         self.offset: int | None = None
-        self.outage = Outage(log, "Telegram")
+        self.outage = Outage(log, "Telegram", record)
         application.add_handler(TypeHandler(Update, self._handled), group=DONE_GROUP)
 
     async def run(self) -> None:
@@ -69,7 +75,7 @@ class InboxPoller:
             except NetworkError as error:
                 await self.outage.failed(error)
                 continue
-            self.outage.succeeded()
+            await self.outage.succeeded()
             await self._take(batch)
 
     async def _fetch(self) -> list[dict[str, Any]]:
