@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -12,14 +11,6 @@ from bot.process.app import App
 from tests.cogs.catalog.test_catalog import CANTIK
 from tests.conftest import Chat, write_config
 from tests.fakes.openlibrary_api import FakeOpenLibrary
-
-
-@pytest.fixture
-async def openlibrary() -> AsyncIterator[FakeOpenLibrary]:
-    server = FakeOpenLibrary()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 @pytest.fixture

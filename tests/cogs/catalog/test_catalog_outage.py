@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -20,14 +19,6 @@ NOTICE_EN = "Online results are unavailable right now."
 LASKAR = replace(
     CANTIK, source_id="lp", title="Laskar Pelangi", authors=("Andrea Hirata",), year=2005
 )
-
-
-@pytest.fixture
-async def openlibrary() -> AsyncIterator[FakeOpenLibrary]:
-    server = FakeOpenLibrary()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 @pytest.fixture
