@@ -63,8 +63,8 @@ class Inbox:
 
     async def finish(self, update_id: str, *, skipped: bool = False) -> None:
         """Mark an update handled (or skipped). Marks made while one is being written are
-        written together next, in one statement: under a burst the inbox costs one write per
-        batch, not one per update, and when idle a mark is written at once."""
+        written together next, in one transaction: under a burst the inbox costs one commit
+        per batch, not one per update, and when idle a mark is written at once."""
         self._finished.append((update_id, "skipped" if skipped else "done"))
         async with self._writing:
             if not self._finished:
@@ -77,12 +77,6 @@ class Inbox:
                     " WHERE platform = ? AND update_id = ?",
                     [(state, now, self.platform, update_id) for update_id, state in marks],
                 )
-
-    async def depth(self) -> int:
-        return await self.store.fetchval(
-            "SELECT count(*) FROM inbox WHERE platform = ? AND state = 'pending'",
-            (self.platform,),
-        )
 
     async def prune(self) -> int:
         """Forget finished updates older than `KEEP`; how many."""

@@ -55,7 +55,7 @@ from bot.adapters.backoff import Outage
 from bot.adapters.errors import PlatformRefused
 from bot.adapters.telegram.admins import AdminCache
 from bot.adapters.telegram.fairness import FairUpdateProcessor
-from bot.adapters.telegram.polling import InboxPoller
+from bot.adapters.telegram.polling import InboxPoller, retry_seconds
 from bot.adapters.telegram.render import CAPTION_LIMIT, chunks, reply_lines
 from bot.api import buttons, platform_state, polls
 from bot.api.capabilities import Capabilities
@@ -147,13 +147,16 @@ class TelegramAdapter:
             raise PlatformRefused(f"Telegram refused the token ({error})") from None
         finally:
             self.services.messenger.unregister(PLATFORM)
-            await self._record("stopped")
             if application.updater and application.updater.running:
                 await application.updater.stop()
-            self.processor.cancel_all()
+            if self.poller is not None:
+                # Stored in the inbox, what is cut short now is handled at the next start; a
+                # webhook's updates are not, so they are let finish.
+                self.processor.cancel_all()
             if application.running:
                 await application.stop()
             await application.shutdown()
+            await self._record("stopped")
 
     async def _record(self, state: str) -> None:
         services = self.services
@@ -474,8 +477,7 @@ class TelegramAdapter:
             try:
                 return await request()
             except RetryAfter as error:
-                wait = error.retry_after
-                seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+                seconds = retry_seconds(error)
                 log.warning("Telegram asked to wait %.0f s", seconds)
                 await self.services.clock.sleep(seconds)
             except BadRequest:

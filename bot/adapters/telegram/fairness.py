@@ -29,13 +29,12 @@ class FairUpdateProcessor(BaseUpdateProcessor):
         self._chats: dict[object, tuple[asyncio.Semaphore, int]] = {}
         self._working: set[asyncio.Task[Any]] = set()
 
-    def cancel_all(self) -> int:
+    def cancel_all(self) -> None:
         """At shutdown: stop what is still being handled or waiting for its chat's turn (a
         reply held back by a group's flood limit could keep the process a minute). The inbox
         hands those updates over again at the next start."""
         for task in self._working:
             task.cancel()
-        return len(self._working)
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = _chat_of(update)

@@ -17,10 +17,11 @@ import asyncio
 import logging
 import warnings
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from telegram import Update
-from telegram.error import InvalidToken, NetworkError, RetryAfter
+from telegram.error import NetworkError, RetryAfter
 from telegram.ext import Application, ContextTypes, TypeHandler
 from telegram.warnings import PTBUserWarning
 
@@ -67,10 +68,8 @@ class InboxPoller:
         while True:
             try:
                 batch = await self._fetch()
-            except InvalidToken:
-                raise
             except RetryAfter as error:
-                await asyncio.sleep(_seconds(error.retry_after))
+                await asyncio.sleep(retry_seconds(error))
                 continue
             except NetworkError as error:
                 await self.outage.failed(error)
@@ -114,6 +113,7 @@ class InboxPoller:
             await self.inbox.finish(str(update.update_id))
 
 
-def _seconds(value: object) -> float:
-    total = getattr(value, "total_seconds", None)
-    return float(total()) if callable(total) else float(value)  # type: ignore[arg-type]
+def retry_seconds(error: RetryAfter) -> float:
+    """How long Telegram asked to wait (a number of seconds or, as PTB will give, a timedelta)."""
+    wait = error.retry_after
+    return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
