@@ -83,6 +83,8 @@ class Context:
     is_moderator: bool
     translations: gettext.NullTranslations
     command: Command | None = None
+    circle: tuple[int, ...] = ()
+    """The community and those linked with it (bot/api/community.py); () in a private chat."""
 
     @property
     def platform(self) -> str:

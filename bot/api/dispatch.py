@@ -31,6 +31,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 from bot.api import identity, private_chats
 from bot.api.arguments import UsageError, UserError, bind, parse_arguments
 from bot.api.commands import Command, Option, Permission
+from bot.api.community import circle
 from bot.api.context import Context, Incoming
 from bot.api.files import Attachment, FileTooLarge
 from bot.api.private_chats import AdminCheck, HomeChannel
@@ -198,6 +199,7 @@ class Dispatcher:
             or config.moderators.is_moderator(incoming.platform, incoming.member_id),
             translations=services.i18n.translations(locale),
             command=command,
+            circle=await circle(services.store, community.id) if community else (),
         )
 
     async def _run(self, ctx: Context, command: Command, arguments: Any) -> list[Reply]:

@@ -73,9 +73,10 @@ PLATFORM = "telegram"
 CAPABILITIES = Capabilities(native_polls=True, quiz_polls=True, hashtag_homes=True)
 STOP_POLL = "telegram-stop-poll"
 OPEN_PERIOD_LIMIT = 600  # seconds: Telegram closes a poll by itself only within this
-ALLOWED_UPDATES = ["message", "callback_query", "poll_answer"]
+ALLOWED_UPDATES = ["message", "channel_post", "callback_query", "poll_answer"]
 SEND_ATTEMPTS = 5
-GROUP_TYPES = (Chat.GROUP, Chat.SUPERGROUP)
+COMMUNITY_TYPES = (Chat.GROUP, Chat.SUPERGROUP, Chat.CHANNEL)
+"""Chats that are a community: a channel is one too, where the library broadcasts."""
 T = TypeVar("T")
 
 
@@ -115,6 +116,8 @@ class TelegramAdapter:
         application.add_handler(MessageHandler(text, self._on_message))
         document = filters.UpdateType.MESSAGE & filters.Document.ALL & filters.CaptionRegex(r"^/")
         application.add_handler(MessageHandler(document, self._on_message))
+        posted = filters.UpdateType.CHANNEL_POST & filters.TEXT & filters.Regex(r"^/")
+        application.add_handler(MessageHandler(posted, self._on_channel_post))
         application.add_handler(CallbackQueryHandler(self._on_callback))
         application.add_handler(PollAnswerHandler(self._on_poll_answer))
         application.add_error_handler(self._on_error)
@@ -191,6 +194,26 @@ class TelegramAdapter:
         replies = await self.dispatcher.handle_text(incoming)
         await self._send(message.chat, replies, reply_to=message, member=message.from_user)
 
+    async def _on_channel_post(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        """A command posted in a channel: only its administrators can post there, so the channel
+        itself acts, as a moderator (how a library links its broadcast channel)."""
+        post = update.channel_post
+        if post is None or not post.text or not self._addressed_to_me(post.text):
+            return
+        chat = post.chat
+        incoming = Incoming(
+            platform=PLATFORM,
+            member_id=str(chat.id),
+            display_name=chat.title or str(chat.id),
+            channel_id=str(chat.id),
+            text=post.text,
+            community_id=str(chat.id),
+            community_name=chat.title or "",
+            platform_moderator=True,
+        )
+        replies = await self.dispatcher.handle_text(incoming)
+        await self._send(chat, replies, reply_to=post)
+
     async def _on_callback(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
         if query is None:
@@ -247,7 +270,7 @@ class TelegramAdapter:
         return first.split("@", 1)[1].lower() == username.lower()
 
     async def _incoming(self, chat: Chat, user: User, text: str, message: Message) -> Incoming:
-        group = chat.type in GROUP_TYPES
+        group = chat.type in COMMUNITY_TYPES
         thread = message.message_thread_id if message.is_topic_message else None
         return Incoming(
             platform=PLATFORM,
@@ -401,7 +424,7 @@ class TelegramAdapter:
                 {"chat": chat_id, "message": message.message_id},
             )
         chat = message.chat
-        group = chat.type in GROUP_TYPES
+        group = chat.type in COMMUNITY_TYPES
         await polls.remember(
             self.services.store,
             message.poll.id,

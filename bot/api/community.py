@@ -1,0 +1,182 @@
+"""One community on several platforms: circles of linked communities and their homes.
+
+A library's Discord server and its Telegram group (or channel) are two communities, one per
+platform, each with its own id. A moderator links them into a *circle* with a one-time code
+(``/community link`` on one side, ``/community join CODE`` on the other). Features read shared
+things — events, leaderboards, clubs, statistics — across :func:`circle`, and post announcements
+and series to every :func:`homes` entry. A member stays one person per platform.
+
+Rows made in a community keep its own id, so unlinking needs no copying: each side keeps what it
+made, and stops seeing the other's.
+"""
+
+from __future__ import annotations
+
+import enum
+import secrets
+import sqlite3
+from datetime import datetime, timedelta
+
+from bot.api.context import Destination
+from bot.storage.store import Store
+
+CODE_LIFETIME = timedelta(minutes=10)
+_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+"""No 0/O, 1/I/L: a code is read off one screen and typed on another."""
+
+
+async def circle(store: Store, community_id: int) -> tuple[int, ...]:
+    """This community and every community linked with it, itself first."""
+    rows = await store.fetchall(
+        "SELECT community_id FROM community_links WHERE circle_id ="
+        " (SELECT circle_id FROM community_links WHERE community_id = ?)"
+        " ORDER BY community_id",
+        (community_id,),
+    )
+    others = tuple(row[0] for row in rows if row[0] != community_id)
+    return (community_id, *others)
+
+
+async def home(store: Store, community_id: int) -> Destination | None:
+    row = await store.fetchone(
+        "SELECT destination FROM community_homes WHERE community_id = ?", (community_id,)
+    )
+    return Destination.from_key(row[0]) if row else None
+
+
+async def homes(store: Store, community_id: int) -> list[Destination]:
+    """Where posts for the circle go: each community's home in circle order (unset: left out)."""
+    found = []
+    for member in await circle(store, community_id):
+        where = await home(store, member)
+        if where is not None:
+            found.append(where)
+    return found
+
+
+async def set_home(store: Store, community_id: int, destination: Destination) -> None:
+    await store.execute(
+        "INSERT INTO community_homes (community_id, destination, set_at)"
+        " VALUES (?, ?, datetime('now'))"
+        " ON CONFLICT (community_id) DO UPDATE SET"
+        " destination = excluded.destination, set_at = excluded.set_at",
+        (community_id, destination.key()),
+    )
+
+
+def normalise_code(typed: str) -> str:
+    """What a member types (any case, with or without the dash or spaces) as a stored code."""
+    letters = "".join(ch for ch in typed.upper() if ch.isalnum())
+    return f"{letters[:4]}-{letters[4:]}" if len(letters) == 8 else letters
+
+
+async def new_code(store: Store, community_id: int, member_id: int, now: datetime) -> str:
+    """A fresh one-time code for linking this community; earlier unused ones stop working."""
+    code = normalise_code("".join(secrets.choice(_ALPHABET) for _ in range(8)))
+
+    def work(db: sqlite3.Connection) -> None:
+        db.execute(
+            "DELETE FROM community_link_codes WHERE community_id = ? OR expires_at < ?",
+            (community_id, now.isoformat()),
+        )
+        db.execute(
+            "INSERT INTO community_link_codes (code, community_id, created_by, expires_at)"
+            " VALUES (?, ?, ?, ?)",
+            (code, community_id, member_id, (now + CODE_LIFETIME).isoformat()),
+        )
+
+    await store.atomically(work)
+    return code
+
+
+class Refusal(enum.Enum):
+    UNKNOWN = "unknown"
+    EXPIRED = "expired"
+    SAME = "same"
+    """The code was made in this very community, or one already in its circle."""
+    ALREADY_LINKED = "already_linked"
+    """This community is in another circle: it must unlink first."""
+
+
+async def code_owner(store: Store, typed: str, joining: int, now: datetime) -> int | Refusal:
+    """The community a code links to, or why `joining` cannot use it (nothing is changed)."""
+    row = await store.fetchone(
+        "SELECT community_id, expires_at FROM community_link_codes WHERE code = ?",
+        (normalise_code(typed),),
+    )
+    if row is None:
+        return Refusal.UNKNOWN
+    owner, expires = row
+    if datetime.fromisoformat(expires) < now:
+        return Refusal.EXPIRED
+    if owner in await circle(store, joining):
+        return Refusal.SAME
+    if len(await circle(store, joining)) > 1:
+        return Refusal.ALREADY_LINKED
+    return int(owner)
+
+
+async def join(store: Store, typed: str, joining: int, now: datetime) -> int | Refusal:
+    """Use a code: `joining` enters the circle of the code's community. The code is spent."""
+    found = await code_owner(store, typed, joining, now)
+    if isinstance(found, Refusal):
+        return found
+    stamp = now.isoformat()
+
+    def work(db: sqlite3.Connection) -> None:
+        spent = db.execute(
+            "DELETE FROM community_link_codes WHERE code = ?", (normalise_code(typed),)
+        ).rowcount
+        if not spent:  # used by someone else a moment ago
+            raise _Spent
+        circle_row = db.execute(
+            "SELECT circle_id FROM community_links WHERE community_id = ?", (found,)
+        ).fetchone()
+        circle_id = circle_row[0] if circle_row else found
+        db.executemany(
+            "INSERT OR REPLACE INTO community_links (community_id, circle_id, linked_at)"
+            " VALUES (?, ?, ?)",
+            [(found, circle_id, stamp), (joining, circle_id, stamp)]
+            if circle_row is None
+            else [(joining, circle_id, stamp)],
+        )
+
+    try:
+        await store.atomically(work)
+    except _Spent:
+        return Refusal.UNKNOWN
+    return found
+
+
+class _Spent(Exception):
+    pass
+
+
+async def unlink(store: Store, community_id: int) -> bool:
+    """Take this community out of its circle; a circle left with one community dissolves.
+
+    Returns False when it was not linked."""
+
+    def work(db: sqlite3.Connection) -> bool:
+        row = db.execute(
+            "SELECT circle_id FROM community_links WHERE community_id = ?", (community_id,)
+        ).fetchone()
+        if row is None:
+            return False
+        db.execute("DELETE FROM community_links WHERE community_id = ?", (community_id,))
+        rest = [
+            r[0]
+            for r in db.execute(
+                "SELECT community_id FROM community_links WHERE circle_id = ?", (row[0],)
+            )
+        ]
+        if len(rest) == 1:
+            db.execute("DELETE FROM community_links WHERE circle_id = ?", (row[0],))
+        elif rest and row[0] == community_id:
+            # The circle was named after the one leaving, who may start another circle later.
+            db.execute(
+                "UPDATE community_links SET circle_id = ? WHERE circle_id = ?", (min(rest), row[0])
+            )
+        return True
+
+    return await store.atomically(work)

@@ -1,0 +1,10 @@
+"""One community on several platforms: /community link, join, show, unlink and home."""
+
+from __future__ import annotations
+
+from bot.api.package import FeaturePackage
+from cogs.community.commands import Communities
+
+
+def setup(package: FeaturePackage) -> None:
+    package.serve(Communities)
