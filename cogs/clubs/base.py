@@ -48,8 +48,8 @@ class ClubBase(Feature):
 
     async def find_club(self, ctx: Context, wanted: str) -> Club:
         """An active club of this community by ``#id`` or name (or the start of one name)."""
-        community = ctx.require_community()
-        clubs = await self.clubs.clubs(community.id)
+        ctx.require_community()
+        clubs = await self.clubs.clubs(ctx.circle)
         found = match_club(clubs, wanted)
         if found is None:
             raise UserError(
@@ -69,8 +69,8 @@ class ClubBase(Feature):
         community's only club. `name_first` is False for a command that takes the club as its
         argument instead (the hint then shows ``/command Club name``).
         """
-        community = ctx.require_community()
-        clubs = await self.clubs.clubs(community.id)
+        ctx.require_community()
+        clubs = await self.clubs.clubs(ctx.circle)
         head, colon, rest = text.partition(":")
         if colon and (named := match_club(clubs, head, exact=True)) is not None:
             return named, rest.strip()
@@ -78,7 +78,7 @@ class ClubBase(Feature):
             return leading
         if (home := home_club(clubs, ctx)) is not None:
             return home, text.strip()
-        candidates = await self.clubs.clubs_of(ctx.member.id, community.id) or clubs
+        candidates = await self.clubs.clubs_of(ctx.member.id, ctx.circle) or clubs
         if len(candidates) == 1:
             return candidates[0], text.strip()
         if not candidates:
@@ -120,7 +120,7 @@ class ClubBase(Feature):
         wanted = current.strip().casefold()
         return [
             Option(club.name, club.name)
-            for club in await self.clubs.clubs(ctx.community.id)
+            for club in await self.clubs.clubs(ctx.circle)
             if wanted in club.name.casefold()
         ][:SUGGESTIONS]
 

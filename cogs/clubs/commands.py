@@ -56,8 +56,8 @@ class Clubs(Together):
         aliases=("klub riwayat",),
     )
     async def history(self, ctx: Context, club: str | None = None) -> Reply:
-        community = ctx.require_community()
-        clubs = await self.clubs.clubs(community.id, active_only=False)
+        ctx.require_community()
+        clubs = await self.clubs.clubs(ctx.circle, active_only=False)
         if club:
             wanted = club.strip().casefold().lstrip("#")
             clubs = [c for c in clubs if wanted in (c.name.casefold(), str(c.id))]

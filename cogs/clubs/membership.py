@@ -68,7 +68,10 @@ class Membership(ClubBase):
         found = await self.find_book(ctx, book)
         now = ctx.clock.now()
         starts = self._start(ctx, start) if start else now
-        club_id = await self.clubs.create(community.id, name, ctx.member.id, now)
+        taken = any(
+            c.name.casefold() == name.casefold() for c in await self.clubs.clubs(ctx.circle)
+        )
+        club_id = None if taken else await self.clubs.create(community.id, name, ctx.member.id, now)
         if club_id is None:
             raise UserError(
                 ctx._(
@@ -196,8 +199,8 @@ class Membership(ClubBase):
 
     @command("club list", N_("The reading clubs here."), aliases=("klub daftar",))
     async def list_clubs(self, ctx: Context) -> Reply:
-        community = ctx.require_community()
-        clubs = await self.clubs.clubs(community.id)
+        ctx.require_community()
+        clubs = await self.clubs.clubs(ctx.circle)
         if not clubs:
             return Reply.of(ctx._("There is no reading club here yet."))
         now = ctx.clock.now()

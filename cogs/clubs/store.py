@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -149,11 +150,13 @@ class ClubStore:
         row = await self.store.fetchone("SELECT * FROM clubs WHERE id = ?", (club_id,))
         return _club(row) if row else None
 
-    async def clubs(self, community_id: int, *, active_only: bool = True) -> list[Club]:
+    async def clubs(self, circle: Sequence[int], *, active_only: bool = True) -> list[Club]:
+        """The clubs of a circle of linked communities (made on any of them)."""
         state = "AND state = 'active'" if active_only else ""
         rows = await self.store.fetchall(
-            f"SELECT * FROM clubs WHERE community_id = ? {state} ORDER BY state, id",
-            (community_id,),
+            f"SELECT * FROM clubs WHERE community_id IN ({', '.join('?' * len(circle))})"
+            f" {state} ORDER BY state, id",
+            tuple(circle),
         )
         return [_club(row) for row in rows]
 
@@ -206,11 +209,12 @@ class ClubStore:
         )
         return [(row[0], row[1]) for row in rows]
 
-    async def clubs_of(self, member_id: int, community_id: int) -> list[Club]:
+    async def clubs_of(self, member_id: int, circle: Sequence[int]) -> list[Club]:
         rows = await self.store.fetchall(
             "SELECT c.* FROM clubs c JOIN club_members m ON m.club_id = c.id"
-            " WHERE m.member_id = ? AND c.community_id = ? AND c.state = 'active' ORDER BY c.id",
-            (member_id, community_id),
+            f" WHERE m.member_id = ? AND c.community_id IN ({', '.join('?' * len(circle))})"
+            " AND c.state = 'active' ORDER BY c.id",
+            (member_id, *circle),
         )
         return [_club(row) for row in rows]
 

@@ -302,12 +302,12 @@ class Together(Membership):
         ]
 
     async def _vote(self, ctx: Context, wanted: str | None) -> tuple[Vote, Club]:
-        community = ctx.require_community()
+        ctx.require_community()
         if wanted:
             number = wanted.strip().lstrip("#")
             vote = await self.clubs.vote(int(number)) if number.isdigit() else None
             club = await self.clubs.get(vote.club_id) if vote else None
-            if vote is None or club is None or club.community_id != community.id:
+            if vote is None or club is None or club.community_id not in ctx.circle:
                 raise UserError(ctx._("There is no vote {vote} here.").format(vote=wanted[:20]))
             return vote, club
         club, _ = await self.club_here(ctx, "", command="club ballot")

@@ -10,6 +10,7 @@ import logging
 from datetime import datetime
 from itertools import islice
 
+from bot.api import community as circles
 from bot.api.arguments import UserError
 from bot.api.commands import N_, Permission, choice, command, integer, text
 from bot.api.context import Context, Destination
@@ -21,7 +22,7 @@ from cogs.events.calendar import Entry, calendar_file
 from cogs.events.formatting import date_text, day_text, long_date, offsets_text, repeat_text
 from cogs.events.notices import Notices, calendar_event
 from cogs.events.personal import PersonalReminders
-from cogs.events.planning import REMINDER, ROLL, Planner, Slot, slot_on, slots
+from cogs.events.planning import REMINDER, ROLL, SHARE, Planner, Slot, slot_on, slots
 from cogs.events.reading import read_day, read_offsets, read_when, when_text
 from cogs.events.store import Event, EventStore
 
@@ -85,6 +86,32 @@ class Events(PersonalReminders):
     async def _roll_job(self, ctx: JobContext) -> None:
         await self.notices.roll_job(ctx)
 
+    @job(SHARE)
+    async def _share_job(self, ctx: JobContext) -> None:
+        """A saved event's card in the home of another community of its circle (in that
+        community's language), so members there answer on the same list."""
+        event = await self.events.get(int(ctx.payload["event"]))
+        community_id = int(ctx.payload["community"])
+        home = await circles.home(self.services.store, community_id)
+        if event is None or event.state != "scheduled" or home is None or ctx.job is None:
+            return
+        speaker = await ctx.for_community(community_id, home)
+        slot = await self.planner.next_slot(event)
+        if slot is not None:
+            await speaker.send_once(ctx.job.key, await self._card(speaker, event, slot))
+
+    async def _share(self, ctx: Context, event: Event) -> None:
+        """Post the event in every other home of the circle, through the scheduler so a
+        platform that is down gets it when it is back."""
+        for community_id in ctx.circle:
+            if community_id != event.community_id:
+                await self.services.scheduler.schedule(
+                    SHARE,
+                    f"event:{event.id}:share:{community_id}",
+                    ctx.clock.now(),
+                    {"event": event.id, "community": community_id},
+                )
+
     async def on_start(self) -> None:
         """Plan what a restart or an older version left unplanned (idempotent)."""
         await self.planner.plan_all()
@@ -92,7 +119,7 @@ class Events(PersonalReminders):
     async def on_timezone_changed(self, community_id: int) -> None:
         """A series keeps its local time in the new zone: its reminders move with it."""
         await self.planner.plan_all(community_id, anew=True)
-        for event in await self.events.scheduled(self.services.clock.now(), community_id):
+        for event in await self.events.scheduled(self.services.clock.now(), (community_id,)):
             if event.recurrence is not None:
                 await self.notices.update_platform_event(event)
 
@@ -185,6 +212,7 @@ class Events(PersonalReminders):
             ),
             private=True,
         )
+        await self._share(ctx, event)
         return [saved, await self._card(ctx, event, slot)]
 
     @command(
@@ -205,10 +233,10 @@ class Events(PersonalReminders):
         "event list", N_("Upcoming events, with how many are going."), aliases=("acara daftar",)
     )
     async def upcoming(self, ctx: Context) -> Reply:
-        community = ctx.require_community()
+        ctx.require_community()
         now = ctx.clock.now()
         found: list[tuple[Slot, Event]] = []
-        for event in await self.events.scheduled(now, community.id):
+        for event in await self.events.scheduled(now, ctx.circle):
             slot = next(slots(event, ctx.timezone, now, await self.events.skips(event.id)), None)
             if slot is not None:
                 found.append((slot, event))
@@ -560,7 +588,7 @@ class Events(PersonalReminders):
             return event.title
         return f"{event.title} ({day_text(ctx.locale, slot.starts_at, ctx.timezone)})"
 
-    async def _card(self, ctx: Context, event: Event, slot: Slot) -> Reply:
+    async def _card(self, ctx: Context | JobContext, event: Event, slot: Slot) -> Reply:
         counts = await self.events.counts(event.id, slot.key)
         seats = ""
         if event.capacity:
@@ -587,11 +615,11 @@ class Events(PersonalReminders):
         )
 
     async def _event(self, ctx: Context, event_id: int, states: tuple[str, ...] = ()) -> Event:
-        community = ctx.require_community()
+        ctx.require_community()
         event = await self.events.get(event_id)
         if (
             event is None
-            or event.community_id != community.id
+            or event.community_id not in ctx.circle
             or (states and event.state not in states)
         ):
             raise UserError(ctx._("There is no such event #{id} here.").format(id=event_id))
@@ -605,5 +633,5 @@ class Events(PersonalReminders):
             raise UserError(ctx._("There is no such event #{id} here.").format(id=event_id))
         return event
 
-    def _date(self, ctx: Context, moment: datetime) -> str:
+    def _date(self, ctx: Context | JobContext, moment: datetime) -> str:
         return date_text(ctx.locale, moment, ctx.timezone)

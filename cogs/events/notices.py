@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from bot.api import community as circles
 from bot.api import identity
 from bot.api.context import Context, Destination
 from bot.api.jobs import JobContext
@@ -60,6 +61,12 @@ class Notices:
                 undelivered.append(error)
 
         await send_once(f"{key}:channel", room)
+        for community_id in await circles.circle(self.services.store, event.community_id):
+            home = await circles.home(self.services.store, community_id)
+            if community_id != event.community_id and home is not None:
+                await send_once(
+                    f"{key}:home:{community_id}", await ctx.for_community(community_id, home)
+                )
         if not self.services.messenger.capabilities(channel).shared_room:  # they read the room
             going = await self.events.members(
                 event.id, ("going",), occurrence=occurrence, reminders_only=True

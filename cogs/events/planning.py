@@ -24,6 +24,7 @@ from cogs.events.store import Event, EventStore
 
 REMINDER = "event-reminder"
 ROLL = "event-roll"
+SHARE = "event-share"
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +118,9 @@ class Planner:
     async def plan_all(self, community_id: int | None = None, *, anew: bool = False) -> int:
         """Plan every saved event still ahead (of one community); returns how many."""
         planned = 0
-        for event in await self.events.scheduled(self.services.clock.now(), community_id):
+        for event in await self.events.scheduled(
+            self.services.clock.now(), None if community_id is None else (community_id,)
+        ):
             planned += await self.plan(event, anew=anew)
         return planned
 

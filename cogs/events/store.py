@@ -6,6 +6,7 @@ occurrence, named by its local date ('' for a one-off event).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -98,14 +99,20 @@ class EventStore:
         row = await self.store.fetchone(f"SELECT {_EVENT} FROM events WHERE id = ?", (event_id,))
         return _event(row) if row else None
 
-    async def scheduled(self, now: datetime, community_id: int | None = None) -> list[Event]:
+    async def scheduled(
+        self, now: datetime, communities: Sequence[int] | None = None
+    ) -> list[Event]:
         """Saved events that may still have an occurrence after `now`: one-off events still
-        ahead and every series (whose next occurrence the caller works out)."""
+        ahead and every series (whose next occurrence the caller works out); of `communities`
+        (a circle of linked ones), else of all."""
+        where, params = "", ()
+        if communities is not None:
+            where = f" AND community_id IN ({', '.join('?' * len(communities))})"
+            params = tuple(communities)
         rows = await self.store.fetchall(
             f"SELECT {_EVENT} FROM events WHERE state = 'scheduled'"
-            " AND (rrule IS NOT NULL OR starts_at > ?) AND (? IS NULL OR community_id = ?)"
-            " ORDER BY starts_at, id",
-            (_utc(now), community_id, community_id),
+            f" AND (rrule IS NOT NULL OR starts_at > ?){where} ORDER BY starts_at, id",
+            (_utc(now), *params),
         )
         return [_event(row) for row in rows]
 

@@ -15,6 +15,7 @@ import random
 import re
 from datetime import datetime, timedelta
 
+from bot.api import community as circles
 from bot.api.arguments import UsageError, UserError
 from bot.api.commands import (
     N_,
@@ -231,7 +232,7 @@ class Quizzes(Feature):
                 )
             )
         now = ctx.clock.now()
-        season = await self.quizzes.current_season(community.id, now)
+        season = await self.quizzes.current_season(ctx.circle, now)
         telegram_poll = self.services.config.section(QuizSettings).telegram_answers == "poll"
         quiz_id = await self.quizzes.create(
             community_id=community.id,
@@ -288,12 +289,12 @@ class Quizzes(Feature):
         private=True,
     )
     async def answer(self, ctx: Context, answer: str) -> list[Reply]:
-        community = ctx.require_community()
+        ctx.require_community()
         now = ctx.clock.now()
         tagged = _TAG.fullmatch(answer.strip())
         if tagged:
             asked, quiz = await self._asked_by_id(int(tagged[1]))
-            if asked is None or quiz is None or quiz.community_id != community.id:
+            if asked is None or quiz is None or quiz.community_id not in ctx.circle:
                 return [_private(ctx._("That quiz question is not from here."))]
             answer = tagged[2]
         else:
@@ -405,7 +406,7 @@ class Quizzes(Feature):
     ) -> Reply:
         community = ctx.require_community()
         now = ctx.clock.now()
-        current = await self.quizzes.current_season(community.id, now)
+        current = await self.quizzes.current_season(ctx.circle, now)
         if action == "end":
             if current is None:
                 raise UserError(ctx._("No quiz season is on."))
@@ -466,21 +467,21 @@ class Quizzes(Feature):
         aliases=("kuis klasemen",),
     )
     async def leaderboard(self, ctx: Context, season: str | None = None) -> list[Reply]:
-        community = ctx.require_community()
+        ctx.require_community()
         now = ctx.clock.now()
         chosen: Season | None = None
         if season and season.casefold() not in (*ALL_TIME, ctx._("all").casefold()):
-            chosen = await self.quizzes.season_named(community.id, season)
+            chosen = await self.quizzes.season_named(ctx.circle, season)
             if chosen is None:
-                names = await self.quizzes.season_names(community.id)
+                names = await self.quizzes.season_names(ctx.circle)
                 raise UserError(
                     ctx._("There is no season called “{name}”. Seasons: {names}.").format(
                         name=season[:60], names=", ".join(names) or "—"
                     )
                 )
         elif not season:
-            chosen = await self.quizzes.current_season(community.id, now)
-        scores = await self.quizzes.scores(community.id, chosen.id if chosen else None)
+            chosen = await self.quizzes.current_season(ctx.circle, now)
+        scores = await self.quizzes.scores(ctx.circle, chosen.id if chosen else None)
         if chosen is None:
             title = ctx._("Quiz leaderboard: all time")
         else:
@@ -492,7 +493,7 @@ class Quizzes(Feature):
     async def season_choices(self, ctx: Context, current: str) -> list[Option]:
         if ctx.community is None:
             return []
-        names = await self.quizzes.season_names(ctx.community.id)
+        names = await self.quizzes.season_names(ctx.circle)
         return [Option(n, n) for n in names if current.casefold() in n.casefold()]
 
     # The quiz moving on ------------------------------------------------------------------
@@ -602,7 +603,9 @@ class Quizzes(Feature):
         )
 
     async def _season_board(self, t: Translations, community_id: int, season: Season) -> Reply:
-        scores = await self.quizzes.scores(community_id, season.id)
+        scores = await self.quizzes.scores(
+            await circles.circle(self.services.store, community_id), season.id
+        )
         body = cards.board_lines(t, scores) or t.gettext("No points yet.")
         title = t.gettext("The quiz season {name} has ended: final standings").format(
             name=season.name

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -263,12 +264,13 @@ class QuizStore:
     async def quiz_scores(self, quiz_id: int) -> list[Score]:
         return await self._scores("qq.quiz_id = ?", (quiz_id,))
 
-    async def scores(self, community_id: int, season_id: int | None) -> list[Score]:
-        """Everyone who answered in the community's quizzes (of one season), best first."""
+    async def scores(self, circle: Sequence[int], season_id: int | None) -> list[Score]:
+        """Everyone who answered in the quizzes of a circle of linked communities (of one
+        season), best first."""
         if season_id is None:
-            return await self._scores("q.community_id = ?", (community_id,))
+            return await self._scores(f"q.community_id IN {_in(circle)}", tuple(circle))
         return await self._scores(
-            "q.community_id = ? AND q.season_id = ?", (community_id, season_id)
+            f"q.community_id IN {_in(circle)} AND q.season_id = ?", (*circle, season_id)
         )
 
     async def _scores(self, where: str, params: tuple[Any, ...]) -> list[Score]:
@@ -285,19 +287,21 @@ class QuizStore:
 
     # Seasons -----------------------------------------------------------------------------
 
-    async def expire_seasons(self, community_id: int, now: datetime) -> None:
+    async def expire_seasons(self, circle: Sequence[int], now: datetime) -> None:
         """Seasons whose planned end has passed are over, even if nobody was there to end them."""
         await self.store.execute(
-            "UPDATE quiz_seasons SET ended_at = ends_at WHERE community_id = ?"
+            f"UPDATE quiz_seasons SET ended_at = ends_at WHERE community_id IN {_in(circle)}"
             " AND ended_at IS NULL AND ends_at IS NOT NULL AND ends_at <= ?",
-            (community_id, _utc(now)),
+            (*circle, _utc(now)),
         )
 
-    async def current_season(self, community_id: int, now: datetime) -> Season | None:
-        await self.expire_seasons(community_id, now)
+    async def current_season(self, circle: Sequence[int], now: datetime) -> Season | None:
+        """The season on in a circle of linked communities (started on any of them)."""
+        await self.expire_seasons(circle, now)
         row = await self.store.fetchone(
-            f"SELECT {_SEASON} FROM quiz_seasons WHERE community_id = ? AND ended_at IS NULL",
-            (community_id,),
+            f"SELECT {_SEASON} FROM quiz_seasons WHERE community_id IN {_in(circle)}"
+            " AND ended_at IS NULL ORDER BY started_at DESC LIMIT 1",
+            tuple(circle),
         )
         return _season(row) if row else None
 
@@ -334,18 +338,19 @@ class QuizStore:
         )
         return _season(row) if row else None
 
-    async def season_named(self, community_id: int, name: str) -> Season | None:
+    async def season_named(self, circle: Sequence[int], name: str) -> Season | None:
         row = await self.store.fetchone(
-            f"SELECT {_SEASON} FROM quiz_seasons WHERE community_id = ? AND name = ?"
-            " COLLATE NOCASE",
-            (community_id, name),
+            f"SELECT {_SEASON} FROM quiz_seasons WHERE community_id IN {_in(circle)}"
+            " AND name = ? COLLATE NOCASE ORDER BY started_at DESC LIMIT 1",
+            (*circle, name),
         )
         return _season(row) if row else None
 
-    async def season_names(self, community_id: int) -> list[str]:
+    async def season_names(self, circle: Sequence[int]) -> list[str]:
         rows = await self.store.fetchall(
-            "SELECT name FROM quiz_seasons WHERE community_id = ? ORDER BY started_at DESC",
-            (community_id,),
+            f"SELECT DISTINCT name FROM quiz_seasons WHERE community_id IN {_in(circle)}"
+            " ORDER BY started_at DESC",
+            tuple(circle),
         )
         return [row[0] for row in rows]
 
@@ -415,3 +420,8 @@ def _season(row: Any) -> Season:
         ends_at=_time(row[5]),
         ended_at=_time(row[6]),
     )
+
+
+def _in(ids: Sequence[int]) -> str:
+    """``(?, ?, …)`` for an ``IN`` over `ids` (never empty: a circle holds its community)."""
+    return "(" + ", ".join("?" * len(ids)) + ")"

@@ -161,8 +161,9 @@ class ShelfFeature(Feature):
             row = await ctx.store.fetchone(
                 "SELECT m.id, m.display_name FROM community_members AS c"
                 " JOIN members AS m ON m.id = c.member_id"
-                " WHERE c.community_id = ? AND m.display_name = ? COLLATE NOCASE LIMIT 1",
-                (ctx.community.id, name),
+                f" WHERE c.community_id IN ({', '.join('?' * len(ctx.circle))})"
+                " AND m.display_name = ? COLLATE NOCASE LIMIT 1",
+                (*ctx.circle, name),
             )
             if row:
                 return row[0], row[1]
@@ -289,8 +290,8 @@ class ShelfFeature(Feature):
         aliases=("usul dukung",),
     )
     async def suggest_vote(self, ctx: Context, id: int) -> Reply:  # noqa: A002 - the option's name
-        community = ctx.require_community()
-        found = await self.shelves.suggestion(id, community.id)
+        ctx.require_community()
+        found = await self.shelves.suggestion(id, ctx.circle)
         if found is None:
             raise UserError(ctx._("There is no suggestion #{number} here.").format(number=id))
         if found.member_id == ctx.member.id:
@@ -308,11 +309,11 @@ class ShelfFeature(Feature):
 
     @command("suggest top", N_("This month's favourite suggestions."), aliases=("usul favorit",))
     async def suggest_top(self, ctx: Context) -> Reply:
-        community = ctx.require_community()
+        ctx.require_community()
         local = ctx.clock.now().astimezone(ctx.timezone)
         start = datetime.combine(local.date().replace(day=1), time(), ctx.timezone)
         following = (start + timedelta(days=32)).replace(day=1)
-        top = await self.shelves.top(community.id, start.astimezone(UTC), following.astimezone(UTC))
+        top = await self.shelves.top(ctx.circle, start.astimezone(UTC), following.astimezone(UTC))
         if not top:
             return Reply.of(
                 ctx._("No suggestions yet this month. Recommend a book: /suggest Bumi Manusia")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -120,9 +121,10 @@ class ShelfStore:
             (community_id, member_id, book_id, note, now.isoformat()),
         )
 
-    async def suggestion(self, suggestion_id: int, community_id: int) -> Suggestion | None:
+    async def suggestion(self, suggestion_id: int, circle: Sequence[int]) -> Suggestion | None:
+        """A suggestion made in a circle of linked communities."""
         found = await self._suggestions(
-            "s.id = ? AND s.community_id = ?", (suggestion_id, community_id), 1
+            f"s.id = ? AND s.community_id IN {_in(circle)}", (suggestion_id, *circle), 1
         )
         return found[0] if found else None
 
@@ -142,11 +144,11 @@ class ShelfStore:
         return True
 
     async def top(
-        self, community_id: int, since: datetime, until: datetime, limit: int = 5
+        self, circle: Sequence[int], since: datetime, until: datetime, limit: int = 5
     ) -> list[Suggestion]:
         return await self._suggestions(
-            "s.community_id = ? AND s.created_at >= ? AND s.created_at < ?",
-            (community_id, since.isoformat(), until.isoformat()),
+            f"s.community_id IN {_in(circle)} AND s.created_at >= ? AND s.created_at < ?",
+            (*circle, since.isoformat(), until.isoformat()),
             limit,
         )
 
@@ -167,3 +169,7 @@ class ShelfStore:
             (*params, limit),
         )
         return [Suggestion(*row) for row in rows]
+
+
+def _in(ids: Sequence[int]) -> str:
+    return "(" + ", ".join("?" * len(ids)) + ")"
