@@ -8,6 +8,7 @@ before it starts, and afterwards what became of members' shelves, ratings and cl
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -145,16 +146,31 @@ def removal_text(removal: Removal) -> str:
 
 async def _announce_sample_removal(store: Store, source: str | None) -> bool:
     """Whether this import (into `source`, None for the format's default) replaces the sample:
-    it does while the sample is in the catalog; said before the import starts."""
+    it does while the sample is in the catalog. Said before the import starts; on a terminal
+    the librarian is asked and may keep it (to try things side by side a little longer)."""
     if source == SAMPLE:
         return False
     books = await book_count(store, SAMPLE)
-    if books:
+    if not books:
+        return False
+    if not sys.stdin.isatty():
         _say(
             f"The bundled sample catalog ({books:,} books with invented holdings) will be"
             " removed after this import: from now on the catalog is the library's own."
         )
-    return bool(books)
+        return True
+    _say(f"The bundled sample catalog ({books:,} books with invented holdings) is in the catalog.")
+    while True:
+        try:
+            answer = await asyncio.to_thread(input, "Remove it after this import? [Y/n] ")
+            answer = answer.strip().casefold()
+        except EOFError:
+            answer = ""
+        if answer in ("", "y", "yes", "ya"):
+            return True
+        if answer in ("n", "no", "t", "tidak"):
+            _say("The sample stays; remove it later with `pustaka catalog remove sample`.")
+            return False
 
 
 async def _remove_sample(store: Store) -> None:

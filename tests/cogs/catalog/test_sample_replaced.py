@@ -3,6 +3,10 @@ shelves, ratings and clubs on a sample book follow the library's record of the s
 
 from __future__ import annotations
 
+import os
+import pty
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,6 +18,7 @@ from bot.catalog.sources import book_count
 from bot.config import load_config
 from bot.process.app import App
 from bot.time.clock import FakeClock
+from tests.bot.adapters.test_console import pustaka
 from tests.cogs.sample_catalog import catalog, config
 from tests.conftest import Chat, write_config
 from tests.fakes.oai_pmh import FakeOAI, FakeRecord, dc
@@ -143,3 +148,31 @@ async def test_sample_false_removes_it_at_start_and_it_is_not_loaded_again(
         assert await app.services.store.fetchval("SELECT count(*) FROM books") == 0
     finally:
         await app.close()
+
+
+def test_on_a_terminal_the_librarian_is_asked(tmp_path: Path) -> None:
+    """A librarian at a terminal may keep the sample; piped, the import states it and goes on."""
+    write_config(tmp_path, sample=True)
+    assert pustaka("chat", cwd=tmp_path).returncode == 0  # the first start loads the sample
+    library = tmp_path / "slims.csv"
+    library.write_bytes(LIBRARY.read_bytes())
+    main, terminal = pty.openpty()
+    try:
+        os.write(main, b"tidak\n")
+        kept = subprocess.run(
+            [sys.executable, "-m", "bot", "catalog", "import", str(library)],
+            cwd=tmp_path,
+            stdin=terminal,
+            capture_output=True,
+            timeout=60,
+            env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[3])},
+        )
+    finally:
+        os.close(main)
+        os.close(terminal)
+    said = kept.stdout.decode()
+    assert kept.returncode == 0, kept.stderr.decode()
+    assert "Remove it after this import? [Y/n]" in said
+    assert "The sample stays; remove it later with `pustaka catalog remove sample`." in said
+    sources = pustaka("catalog", "sources", cwd=tmp_path).stdout.decode()
+    assert "sample" in sources and "slims" in sources
