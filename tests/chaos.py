@@ -1,19 +1,22 @@
 """Kill the real `pustaka run` with SIGKILL while it answers Telegram, and count what was lost.
 
 The process serves the loopback fake Bot API (which, like Telegram, serves again every update
-whose offset was not confirmed). Each round offers a burst of `/lang en` from members who never
-wrote before, waits a random moment (0-300 ms, so kills land while updates are being fetched,
-stored, handled and answered), kills the process with SIGKILL and starts it again. At the end
-the bot runs until everything is answered, then the database is checked:
+whose offset was not confirmed). First, members ask for private reminders (`/remind me …`).
+Each round offers a burst of `/lang en` from members who never wrote before, waits a random
+moment (0-300 ms, so kills land while updates are being fetched, stored, handled and answered),
+kills the process with SIGKILL, moves some reminders' time to now while it is down (so they fall
+due as it starts, and the next kill lands while they are being sent) and starts it again. At
+the end the bot runs until everything is answered and every reminder sent, then it counts:
 
-- lost: a member whose `/lang en` never took effect (their language is not English);
-- doubled: a member answered more than once — possible only on Telegram, where a send cut by the
-  kill cannot be told from one that never went out, so the update is handled again; the updates
-  handled again are announced in the log at each start (announced counts them: an update handled
-  again at several starts counts each time);
+- lost: a member whose `/lang en` never took effect (their language is not English), a reminder
+  never delivered;
+- doubled: a member answered more than once, a reminder delivered twice — possible only on
+  Telegram, where a send cut by the kill cannot be told from one that never went out, so the
+  update is handled again (announced in the log at each start: announced counts them, an update
+  handled again at several starts counts each time) or the reminder sent again (announced too);
 - integrity: ``PRAGMA integrity_check`` and ``foreign_key_check``.
 
-    python -m tests.chaos [--kills 50] [--burst 20] [--seed 1]   (``make chaos``)
+    python -m tests.chaos [--kills 50] [--burst 20] [--reminders 100] [--seed 1]   (``make chaos``)
 """
 
 from __future__ import annotations
@@ -29,14 +32,19 @@ import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot.time.clock import utc_text
 from tests.conftest import write_config
 from tests.fakes.telegram_api import FakeTelegram, private_chat, text_message, user
 from tests.test_process_restart import Bot
 
 FIRST_MEMBER = 500_000
+FIRST_REMINDED = 900_000
+REMINDER = "personal-reminder"
 HANDLED_AGAIN = re.compile(r"(\d+) Telegram updates were not finished")
+SENT_AGAIN = re.compile(r"messages being sent when the bot stopped: (\d+)")
 
 
 @dataclass
@@ -48,16 +56,22 @@ class Outcome:
     announced: int
     integrity: str
     seconds: float
+    reminders: int = 0
+    reminders_lost: int = 0
+    reminders_doubled: int = 0
+    resent: int = 0
 
     def __str__(self) -> str:
         return (
             f"{self.kills} kills, {self.offered} updates offered: {self.lost} lost,"
-            f" {self.doubled} answered twice ({self.announced} repeats announced in the log),"
+            f" {self.doubled} answered twice ({self.announced} repeats announced in the log);"
+            f" {self.reminders} reminders due during the kills: {self.reminders_lost} lost,"
+            f" {self.reminders_doubled} sent twice ({self.resent} resends announced);"
             f" integrity {self.integrity}; {self.seconds:.0f} s"
         )
 
 
-async def run(folder: Path, *, kills: int, burst: int, seed: int) -> Outcome:
+async def run(folder: Path, *, kills: int, burst: int, seed: int, reminders: int = 0) -> Outcome:
     rng = random.Random(seed)
     fake = FakeTelegram()
     await fake.start()
@@ -69,6 +83,8 @@ async def run(folder: Path, *, kills: int, burst: int, seed: int) -> Outcome:
     log = ""
     try:
         bot = await Bot.start(folder, fake)
+        reminded = await ask_for_reminders(fake, database, reminders)
+        per_round = -(-reminders // max(kills, 1))
         for _ in range(kills):
             for _ in range(burst):
                 member = next(members)
@@ -79,13 +95,24 @@ async def run(folder: Path, *, kills: int, burst: int, seed: int) -> Outcome:
             await asyncio.sleep(rng.uniform(0, 0.3))
             await bot.stop(signal.SIGKILL)
             log += bot.log
+            fall_due(database, per_round)
             bot = await Bot.start(folder, fake)
+        fall_due(database, reminders)
+        await bot.stop(signal.SIGKILL)  # so the last ones are picked up at a start, as above
+        log += bot.log
+        bot = await Bot.start(folder, fake)
         await settle(database, offered)
+        await reminders_settled(database)
         await bot.stop()
         log += bot.log
     finally:
         await fake.stop()
     answers = Counter(int(call.params["chat_id"]) for call in fake.sent())
+    delivered = Counter(
+        int(call.params["chat_id"])
+        for call in fake.sent()
+        if "chaos-r" in call.params["text"] and "<b>Pengingat</b>" in call.params["text"]
+    )
     with sqlite3.connect(database) as db:
         english = {
             int(pid)
@@ -103,7 +130,59 @@ async def run(folder: Path, *, kills: int, burst: int, seed: int) -> Outcome:
         announced=sum(int(n) for n in HANDLED_AGAIN.findall(log)),
         integrity=integrity if not dangling else f"{len(dangling)} dangling rows",
         seconds=time.monotonic() - started,
+        reminders=len(reminded),
+        reminders_lost=sum(1 for m in reminded if delivered[m] == 0),
+        reminders_doubled=sum(1 for m in reminded if delivered[m] > 1),
+        resent=sum(int(n) for n in SENT_AGAIN.findall(log)),
     )
+
+
+async def ask_for_reminders(fake: FakeTelegram, database: Path, count: int) -> list[int]:
+    """`count` members each ask for a private reminder (far ahead: `fall_due` brings it)."""
+    members = list(range(FIRST_REMINDED, FIRST_REMINDED + count))
+    for member in members:
+        fake.push_update(
+            text_message(
+                f"/remind me besok jam 8 pagi chaos-r{member}",
+                chat=private_chat(member),
+                sender=user(member),
+            )
+        )
+    deadline = time.monotonic() + 60
+    while count and time.monotonic() < deadline:
+        with sqlite3.connect(database) as db:
+            if (
+                db.execute(f"SELECT count(*) FROM jobs WHERE kind = '{REMINDER}'").fetchone()[0]
+                >= count
+            ):
+                break
+        await asyncio.sleep(0.1)
+    return members
+
+
+def fall_due(database: Path, count: int) -> None:
+    """While the bot is down: `count` pending reminders become due now, sent as it starts."""
+    now = datetime.now(UTC)
+    with sqlite3.connect(database) as db:
+        db.execute(
+            "UPDATE jobs SET due_at = ? WHERE id IN (SELECT id FROM jobs WHERE kind = ?"
+            " AND state = 'pending' AND due_at > ? ORDER BY id LIMIT ?)",
+            (utc_text(now - timedelta(seconds=1)), REMINDER, utc_text(now), count),
+        )
+
+
+async def reminders_settled(database: Path, within: float = 120) -> None:
+    """Until no reminder is pending or running (or `within` seconds passed)."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        with sqlite3.connect(database) as db:
+            busy = db.execute(
+                "SELECT count(*) FROM jobs WHERE kind = ? AND state IN ('pending', 'running')",
+                (REMINDER,),
+            ).fetchone()[0]
+        if not busy:
+            return
+        await asyncio.sleep(0.2)
 
 
 async def settle(database: Path, offered: list[int], within: float = 60) -> None:
@@ -123,14 +202,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kills", type=int, default=50)
     parser.add_argument("--burst", type=int, default=20)
+    parser.add_argument("--reminders", type=int, default=100)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     # A killed client leaves the fake server's request half-read: expected, not worth a traceback.
     logging.getLogger("aiohttp.server").setLevel(logging.CRITICAL)
     with tempfile.TemporaryDirectory() as folder:
-        outcome = asyncio.run(run(Path(folder), kills=args.kills, burst=args.burst, seed=args.seed))
+        outcome = asyncio.run(
+            run(
+                Path(folder),
+                kills=args.kills,
+                burst=args.burst,
+                seed=args.seed,
+                reminders=args.reminders,
+            )
+        )
     print(f"telegram: {outcome}")
-    raise SystemExit(0 if outcome.lost == 0 and outcome.integrity == "ok" else 1)
+    whole = outcome.lost == outcome.reminders_lost == 0 and outcome.integrity == "ok"
+    raise SystemExit(0 if whole else 1)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,8 @@ whether it still applies.
 
 After a crash at any point: a job left running is run again at start, and the handler's sending
 path refuses a message it already sent (:meth:`Scheduler.send_once`, which features reach through
-:meth:`bot.api.jobs.JobContext.send_once`), so a member gets neither a duplicate nor a gap.
+:meth:`bot.api.jobs.JobContext.send_once`), so a member gets no duplicate, and a message cut
+mid-send (its outcome unknown) is sent again, so no gap: at worst, logged, one duplicate.
 Jobs that fell due while the bot was down run at start when they are at most `grace` late,
 otherwise they are marked missed and logged.
 """
@@ -95,8 +96,15 @@ class Scheduler:
         """Send a message at most once for `key`, and still send it when it did not go out:
         when `send` reports False (its platform was not running) or raises (the platform
         refused it), the key is released and :class:`NotDelivered` raised, so the job runs
-        again after ``RETRY_AFTER`` (up to ``ATTEMPTS`` times)."""
-        if not await self.first_time(key):
+        again after ``RETRY_AFTER`` (up to ``ATTEMPTS`` times). The key is marked sending
+        until the platform took the message, so a crash in between sends it again at the next
+        start (:meth:`recover`) instead of losing it."""
+        claimed = await self.store.fetchval(
+            "INSERT INTO sent_keys (key, sent_at, state) VALUES (?, ?, 'sending')"
+            " ON CONFLICT (key) DO NOTHING RETURNING key",
+            (key, _utc(self.clock.now())),
+        )
+        if claimed is None:
             return
         try:
             sent = await send()
@@ -107,6 +115,7 @@ class Scheduler:
         if not sent:
             await self.store.execute("DELETE FROM sent_keys WHERE key = ?", (key,))
             raise NotDelivered(f"{key}: the platform is not running; retried later")
+        await self.store.execute("UPDATE sent_keys SET state = 'sent' WHERE key = ?", (key,))
 
     async def cancel(self, key_prefix: str) -> int:
         """Cancel pending jobs whose key starts with `key_prefix`; returns how many."""
@@ -132,8 +141,19 @@ class Scheduler:
         return await self.store.fetchval("SELECT 1 FROM sent_keys WHERE key = ?", (key,)) == 1
 
     async def recover(self) -> None:
-        """At start: jobs interrupted mid-run run again; jobs too late are marked missed."""
+        """At start: jobs interrupted mid-run run again, and so do the messages they were
+        sending when the process died; jobs too late are marked missed."""
         await self.store.execute("UPDATE jobs SET state = 'pending' WHERE state = 'running'")
+        cut = await self.store.fetchall(
+            "DELETE FROM sent_keys WHERE state = 'sending' RETURNING key"
+        )
+        if cut:
+            log.warning(
+                "messages being sent when the bot stopped: %d; they are sent again, so a member"
+                " may get one of them twice: %s",
+                len(cut),
+                ", ".join(row[0] for row in cut[:5]) + (" …" if len(cut) > 5 else ""),
+            )
         late = await self.store.fetchall(
             "UPDATE jobs SET state = 'missed', finished_at = ? WHERE state = 'pending'"
             " AND due_at < ? RETURNING kind, key, due_at",

@@ -120,6 +120,58 @@ async def test_crash_mid_job_neither_loses_nor_repeats(tmp_path: Path) -> None:
         await store.close()
 
 
+async def test_a_send_cut_by_a_crash_is_sent_again(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The process dies after the message key was claimed but before the platform took the
+    message: at the next start the message is sent (not skipped as "already sent"), once more
+    at most, and the log says a member may have got it twice."""
+    clock = FakeClock()
+    store = await Store.open(tmp_path / "s.db")
+    scheduler = Scheduler(store, clock)
+    delivered: list[str] = []
+    dying = asyncio.Event()
+
+    async def send_and_die() -> bool:
+        dying.set()
+        await asyncio.sleep(3600)  # the kill lands here: the send never finishes
+        return True
+
+    async def remind(job: Job) -> None:
+        await scheduler.send_once(f"{job.key}:member", send_and_die)
+
+    scheduler.handle("reminder", remind)
+    await scheduler.schedule("reminder", "event-1:1h", clock.now(), {})
+    running = asyncio.create_task(scheduler.run_due())
+    await dying.wait()
+    running.cancel()
+    await asyncio.gather(running, return_exceptions=True)
+    await store.close()
+
+    store = await Store.open(tmp_path / "s.db")
+    try:
+        restarted = Scheduler(store, clock)
+
+        async def send() -> bool:
+            delivered.append("Bedah buku dalam 1 jam")
+            return True
+
+        async def remind_again(job: Job) -> None:
+            await restarted.send_once(f"{job.key}:member", send)
+
+        restarted.handle("reminder", remind_again)
+        with caplog.at_level("WARNING", logger="pustaka.scheduler"):
+            await restarted.recover()
+        assert "messages being sent when the bot stopped: 1;" in caplog.text
+        assert "event-1:1h:member" in caplog.text
+        assert await restarted.run_due() == 1
+        await clock.advance(3600)
+        assert await restarted.run_due() == 0
+        assert delivered == ["Bedah buku dalam 1 jam"]
+    finally:
+        await store.close()
+
+
 async def test_downtime_grace_period(store: Store) -> None:
     """At start, a job 30 minutes late still runs; one 2 hours late is marked missed."""
     clock = FakeClock()

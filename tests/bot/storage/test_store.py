@@ -279,7 +279,7 @@ async def test_single_chain_database_upgrades_in_place(tmp_path: Path, start: in
     assert schema(old) == schema(fresh)
     after = contents(old)
     if start == LEGACY_LAST:
-        assert {table: after[table] for table in before} == before
+        assert in_old_columns(after, before) == before
     else:  # later migrations of the chain may add columns to the rows
         assert {t: len(after[t]) for t in before} == {t: len(rows) for t, rows in before.items()}
     assert versions[CORE] == latest_version()
@@ -542,3 +542,14 @@ async def test_close_waits_for_the_running_transaction(tmp_path: Path) -> None:
     assert row_counts(path)["members"] == 1
     with pytest.raises(StoreError, match="closed"):
         await store.fetchval("SELECT count(*) FROM members")
+
+
+def in_old_columns(
+    after: dict[str, list[tuple[object, ...]]], before: dict[str, list[tuple[object, ...]]]
+) -> dict[str, list[tuple[object, ...]]]:
+    """`after`'s rows of the tables in `before`, cut to the columns those had (a later migration
+    may add a column, with its default, at the end)."""
+    return {
+        table: sorted((row[: len(rows[0])] for row in after[table]), key=repr) if rows else []
+        for table, rows in before.items()
+    }
