@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from bot.api import dates, identity
 from bot.api.arguments import UserError
 from bot.api.commands import N_, Feature, Permission, choice, command, text
+from bot.api.community import circle
 from bot.api.context import Context
 from bot.api.jobs import JobContext, job
 from bot.api.replies import Choice, Reply
@@ -42,6 +43,7 @@ from cogs.series.timing import (
     KIND_WORDS,
     KINDS,
     Occurrence,
+    Timing,
     TimingError,
     default_timing,
     next_occurrence,
@@ -109,7 +111,7 @@ class SeriesFeature(Feature):
         permission=Permission.MODERATOR,
         aliases=("seri daftar",),
     )
-    async def list(self, ctx: Context) -> Reply:
+    async def overview(self, ctx: Context) -> Reply:
         community = ctx.require_community()
         found = {s.kind: s for s in await self.series.of_community(community.id)}
         lines: list[Text | str] = []
@@ -154,6 +156,7 @@ class SeriesFeature(Feature):
     )
     async def on(self, ctx: Context, kind: str, when: str | None) -> Reply:
         community = ctx.require_community()
+        await self._refuse_if_on_in_circle(ctx, community.id, kind)
         timing = self._timing(ctx, kind, when)
         mark = await self._newest_added() if kind == "arrivals" else None
         series = await self.series.switch_on(
@@ -237,9 +240,28 @@ class SeriesFeature(Feature):
             return Reply.of(ctx._("The series are posted in Indonesian and English."))
         return Reply.of(ctx._("The series are posted in the community's language."))
 
+    async def _refuse_if_on_in_circle(self, ctx: Context, community_id: int, kind: str) -> None:
+        """A series posts to every home of the circle: switched on in two linked communities,
+        each home would get it twice."""
+        for other in await circle(self.services.store, community_id):
+            series = await self.series.get(other, kind) if other != community_id else None
+            if series is not None and series.enabled:
+                found = await identity.community(self.services.store, other)
+                raise UserError(
+                    sentence(
+                        ctx._(
+                            "The {name} is already on for the linked community {community}, and"
+                            " posts to every home: switch it off there first to move it here."
+                        ).format(
+                            name=ctx._(KIND_NAMES[kind]),
+                            community=found.name if found else f"#{other}",
+                        )
+                    )
+                )
+
     # timing -----------------------------------------------------------------------------
 
-    def _timing(self, ctx: Context, kind: str, when: str | None):  # noqa: ANN202
+    def _timing(self, ctx: Context, kind: str, when: str | None) -> Timing:
         now = ctx.clock.now()
         if not when or not when.strip():
             return default_timing(kind, now, ctx.timezone)

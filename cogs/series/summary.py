@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
+from bot.api.community import circle
 from bot.api.jobs import JobContext
 from bot.api.replies import Reply
 from bot.api.text import Text
@@ -37,8 +38,9 @@ async def month_summary(
     since = datetime.combine(first, time.min, tzinfo=tz)
     until = datetime.combine(end, time.min, tzinfo=tz)
     wanted = [d for d in await most_wanted(store, since, limit=None) if d.last < until.isoformat()]
-    best = await champions(store, community_id, since, until, limit=SHOWN)
-    clubs = await club_progress(store, community_id)
+    linked = await circle(store, community_id)
+    best = await champions(store, linked, since, until, limit=SHOWN)
+    clubs = await club_progress(store, linked)
     return [_reply(room, first, wanted[:SHOWN], best, clubs) for room in rooms]
 
 
