@@ -113,23 +113,24 @@ class SeriesFeature(Feature):
     )
     async def overview(self, ctx: Context) -> Reply:
         community = ctx.require_community()
-        found = {s.kind: s for s in await self.series.of_community(community.id)}
+        found = await self._in_circle(community.id)
         lines: list[Text | str] = []
         for kind in KINDS:
             series = found.get(kind)
             name = ctx._(KIND_NAMES[kind])
-            if series is None or not series.enabled:
+            if series is None:
                 lines.append(
                     Text.format(
                         ctx._("○ **{name}** — off: /series on {kind}"), name=name, kind=kind
                     )
                 )
                 continue
-            lines.append(
-                Text.format(
-                    ctx._("● **{name}** — {when}"), name=name, when=await self._when(ctx, series)
+            when = await self._when(ctx, series)
+            if series.community_id != community.id:
+                when = ctx._("{when} (switched on in {community})").format(
+                    when=when, community=await self._community_name(series.community_id)
                 )
-            )
+            lines.append(Text.format(ctx._("● **{name}** — {when}"), name=name, when=when))
         bilingual = await self.series.bilingual(community.id)
         lines.append(
             ctx._("Posts in Indonesian and English (/series bilingual off).")
@@ -142,7 +143,7 @@ class SeriesFeature(Feature):
             choices=[
                 Choice(ctx._(KIND_NAMES[kind]), f"/series on {kind}")
                 for kind in KINDS
-                if kind not in found or not found[kind].enabled
+                if kind not in found
             ],
         )
 
@@ -156,8 +157,20 @@ class SeriesFeature(Feature):
     )
     async def on(self, ctx: Context, kind: str, when: str | None) -> Reply:
         community = ctx.require_community()
-        await self._refuse_if_on_in_circle(ctx, community.id, kind)
-        timing = self._timing(ctx, kind, when)
+        elsewhere = (await self._in_circle(community.id)).get(kind)
+        if elsewhere is not None and elsewhere.community_id != community.id:
+            raise UserError(
+                sentence(
+                    ctx._(
+                        "The {name} is already on for the linked community {community}, and"
+                        " posts to every home: switch it off there first to move it here."
+                    ).format(
+                        name=ctx._(KIND_NAMES[kind]),
+                        community=await self._community_name(elsewhere.community_id),
+                    )
+                )
+            )
+        timing = self._timing(ctx, kind, when, ctx.timezone)
         mark = await self._newest_added() if kind == "arrivals" else None
         series = await self.series.switch_on(
             community.id, kind, timing.rule, timing.start, ctx.channel, mark
@@ -184,9 +197,10 @@ class SeriesFeature(Feature):
     async def off(self, ctx: Context, kind: str) -> Reply:
         community = ctx.require_community()
         name = ctx._(KIND_NAMES[kind])
-        if not await self.series.switch_off(community.id, kind):
+        series = (await self._in_circle(community.id)).get(kind)
+        if series is None or not await self.series.switch_off(series.community_id, kind):
             return Reply.of(sentence(ctx._("The {name} is not on.").format(name=name)))
-        await self.services.scheduler.cancel(f"series:{community.id}:{kind}:")
+        await self.services.scheduler.cancel(f"series:{series.community_id}:{kind}:")
         return Reply.of(sentence(ctx._("The {name} is off.").format(name=name)))
 
     @command(
@@ -204,9 +218,9 @@ class SeriesFeature(Feature):
     )
     async def time(self, ctx: Context, kind: str, when: str) -> Reply:
         community = ctx.require_community()
-        series = await self.series.get(community.id, kind)
+        series = (await self._in_circle(community.id)).get(kind)
         name = ctx._(KIND_NAMES[kind])
-        if series is None or not series.enabled:
+        if series is None:
             raise UserError(
                 sentence(
                     ctx._(
@@ -214,7 +228,7 @@ class SeriesFeature(Feature):
                     ).format(name=name, kind=kind, when=when[:80])
                 )
             )
-        timing = self._timing(ctx, kind, when)
+        timing = self._timing(ctx, kind, when, await self._timezone(series.community_id))
         series = await self.series.retime(series, timing.rule, timing.start)
         await self._replan(series)
         return Reply.of(
@@ -235,38 +249,34 @@ class SeriesFeature(Feature):
     )
     async def bilingual(self, ctx: Context, switch: str) -> Reply:
         community = ctx.require_community()
-        await self.series.set_bilingual(community.id, switch == "on")
+        for member in await circle(self.services.store, community.id):
+            await self.series.set_bilingual(member, switch == "on")
         if switch == "on":
             return Reply.of(ctx._("The series are posted in Indonesian and English."))
         return Reply.of(ctx._("The series are posted in the community's language."))
 
-    async def _refuse_if_on_in_circle(self, ctx: Context, community_id: int, kind: str) -> None:
-        """A series posts to every home of the circle: switched on in two linked communities,
-        each home would get it twice."""
-        for other in await circle(self.services.store, community_id):
-            series = await self.series.get(other, kind) if other != community_id else None
-            if series is not None and series.enabled:
-                found = await identity.community(self.services.store, other)
-                raise UserError(
-                    sentence(
-                        ctx._(
-                            "The {name} is already on for the linked community {community}, and"
-                            " posts to every home: switch it off there first to move it here."
-                        ).format(
-                            name=ctx._(KIND_NAMES[kind]),
-                            community=found.name if found else f"#{other}",
-                        )
-                    )
-                )
+    async def _in_circle(self, community_id: int) -> dict[str, Series]:
+        """The series switched on in the community's circle, by kind: linked communities share
+        them, since each posts to every home."""
+        found: dict[str, Series] = {}
+        for member in await circle(self.services.store, community_id):
+            for series in await self.series.of_community(member):
+                if series.enabled:
+                    found.setdefault(series.kind, series)
+        return found
+
+    async def _community_name(self, community_id: int) -> str:
+        found = await identity.community(self.services.store, community_id)
+        return found.name if found and found.name else f"#{community_id}"
 
     # timing -----------------------------------------------------------------------------
 
-    def _timing(self, ctx: Context, kind: str, when: str | None) -> Timing:
+    def _timing(self, ctx: Context, kind: str, when: str | None, tz: ZoneInfo) -> Timing:
         now = ctx.clock.now()
         if not when or not when.strip():
-            return default_timing(kind, now, ctx.timezone)
+            return default_timing(kind, now, tz)
         try:
-            return read_timing(kind, when, now, ctx.timezone)
+            return read_timing(kind, when, now, tz)
         except TimingError as error:
             raise UserError(ctx._(error.message).format(**error.values)) from None
 
@@ -284,7 +294,7 @@ class SeriesFeature(Feature):
             )
         else:
             frequency = rule_parts(series.rule or "").get("FREQ", "")
-            every = ctx._(_FREQUENCY_NAMES.get(frequency, N_("repeating")))
+            every = ctx._(_FREQUENCY_NAMES.get(frequency, REPEATING))
         if upcoming is None:
             return every
         return ctx._("{every}; next: {date}").format(
@@ -477,6 +487,7 @@ class SeriesFeature(Feature):
         return ctx._("Series: {name}, to every home of the community").format(name=name)
 
 
+REPEATING = N_("repeating")
 _FREQUENCY_NAMES = {
     "DAILY": N_("every day"),
     "WEEKLY": N_("every week"),

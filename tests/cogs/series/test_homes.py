@@ -73,17 +73,26 @@ async def test_every_home_gets_the_post_once_and_a_refusing_one_is_retried(
     assert librarian.printed_since(start).count("Rekomendasi minggu ini: Sejarah") == 1
 
 
-async def test_a_series_on_in_a_linked_community_is_not_switched_on_twice(
+async def test_linked_communities_share_their_series(
     app: App, make_chat: Callable[..., Chat]
 ) -> None:
     librarian = make_chat(user="pustakawan", moderator=True)
     await librarian.say("/series list")
     other = await linked(app, "telegram", "-100500", Destination("telegram", "-100500"))
     await app.services.store.execute(
-        "INSERT INTO series (community_id, kind, start, channel) VALUES (?, 'daily', ?, ?)",
+        "INSERT INTO series (community_id, kind, rule, start, channel)"
+        " VALUES (?, 'daily', 'FREQ=DAILY', ?, ?)",
         (other, "2026-01-06T07:00:00", Destination("telegram", "-100500").key()),
     )
     refused = await librarian.say("/series on daily")
     assert "sudah aktif untuk komunitas tertaut Perpustakaan di telegram" in refused
-    assert "○ buku hari ini" in await librarian.say("/series list")
+    listing = await librarian.say("/series list")
+    assert "● buku hari ini — setiap hari; berikutnya: Selasa, 6 Januari 2026, 07.00 WIB" in (
+        listing
+    )
+    assert "(dinyalakan di Perpustakaan di telegram)" in listing
     assert "Rekomendasi mingguan aktif" in await librarian.say("/series on weekly")
+    # the circle shares its series: a moderator on either side changes or stops them
+    assert "09.00 WIB" in await librarian.say("/series time daily jam 9")
+    assert "Buku hari ini dimatikan." in await librarian.say("/series off daily")
+    assert "Buku hari ini aktif" in await librarian.say("/series on daily")
