@@ -90,6 +90,20 @@ async def test_the_digest_lists_what_an_import_added_and_nothing_when_nothing_is
         await run_jobs(app, clock, HOUR)
     assert librarian.printed_since(start) == ""
 
+    # weekly instead: what the next import adds waits for Friday 16.00
+    weekly = await librarian.say("/series time arrivals Jumat jam 16.00")
+    assert "setiap minggu; berikutnya: Jumat, 9 Januari 2026, 16.00 WIB" in weekly
+    more = write_slims(tmp_path / "lagi.csv", [("Cantik Itu Luka", "Eka Kurniawan", "")])
+    await pustaka(tmp_path, "catalog", "import", str(more))
+    start = librarian.output.tell()
+    await run_jobs(app, clock, 3 * HOUR)
+    assert librarian.printed_since(start) == ""
+    await run_jobs(app, clock, 4 * 24 * HOUR)  # Friday 9 January, 16.00 WIB has passed
+    digest = librarian.printed_since(start)
+    assert digest.count("Baru di perpustakaan: 1 buku") == 1
+    assert "Cantik Itu Luka — Eka Kurniawan" in digest
+    assert "Gadis Kretek" not in digest
+
 
 async def test_reading_days_post_on_their_dates(
     app: App, clock: FakeClock, make_chat: Callable[..., Chat]
