@@ -135,3 +135,26 @@ async def test_bad_input_is_refused_with_examples(make_chat: Callable[..., Chat]
         "/series time daily jam 8",
     ):
         assert "Hanya moderator" in await member.say(line)
+
+
+async def test_posts_missed_while_the_bot_was_down_follow_the_grace_rule(
+    config: Config, clock: FakeClock
+) -> None:
+    """Down for two days: the missed posts are not sent late (beyond the hour of grace), and the
+    series carries on with the next one."""
+    first = await App.open(config, clock=clock, features=seeded_features())
+    try:
+        await Chat(first, user="pustakawan", moderator=True).say("/series on daily jam 7")
+    finally:
+        await first.close()
+    await clock.advance(2 * DAY)  # Wednesday 10.00 WIB: Tuesday's and Wednesday's 07.00 missed
+    again = await App.open(config, clock=clock, features=seeded_features())
+    try:
+        sari = Chat(again, user="sari")
+        start = sari.output.tell()
+        await run_jobs(again, clock, 60)
+        assert sari.printed_since(start) == ""
+        await run_jobs(again, clock, DAY)  # Thursday 10.00 WIB
+        assert sari.printed_since(start).count("Buku hari ini:") == 1
+    finally:
+        await again.close()
