@@ -50,6 +50,7 @@ async def pustaka(directory: Path, *args: str) -> str:
         subprocess.run,
         [sys.executable, "-m", "bot", "--config", str(directory / "config.toml"), *args],
         cwd=directory,
+        stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
         timeout=120,
