@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import random
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
@@ -53,6 +54,8 @@ from cogs.series.timing import (
 log = logging.getLogger("pustaka.series")
 
 POST = "series.post"
+Render = Callable[[JobContext], Reply]
+"""A post in one language: built once per home and language from what the occurrence shows."""
 DRAWN = 4  # books drawn a wanted one, so those on the shelf can come first
 
 KIND = choice(
@@ -353,23 +356,26 @@ class SeriesFeature(Feature):
         if series is None or not series.enabled or series.revision != payload["revision"]:
             return
         await self._plan(series, ctx.job)
-        rooms = await self._rooms(ctx, series.community_id)
+        own = await ctx.for_community(series.community_id)
         occurrence = payload["occurrence"]
-        day = ctx.job.due_at.astimezone(rooms[0].timezone).date()
+        day = ctx.job.due_at.astimezone(own.timezone).date()
         key = f"series:{series.community_id}:{series.kind}:{occurrence}"
+        render: Render | None
         if series.kind == "weekly":
-            replies = await self._weekly(rooms, series, occurrence, day)
+            render = await self._weekly(series, occurrence, day, own.locale)
         elif series.kind == "daily":
-            replies = await self._daily(rooms, series, day)
+            render = await self._daily(series, day)
         elif series.kind == "arrivals":
-            await self._arrivals(rooms, series)
+            await self._arrivals(ctx, series)
             return
         elif series.kind == "days":
-            replies = self._reading_day(rooms, day)
+            render = self._reading_day(day)
         else:
-            replies = await month_summary(self.services.store, rooms, series.community_id, day)
-        if replies:
-            await self._send(rooms[0], series, key, replies)
+            render = await month_summary(
+                self.services.store, series.community_id, day, own.timezone
+            )
+        if render is not None:
+            await self._send(ctx, series, key, render)
 
     async def _rooms(self, ctx: JobContext, community_id: int) -> list[JobContext]:
         """The community's language, and the other one after it where it is bilingual."""
@@ -382,34 +388,40 @@ class SeriesFeature(Feature):
             replace(room, locale=other, translations=self.services.i18n.translations(other)),
         ]
 
-    async def _send(self, room: JobContext, series: Series, key: str, replies: list[Reply]) -> None:
-        """Post to every home; one that fails does not stop the others (the job is retried and
-        the homes that got it are skipped)."""
+    async def _send(self, ctx: JobContext, series: Series, key: str, render: Render) -> None:
+        """Post to every home, each in its own community's language (both where it is
+        bilingual); one that fails does not stop the others (the job is retried and the homes
+        that got it are skipped)."""
         failed: NotDelivered | None = None
-        for home in await homes(self.services.store, series.community_id, series.channel):
+        for community_id, home in await homes(
+            self.services.store, series.community_id, series.channel
+        ):
+            rooms = await self._rooms(ctx, community_id)
             try:
-                await room.send_once(f"{key}:{home.key()}", *replies, to=home)
+                await rooms[0].send_once(
+                    f"{key}:{home.key()}", *(render(room) for room in rooms), to=home
+                )
             except NotDelivered as error:
                 failed = error
         if failed is not None:
             raise failed
 
     async def _weekly(
-        self, rooms: list[JobContext], series: Series, occurrence: str, day: date
-    ) -> list[Reply]:
+        self, series: Series, occurrence: str, day: date, locale: str
+    ) -> Render | None:
         shown = await self.series.shown(series, occurrence)
         if shown is None:
-            picked = await self._pick(series, day, rooms[0].locale)
+            picked = await self._pick(series, day, locale)
             if picked is None:
                 log.warning("weekly recommendation: no theme has books to recommend")
-                return []
+                return None
             shown, cursor = picked
             await self.series.remember(series, occurrence, day, shown, cursor)
         theme = next((t for t in self.themes.all if t.key == shown.theme), None)
         books = await self.catalog.books(list(shown.book_ids))
         if theme is None or not books:
-            return []
-        return [posts.weekly(room, theme.name(room.locale), books) for room in rooms]
+            return None
+        return lambda room: posts.weekly(room, theme.name(room.locale), books)
 
     async def _pick(self, series: Series, day: date, locale: str) -> tuple[Shown, int] | None:
         """The next theme in the rotation that has books not shown within `repeat_weeks`, and
@@ -435,14 +447,14 @@ class SeriesFeature(Feature):
                 return Shown(themes[place].key, chosen), place + 1
         return None
 
-    async def _daily(self, rooms: list[JobContext], series: Series, day: date) -> list[Reply]:
+    async def _daily(self, series: Series, day: date) -> Render | None:
         book = await book_of_the_day(self.catalog, f"community:{series.community_id}", day)
         if book is None:
-            return []
+            return None
         cover = cover_url(self.services.config, book)
-        return [posts.daily(room, book, cover) for room in rooms]
+        return lambda room: posts.daily(room, book, cover)
 
-    async def _arrivals(self, rooms: list[JobContext], series: Series) -> None:
+    async def _arrivals(self, ctx: JobContext, series: Series) -> None:
         """The books added since the last digest, if any; the mark moves on once posted."""
         store = self.services.store
         mark = series.mark or ""
@@ -459,15 +471,19 @@ class SeriesFeature(Feature):
         cover = next(
             (url for book in books if (url := cover_url(self.services.config, book))), None
         )
-        replies = [posts.arrivals(room, books, total, cover) for room in rooms]
         await self._send(
-            rooms[0], series, f"series:{series.community_id}:arrivals:{newest}", replies
+            ctx,
+            series,
+            f"series:{series.community_id}:arrivals:{newest}",
+            lambda room: posts.arrivals(room, books, total, cover),
         )
         await self.series.set_mark(series, newest)
 
-    def _reading_day(self, rooms: list[JobContext], day: date) -> list[Reply]:
+    def _reading_day(self, day: date) -> Render | None:
         found = next((d for d in self.days.all if (d.month, d.day) == (day.month, day.day)), None)
-        return [posts.reading_day(room, found) for room in rooms] if found else []
+        if found is None:
+            return None
+        return lambda room: posts.reading_day(room, found)
 
     # the calendar -----------------------------------------------------------------------
 

@@ -7,16 +7,18 @@ in a month, that month so far.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 from bot.api.community import circle
 from bot.api.jobs import JobContext
 from bot.api.replies import Reply
 from bot.api.text import Text
 from bot.storage.store import Store
-from cogs.clubs.public import club_progress
-from cogs.quiz.public import champions
-from cogs.recommend.public import most_wanted
+from cogs.clubs.public import ClubProgress, club_progress
+from cogs.quiz.public import Champion, champions
+from cogs.recommend.public import Demand, most_wanted
 from cogs.series.posts import month_name
 
 SHOWN = 3
@@ -31,9 +33,9 @@ def reported_month(day: date) -> tuple[date, date]:
 
 
 async def month_summary(
-    store: Store, rooms: list[JobContext], community_id: int, day: date
-) -> list[Reply]:
-    tz = rooms[0].timezone
+    store: Store, community_id: int, day: date, tz: ZoneInfo
+) -> Callable[[JobContext], Reply]:
+    """What the post tells, read once; the post in a room's language."""
     first, end = reported_month(day)
     since = datetime.combine(first, time.min, tzinfo=tz)
     until = datetime.combine(end, time.min, tzinfo=tz)
@@ -41,10 +43,16 @@ async def month_summary(
     linked = await circle(store, community_id)
     best = await champions(store, linked, since, until, limit=SHOWN)
     clubs = await club_progress(store, linked)
-    return [_reply(room, first, wanted[:SHOWN], best, clubs) for room in rooms]
+    return lambda room: _reply(room, first, wanted[:SHOWN], best, clubs)
 
 
-def _reply(room: JobContext, first: date, wanted, best, clubs) -> Reply:  # noqa: ANN001
+def _reply(
+    room: JobContext,
+    first: date,
+    wanted: Sequence[Demand],
+    best: Sequence[Champion],
+    clubs: Sequence[ClubProgress],
+) -> Reply:
     _ = room._
     fields: list[tuple[str, Text | str]] = []
     if wanted:

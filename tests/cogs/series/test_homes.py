@@ -30,15 +30,17 @@ class Platform:
         self.got += [(destination, reply.title or "") for reply in replies]
 
 
-async def linked(app: App, platform: str, chat: str, home: Destination) -> int:
+async def linked(
+    app: App, platform: str, chat: str, home: Destination, locale: str | None = None
+) -> int:
     """Another community, linked with the console's, whose home is `home`."""
     store, now = app.services.store, app.services.clock.now()
     console = await store.fetchval("SELECT id FROM communities WHERE platform = 'console'")
     member = await store.fetchval("SELECT id FROM members LIMIT 1")
     other = await store.fetchval(
-        "INSERT INTO communities (platform, platform_id, name, created_at) VALUES (?, ?, ?, ?)"
-        " RETURNING id",
-        (platform, chat, f"Perpustakaan di {platform}", now.isoformat()),
+        "INSERT INTO communities (platform, platform_id, name, locale, created_at)"
+        " VALUES (?, ?, ?, ?, ?) RETURNING id",
+        (platform, chat, f"Perpustakaan di {platform}", locale, now.isoformat()),
     )
     code = await community.new_code(store, console, member, now)
     assert await community.join(store, code, other, now) == console
@@ -56,13 +58,13 @@ async def test_every_home_gets_the_post_once_and_a_refusing_one_is_retried(
     app.services.messenger.register("discord", discord)
     group = Destination("telegram", "-100500", "-100500")
     server = Destination("discord", "900", "800")
-    await linked(app, "telegram", "-100500", group)
+    await linked(app, "telegram", "-100500", group, locale="en")  # each in its own language
     await linked(app, "discord", "800", server)
     await librarian.say("/series on weekly Senin jam 08.00")
 
     start = librarian.output.tell()
     await run_jobs(app, clock, TO_NEXT_MONDAY_8 + 60)
-    assert telegram.got == [(group, "Rekomendasi minggu ini: Sejarah")]
+    assert telegram.got == [(group, "This week's recommendation: History")]
     assert librarian.printed_since(start).count("Rekomendasi minggu ini: Sejarah") == 1
 
     discord.refuses = False  # the bot is back in the server
