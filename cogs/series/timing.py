@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.api.commands import N_
-from bot.time.recurrence import RecurrenceError, is_recurring, parse_recurrence
+from bot.time.recurrence import Recurrence, RecurrenceError, is_recurring, parse_recurrence
 from bot.time.when import parse_when
 from cogs.series.reading_days import ReadingDays
 from cogs.series.store import Series
@@ -45,6 +45,8 @@ DEFAULT_TIMES = {
     "monthly": "setiap tanggal 1 jam 09.00",
 }
 DEFAULT_DAY_TIME = time(8, 0)
+# The time of day a repetition without one takes ("setiap Senin").
+DEFAULT_HOURS = {"weekly": "09.00", "daily": "07.00", "arrivals": "09.00", "monthly": "09.00"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +100,7 @@ def read_timing(kind: str, when: str, now: datetime, tz: ZoneInfo) -> Timing:
     shown = when.strip()[:80]
     if is_recurring(when):
         try:
-            recurrence = parse_recurrence(when, now, tz)
+            recurrence = _recurrence(kind, when, now, tz)
         except RecurrenceError as error:
             raise TimingError(
                 RECURRENCE_ERRORS.get(error.reason, WHEN_EXAMPLES), when=shown
@@ -115,6 +117,17 @@ def read_timing(kind: str, when: str, now: datetime, tz: ZoneInfo) -> Timing:
     if kind == "days":
         return Timing(None, start)
     return Timing(f"FREQ={FREQUENCY[kind]}", start)
+
+
+def _recurrence(kind: str, when: str, now: datetime, tz: ZoneInfo) -> Recurrence:
+    """The repetition; without a time of day, at the kind's usual one."""
+    try:
+        return parse_recurrence(when, now, tz)
+    except RecurrenceError as error:
+        if error.reason != "time":
+            raise
+        hour = DEFAULT_HOURS.get(kind, DEFAULT_DAY_TIME.strftime("%H.%M"))
+        return parse_recurrence(f"{when} jam {hour}", now, tz)
 
 
 def next_occurrence(

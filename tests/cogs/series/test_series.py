@@ -127,6 +127,9 @@ async def test_bad_input_is_refused_with_examples(make_chat: Callable[..., Chat]
     past = await librarian.say("/series on daily kemarin jam 7")
     assert "sudah lewat" in past
     assert "tidak aktif" in await librarian.say("/series time weekly Selasa jam 9")
+    usual = await librarian.say("/series on weekly setiap Selasa")  # no time: the usual one
+    assert "berikutnya: Selasa, 6 Januari 2026, 09.00 WIB" in usual
+    assert "sekali sehari" in await librarian.say("/series time weekly RRULE:FREQ=HOURLY")
     member = make_chat(user="budi")
     for line in (
         "/series on weekly",
