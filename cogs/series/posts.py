@@ -1,8 +1,8 @@
 """What each series posts, built in one language (a bilingual community gets one per language).
 
-Every function takes the job's context narrowed to the community and one language and returns
-the reply, built only from what it is given, so the same occurrence reads the same when a post
-is retried.
+Every function takes the job's context narrowed to a home's community and one language and
+returns the reply, built only from what it is given: the books an occurrence shows are chosen
+(and for the weekly recommendation stored) once, then rendered for each home and language.
 """
 
 from __future__ import annotations
@@ -22,14 +22,17 @@ from cogs.series.reading_days import ReadingDay
 SHOWN_ARRIVALS = 10
 
 
+def _where(room: JobContext, book: Book) -> str:
+    return room._("on the shelf") if book.available else room._("on loan now")
+
+
 def _line(room: JobContext, number: int, book: Book) -> Text:
-    where = room._("on the shelf") if book.available else room._("on loan now")
     return Text.format(
         "{number}. **{title}** — {byline} ({where})",
         number=number,
         title=book.record.title,
         byline=byline(book),
-        where=where,
+        where=_where(room, book),
     )
 
 
@@ -51,8 +54,7 @@ def daily(room: JobContext, book: Book, cover: str | None) -> Reply:
     description = book.record.description or ""
     if len(description) > 300:
         description = description[:299].rstrip() + "…"
-    where = room._("on the shelf") if book.available else room._("on loan now")
-    line = Text.format("**{byline}** ({where})", byline=byline(book), where=where)
+    line = Text.format("**{byline}** ({where})", byline=byline(book), where=_where(room, book))
     return Reply.of(
         Text.join([line, description], "\n") if description else line,
         title=room._("Book of the day: {title}").format(title=book.record.title),
