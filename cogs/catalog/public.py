@@ -5,6 +5,7 @@
   whatever other features add to it through `CardExtras`; `card` is the bare card).
 - Finding a book from a member's words: `find_book`, `exact_title`, `split_title`, `ask_which`,
   `short` and the `Found` they return.
+- `cover_url`: where a book's cover picture is, when known.
 - Events the catalog owns: `BookWanted` (a member asked for a book the library lacks or has all
   on loan; publish it with `wanted_missing` or `looked_at`) and `CardExtras` (a book's card is
   being built; a handler returns the fields its feature adds, e.g. members' ratings).
@@ -21,6 +22,7 @@ from bot.api.context import Context
 from bot.api.replies import Field, Reply
 from bot.catalog.records import CopyStatus
 from bot.catalog.store import Book
+from bot.config import Config
 from cogs.catalog.cards import byline, card, label, summary, titled
 from cogs.catalog.resolve import Found, ask_which, exact_title, find_book, short, split_title
 
@@ -32,6 +34,7 @@ __all__ = [
     "book_card",
     "byline",
     "card",
+    "cover_url",
     "exact_title",
     "find_book",
     "label",
@@ -82,3 +85,17 @@ async def book_card(ctx: Context, book: Book, cover_url: str | None = None) -> R
     for fields in await ctx.services.events.publish(CardExtras(ctx, book)):
         extras.extend(fields)
     return replace(reply, fields=reply.fields + tuple(extras)) if extras else reply
+
+
+def cover_url(config: Config, book: Book) -> str | None:
+    """The address of the book's cover: its own (an http(s) address in the catalog), or Open
+    Library's medium-size picture for an ``ol:<id>`` cover while Open Library is enabled."""
+    cover = book.record.cover
+    if not cover:
+        return None
+    if cover.startswith(("http://", "https://")):
+        return cover
+    settings = config.openlibrary
+    if settings.enabled and cover.startswith("ol:") and cover[3:].isdigit() and int(cover[3:]):
+        return f"{settings.covers_url.rstrip('/')}/b/id/{int(cover[3:])}-M.jpg"
+    return None

@@ -19,7 +19,7 @@ def test_every_bundled_data_file_passes_its_features_check() -> None:
         for file in files:
             package.data_check(file)
         checked.append(package.name)
-    assert sorted(checked) == ["clubs", "quiz", "recommend"]
+    assert sorted(checked) == ["clubs", "quiz", "recommend", "series"]
 
 
 def test_a_bad_data_file_is_refused_by_its_check(tmp_path) -> None:  # noqa: ANN001
