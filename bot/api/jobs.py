@@ -23,7 +23,7 @@ from __future__ import annotations
 import gettext
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
 from bot.api import identity
@@ -33,9 +33,22 @@ from bot.storage.scheduler import Job
 
 if TYPE_CHECKING:
     from bot.api.commands import Feature
+    from bot.api.context import Context
     from bot.api.services import Services
 
 JobHandler = Callable[["JobContext"], Awaitable[None]]
+
+
+class DescribesJobs(Protocol):
+    """What a feature whose scheduled jobs appear in /calendar defines: a plain method, so it
+    costs nothing where no feature lists jobs (:meth:`bot.api.registry.Registry.describe_job`
+    finds it by the job's kind)."""
+
+    async def describe_job(self, ctx: JobContext, job: Job, circle: tuple[int, ...]) -> str | None:
+        """One line saying what will be posted and where, localized with ``ctx._``; None when
+        the job is not for a community in `circle` or not worth listing. The caller shows the
+        job's id, time and state itself."""
+        ...
 
 
 def job(kind: str) -> Callable[[JobHandler], JobHandler]:
@@ -90,6 +103,20 @@ class JobContext:
         """In the bot's own language and timezone, for no one yet."""
         bot = services.config.bot
         return cls(services, job, bot.locale, bot.tz, services.i18n.translations(bot.locale))
+
+    @classmethod
+    def reading(cls, ctx: Context, job: Job | None = None) -> JobContext:
+        """For a job read out to a member (a list of what is scheduled): their language, the
+        community's timezone, the channel they asked in."""
+        return cls(
+            ctx.services,
+            job,
+            ctx.locale,
+            ctx.timezone,
+            ctx.translations,
+            community=ctx.community,
+            destination=ctx.channel,
+        )
 
     @property
     def payload(self) -> dict[str, Any]:

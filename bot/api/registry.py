@@ -3,12 +3,22 @@ feature also hands its declared job kinds to the scheduler.
 
 A command's alias may rename its group as well (``acara buat`` for ``event create``): the group
 word then names the whole group, so ``/acara list`` is ``/event list`` without declaring it, and
-``/acara`` alone lists the group."""
+``/acara`` alone lists the group.
+
+It also answers "what is this scheduled job?" for a feature that lists jobs (the calendar)
+without knowing which feature owns them: a feature describes its own job kinds with a plain
+``describe_job`` method (see :class:`bot.api.jobs.DescribesJobs`), and :meth:`Registry.describe_job`
+asks the feature that declared the job's kind."""
 
 from __future__ import annotations
 
+import logging
+
 from bot.api.commands import Command, Feature, Permission
-from bot.api.jobs import register_jobs
+from bot.api.jobs import JobContext, register_jobs
+from bot.storage.scheduler import Job
+
+log = logging.getLogger("pustaka.registry")
 
 
 class Registry:
@@ -16,6 +26,7 @@ class Registry:
         self.features: list[Feature] = []
         self._by_name: dict[str, Command] = {}
         self._groups: dict[str, str] = {}
+        self._job_owners: dict[str, Feature] = {}
 
     def add(self, feature: Feature) -> None:
         for command in feature.commands():
@@ -31,7 +42,31 @@ class Registry:
                     if known != command.path[0]:
                         raise ValueError(f"/{words[0]} names two groups")
         register_jobs(feature.services, feature)
+        for kind in feature.jobs():
+            self._job_owners[kind] = feature
         self.features.append(feature)
+
+    def described_kinds(self) -> frozenset[str]:
+        """The job kinds whose feature describes them (has a ``describe_job`` method)."""
+        return frozenset(
+            kind
+            for kind, owner in self._job_owners.items()
+            if callable(getattr(owner, "describe_job", None))
+        )
+
+    async def describe_job(self, ctx: JobContext, job: Job, circle: tuple[int, ...]) -> str | None:
+        """One line saying what the job will post and where, from the feature that declared its
+        kind; None when no feature describes it, it is not for a community in `circle`, or its
+        feature failed to describe it (logged)."""
+        describe = getattr(self._job_owners.get(job.kind), "describe_job", None)
+        if describe is None:
+            return None
+        try:
+            found = await describe(ctx, job, circle)
+        except Exception:
+            log.exception("describing %s job %s failed", job.kind, job.key)
+            return None
+        return found if isinstance(found, str) else None
 
     @property
     def commands(self) -> list[Command]:

@@ -58,9 +58,13 @@ def _jobs(db: sqlite3.Connection, now: datetime) -> list[str]:
     [(pending, next_due)] = _rows(
         db, "SELECT count(*), min(due_at) FROM jobs WHERE state = 'pending'"
     ) or [(0, None)]
-    [(overdue, oldest)] = _rows(
-        db, "SELECT count(*), min(due_at) FROM jobs WHERE state = 'pending' AND due_at <= ?", due
-    ) or [(0, None)]
+    overdue_sql = "SELECT count(*), min(due_at) FROM jobs WHERE state = 'pending' AND due_at <= ?"
+    # a job a moderator paused (/calendar pause) is held, not behind; older databases have none
+    [(overdue, oldest)] = (
+        _rows(db, overdue_sql + " AND paused = 0", due)
+        or _rows(db, overdue_sql, due)
+        or [(0, None)]
+    )
     line = f"scheduled: {pending} jobs waiting"
     if next_due:
         line += f", the next at {_when(next_due)}"

@@ -14,6 +14,11 @@ path refuses a message it already sent (:meth:`Scheduler.send_once`, which featu
 mid-send (its outcome unknown) is sent again, so no gap: at worst, logged, one duplicate.
 Jobs that fell due while the bot was down run at start when they are at most `grace` late,
 otherwise they are marked missed and logged.
+
+A moderator may act on one pending job by its id (/calendar): :meth:`Scheduler.pause` keeps it
+pending but unclaimed (a paused job is neither run nor marked missed), :meth:`Scheduler.resume`,
+:meth:`Scheduler.move` and :meth:`Scheduler.cancel_job`. Each acts only on a job still pending,
+so one already claimed runs as it would have.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ import asyncio
 import json
 import logging
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -52,9 +57,26 @@ class Job:
     payload: dict[str, Any]
     due_at: datetime
     attempts: int
+    state: str = "running"
+    paused: bool = False
 
 
 Handler = Callable[[Job], Awaitable[None]]
+
+_JOB = "id, kind, key, payload, due_at, attempts, state, paused"
+
+
+def _job(row: Any) -> Job:
+    return Job(
+        row[0],
+        row[1],
+        row[2],
+        json.loads(row[3]),
+        datetime.fromisoformat(row[4]),
+        row[5],
+        row[6],
+        bool(row[7]),
+    )
 
 
 class Scheduler:
@@ -127,6 +149,74 @@ class Scheduler:
         self._wake.set()
         return len(rows)
 
+    async def job(self, job_id: int) -> Job | None:
+        """The job with this id, in whatever state."""
+        row = await self.store.fetchone(f"SELECT {_JOB} FROM jobs WHERE id = ?", (job_id,))
+        return _job(row) if row else None
+
+    async def state(self, key: str) -> str | None:
+        """The state of the job with this key ('pending', 'done', …), None when never scheduled."""
+        found = await self.store.fetchval("SELECT state FROM jobs WHERE key = ?", (key,))
+        return str(found) if found is not None else None
+
+    async def upcoming(
+        self,
+        until: datetime,
+        kinds: Collection[str],
+        communities: Collection[int] | None = None,
+    ) -> list[Job]:
+        """Pending jobs (paused ones too) of these kinds due before `until`, earliest first.
+
+        With `communities`, a job whose payload names a ``community`` outside them is left out;
+        one whose payload names none is kept (its owner decides whom it is for)."""
+        if not kinds:
+            return []
+        marks = ",".join("?" * len(kinds))
+        sql = (
+            f"SELECT {_JOB} FROM jobs WHERE state = 'pending' AND due_at < ? AND kind IN ({marks})"
+        )
+        params: list[Any] = [_utc(until), *kinds]
+        if communities is not None:
+            among = ",".join("?" * len(communities)) or "NULL"
+            sql += (
+                " AND (json_extract(payload, '$.community') IS NULL"
+                f" OR json_extract(payload, '$.community') IN ({among}))"
+            )
+            params += communities
+        rows = await self.store.fetchall(sql + " ORDER BY due_at, id", tuple(params))
+        return [_job(row) for row in rows]
+
+    async def pause(self, job_id: int) -> bool:
+        """Keep a pending job from running until :meth:`resume`; False when it is not pending."""
+        return await self._change(job_id, "paused = 1")
+
+    async def resume(self, job_id: int) -> bool:
+        """Let a paused job run at its time again (at once when that has passed)."""
+        changed = await self._change(job_id, "paused = 0")
+        self._wake.set()
+        return changed
+
+    async def move(self, job_id: int, due: datetime) -> bool:
+        """Give a pending job another time; False when it is no longer pending."""
+        if due.tzinfo is None:
+            raise ValueError("a due time must carry its timezone")
+        changed = await self._change(job_id, "due_at = ?", _utc(due))
+        self._wake.set()
+        return changed
+
+    async def cancel_job(self, job_id: int) -> bool:
+        """Cancel one pending job (paused or not); False when it is no longer pending."""
+        changed = await self._change(job_id, "state = 'cancelled'")
+        self._wake.set()
+        return changed
+
+    async def _change(self, job_id: int, assignment: str, *values: Any) -> bool:
+        found = await self.store.fetchval(
+            f"UPDATE jobs SET {assignment} WHERE id = ? AND state = 'pending' RETURNING id",
+            (*values, job_id),
+        )
+        return found is not None
+
     async def first_time(self, key: str) -> bool:
         """True the first time a message key is seen: the sending path's guard against repeats."""
         added = await self.store.fetchval(
@@ -156,7 +246,7 @@ class Scheduler:
             )
         late = await self.store.fetchall(
             "UPDATE jobs SET state = 'missed', finished_at = ? WHERE state = 'pending'"
-            " AND due_at < ? RETURNING kind, key, due_at",
+            " AND paused = 0 AND due_at < ? RETURNING kind, key, due_at",
             (_utc(self.clock.now()), _utc(self.clock.now() - self.grace)),
         )
         for kind, key, due_at in late:
@@ -193,7 +283,9 @@ class Scheduler:
         return count
 
     async def _next_time(self) -> datetime | None:
-        due = await self.store.fetchval("SELECT min(due_at) FROM jobs WHERE state = 'pending'")
+        due = await self.store.fetchval(
+            "SELECT min(due_at) FROM jobs WHERE state = 'pending' AND paused = 0"
+        )
         return datetime.fromisoformat(due) if due else None
 
     async def _sleep_until(self, when: datetime | None) -> None:
@@ -218,7 +310,8 @@ class Scheduler:
         """Claim up to `limit` due jobs, earliest first (pending → running)."""
         rows = await self.store.fetchall(
             "UPDATE jobs SET state = 'running', attempts = attempts + 1"
-            " WHERE id IN (SELECT id FROM jobs WHERE state = 'pending' AND due_at <= ?"
+            " WHERE id IN (SELECT id FROM jobs WHERE state = 'pending' AND paused = 0"
+            "              AND due_at <= ?"
             "              ORDER BY due_at, id LIMIT ?)"
             " RETURNING id, kind, key, payload, due_at, attempts",
             (_utc(self.clock.now()), limit),

@@ -7,9 +7,11 @@ from bot.api.arguments import UserError, tokenize
 from bot.api.commands import Feature, Option
 from bot.api.context import Context, Destination
 from bot.api.jobs import JobContext, job
+from bot.api.places import place_text
 from bot.api.services import Services
 from bot.catalog.search import search
 from bot.catalog.store import Book, Catalog
+from bot.storage.scheduler import Job
 from cogs.catalog.public import byline
 from cogs.clubs.posts import SECTION, Posts
 from cogs.clubs.store import Club, ClubStore, Reading
@@ -33,6 +35,33 @@ class ClubBase(Feature):
     @job(CLOSE)
     async def _vote_close_job(self, ctx: JobContext) -> None:
         await self.votes.close_job(ctx)
+
+    async def describe_job(self, ctx: JobContext, job: Job, circle: tuple[int, ...]) -> str | None:
+        """/calendar's line for a club's weekly discussion post or the close of its vote."""
+        if job.kind == SECTION:
+            reading = await self.clubs.reading(int(job.payload["reading"]))
+            if reading is None or reading.state != "reading":
+                return None
+            if reading.revision != int(job.payload["revision"]):
+                return None
+            club = await self.clubs.get(reading.club_id)
+            if club is None or club.state != "active" or club.community_id not in circle:
+                return None
+            return ctx._("{club}: the discussion of part {number} of {title}, {where}").format(
+                club=club.name,
+                number=int(job.payload["section"]),
+                title=reading.title,
+                where=place_text(ctx._, Destination.from_key(club.home)),
+            )
+        if job.kind == CLOSE:
+            vote = await self.clubs.vote(int(job.payload["vote"]))
+            club = await self.clubs.get(vote.club_id) if vote and vote.state == "open" else None
+            if club is None or club.state != "active" or club.community_id not in circle:
+                return None
+            return ctx._(
+                "{club}: the vote for the next book closes with its result, {where}"
+            ).format(club=club.name, where=place_text(ctx._, Destination.from_key(club.home)))
+        return None
 
     async def on_start(self) -> None:
         """Schedule what a restart or an older version left unscheduled (idempotent)."""

@@ -169,6 +169,7 @@ class Posts:
                         "reading": reading.id,
                         "revision": reading.revision,
                         "section": section.number,
+                        "community": club.community_id,
                     },
                 )
 

@@ -87,7 +87,10 @@ class Votes:
 
     async def schedule(self, club: Club, vote: Vote) -> None:
         await self.posts.services.scheduler.schedule(
-            CLOSE, f"club:{club.id}:vote:{vote.id}:close", vote.closes_at, {"vote": vote.id}
+            CLOSE,
+            f"club:{club.id}:vote:{vote.id}:close",
+            vote.closes_at,
+            {"vote": vote.id, "community": club.community_id},
         )
 
     async def close_job(self, ctx: JobContext) -> None:

@@ -15,11 +15,20 @@ from bot.api.arguments import UserError
 from bot.api.commands import N_, Permission, choice, command, integer, text
 from bot.api.context import Context, Destination
 from bot.api.jobs import JobContext, job
+from bot.api.places import place_text
 from bot.api.replies import Choice, ChoiceStyle, Reply
 from bot.api.services import Services
 from bot.api.text import Text
+from bot.storage.scheduler import Job
 from cogs.events.calendar import Entry, calendar_file
-from cogs.events.formatting import date_text, day_text, long_date, offsets_text, repeat_text
+from cogs.events.formatting import (
+    date_text,
+    day_text,
+    duration_text,
+    long_date,
+    offsets_text,
+    repeat_text,
+)
 from cogs.events.notices import Notices, calendar_event
 from cogs.events.personal import PersonalReminders
 from cogs.events.planning import REMINDER, ROLL, SHARE, Planner, Slot, slot_on, slots
@@ -111,6 +120,28 @@ class Events(PersonalReminders):
                     ctx.clock.now(),
                     {"event": event.id, "community": community_id},
                 )
+
+    async def describe_job(self, ctx: JobContext, job: Job, circle: tuple[int, ...]) -> str | None:
+        """/calendar's line for an event reminder (rolls and personal reminders are not posts
+        for the community)."""
+        if job.kind != REMINDER:
+            return None
+        event = await self.events.get(int(job.payload["event"]))
+        if event is None or event.community_id not in circle or event.state != "scheduled":
+            return None
+        slot = slot_on(event, str(job.payload.get("occurrence", "")), ctx.timezone)
+        if slot is None:
+            return None
+        minutes = int(job.payload.get("minutes", int(job.payload.get("hours", 0)) * 60))
+        where = place_text(ctx._, Destination.from_key(event.destination))
+        if len(circle) > 1:  # the reminder also goes to the linked communities' homes
+            where = ctx._("{where} and in the linked communities' homes").format(where=where)
+        return ctx._("Reminder of {title} ({date}), {before} before, {where}").format(
+            title=event.title,
+            before=duration_text(minutes, ctx.locale),
+            date=date_text(ctx.locale, slot.starts_at, ctx.timezone),
+            where=where,
+        )
 
     async def on_start(self) -> None:
         """Plan what a restart or an older version left unplanned (idempotent)."""

@@ -104,7 +104,12 @@ class Planner:
                         REMINDER,
                         f"event:{event.id}:r{revision}:{slot.key or 'once'}:{before}m",
                         due,
-                        {"event": event.id, "occurrence": slot.key, "minutes": before},
+                        {
+                            "event": event.id,
+                            "occurrence": slot.key,
+                            "minutes": before,
+                            "community": event.community_id,
+                        },
                     )
         if event.recurrence is not None:
             await scheduler.schedule(

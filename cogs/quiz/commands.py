@@ -19,7 +19,6 @@ from bot.api import community as circles
 from bot.api.arguments import UsageError, UserError
 from bot.api.commands import (
     N_,
-    Feature,
     Option,
     Permission,
     attachment,
@@ -41,21 +40,30 @@ from bot.time.clock import utc_text
 from bot.time.when import parse_when
 from cogs.quiz import cards
 from cogs.quiz.cards import Translations
-from cogs.quiz.game import LETTERS, Asked, NoChoices, NotAChoice, draw, judge, points
+from cogs.quiz.game import (
+    DEFAULT_QUESTIONS,
+    DEFAULT_SECONDS,
+    LETTERS,
+    Asked,
+    NoChoices,
+    NotAChoice,
+    draw,
+    judge,
+    points,
+)
 from cogs.quiz.packs import MAX_PACK_BYTES, Pack, PackError, bundled_packs, describe, parse_pack
+from cogs.quiz.scheduling import QuizScheduling
 from cogs.quiz.settings import QuizSettings
 from cogs.quiz.store import Quiz, QuizStore, Recorded, Season, channel_key
 
 log = logging.getLogger("pustaka.quiz")
 
-DEFAULT_QUESTIONS = 10
-DEFAULT_SECONDS = 20
 ASKED_REMEMBERED = 64  # questions kept in memory for answers by button
 _TAG = re.compile(r"#(\d{1,18})\s+(.+)", re.DOTALL)
 ALL_TIME = ("all", "semua")
 
 
-class Quizzes(Feature):
+class Quizzes(QuizScheduling):
     name = "quiz"
     description = N_("Quizzes")
     # What members read for each parameter (its name stays English: a Discord option).
@@ -68,6 +76,7 @@ class Quizzes(Feature):
         "season": N_("parameter:season"),
         "seconds": N_("parameter:seconds"),
         "until": N_("parameter:until"),
+        "when": N_("parameter:when"),
     }
 
     def __init__(self, services: Services, rng: random.Random | None = None) -> None:
@@ -78,8 +87,13 @@ class Quizzes(Feature):
         self._running: dict[int, asyncio.Event] = {}
         self._asked: dict[int, tuple[Asked, Quiz]] = {}
 
+    async def on_timezone_changed(self, community_id: int) -> None:
+        await self._replan_schedules(community_id)
+
     async def on_start(self) -> None:
-        """Carry on the quizzes that were running when the bot stopped."""
+        """Carry on the quizzes that were running when the bot stopped, and keep the scheduled
+        ones' next times scheduled."""
+        await self._plan_schedules()
         now = self.services.clock.now()
         for quiz in await self.quizzes.running():
             self._watch(quiz.id)
@@ -231,38 +245,62 @@ class Quizzes(Feature):
                     pack=pack[:60]
                 )
             )
-        now = ctx.clock.now()
-        season = await self.quizzes.current_season(ctx.circle, now)
+        quiz = await self._begin(
+            community.id, ctx.channel, chosen, questions, seconds, started_by=ctx.member.id
+        )
+        if quiz is None:
+            raise UserError(ctx._("A quiz is already running here. /quiz stop ends it."))
+        # Posted in the channel rather than answered: a Telegram moderator may have started
+        # the quiz from a private chat with the bot.
+        await self._open_quiz(await self._speaker(community.id, ctx.channel), quiz)
+        return _private(ctx._("The quiz has started."))
+
+    async def _begin(
+        self,
+        community_id: int,
+        where: Destination,
+        chosen: Pack,
+        questions: int,
+        seconds: int,
+        *,
+        started_by: int | None,
+        origin: str | None = None,
+    ) -> Quiz | None:
+        """Create a quiz in `where`; None when one is already running there (or `origin`, a
+        scheduled occurrence, already started one)."""
+        now = self.services.clock.now()
+        circle = await circles.circle(self.services.store, community_id)
+        season = await self.quizzes.current_season(circle, now)
         telegram_poll = self.services.config.section(QuizSettings).telegram_answers == "poll"
+        polls = self.services.messenger.capabilities(where).quiz_polls
         quiz_id = await self.quizzes.create(
-            community_id=community.id,
+            community_id=community_id,
             season_id=season.id if season else None,
-            destination=ctx.channel.key(),
-            channel=_channel(ctx.channel),
+            destination=where.key(),
+            channel=_channel(where),
             pack_key=chosen.key,
             pack_title=chosen.title,
             seconds=seconds,
-            mode="poll" if ctx.capabilities.quiz_polls and telegram_poll else "buttons",
-            started_by=ctx.member.id,
+            mode="poll" if polls and telegram_poll else "buttons",
+            started_by=started_by,
             now=now,
             questions=draw(chosen, questions or DEFAULT_QUESTIONS, self.rng),
+            origin=origin,
         )
-        if quiz_id is None:
-            raise UserError(ctx._("A quiz is already running here. /quiz stop ends it."))
-        quiz = await self.quizzes.get(quiz_id)
-        assert quiz is not None
+        return await self.quizzes.get(quiz_id) if quiz_id is not None else None
+
+    async def _open_quiz(self, t: JobContext, quiz: Quiz) -> None:
+        """Ask the first question with the quiz's announcement, once (a run again after a crash
+        keeps the question's times and does not post it twice)."""
         first = await self._ask(quiz, 1)
         assert first is not None
         self._watch(quiz.id)
-        # Posted in the channel rather than answered: a Telegram moderator may have started
-        # the quiz from a private chat with the bot.
-        t = await self._speaker(community.id, ctx.channel)
+        season = await self.quizzes.season(quiz.season_id) if quiz.season_id else None
         await t.send_once(
             f"quiz:{quiz.id}:q1:ask",
             cards.announcement(t.translations, quiz, season.name if season else None),
             cards.question(t.translations, quiz, first),
         )
-        return _private(ctx._("The quiz has started."))
 
     @command(
         "quiz stop",

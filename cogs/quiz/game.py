@@ -13,6 +13,8 @@ from typing import TypeVar
 from cogs.quiz.answers import choice_index, matches, mislabelled, normalize
 from cogs.quiz.packs import Pack
 
+DEFAULT_QUESTIONS = 10
+DEFAULT_SECONDS = 20
 LETTERS = "ABCDEFGHIJKL"
 POINTS = 100  # for a right answer
 SPEED_BONUS = 50  # at most, for answering at once; nothing at the last moment

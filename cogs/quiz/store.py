@@ -89,18 +89,20 @@ class QuizStore:
         pack_title: str,
         seconds: int,
         mode: str,
-        started_by: int,
+        started_by: int | None,
         now: datetime,
         questions: list[Drawn],
+        origin: str | None = None,
     ) -> int | None:
-        """The new quiz's id, or None when a quiz is already running in that channel."""
+        """The new quiz's id, or None when a quiz is already running in that channel (or one
+        was already started from `origin`, a scheduled occurrence)."""
         try:
             async with self.store.transaction() as tx:
                 quiz_id = int(
                     await tx.fetchval(
                         "INSERT INTO quizzes (community_id, season_id, destination, channel,"
-                        " pack_key, pack_title, seconds, mode, started_by, started_at)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                        " pack_key, pack_title, seconds, mode, started_by, started_at, origin)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                         (
                             community_id,
                             season_id,
@@ -112,6 +114,7 @@ class QuizStore:
                             mode,
                             started_by,
                             _utc(now),
+                            origin,
                         ),
                     )
                 )
@@ -138,6 +141,13 @@ class QuizStore:
 
     async def get(self, quiz_id: int) -> Quiz | None:
         row = await self.store.fetchone(f"SELECT {_QUIZ} FROM quizzes q WHERE q.id = ?", (quiz_id,))
+        return Quiz(*row) if row else None
+
+    async def started_from(self, origin: str) -> Quiz | None:
+        """The quiz a scheduled occurrence started, if it did."""
+        row = await self.store.fetchone(
+            f"SELECT {_QUIZ} FROM quizzes q WHERE q.origin = ?", (origin,)
+        )
         return Quiz(*row) if row else None
 
     async def running_in(self, channel: str) -> Quiz | None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bot.adapters.discord import DiscordAdapter
 from bot.adapters.telegram import TelegramAdapter
+from bot.api import platform_state
 from bot.api.package import FeatureFactory, FeaturePackage
 from bot.config import load_config
 from bot.process.app import App
@@ -38,9 +39,22 @@ async def telegram_bot(
     task = asyncio.create_task(TelegramAdapter(app.dispatcher).run())
     try:
         await fake.wait_for("setMyCommands", count=TELEGRAM_MENUS)
+        await _connected(app, "telegram")
         yield app
     finally:
         await _stop(app, task)
+
+
+async def _connected(app: App, platform: str) -> None:
+    """Until the adapter recorded its connection, its last step before serving."""
+    async with asyncio.timeout(20):
+        for _ in iter(int, 1):
+            state = await platform_state.recall(
+                app.services.store, platform, platform_state.CONNECTION
+            )
+            if state and '"connected"' in state:
+                return
+            await asyncio.sleep(0.01)
 
 
 @asynccontextmanager

@@ -44,6 +44,14 @@ async def test_a_running_bot_connected(
         code, shown = await asyncio.to_thread(status, tmp_path, capsys)
         assert "inbox: 1 telegram updates waiting, the oldest since " in shown
         assert "1 overdue" in shown
+        # a job a moderator paused is held on purpose, not overdue
+        await app.services.scheduler.schedule(
+            "nothing", "late:2", app.services.clock.now() - timedelta(minutes=2)
+        )
+        held = await app.services.store.fetchval("SELECT id FROM jobs WHERE key = 'late:2'")
+        await app.services.scheduler.pause(held)
+        code, shown = await asyncio.to_thread(status, tmp_path, capsys)
+        assert "1 overdue" in shown
     code, shown = await asyncio.to_thread(status, tmp_path, capsys)
     assert "telegram: stopped since " in shown
 
