@@ -13,6 +13,8 @@ import logging
 import math
 import random
 import re
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.api import community as circles
@@ -36,6 +38,7 @@ from bot.api.labels import command_usage
 from bot.api.replies import Choice, Reply
 from bot.api.services import Services
 from bot.api.text import Text
+from bot.storage.scheduler import NotDelivered
 from bot.time.clock import utc_text
 from bot.time.when import parse_when
 from cogs.quiz import cards
@@ -54,7 +57,7 @@ from cogs.quiz.game import (
 from cogs.quiz.packs import MAX_PACK_BYTES, Pack, PackError, bundled_packs, describe, parse_pack
 from cogs.quiz.scheduling import QuizScheduling
 from cogs.quiz.settings import QuizSettings
-from cogs.quiz.store import Quiz, QuizStore, Recorded, Season, channel_key
+from cogs.quiz.store import Home, Quiz, QuizStore, Recorded, Season, channel_key
 
 log = logging.getLogger("pustaka.quiz")
 
@@ -272,7 +275,10 @@ class Quizzes(QuizScheduling):
         circle = await circles.circle(self.services.store, community_id)
         season = await self.quizzes.current_season(circle, now)
         telegram_poll = self.services.config.section(QuizSettings).telegram_answers == "poll"
-        polls = self.services.messenger.capabilities(where).quiz_polls
+        homes = [
+            Home(member, home.key(), _channel(home), self._mode(home, telegram_poll))
+            for member, home in await self._circle_homes(community_id, where)
+        ]
         quiz_id = await self.quizzes.create(
             community_id=community_id,
             season_id=season.id if season else None,
@@ -281,13 +287,51 @@ class Quizzes(QuizScheduling):
             pack_key=chosen.key,
             pack_title=chosen.title,
             seconds=seconds,
-            mode="poll" if polls and telegram_poll else "buttons",
+            mode=self._mode(where, telegram_poll),
             started_by=started_by,
             now=now,
             questions=draw(chosen, questions or DEFAULT_QUESTIONS, self.rng),
             origin=origin,
+            homes=homes,
         )
         return await self.quizzes.get(quiz_id) if quiz_id is not None else None
+
+    def _mode(self, where: Destination, telegram_poll: bool) -> str:
+        polls = self.services.messenger.capabilities(where).quiz_polls
+        return "poll" if polls and telegram_poll else "buttons"
+
+    async def _circle_homes(
+        self, community_id: int, where: Destination
+    ) -> list[tuple[int, Destination]]:
+        """The other homes of a linked community, when the quiz starts in its own home: the
+        quiz is then played in all of them at once. Elsewhere (another channel) only there."""
+        store = self.services.store
+        own = await circles.home(store, community_id)
+        if own is None or _channel(own) != _channel(where):
+            return []
+        found = []
+        for member in (await circles.circle(store, community_id))[1:]:
+            home = await circles.home(store, member)
+            if home is not None:
+                found.append((member, home))
+        return found
+
+    async def _to_other_homes(
+        self, quiz: Quiz, key: str, make: Callable[[Translations, Quiz], Sequence[Reply]]
+    ) -> None:
+        """Post to the quiz's other homes, each in its community's language and in the mode it
+        is asked in there. A home that does not take it (its platform down) is left behind
+        with a log line; it never holds the quiz up for the others."""
+        for home in await self.quizzes.other_homes(quiz):
+            t = await self._speaker(home.community_id, Destination.from_key(home.destination))
+            try:
+                await t.send_once(
+                    f"{key}@{home.channel}", *make(t.translations, replace(quiz, mode=home.mode))
+                )
+            except NotDelivered as refused:
+                log.warning(
+                    "quiz %s: %s not posted in %s (%s)", quiz.id, key, home.channel, refused
+                )
 
     async def _open_quiz(self, t: JobContext, quiz: Quiz) -> None:
         """Ask the first question with the quiz's announcement, once (a run again after a crash
@@ -296,10 +340,19 @@ class Quizzes(QuizScheduling):
         assert first is not None
         self._watch(quiz.id)
         season = await self.quizzes.season(quiz.season_id) if quiz.season_id else None
+        season_name = season.name if season else None
         await t.send_once(
             f"quiz:{quiz.id}:q1:ask",
-            cards.announcement(t.translations, quiz, season.name if season else None),
+            cards.announcement(t.translations, quiz, season_name),
             cards.question(t.translations, quiz, first),
+        )
+        await self._to_other_homes(
+            quiz,
+            f"quiz:{quiz.id}:q1:ask",
+            lambda t, quiz: [
+                cards.announcement(t, quiz, season_name),
+                cards.question(t, quiz, first),
+            ],
         )
 
     @command(
@@ -317,6 +370,11 @@ class Quizzes(QuizScheduling):
             raise UserError(ctx._("No quiz is running here."))
         self._release(quiz.id)
         scores = await self.quizzes.quiz_scores(quiz.id)
+        await self._to_other_homes(
+            quiz,
+            f"quiz:{quiz.id}:standings",
+            lambda t, quiz: [cards.standings(t, quiz, scores, stopped=True)],
+        )
         return cards.standings(ctx.translations, quiz, scores, stopped=True)
 
     @command(
@@ -578,6 +636,11 @@ class Quizzes(QuizScheduling):
                 f"quiz:{quiz.id}:q{position}:result",
                 cards.result(t, quiz, asked, right, answered, late=late),
             )
+            await self._to_other_homes(
+                quiz,
+                f"quiz:{quiz.id}:q{position}:result",
+                lambda t, quiz: [cards.result(t, quiz, asked, right, answered, late=late)],
+            )
         quiz = await self.quizzes.get(quiz.id)
         if quiz is None or quiz.state != "running":
             return
@@ -587,11 +650,21 @@ class Quizzes(QuizScheduling):
             await ctx.send_once(
                 f"quiz:{quiz.id}:standings", cards.standings(t, quiz, scores, stopped=False)
             )
+            await self._to_other_homes(
+                quiz,
+                f"quiz:{quiz.id}:standings",
+                lambda t, quiz: [cards.standings(t, quiz, scores, stopped=False)],
+            )
             await self._end(quiz, "finished")
             self._release(quiz.id)
             return
         await ctx.send_once(
             f"quiz:{quiz.id}:q{position + 1}:ask", cards.question(t, quiz, following)
+        )
+        await self._to_other_homes(
+            quiz,
+            f"quiz:{quiz.id}:q{position + 1}:ask",
+            lambda t, quiz: [cards.question(t, quiz, following)],
         )
 
     async def _never_shown(self, quiz: Quiz, asked: Asked) -> bool:
@@ -608,6 +681,11 @@ class Quizzes(QuizScheduling):
         await ctx.send_once(
             f"quiz:{quiz.id}:q{asked.position}:ask",
             cards.question(ctx.translations, quiz, asked),
+        )
+        await self._to_other_homes(
+            quiz,
+            f"quiz:{quiz.id}:q{asked.position}:ask",
+            lambda t, quiz: [cards.question(t, quiz, asked)],
         )
         await self.services.scheduler.schedule(
             "quiz-close",

@@ -42,6 +42,16 @@ class Quiz:
 
 
 @dataclass(frozen=True, slots=True)
+class Home:
+    """Where a quiz is played besides its own channel: another home of its circle."""
+
+    community_id: int
+    destination: str
+    channel: str
+    mode: str
+
+
+@dataclass(frozen=True, slots=True)
 class Season:
     id: int
     community_id: int
@@ -93,9 +103,11 @@ class QuizStore:
         now: datetime,
         questions: list[Drawn],
         origin: str | None = None,
+        homes: Sequence[Home] = (),
     ) -> int | None:
         """The new quiz's id, or None when a quiz is already running in that channel (or one
-        was already started from `origin`, a scheduled occurrence)."""
+        was already started from `origin`, a scheduled occurrence). Of its other `homes`, one
+        with a quiz of its own running is left out."""
         try:
             async with self.store.transaction() as tx:
                 quiz_id = int(
@@ -135,6 +147,20 @@ class QuizStore:
                         for position, q in enumerate(questions, 1)
                     ],
                 )
+                await tx.execute(
+                    "INSERT INTO quiz_homes (quiz_id, community_id, destination, channel, mode)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (quiz_id, community_id, destination, channel, mode),
+                )
+                await tx.executemany(
+                    "INSERT OR IGNORE INTO quiz_homes"
+                    " (quiz_id, community_id, destination, channel, mode) VALUES (?, ?, ?, ?, ?)",
+                    [
+                        (quiz_id, home.community_id, home.destination, home.channel, home.mode)
+                        for home in homes
+                        if home.channel != channel
+                    ],
+                )
         except sqlite3.IntegrityError:
             return None
         return quiz_id
@@ -151,11 +177,21 @@ class QuizStore:
         return Quiz(*row) if row else None
 
     async def running_in(self, channel: str) -> Quiz | None:
+        """The quiz running in a channel: its own, or one it plays in as a home of the circle."""
         row = await self.store.fetchone(
-            f"SELECT {_QUIZ} FROM quizzes q WHERE q.channel = ? AND q.state = 'running'",
+            f"SELECT {_QUIZ} FROM quiz_homes h JOIN quizzes q ON q.id = h.quiz_id"
+            " WHERE h.channel = ? AND h.running = 1 AND q.state = 'running'",
             (channel,),
         )
         return Quiz(*row) if row else None
+
+    async def other_homes(self, quiz: Quiz) -> list[Home]:
+        rows = await self.store.fetchall(
+            "SELECT community_id, destination, channel, mode FROM quiz_homes"
+            " WHERE quiz_id = ? AND channel != ? ORDER BY community_id, channel",
+            (quiz.id, quiz.channel),
+        )
+        return [Home(*row) for row in rows]
 
     async def running(self) -> list[Quiz]:
         rows = await self.store.fetchall(
@@ -172,6 +208,7 @@ class QuizStore:
                 " RETURNING id",
                 (state, _utc(now), quiz_id),
             )
+            await tx.execute("UPDATE quiz_homes SET running = 0 WHERE quiz_id = ?", (quiz_id,))
             await tx.execute(
                 "UPDATE quiz_questions SET closed_at = ? WHERE quiz_id = ?"
                 " AND opened_at IS NOT NULL AND closed_at IS NULL",
