@@ -14,10 +14,10 @@ from bot.api.arguments import UserError
 from bot.api.commands import N_, Feature, Permission, choice, command, integer, text
 from bot.api.context import Context
 from bot.api.dates import clock_text, moment_text, weekday_date
+from bot.api.moments import read_moment
 from bot.api.replies import Choice, ChoiceStyle, Reply
 from bot.api.text import Text
 from bot.time.recurrence import is_recurring
-from bot.time.when import parse_when
 from cogs.calendar import listing
 from cogs.calendar.circle import circle_of
 from cogs.calendar.listing import Item
@@ -240,7 +240,6 @@ def _lines(ctx: Context, items: list[Item]) -> Text:
 
 def _read_time(ctx: Context, when: str) -> datetime:
     """One time in the future, from what a moderator typed; a clear refusal otherwise."""
-    now = ctx.clock.now()
     if is_recurring(when):
         raise UserError(
             ctx._(
@@ -248,16 +247,7 @@ def _read_time(ctx: Context, when: str) -> datetime:
                 "keeps its repetition and only this time moves."
             )
         )
-    moment = parse_when(when, now, ctx.timezone)
-    if moment is None:
-        raise UserError(ctx._(WHEN_EXAMPLES).format(when=when[:60]))
-    if moment <= now:
-        raise UserError(
-            ctx._("{date} has already passed. Give a time in the future.").format(
-                date=moment_text(ctx.locale, moment, ctx.timezone)
-            )
-        )
-    return moment
+    return read_moment(ctx, when, WHEN_EXAMPLES)
 
 
 def _gone(ctx: Context, id: int) -> UserError:

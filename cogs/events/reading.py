@@ -8,7 +8,8 @@ from datetime import date, datetime
 from bot.api.arguments import UserError
 from bot.api.commands import N_
 from bot.api.context import Context
-from bot.time.recurrence import Recurrence, RecurrenceError, is_recurring, parse_recurrence
+from bot.api.moments import read_schedule
+from bot.time.recurrence import Recurrence
 from bot.time.when import parse_when
 from cogs.events.formatting import (
     LONGEST_OFFSET,
@@ -61,24 +62,7 @@ OFFSET_ERRORS = {
 
 def read_when(ctx: Context, when: str) -> tuple[datetime, Recurrence | None]:
     """A single time or a series from what a moderator typed; a clear refusal otherwise."""
-    now = ctx.clock.now()
-    if is_recurring(when):
-        try:
-            recurrence = parse_recurrence(when, now, ctx.timezone)
-        except RecurrenceError as error:
-            raise UserError(ctx._(RECURRENCE_ERRORS[error.reason]).format(when=when[:80])) from None
-        first = recurrence.start.replace(tzinfo=ctx.timezone)
-        return first.astimezone(now.tzinfo), recurrence
-    starts = parse_when(when, now, ctx.timezone)
-    if starts is None:
-        raise UserError(ctx._(WHEN_EXAMPLES).format(when=when[:60]))
-    if starts <= now:
-        raise UserError(
-            ctx._("{date} has already passed. Give a time in the future.").format(
-                date=date_text(ctx.locale, starts, ctx.timezone)
-            )
-        )
-    return starts, None
+    return read_schedule(ctx, when, WHEN_EXAMPLES, RECURRENCE_ERRORS, date_text)
 
 
 def when_text(ctx: Context, starts: datetime, recurrence: Recurrence | None) -> str:

@@ -16,13 +16,13 @@ from bot.api.commands import N_, Feature, Permission, command, text
 from bot.api.context import Context, Destination
 from bot.api.dates import moment_text
 from bot.api.jobs import JobContext, job
+from bot.api.moments import read_schedule
 from bot.api.places import place_text
 from bot.api.replies import Reply
 from bot.api.services import Services
 from bot.api.text import Text
 from bot.storage.scheduler import Job
-from bot.time.recurrence import Recurrence, RecurrenceError, is_recurring, parse_recurrence
-from bot.time.when import parse_when
+from bot.time.recurrence import Recurrence
 from cogs.quiz.game import DEFAULT_QUESTIONS, DEFAULT_SECONDS
 from cogs.quiz.packs import Pack
 from cogs.quiz.schedules import SCHEDULED, Schedule, ScheduleStore, plan
@@ -324,23 +324,4 @@ class QuizScheduling(Feature):
 
 
 def _read_time(ctx: Context, when: str) -> tuple[datetime, Recurrence | None]:
-    """One time in the future or a series, from what a moderator typed; a clear refusal with
-    examples otherwise."""
-    now = ctx.clock.now()
-    if is_recurring(when):
-        try:
-            recurrence = parse_recurrence(when, now, ctx.timezone)
-        except RecurrenceError as error:
-            raise UserError(ctx._(RECURRENCE_ERRORS[error.reason]).format(when=when[:80])) from None
-        first = recurrence.start.replace(tzinfo=ctx.timezone)
-        return first.astimezone(now.tzinfo), recurrence
-    moment = parse_when(when, now, ctx.timezone)
-    if moment is None:
-        raise UserError(ctx._(WHEN_EXAMPLES).format(when=when[:60]))
-    if moment <= now:
-        raise UserError(
-            ctx._("{date} has already passed. Give a time in the future.").format(
-                date=moment_text(ctx.locale, moment, ctx.timezone)
-            )
-        )
-    return moment, None
+    return read_schedule(ctx, when, WHEN_EXAMPLES, RECURRENCE_ERRORS)

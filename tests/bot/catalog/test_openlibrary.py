@@ -159,15 +159,16 @@ async def test_user_agent_names_pustaka_and_the_contact(
 
 
 async def test_rate_limit_spaces_requests(make_client: MakeClient, fake: FakeOpenLibrary) -> None:
-    """With requests_per_second = 5, requests arrive about 0.2 s apart, never in a burst."""
+    """With requests_per_second = 5, requests arrive about 0.2 s apart, never in a burst (the
+    bounds leave room for a loaded machine delaying one request's arrival, not for a burst)."""
     client = make_client(requests_per_second=5)
     for title in ("Laskar Pelangi", "Bumi Manusia", "Sang Pemimpi", "Anak Semua Bangsa"):
         await client.search(title)
     times = [request.at for request in fake.requests]
     gaps = [later - earlier for earlier, later in zip(times, times[1:], strict=False)]
     assert len(gaps) == 3
-    assert min(gaps) > 0.15
-    assert times[-1] - times[0] > 0.55
+    assert min(gaps) > 0.1
+    assert times[-1] - times[0] > 0.5
 
 
 async def test_429_then_success_waits_as_told(
