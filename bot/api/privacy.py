@@ -10,7 +10,7 @@ the member, how the data is described to them, an example of it, and how /forget
   NULL one keeps pointing at the member's row, which itself is emptied of everything that said
   who they were (platform id, name, language, dates) and shows as "former member".
 
-The core's own tables are declared here (`CORE`), and so are the "traces": rows of the core's
+The core's own tables are declared here (`CORE_DATA`), and so are the "traces": rows of the core's
 message machinery (the inbox, scheduled jobs, sent keys, buttons, polls) whose text names the
 member's platform id, found by scanning it; those are deleted. Everything happens in one
 transaction. :func:`undeclared` finds a table column that holds a member and that no declaration
@@ -236,8 +236,10 @@ def _forget_rows(db: sqlite3.Connection, personal: Personal, member: Member) -> 
         emptied.append(f"{personal.column} = NULL")
     elif personal.holds is Holds.PLATFORM_ID:
         emptied.append(f"{personal.column} = '{FORGOTTEN}{member.id}'")
-    if not emptied:
-        return 0  # the rows point at the member's row, which is emptied itself
+    if not emptied:  # the rows point at the member's row, which is emptied itself
+        return int(
+            db.execute(f"SELECT count(*) FROM {personal.table} WHERE {where}", args).fetchone()[0]
+        )
     return db.execute(
         f"UPDATE {personal.table} SET {', '.join(emptied)} WHERE {where}", args
     ).rowcount

@@ -19,12 +19,13 @@ from bot.api import privacy
 from bot.api.commands import N_, Feature, command
 from bot.api.context import Context
 from bot.api.identity import Member
-from bot.api.package import FeaturePackage, declare
+from bot.api.package import FeatureFactory, FeaturePackage, declare
 from bot.config import Config, ConfigError, load_config
 from bot.process.app import App
 from bot.process.features import discover
 from bot.storage.store import Store
 from bot.time.clock import FakeClock, utc_text
+from tests.cogs.quiz.test_quiz import ChoicesFirst, quiz_features
 from tests.conftest import Chat, write_config
 from tests.fakes.running import telegram_bot
 from tests.fakes.telegram_api import FakeTelegram, callback_press, group_chat, text_message, user
@@ -38,6 +39,12 @@ def config(tmp_path: Path) -> Config:
     return load_config(write_config(tmp_path, sample=True), env={})
 
 
+@pytest.fixture
+def features() -> list[FeaturePackage | FeatureFactory]:
+    """Every feature; quizzes ask a multiple-choice question first (answered with a letter)."""
+    return quiz_features(rng=ChoicesFirst)
+
+
 async def traces(store: Store, *needles: str) -> list[str]:
     """Every value in every column of every table (sqlite_master) that contains a needle."""
 
@@ -45,9 +52,9 @@ async def traces(store: Store, *needles: str) -> list[str]:
         found = []
         tables = db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
         for (table,) in tables:
-            cursor = db.execute(f'SELECT * FROM "{table}"')
-            columns = [d[0] for d in cursor.description]
-            for row in cursor:
+            columns = [row[1] for row in db.execute(f"PRAGMA table_info('{table}')")]
+            listed = ", ".join(f'"{column}"' for column in columns)
+            for row in db.execute(f'SELECT {listed} FROM "{table}"'):
                 for column, value in zip(columns, row, strict=True):
                     text = value.decode("utf-8", "replace") if isinstance(value, bytes) else value
                     if any(needle in str(text) for needle in needles):
@@ -83,7 +90,8 @@ async def use_everything(librarian: Chat, wulan: Chat, budi: Chat) -> None:
     await wulan.say("/club ballot 1")
     await budi.say("/club ballot 2")
     await librarian.say("/quiz start sastra-indonesia 1 30")
-    await wulan.say("/answer A")
+    answered = await wulan.say("/answer A")
+    assert "sudah masuk" in answered, answered
     await budi.say("/answer B")
 
 
@@ -166,6 +174,35 @@ async def test_forgetme_leaves_no_trace_and_keeps_the_counts(
     again = await wulan.say("/privacy")
     assert "• Buku di rak Anda" not in again
     assert "• Nama, bahasa, dan kapan terakhir saya melihat Anda: 1" in again
+
+
+async def test_a_moderator_forgotten_leaves_what_they_made(
+    app: App, make_chat: Callable[..., Chat]
+) -> None:
+    """A moderator who created an event, a club, a scheduled quiz and a link code forgets
+    themselves: what they made stays for the community, naming no one."""
+    moderator = make_chat(user="rahasia_moderator", moderator=True)
+    await moderator.say('/event create "Bedah Buku Laut Bercerita" "Sabtu depan pukul 10 pagi"')
+    await moderator.say("/event confirm 1")
+    await moderator.say('/club create "Klub Sastra" "Bumi Manusia"')
+    assert "Terjadwal" in await moderator.say("/quiz schedule sastra-indonesia besok jam 10.00")
+    await moderator.say("/community link")
+    await moderator.say("/quiz start sastra-indonesia 1 30")
+    shown = await moderator.say("/privacy")
+    for line in (
+        "• Acara yang Anda buat: 1 — Bedah Buku Laut Bercerita (disimpan tanpa nama Anda)",
+        "• Klub yang Anda dirikan: 1 — Klub Sastra (disimpan tanpa nama Anda)",
+        "• Kuis yang Anda jadwalkan: 1 — Sastra Indonesia (disimpan tanpa nama Anda)",
+        "• Kuis yang Anda mulai: 1 — Sastra Indonesia (disimpan tanpa nama Anda)",
+        "• Kode tautan komunitas yang Anda buat: 1",
+    ):
+        assert line in shown, line
+
+    await moderator.say("/forgetme ya")
+    assert await traces(app.services.store, "rahasia_moderator") == []
+    member = make_chat(user="budi")
+    assert "#1 Bedah Buku Laut Bercerita" in await member.say("/event list")
+    assert "Klub Sastra" in await member.say("/club list")
 
 
 async def test_telegram_member_forgotten_by_button(
