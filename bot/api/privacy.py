@@ -29,6 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from enum import Enum
+from string import Formatter
 from typing import TYPE_CHECKING
 
 from bot.api.commands import N_
@@ -85,6 +86,9 @@ class Personal:
     usage_at: str | None = None
     """For usage records: the column with the time, pruned after ``[privacy] keep_usage_days``
     (the table must have a rowid)."""
+    jobs: str | None = None
+    """The key prefix of the scheduled jobs a deleted row had, formatted with the row's columns
+    (``"remind:{id}:"``): those still pending are cancelled with it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +234,16 @@ async def forget(
 def _forget_rows(db: sqlite3.Connection, personal: Personal, member: Member) -> int:
     where, args = _where(personal, member)
     if personal.forget is Forget.DELETE:
+        if personal.jobs:
+            cursor = db.execute(f"SELECT * FROM {personal.table} WHERE {where}", args)
+            names = [column[0] for column in cursor.description]
+            for row in cursor.fetchall():
+                prefix = personal.jobs.format(**dict(zip(names, row, strict=True)))
+                db.execute(
+                    "UPDATE jobs SET state = 'cancelled' WHERE state = 'pending'"
+                    " AND key >= ? AND key < ?",
+                    (prefix, prefix + "\U0010ffff"),
+                )
         return db.execute(f"DELETE FROM {personal.table} WHERE {where}", args).rowcount
     emptied = [f"{column} = ''" for column in personal.blank]
     if _nullable(db, personal.table, personal.column):
@@ -317,10 +331,12 @@ async def undeclared(store: Store, data: PersonalData) -> list[tuple[str, str]]:
     def work(db: sqlite3.Connection) -> list[tuple[str, str]]:
         declared = {(p.table, p.column) for _, p in data.all()}
         missing = member_columns(db) - declared
-        for table, column in declared:
-            names = {row[1] for row in db.execute(f"PRAGMA table_info('{table}')")}
-            if column not in names:
-                missing.add((table, column))
+        for _, personal in data.all():
+            names = {row[1] for row in db.execute(f"PRAGMA table_info('{personal.table}')")}
+            fields = [f for _, f, _, _ in Formatter().parse(personal.jobs or "") if f]
+            for column in (personal.column, *personal.blank, *fields):
+                if column not in names:
+                    missing.add((personal.table, column))
         return sorted(missing)
 
     return await store.atomically(work)

@@ -19,7 +19,13 @@ def setup(package: FeaturePackage) -> None:
             N_("Your RSVPs"),
             example="(SELECT title FROM events WHERE id = event_id) || ': ' || answer",
         ),
-        Personal("personal_reminders", "member_id", N_("Your reminders"), example="text"),
+        Personal(
+            "personal_reminders",
+            "member_id",
+            N_("Your reminders"),
+            example="text",
+            jobs="remind:{id}:",
+        ),
         Personal("reminder_optouts", "member_id", N_("Your choice of no event reminders")),
         Personal(
             "events", "created_by", N_("Events you created"), Forget.ANONYMISE, example="title"

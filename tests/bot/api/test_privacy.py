@@ -6,6 +6,7 @@ members' leaderboards and counts stay as they were; usage records are pruned aft
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
 import sqlite3
@@ -27,7 +28,9 @@ from bot.storage.store import Store
 from bot.time.clock import FakeClock, utc_text
 from tests.cogs.quiz.test_quiz import ChoicesFirst, quiz_features
 from tests.conftest import Chat, write_config
-from tests.fakes.running import telegram_bot
+from tests.fakes.discord_api import FakeDiscord
+from tests.fakes.discord_api import user as discord_user
+from tests.fakes.running import discord_bot, telegram_bot
 from tests.fakes.telegram_api import FakeTelegram, callback_press, group_chat, text_message, user
 
 WULAN = "wulan_rahasia"  # the console's member id is also their name
@@ -138,6 +141,8 @@ async def test_forgetme_leaves_no_trace_and_keeps_the_counts(
         (budi_id,) * 4,
     )
 
+    reminders = "SELECT count(*) FROM jobs WHERE kind = 'personal-reminder' AND state = 'pending'"
+    assert await store.fetchval(reminders) == 1
     start = budi.output.tell()  # the console prints follow-ups in the newest chat
     assert "/lupakansaya ya" in await wulan.say("/lupakansaya")
     assert "Tidak ada yang dihapus" in await wulan.say("/forgetme nanti")
@@ -146,6 +151,7 @@ async def test_forgetme_leaves_no_trace_and_keeps_the_counts(
     assert "Saya sudah melupakan Anda" in done
 
     assert await traces(store, WULAN, "Rahasia hati", "seru sekali", "rapat klub") == []
+    assert await store.fetchval(reminders) == 0  # the reminder's job went with it
     # Others' standings and counts are unchanged; the forgotten share stays, anonymous.
     assert await budi.say("/quiz leaderboard semua") == board.replace(WULAN, "mantan anggota")
     without_note = [line for line in top.split("\n") if "wajib dibaca" not in line]
@@ -249,6 +255,38 @@ async def test_telegram_member_forgotten_by_button(
             await asyncio.sleep(0.02)
         assert await traces(app.services.store, str(uid), name) == []
         assert await app.services.store.fetchval("SELECT count(*) FROM shelf") == 0
+
+
+async def test_discord_member_forgotten_by_slash_command(
+    tmp_path: Path, discord_fake: FakeDiscord
+) -> None:
+    """Through discord.py: /privacy answers privately with one embed field a feature; /forgetme
+    with its confirmation option forgets the member; no table holds their Discord id or name."""
+    uid = "940000000000000777"
+    member = discord_user(uid, "wulandari_sekar")
+    async with discord_bot(tmp_path, discord_fake, sample=True) as app:
+        add = [
+            {
+                "type": 1,
+                "name": "add",
+                "options": [{"type": 3, "name": "book", "value": "Bumi Manusia read"}],
+            }
+        ]
+        await discord_fake.response_to(await discord_fake.slash("shelf", add, member=member))
+        shown = await discord_fake.response_to(await discord_fake.slash("privacy", member=member))
+        assert shown.body["data"]["flags"] & 64  # only the member sees it
+        [embed] = shown.body["data"]["embeds"]
+        fields = {field["name"]: field["value"] for field in embed["fields"]}
+        assert "Buku di rak Anda: 1 — Bumi Manusia" in fields["Rak baca dan usulan buku"]
+        assert await traces(app.services.store, uid, "ulandari_") != []
+
+        confirm = [{"type": 3, "name": "confirmation", "value": "ya"}]
+        done = await discord_fake.response_to(
+            await discord_fake.slash("forgetme", confirm, member=member)
+        )
+        assert done.body["data"]["flags"] & 64
+        assert "Saya sudah melupakan Anda" in json.dumps(done.body["data"], ensure_ascii=False)
+        assert await traces(app.services.store, uid, "ulandari_") == []
 
 
 async def test_forgetme_refused_without_confirmation(chat: Chat, app: App) -> None:
@@ -433,10 +471,19 @@ async def test_a_declared_table_is_forgotten(tmp_path: Path, clock: FakeClock) -
         await app.close()
 
 
-def test_a_declaration_names_only_tables_and_columns() -> None:
+async def test_a_declaration_names_only_tables_and_columns(app: App) -> None:
     data = privacy.PersonalData()
     with pytest.raises(ValueError, match="not a table or column name"):
         data.add("bad", [privacy.Personal("shelf; DROP TABLE members", "member_id", "x")])
+    data.add(
+        "typos",
+        [
+            privacy.Personal("shelf", "member", "x"),
+            privacy.Personal("personal_reminders", "member_id", "x", jobs="remind:{number}:"),
+        ],
+    )
+    missing = await privacy.undeclared(app.services.store, data)
+    assert ("shelf", "member") in missing and ("personal_reminders", "number") in missing
 
 
 async def test_ids_inside_other_numbers_are_not_the_member(app: App, clock: FakeClock) -> None:
