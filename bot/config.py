@@ -84,6 +84,11 @@ class SchedulerSettings:
 
 
 @dataclass(frozen=True)
+class PrivacySettings:
+    keep_usage_days: int = 365
+
+
+@dataclass(frozen=True)
 class CatalogSettings:
     sample: bool = True
 
@@ -119,6 +124,7 @@ class Config:
     openlibrary: OpenLibrarySettings = field(default_factory=OpenLibrarySettings)
     catalog: CatalogSettings = field(default_factory=CatalogSettings)
     scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
+    privacy: PrivacySettings = field(default_factory=PrivacySettings)
     moderators: ModeratorSettings = field(default_factory=ModeratorSettings)
     links: tuple[tuple[str, str], ...] = ()
     source: Path | None = None
@@ -369,6 +375,7 @@ SECTIONS: dict[str, tuple[type, dict[str, Check]]] = {
     ),
     "catalog": (CatalogSettings, {"sample": boolean}),
     "scheduler": (SchedulerSettings, {"grace_minutes": integer_in(0, 10080)}),
+    "privacy": (PrivacySettings, {"keep_usage_days": integer_in(1, 36500)}),
     "moderators": (
         ModeratorSettings,
         {platform: _user_ids for platform in MODERATOR_PLATFORMS},

@@ -266,12 +266,15 @@ class Dispatcher:
             await ctx.store.execute(
                 "INSERT INTO command_usage"
                 " (at, platform, community_id, member_id, command, outcome)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
+                # a member who has just forgotten themselves (/forgetme) is not recorded again
+                " VALUES (?, ?, ?, (SELECT id FROM members WHERE id = ? AND platform_id = ?),"
+                " ?, ?)",
                 (
                     ctx.clock.now().isoformat(),
                     ctx.platform,
                     ctx.community.id if ctx.community else None,
                     ctx.member.id,
+                    ctx.member.platform_id,
                     command.name,
                     outcome,
                 ),

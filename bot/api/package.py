@@ -13,7 +13,10 @@ database is opened, and only declares:
   on their own (see bot/storage/store.py);
 - ``package.data(check)``: its bundled data folder, ``<folder>/data/``, and how one file of it is
   checked (one test checks every declared file);
-- ``package.command_line(Verb(...))``: its ``pustaka <verb>`` commands.
+- ``package.command_line(Verb(...))``: its ``pustaka <verb>`` commands;
+- ``package.personal_data(Personal("shelf", "member_id", N_("Books on your shelf")), ...)``:
+  what it stores about a member, for /privacy and /forgetme (bot/api/privacy.py); called with
+  nothing when it stores nothing about members. Every feature says so, once.
 
 bot/process/ finds the folders, calls their ``setup`` and loops over what they declared; the
 core never imports a feature.
@@ -28,6 +31,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot.api.privacy import Personal
 from bot.config import Check, Config, Section
 from bot.storage.store import Migration, Store, read_migrations
 
@@ -66,6 +70,8 @@ class FeaturePackage:
     data_folder: Path | None = None
     data_check: Callable[[Path], Any] | None = None
     verbs: list[Verb] = field(default_factory=list)
+    personal: tuple[Personal, ...] | None = None
+    """What it stores about a member; None until it says (see :meth:`personal_data`)."""
 
     def serve(self, factory: FeatureFactory) -> None:
         self.factory = factory
@@ -90,6 +96,11 @@ class FeaturePackage:
 
     def command_line(self, verb: Verb) -> None:
         self.verbs.append(verb)
+
+    def personal_data(self, *data: Personal) -> None:
+        """What the feature stores about a member, table by table; nothing when it stores
+        nothing. /privacy shows it and /forgetme forgets it as declared."""
+        self.personal = (self.personal or ()) + data
 
     def with_factory(self, factory: FeatureFactory) -> FeaturePackage:
         """The same declarations, the feature built another way (tests seed its randomness)."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from bot.api.events import Events
 from bot.api.i18n import I18n
 from bot.api.messenger import Messenger
+from bot.api.privacy import PersonalData
 from bot.api.registry import Registry
 from bot.api.tasks import Tasks
 from bot.config import Config
@@ -26,3 +27,5 @@ class Services:
     registry: Registry
     scheduler: Scheduler
     events: Events = field(default_factory=Events)
+    privacy: PersonalData = field(default_factory=PersonalData)
+    """What each feature stores about a member (bot/api/privacy.py)."""

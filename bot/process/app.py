@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import Protocol
 
 from bot.adapters.errors import PlatformRefused
+from bot.api import privacy
 from bot.api.dispatch import Dispatcher
 from bot.api.i18n import I18n
 from bot.api.messenger import Messenger
@@ -73,6 +74,16 @@ class App:
         )
         app = cls(services)
         try:
+            for package in packages:
+                services.privacy.add(package.name, package.personal or ())
+            for missing in await privacy.undeclared(store, services.privacy):
+                log.error(
+                    "%s.%s: a column holding a member that no feature declares, or a declaration"
+                    " naming a column that does not exist (package.personal_data): /forgetme"
+                    " cannot forget it",
+                    *missing,
+                )
+            await privacy.start_pruning(services)
             for package in packages:
                 services.registry.add(package.build(services))
             for feature in services.registry.features:

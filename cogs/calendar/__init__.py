@@ -8,4 +8,5 @@ from cogs.calendar.commands import Calendar
 
 
 def setup(package: FeaturePackage) -> None:
+    package.personal_data()  # stores nothing about members
     package.serve(Calendar)

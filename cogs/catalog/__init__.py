@@ -7,4 +7,5 @@ from cogs.catalog.commands import CatalogFeature
 
 
 def setup(package: FeaturePackage) -> None:
+    package.personal_data()  # stores nothing about members
     package.serve(CatalogFeature)

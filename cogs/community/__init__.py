@@ -7,4 +7,5 @@ from cogs.community.commands import Communities
 
 
 def setup(package: FeaturePackage) -> None:
+    package.personal_data()  # stores nothing about members
     package.serve(Communities)

@@ -11,11 +11,13 @@ from datetime import datetime
 from itertools import islice
 
 from bot.api import community as circles
+from bot.api import identity
 from bot.api.arguments import UserError
 from bot.api.commands import N_, Permission, choice, command, integer, text
 from bot.api.context import Context, Destination
 from bot.api.jobs import JobContext, job
 from bot.api.places import place_text
+from bot.api.privacy import MemberForgotten
 from bot.api.replies import Choice, ChoiceStyle, Reply
 from bot.api.services import Services
 from bot.api.text import Text
@@ -86,6 +88,7 @@ class Events(PersonalReminders):
         self.events = EventStore(services.store)
         self.planner = Planner(services, self.events)
         self.notices = Notices(services, self.events, self.planner)
+        services.events.subscribe(MemberForgotten, self._fill_freed_seats)
 
     @job(REMINDER)
     async def _reminder_job(self, ctx: JobContext) -> None:
@@ -508,6 +511,23 @@ class Events(PersonalReminders):
                 continue
             for member in await self.events.promote(changed, key):
                 await self.notices.tell_promoted(changed, slot, member, ctx.community)
+
+    async def _fill_freed_seats(self, _forgotten: MemberForgotten) -> None:
+        """A forgotten member's RSVPs are gone: the seats they held go to the waiting list, as
+        when a member answers no."""
+        for event_id in await self.events.with_waiting_list():
+            event = await self.events.get(event_id)
+            upcoming = await self.planner.next_slot(event) if event else None
+            if event is None or upcoming is None:
+                continue
+            community = await identity.community(self.services.store, event.community_id)
+            zone = identity.resolve_timezone(community, self.services.config.bot.tz)
+            for key in await self.events.waiting_occurrences(event.id, upcoming.key):
+                slot = slot_on(event, key, zone)
+                if slot is None:
+                    continue
+                for member in await self.events.promote(event, key):
+                    await self.notices.tell_promoted(event, slot, member, community)
 
     async def _change_when(self, ctx: Context, event: Event, value: str) -> None:
         starts, recurrence = read_when(ctx, value)

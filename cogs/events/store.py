@@ -256,6 +256,14 @@ class EventStore:
             free = (event.capacity - going) if event.capacity is not None else 1_000_000
             return await _promote(tx, event.id, occurrence, free) if free > 0 else []
 
+    async def with_waiting_list(self) -> list[int]:
+        """The scheduled events someone is waiting for a seat at."""
+        rows = await self.store.fetchall(
+            "SELECT DISTINCT r.event_id FROM rsvps r JOIN events e ON e.id = r.event_id"
+            " WHERE r.answer = 'waiting' AND e.state = 'scheduled' ORDER BY r.event_id"
+        )
+        return [row[0] for row in rows]
+
     async def waiting_occurrences(self, event_id: int, from_occurrence: str) -> list[str]:
         rows = await self.store.fetchall(
             "SELECT DISTINCT occurrence FROM rsvps WHERE event_id = ? AND occurrence >= ?"

@@ -7,4 +7,5 @@ from cogs.general.commands import General
 
 
 def setup(package: FeaturePackage) -> None:
+    package.personal_data()  # stores nothing about members
     package.serve(General)

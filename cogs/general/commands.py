@@ -9,6 +9,7 @@ from bot.api.labels import command_usage
 from bot.api.replies import Choice, ChoiceStyle, Field, Reply
 from bot.api.text import Text
 from bot.api.usage import explain
+from cogs.general import privacy
 
 
 class General(Feature):
@@ -18,6 +19,7 @@ class General(Feature):
     labels = {
         "code": N_("parameter:code"),
         "command": N_("parameter:command"),
+        "confirmation": N_("parameter:confirmation"),
         "language": N_("parameter:language"),
     }
 
@@ -110,6 +112,9 @@ class General(Feature):
                 version=__version__
             ),
         )
+
+    show_privacy = privacy.show_privacy
+    forget_me = privacy.forget_me
 
 
 def _overview(ctx: Context, commands: list[Command]) -> Text:

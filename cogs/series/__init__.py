@@ -19,4 +19,5 @@ def setup(package: FeaturePackage) -> None:
     )
     package.tables()
     package.data(load_reading_days)
+    package.personal_data()  # stores nothing about members
     package.serve(SeriesFeature)

@@ -7,4 +7,5 @@ from cogs.settings.commands import Settings
 
 
 def setup(package: FeaturePackage) -> None:
+    package.personal_data()  # stores nothing about members
     package.serve(Settings)
