@@ -5,14 +5,15 @@ An announcement is a row (cogs/announce/store.py) that starts as a draft. Postin
 home (cogs/announce/delivery.py): each home's message is sent once for its key, whatever
 restarts happen, and its platform ids are kept for /announce edit and delete. A scheduled one is
 a job in the durable scheduler, keyed by the announcement's revision and the occurrence (a new
-time is a new revision, and a job of an older revision does nothing); a repeating one plans its
-next occurrence when one runs and at every start, as a series does.
+time is a new revision, and a job of an older revision does nothing); a repeating one keeps its
+next two occurrences planned, topped up when one runs and at every start, so cancelling one in
+/calendar skips only that time.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -37,6 +38,7 @@ from cogs.announce.timing import EXAMPLES, TimingError, read_timing
 
 POST = "announce.post"
 RETRY = "announce.retry"
+AHEAD = 2  # occurrences of a repeating one kept planned: cancelling one in /calendar skips it
 TEXT_LIMIT = 4000  # characters a moderator may type; each platform's own limit is checked too
 IMAGE_LIMIT = 5_000_000  # bytes: both Telegram and Discord take a picture this large from a bot
 IMAGE_KINDS = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG", b"GIF87a": "GIF"}
@@ -405,12 +407,18 @@ class AnnounceFeature(Feature):
                 ctx._("No announcements yet. Write one with /announce <text>."),
                 title=ctx._("Announcements"),
             )
+        planned = await self._planned(_circle(ctx))
         lines = []
         for item in found:
             state = ctx._(STATE_NAMES[item.state])
-            if item.state == "scheduled" and item.start is not None:
-                moment = item.start.replace(tzinfo=ctx.timezone)
-                state += " — " + dates.moment_text(ctx.locale, moment, ctx.timezone)
+            if item.state == "scheduled":
+                upcoming = planned.get((item.id, item.revision))
+                if upcoming is None:
+                    state += " — " + ctx._("no time planned")
+                else:
+                    state += " — " + dates.moment_text(ctx.locale, upcoming.due_at, ctx.timezone)
+                    if upcoming.paused:
+                        state += " ⏸ " + ctx._("paused")
                 if item.rule:
                     state += ", " + ctx._(_every(item.rule))
             lines.append(
@@ -426,6 +434,16 @@ class AnnounceFeature(Feature):
             title=ctx._("Announcements"),
             footer=ctx._("/announce post|schedule|edit|delete <number>"),
         )
+
+    async def _planned(self, circle: tuple[int, ...]) -> dict[tuple[int, int], Job]:
+        """The next pending post of each scheduled announcement (by id and revision), as the
+        scheduler has it: /calendar may have moved or paused it."""
+        until = self.services.clock.now() + timedelta(days=3660)
+        found: dict[tuple[int, int], Job] = {}
+        for pending in await self.services.scheduler.upcoming(until, (POST,), circle):
+            key = (int(pending.payload["announcement"]), int(pending.payload["revision"]))
+            found.setdefault(key, pending)
+        return found
 
     # jobs -------------------------------------------------------------------------------
 
@@ -493,6 +511,8 @@ class AnnounceFeature(Feature):
                 {**payload, "occurrence": ONCE},
             )
             return due
+        first: datetime | None = None
+        planned = 0
         for count, occurrence in enumerate(recurrence.after(after, tz)):
             key = f"announce:{found.id}:r{found.revision}:{occurrence.key}"
             added = await self.services.scheduler.schedule(
@@ -500,9 +520,12 @@ class AnnounceFeature(Feature):
             )
             state = None if added else await self.services.scheduler.state(key)
             # An occurrence cancelled in /calendar is skipped: the one after it is planned.
-            if added or state in ("pending", "running") or count >= 52:
-                return occurrence.starts_at
-        return None
+            if added or state in ("pending", "running"):
+                first = first or occurrence.starts_at
+                planned += 1
+            if planned == AHEAD or count >= 52:
+                break
+        return first
 
     async def _timezone(self, community_id: int) -> ZoneInfo:
         community = await identity.community(self.services.store, community_id)

@@ -60,7 +60,15 @@ async def test_a_scheduled_announcement_goes_out_once_and_is_in_the_calendar(
     assert "Senin, 12 Januari 2026, 08.00 WIB" in scheduled
     calendar = await librarian.say("/calendar")
     assert "Pengumuman #1 “Bedah buku bersama penulis, Senin pagi!”" in calendar
-    assert "08.00" in calendar
+    number = re.search(r"#(\d+) 08.00 WIB — Pengumuman #1", calendar)
+    assert number is not None
+    await librarian.say(f"/calendar move {number[1]} Senin jam 09.00")
+    listing = await librarian.say("/announce list")
+    assert "terjadwal — Senin, 12 Januari 2026, 09.00 WIB" in listing
+    await librarian.say(f"/calendar pause {number[1]}")
+    assert "09.00 WIB ⏸ dijeda" in await librarian.say("/announce list")
+    await librarian.say(f"/calendar resume {number[1]}")
+    await librarian.say(f"/calendar move {number[1]} Senin jam 08.00")
 
     start = librarian.output.tell()
     await run_jobs(app, clock, TO_NEXT_MONDAY_8 - 60)
@@ -93,6 +101,13 @@ async def test_a_repeating_announcement_posts_each_week_and_can_be_paused(
     await clock.advance(7 * DAY)
     await asyncio.sleep(0.3)  # a paused job is never claimed: nothing to wait for
     assert "Jam buka minggu ini" not in librarian.printed_since(start)
+
+    # Cancelling that one time skips it; the repetition carries on the week after.
+    assert "Dibatalkan" in await librarian.say(f"/calendar cancel {number[1]} yes")
+    start = librarian.output.tell()
+    await run_jobs(app, clock, 7 * DAY)
+    assert librarian.printed_since(start).count("Jam buka minggu ini") == 1
+    assert "Senin, 9 Februari 2026" in await librarian.say("/calendar")
 
 
 async def test_bad_input_gets_clear_answers(make_chat: Callable[..., Chat], tmp_path: Path) -> None:
