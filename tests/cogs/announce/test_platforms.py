@@ -265,6 +265,25 @@ async def test_a_home_answering_403_does_not_stop_the_others_and_the_moderator_i
         assert len(telegram_posts(telegram, GROUP, "Lomba resensi")) == refused + 2
         assert len(discord_posts(discord, "Lomba resensi")) == 1
 
+        # A scheduled one meets the same refusal: the moderator hears of it privately.
+        telegram.kicked.add(GROUP)
+        await linked.slash("announce new", text="Jam buka baru mulai besok.")
+        await linked.slash("announce schedule", id=2, when="besok jam 08.00")
+        await fire_due(linked.app, linked.clock, 22 * 3600)
+        assert len(telegram_posts(telegram, CHANNEL, "Jam buka baru")) == 1
+        assert len(discord_posts(discord, "Jam buka baru")) == 1
+        notes = [
+            str(c.body)
+            for c in discord.calls
+            if c.method == "POST" and c.path == f"/channels/{MODERATOR_DMS}/messages"
+        ]
+        assert any(
+            "Pengumuman #2 belum sampai ke semua tempat" in note
+            and "Telegram «Klub Baca»" in note
+            and "dikeluarkan" in note
+            for note in notes
+        )
+
 
 async def test_an_announcement_channel_publishes_a_picture_and_pings_only_the_chosen_role(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
