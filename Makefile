@@ -53,6 +53,7 @@ bench: $(STAMP) $(MO)
 	$(BIN)/python bench/scheduler.py
 	$(BIN)/python bench/content_calendar.py
 	$(BIN)/python bench/privacy.py
+	$(BIN)/python bench/announce.py
 
 # The real process killed with SIGKILL 50 times during bursts of updates; figures in BENCHMARKS.md.
 chaos: $(STAMP) $(MO)

@@ -13,6 +13,7 @@ by default a temporary folder made for the first one) and its path printed.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import sys
 import tempfile
@@ -69,6 +70,7 @@ class ConsoleAdapter:
         self._lines: asyncio.Queue[bytes | None] = asyncio.Queue()
         self._files = files
         self._prompting = False
+        self._message_ids = itertools.count(1)
 
     @property
     def _translations(self) -> Any:
@@ -138,6 +140,24 @@ class ConsoleAdapter:
         if prompted:
             self._prompt()
 
+    async def post(self, destination: Destination, reply: Reply) -> list[str]:
+        """A post that may be edited or deleted later: printed like any follow-up, with the
+        number it is known by."""
+        number = str(next(self._message_ids))
+        await self.deliver(destination, [reply])
+        return [f"console-{number}"]
+
+    async def edit(
+        self, destination: Destination, message_ids: Sequence[str], reply: Reply
+    ) -> None:
+        shown = RichText(f"✎ {', '.join(message_ids)}", style="dim")
+        self._console.print(shown)
+        await self.deliver(destination, [reply])
+
+    async def delete(self, destination: Destination, message_ids: Sequence[str]) -> None:
+        self._console.print(RichText(f"🗑 {', '.join(message_ids)}", style="dim"))
+        self._console.print()
+
     async def open_thread(self, where: Destination, name: str, first: Reply) -> Destination:
         """The console has no threads: a named room, shown by its name before its messages."""
         room = Destination(PLATFORM, f"#{name}", where.community_id)
@@ -153,7 +173,7 @@ class ConsoleAdapter:
             self._console.print(out)
             self._console.print()
             if reply.choices or reply.poll:
-                self._choices = reply.choices + (reply.poll.options if reply.poll else ())
+                self._choices = _pressable(reply)
 
     def _prompt(self) -> None:
         if self.interactive and not self._prompting:
@@ -240,16 +260,29 @@ def render(reply: Reply, *, spoiler: str = SPOILER) -> RichText:
         _append(out, field.value, spoiler)
     if reply.image_url:
         out.append(f"\n🖼 {reply.image_url}", style="dim")
+    if reply.image:
+        out.append(f"\n🖼 {reply.image[0]} ({len(reply.image[1])} B)", style="dim")
     if reply.poll:
         out.append("\n📊 ", style="bold")
         out.append(reply.poll.question, style="bold")
-    for number, choice in enumerate(reply.choices + (reply.poll.options if reply.poll else ()), 1):
+    for choice in reply.choices:
+        if choice.url:
+            out.append("\n  🔗 ", style="bold")
+            out.append(choice.label)
+            out.append(f"  → {choice.url}", style="dim")
+    for number, choice in enumerate(_pressable(reply), 1):
         out.append(f"\n  [{number}] ", style="bold")
         out.append(choice.label)
         out.append(f"  → {choice.command}", style="dim")
     if reply.footer:
         out.append(f"\n— {reply.footer}", style="dim")
     return out
+
+
+def _pressable(reply: Reply) -> tuple[Choice, ...]:
+    """The buttons a bare number presses: those that run a command (not links)."""
+    found = reply.choices + (reply.poll.options if reply.poll else ())
+    return tuple(choice for choice in found if not choice.url)
 
 
 def _append(out: RichText, text: Text, spoiler: str) -> None:

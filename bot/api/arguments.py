@@ -78,7 +78,13 @@ def parse_arguments(
     tokens = tokenize(line)
     words = [param for param in command.params if param.kind is not ParamKind.FILE]
     files = [param for param in command.params if param.kind is ParamKind.FILE]
-    if len(tokens) > len(words) and len(files) > len(attachments) and not _flexible(words):
+    takes_rest = bool(words) and words[-1].rest
+    if (
+        len(tokens) > len(words)
+        and len(files) > len(attachments)
+        and not _flexible(words)
+        and not takes_rest
+    ):
         # A file named where it should have been sent (or, in the console, a path that is
         # not a file): say so rather than "too many arguments".
         raise UsageError(

@@ -19,6 +19,13 @@ class Capabilities:
     hashtag_homes: bool = False
     """A club's home may be the group chat itself (a Telegram group without topics): its posts
     are told apart by the club's hashtag."""
+    role_mentions: bool = False
+    """A moderator's post may mention one of the server's roles (Discord ``<@&id>``)."""
+    text_limit: int = 0
+    """The most characters one message shows (0: no limit); longer text is split."""
+    caption_limit: int = 0
+    """The most characters shown with an image (0: as `text_limit`); a post with an image and
+    longer text is refused rather than split."""
 
 
 PLAIN = Capabilities()

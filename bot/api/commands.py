@@ -213,10 +213,12 @@ def _check_params(name: str, params: Sequence[Param]) -> None:
     seen_optional = False
     if sum(param.time for param in params) > 1:
         raise ValueError(f"/{name}: at most one parameter may be a time found in the text")
-    for index, param in enumerate(params):
+    typed = [param for param in params if param.kind is not ParamKind.FILE]
+    for param in params:
         if param.time and param.kind is not ParamKind.TEXT:
             raise ValueError(f"/{name}: only a text parameter may be a time found in the text")
-        if param.rest and (param.kind is not ParamKind.TEXT or index != len(params) - 1):
+        # Files are sent, not typed: one may follow the text that takes the rest of the line.
+        if param.rest and (param.kind is not ParamKind.TEXT or param is not typed[-1]):
             raise ValueError(f"/{name}: only the last text parameter may take the rest")
         if param.required and seen_optional:
             raise ValueError(f"/{name}: required parameter {param.name} after an optional one")

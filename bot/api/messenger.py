@@ -1,5 +1,11 @@
 """Follow-up messages: features post to a channel or a member outside a direct answer.
 
+A post that must be changed or removed later (an announcement) goes through :meth:`Messenger.post`,
+which returns the platform's ids of the messages it became, and :meth:`Messenger.edit` and
+:meth:`Messenger.delete` act on those ids. These raise :class:`PostFailed` with a reason a
+feature can explain (no permission, gone, platform down), where :meth:`Messenger.send` logs and
+carries on.
+
 Also the places and calendar entries features create on a platform: a thread for a reading club
 (a forum topic on Telegram, a named room in the console) and a platform's own scheduled event
 (Discord). An adapter that cannot do one of them is simply skipped: the feature carries on in the
@@ -33,9 +39,49 @@ class CalendarEvent:
     description: str = ""
 
 
+class PostFailed(Exception):
+    """A post, edit or delete the platform did not take; `reason` is one of the constants
+    below, `detail` the platform's own words (for the log and the moderator)."""
+
+    FORBIDDEN = "forbidden"
+    """No permission there, or the bot was removed (HTTP 403)."""
+    GONE = "gone"
+    """The channel or the message no longer exists."""
+    UNAVAILABLE = "unavailable"
+    """The platform did not answer or answered with its own error; worth trying again."""
+    REFUSED = "refused"
+    """The platform refused the message itself (too long, a bad link)."""
+    NOT_RUNNING = "not running"
+    """The bot is not connected to that platform right now."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+        self.detail = detail
+
+    @property
+    def worth_retrying(self) -> bool:
+        return self.reason != self.REFUSED
+
+
 class Sender(Protocol):
     async def deliver(self, destination: Destination, replies: Sequence[Reply]) -> None:
         """Post the replies at the destination, rendered for the platform."""
+
+
+@runtime_checkable
+class Poster(Protocol):
+    async def post(self, destination: Destination, reply: Reply) -> list[str]:
+        """Post the reply; the ids of the messages it became, first to last. Raises
+        :class:`PostFailed`."""
+
+    async def edit(
+        self, destination: Destination, message_ids: Sequence[str], reply: Reply
+    ) -> None:
+        """Replace the messages posted before with the reply (as many as it has)."""
+
+    async def delete(self, destination: Destination, message_ids: Sequence[str]) -> None:
+        """Remove the messages posted before; one already gone is no error."""
 
 
 @runtime_checkable
@@ -97,6 +143,26 @@ class Messenger:
             return False
         await sender.deliver(destination, replies)
         return True
+
+    def _poster(self, where: Destination) -> Poster:
+        sender = self._senders.get(where.platform)
+        if sender is None:
+            raise PostFailed(PostFailed.NOT_RUNNING, where.platform)
+        if not isinstance(sender, Poster):
+            raise PostFailed(PostFailed.REFUSED, f"{where.platform} cannot edit its posts")
+        return sender
+
+    async def post(self, destination: Destination, reply: Reply) -> list[str]:
+        """Post now and return the platform's message ids; raises :class:`PostFailed`."""
+        return await self._poster(destination).post(destination, reply)
+
+    async def edit(
+        self, destination: Destination, message_ids: Sequence[str], reply: Reply
+    ) -> None:
+        await self._poster(destination).edit(destination, message_ids, reply)
+
+    async def delete(self, destination: Destination, message_ids: Sequence[str]) -> None:
+        await self._poster(destination).delete(destination, message_ids)
 
     async def open_thread(self, where: Destination, name: str, first: Reply) -> Destination:
         """A new thread for a club or discussion; where the platform has none, `where` itself

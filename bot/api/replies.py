@@ -27,6 +27,13 @@ class Choice:
     acting_on: str | None = None
     """The community (platform id) the command acts on when pressed in a private chat: a
     moderator's answer to "which group?"."""
+    url: str | None = None
+    """A link button: pressing it opens this address (http or https) instead of running a
+    command; `command` is then unused."""
+
+    @classmethod
+    def link(cls, label: str, url: str) -> Choice:
+        return cls(label, "", url=url)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +75,8 @@ class Reply:
     """Only the asking member sees it (ephemeral on Discord, a private chat on Telegram)."""
     attachment: tuple[str, bytes] | None = None
     """A file sent with the message: (file name, content), e.g. an event's .ics."""
+    image: tuple[str, bytes] | None = None
+    """A picture shown in the message: (file name, content), e.g. an announcement's image."""
 
     @classmethod
     def of(
@@ -83,6 +92,7 @@ class Reply:
         ping: str | None = None,
         private: bool = False,
         attachment: tuple[str, bytes] | None = None,
+        image: tuple[str, bytes] | None = None,
     ) -> Reply:
         """Build a reply from plain strings or Text, whichever is handy."""
         made: list[Field] = []
@@ -99,4 +109,5 @@ class Reply:
             ping=ping,
             private=private,
             attachment=attachment,
+            image=image,
         )

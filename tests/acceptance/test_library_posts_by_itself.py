@@ -1,7 +1,7 @@
 """Issue 15's acceptance, through the real discord.py and python-telegram-bot and their loopback
 fakes: a moderator links the library's Discord server and Telegram group, switches on the weekly
-Monday recommendation, sees it in /calendar, the bot restarts, and the post reaches each home
-exactly once at its time."""
+Monday recommendation and schedules an announcement for tomorrow 08.00, sees both in /calendar,
+the bot restarts, and each post reaches each home exactly once at its time."""
 
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ MODERATOR = discord_user("940000000000000002", "rina")
 CODE = re.compile(r"[A-Z2-9]{4}-[A-Z2-9]{4}")
 HOUR = 3600
 WEEKLY = "Rekomendasi minggu ini"
+NOTICE = "Perpustakaan buka sampai pukul 20.00 selama pekan ujian."
 
 
 class Running:
@@ -127,32 +128,41 @@ async def test_a_weekly_post_in_both_homes_across_a_restart(
             {"type": 3, "name": "when", "value": "Senin jam 08.00"},
         )
         assert "Senin, 12 Januari 2026, 08.00 WIB" in switched
-        calendar = await moderator("calendar", "show")
-        assert "12 Januari" in calendar and "08.00" in calendar
-
-        await bot.stop()
-        await fire_due_later(clock, 6 * 24 * HOUR)  # the bot is down most of the week
-        app = await bot.start(discord, telegram)
-        await fire_due(app, clock, 22 * HOUR - 60)  # Monday 12 January, 07.59 WIB
-        assert not [t for t in telegram_posts(telegram) if WEEKLY in t]
-        assert not [t for t in discord_posts(discord) if WEEKLY in t]
-        await fire_due(app, clock, 2 * 60)
-        await fire_due(app, clock, HOUR)
-        await until(
-            lambda: (
-                any(WEEKLY in t for t in telegram_posts(telegram))
-                and any(WEEKLY in t for t in discord_posts(discord))
-            ),
-            "the weekly recommendation did not reach both homes",
+        await moderator("announce", "new", {"type": 3, "name": "text", "value": NOTICE})
+        scheduled = await moderator(
+            "announce",
+            "schedule",
+            {"type": 4, "name": "id", "value": 1},
+            {"type": 3, "name": "when", "value": "besok jam 08.00"},
         )
-        assert len([t for t in telegram_posts(telegram) if WEEKLY in t]) == 1
-        assert len([t for t in discord_posts(discord) if WEEKLY in t]) == 1
+        assert "6 Januari 2026, 08.00 WIB" in scheduled
+        calendar = await moderator("calendar", "show")
+        assert "12 Januari" in calendar and "6 Januari" in calendar, calendar
+        assert "rekomendasi mingguan" in calendar and "Pengumuman #1" in calendar, calendar
+
+        # The bot stops for an hour and starts again.
+        await bot.stop()
+        await clock.advance(HOUR)
+        app = await bot.start(discord, telegram)
+
+        def posted(text: str) -> tuple[int, int]:
+            return (
+                len([t for t in telegram_posts(telegram) if text in t]),
+                len([t for t in discord_posts(discord) if text in t]),
+            )
+
+        await fire_due(app, clock, 21 * HOUR - 60)  # Tuesday 6 January, 07.59 WIB
+        assert posted(NOTICE) == (0, 0)
+        await fire_due(app, clock, 2 * 60)
+        await until(lambda: posted(NOTICE) == (1, 1), f"the announcement: {posted(NOTICE)}")
+        for _day in range(6):  # to Monday 12 January, 07.59 WIB
+            await fire_due(app, clock, 24 * HOUR - (2 * 60 if _day == 5 else 0))
+        assert posted(WEEKLY) == (0, 0)
+        await fire_due(app, clock, 2 * 60)
+        await until(lambda: posted(WEEKLY) == (1, 1), f"the weekly post: {posted(WEEKLY)}")
+        await fire_due(app, clock, HOUR)
+        assert posted(NOTICE) == posted(WEEKLY) == (1, 1)
     finally:
         await bot.stop()
         await discord.stop()
         await telegram.stop()
-
-
-async def fire_due_later(clock: FakeClock, seconds: float) -> None:
-    """Time passing while the bot is not running."""
-    await clock.advance(seconds)

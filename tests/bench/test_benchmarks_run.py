@@ -15,6 +15,7 @@ BENCH = Path(__file__).resolve().parents[2] / "bench"
 @pytest.mark.parametrize(
     ("script", "arguments", "reported"),
     [
+        ("announce.py", ["--runs", "3"], "per home"),
         ("catalog_import.py", ["--csv-rows", "2000", "--marc-records", "200"], "CSV import"),
         ("content_calendar.py", ["--items", "60", "--others", "20", "--runs", "3"], "/calendar"),
         ("catalog_search.py", ["--titles", "2000", "--queries", "20"], "pustaka search"),

@@ -73,6 +73,10 @@ class FakeDiscord:
     """Guild roles besides @everyone, sent in GUILD_CREATE."""
     members: dict[str, list[str]] = field(default_factory=dict)
     """Role ids of guild members by user id, served to GET /guilds/{id}/members/{user}."""
+    news: set[str] = field(default_factory=set)
+    """Channel ids that are announcement channels (their messages can be published)."""
+    forbidden: set[str] = field(default_factory=set)
+    """Channel ids where the bot lacks permission: posting there answers 403."""
 
     def __post_init__(self) -> None:
         self._sockets: list[web.WebSocketResponse] = []
@@ -216,9 +220,25 @@ class FakeDiscord:
         if parts[0] == "channels" and parts[-1] == "messages" and method == "POST":
             if parts[1] in self.closed_dms:
                 return _json({"message": "Cannot send messages to this user", "code": 50007}, 403)
+            if parts[1] in self.forbidden:
+                return _json({"message": "Missing Permissions", "code": 50013}, 403)
             return self._message(parts[1], body or {})
+        if parts[0] == "channels" and len(parts) == 4 and parts[2] == "messages":
+            if parts[1] in self.forbidden:
+                return _json({"message": "Missing Permissions", "code": 50013}, 403)
+            if method == "DELETE":
+                return web.Response(status=204)
+            message = self._message(parts[1], body or {})
+            message["id"] = parts[3]
+            return message
+        if parts[0] == "channels" and parts[-1] == "crosspost" and method == "POST":
+            message = self._message(parts[1], {})
+            message["id"] = parts[3]
+            return message
         if parts[0] == "channels" and len(parts) == 2:
             channel = _channel(parts[1])
+            if parts[1] in self.news:
+                channel["type"] = 5
             if parts[1] in self.forums:
                 channel.update(type=15, available_tags=[], default_reaction_emoji=None)
             return channel
@@ -311,7 +331,11 @@ class FakeDiscord:
                         "shard": [0, 1],
                     },
                 )
-                await self._dispatch(socket, "GUILD_CREATE", _guild(self.roles))
+                guild = _guild(self.roles)
+                for channel in guild["channels"]:
+                    if channel["id"] in self.news:
+                        channel["type"] = 5
+                await self._dispatch(socket, "GUILD_CREATE", guild)
                 self.identified.set()
         self._sockets.remove(socket)
         return socket

@@ -49,6 +49,10 @@ class FakeTelegram:
     failures: list[tuple[str, float]] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)
     """file_id -> content, downloadable through getFile as members' documents are."""
+    kicked: set[int] = field(default_factory=set)
+    """Chat ids the bot was removed from: sending there answers 403."""
+    channels: set[int] = field(default_factory=set)
+    """Chat ids that are channels (messages sent there come back from a channel)."""
 
     def __post_init__(self) -> None:
         self._updates: list[dict[str, Any]] = []
@@ -90,6 +94,14 @@ class FakeTelegram:
             async with self._changed:
                 self.calls.append(Call(method, params))
                 self._changed.notify_all()
+        if params.get("chat_id") and int(params["chat_id"]) in self.kicked:
+            return _answer(
+                {
+                    "ok": False,
+                    "error_code": 403,
+                    "description": "Forbidden: bot was kicked from the supergroup chat",
+                }
+            )
         failure = self.fail_next.pop(method, None)
         if failure is not None:
             self.failures.append((method, time.monotonic()))
@@ -188,6 +200,17 @@ class FakeTelegram:
         message["message_id"] = int(params.get("message_id") or 0)
         return message
 
+    async def _api_editMessageCaption(  # noqa: N802
+        self, params: dict[str, Any]
+    ) -> dict[str, Any]:
+        message = self._message(params, caption=params.get("caption", ""))
+        message["message_id"] = int(params.get("message_id") or 0)
+        message["photo"] = [{"file_id": "f1", "file_unique_id": "u1", "width": 1, "height": 1}]
+        return message
+
+    async def _api_deleteMessage(self, params: dict[str, Any]) -> bool:  # noqa: N802
+        return True
+
     async def _api_sendPoll(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
         message = self._message(params)
         options = params.get("options") or []
@@ -269,6 +292,8 @@ class FakeTelegram:
         chat = {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"}
         if chat_id < 0:
             chat["title"] = "Klub Baca"
+        if chat_id in self.channels:
+            chat.update(type="channel", title="Kanal Perpustakaan")
         message = {
             "message_id": next(self._message_ids),
             "date": int(time.time()),

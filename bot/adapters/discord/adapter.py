@@ -24,7 +24,7 @@ from discord import app_commands
 
 from bot.adapters.backoff import Outage
 from bot.adapters.discord import commands
-from bot.adapters.discord.render import embeds
+from bot.adapters.discord.render import DESCRIPTION_LIMIT, embeds
 from bot.adapters.errors import PlatformRefused
 from bot.api import buttons, platform_state, polls
 from bot.api.capabilities import Capabilities
@@ -32,17 +32,17 @@ from bot.api.commands import Command, Param
 from bot.api.context import Destination, Incoming
 from bot.api.dispatch import Dispatcher
 from bot.api.files import Attachment
-from bot.api.messenger import CalendarEvent
+from bot.api.messenger import CalendarEvent, PostFailed
 from bot.api.replies import Choice, ChoiceStyle, Reply
 
 log = logging.getLogger("pustaka.discord")
 
 PLATFORM = "discord"
-CAPABILITIES = Capabilities(native_polls=True)
+CAPABILITIES = Capabilities(native_polls=True, role_mentions=True, text_limit=DESCRIPTION_LIMIT)
 CUSTOM_ID_LIMIT = 100 - 1  # characters; one goes to the "p" prefix
 DEFER_AFTER = 2.0  # seconds: Discord wants an answer within 3
 NO_MENTIONS = discord.AllowedMentions.none()
-PING = discord.AllowedMentions(everyone=True, roles=True, users=True)  # a moderator's own ping
+ROLE_MENTION = re.compile(r"<@&(\d{15,22})>")
 STYLES = {
     ChoiceStyle.NORMAL: discord.ButtonStyle.secondary,
     ChoiceStyle.PRIMARY: discord.ButtonStyle.primary,
@@ -330,6 +330,50 @@ class DiscordAdapter:
             except discord.NotFound:
                 log.warning("%s no longer exists; message skipped", destination)
 
+    async def post(self, destination: Destination, reply: Reply) -> list[str]:
+        """Post in a channel or thread; in an announcement channel, publish each message to the
+        servers following it."""
+        try:
+            channel = await self._channel(destination)
+            posted: list[str] = []
+            for parts in await self._messages(reply):
+                message = await channel.send(**parts)
+                posted.append(str(message.id))
+                if isinstance(channel, discord.TextChannel) and channel.is_news():
+                    await message.publish()
+            return posted
+        except (discord.HTTPException, aiohttp.ClientError, OSError) as error:
+            raise _failed(error) from error
+
+    async def edit(
+        self, destination: Destination, message_ids: Sequence[str], reply: Reply
+    ) -> None:
+        try:
+            channel = await self._channel(destination)
+            messages = await self._messages(reply)
+            if len(messages) > len(message_ids):
+                raise PostFailed(PostFailed.REFUSED, "the new text needs more messages")
+            for message_id, parts in zip(message_ids, messages, strict=False):
+                parts.pop("files", None)  # the picture posted first stays
+                await channel.get_partial_message(int(message_id)).edit(**parts)
+        except (discord.HTTPException, aiohttp.ClientError, OSError) as error:
+            raise _failed(error) from error
+
+    async def delete(self, destination: Destination, message_ids: Sequence[str]) -> None:
+        try:
+            channel = await self._channel(destination)
+            for message_id in message_ids:
+                try:
+                    await channel.get_partial_message(int(message_id)).delete()
+                except discord.NotFound:
+                    log.info("message %s in %s was already gone", message_id, destination)
+        except (discord.HTTPException, aiohttp.ClientError, OSError) as error:
+            raise _failed(error) from error
+
+    async def _channel(self, destination: Destination) -> Any:
+        channel_id = int(destination.thread_id or destination.channel_id)
+        return self.client.get_channel(channel_id) or await self.client.fetch_channel(channel_id)
+
     async def open_thread(self, where: Destination, name: str, first: Reply) -> Destination:
         """A thread in the channel, or a post in `[discord] forum_channel` when one is set."""
         forum_id = self.settings.forum_channel
@@ -410,9 +454,13 @@ class DiscordAdapter:
                 parts["poll"] = _poll(reply)
             if index == 0 and reply.attachment:
                 name, content = reply.attachment
-                parts["file"] = discord.File(io.BytesIO(content), filename=name)
+                parts.setdefault("files", []).append(discord.File(io.BytesIO(content), name))
+            if index == 0 and reply.image:
+                name, content = reply.image
+                parts.setdefault("files", []).append(discord.File(io.BytesIO(content), name))
+                embed.set_image(url=f"attachment://{name}")
             if index == 0 and reply.ping and not reply.private:
-                parts.update(content=reply.ping[:200], allowed_mentions=PING)
+                parts.update(content=reply.ping[:200], allowed_mentions=pinged(reply.ping))
             messages.append(parts)
         return messages
 
@@ -438,6 +486,9 @@ class DiscordAdapter:
         view = discord.ui.View(timeout=None)
         now = self.services.clock.now()
         for choice in choices[:25]:
+            if choice.url:
+                view.add_item(discord.ui.Button(label=choice.label[:80], url=choice.url))
+                continue
             data = await buttons.encode(
                 self.services.store,
                 choice.command,
@@ -448,6 +499,25 @@ class DiscordAdapter:
             )
             view.add_item(PressButton(data, choice.label, STYLES[choice.style]))
         return view
+
+
+def pinged(ping: str) -> discord.AllowedMentions:
+    """Only what the moderator chose pings: the roles named, @everyone or @here when written."""
+    roles = [discord.Object(int(found)) for found in ROLE_MENTION.findall(ping)]
+    everyone = "@everyone" in ping or "@here" in ping
+    return discord.AllowedMentions(everyone=everyone, roles=roles, users=False, replied_user=False)
+
+
+def _failed(error: Exception) -> PostFailed:
+    """What a Discord error means for a post: no permission, gone, or Discord down."""
+    detail = str(error)[:300]
+    if isinstance(error, discord.Forbidden):
+        return PostFailed(PostFailed.FORBIDDEN, detail)
+    if isinstance(error, discord.NotFound):
+        return PostFailed(PostFailed.GONE, detail)
+    if isinstance(error, discord.HTTPException) and error.status < 500:
+        return PostFailed(PostFailed.REFUSED, detail)
+    return PostFailed(PostFailed.UNAVAILABLE, detail or type(error).__name__)
 
 
 def _poll(reply: Reply) -> discord.Poll:

@@ -27,6 +27,7 @@ from telegram import (
     InputFile,
     LinkPreviewOptions,
     Message,
+    PhotoSize,
     ReplyParameters,
     Update,
     User,
@@ -56,12 +57,13 @@ from bot.adapters.errors import PlatformRefused
 from bot.adapters.telegram.admins import AdminCache
 from bot.adapters.telegram.fairness import FairUpdateProcessor
 from bot.adapters.telegram.polling import InboxPoller, retry_seconds
-from bot.adapters.telegram.render import CAPTION_LIMIT, chunks, reply_lines
+from bot.adapters.telegram.render import CAPTION_LIMIT, MESSAGE_LIMIT, chunks, reply_lines
 from bot.api import buttons, platform_state, polls
 from bot.api.capabilities import Capabilities
 from bot.api.context import Destination, Incoming
 from bot.api.dispatch import Dispatcher
 from bot.api.files import Attachment
+from bot.api.messenger import PostFailed
 from bot.api.replies import Choice, Reply
 from bot.config import SUPPORTED_LOCALES
 from bot.storage.inbox import Inbox
@@ -70,7 +72,13 @@ from bot.storage.scheduler import Job
 log = logging.getLogger("pustaka.telegram")
 
 PLATFORM = "telegram"
-CAPABILITIES = Capabilities(native_polls=True, quiz_polls=True, hashtag_homes=True)
+CAPABILITIES = Capabilities(
+    native_polls=True,
+    quiz_polls=True,
+    hashtag_homes=True,
+    text_limit=MESSAGE_LIMIT,
+    caption_limit=CAPTION_LIMIT,
+)
 STOP_POLL = "telegram-stop-poll"
 OPEN_PERIOD_LIMIT = 600  # seconds: Telegram closes a poll by itself only within this
 ALLOWED_UPDATES = ["message", "channel_post", "callback_query", "poll_answer"]
@@ -116,6 +124,8 @@ class TelegramAdapter:
         application.add_handler(MessageHandler(text, self._on_message))
         document = filters.UpdateType.MESSAGE & filters.Document.ALL & filters.CaptionRegex(r"^/")
         application.add_handler(MessageHandler(document, self._on_message))
+        photo = filters.UpdateType.MESSAGE & filters.PHOTO & filters.CaptionRegex(r"^/")
+        application.add_handler(MessageHandler(photo, self._on_message))
         posted = filters.UpdateType.CHANNEL_POST & filters.TEXT & filters.Regex(r"^/")
         application.add_handler(MessageHandler(posted, self._on_channel_post))
         application.add_handler(CallbackQueryHandler(self._on_callback))
@@ -191,6 +201,8 @@ class TelegramAdapter:
         incoming = await self._incoming(message.chat, message.from_user, text, message)
         if message.document is not None:
             incoming = replace(incoming, attachments=(self._attachment(message.document),))
+        elif message.photo:
+            incoming = replace(incoming, attachments=(self._attachment(message.photo[-1]),))
         replies = await self.dispatcher.handle_text(incoming)
         await self._send(message.chat, replies, reply_to=message, member=message.from_user)
 
@@ -286,14 +298,18 @@ class TelegramAdapter:
             direct=chat.type == Chat.PRIVATE,
         )
 
-    def _attachment(self, document: Document) -> Attachment:
-        """A document sent with a command, downloaded only when the command reads it."""
+    def _attachment(self, document: Document | PhotoSize) -> Attachment:
+        """A document or the largest size of a photo sent with a command, downloaded only when
+        the command reads it."""
 
         async def fetch() -> bytes:
             file = await self._call(lambda: document.get_file())
             return bytes(await self._call(lambda: file.download_as_bytearray()))
 
-        return Attachment(document.file_name or "file", document.file_size, fetch)
+        name = getattr(document, "file_name", None) or (
+            f"photo-{document.file_unique_id}.jpg" if isinstance(document, PhotoSize) else "file"
+        )
+        return Attachment(name, document.file_size, fetch)
 
     # Sending ---------------------------------------------------------------------------------
 
@@ -309,6 +325,74 @@ class TelegramAdapter:
             await self._post(
                 int(target), reply, thread=None if target != destination.channel_id else thread
             )
+
+    async def post(self, destination: Destination, reply: Reply) -> list[str]:
+        """Post to a group, forum topic or channel (where the bot is an administrator)."""
+        thread = int(destination.thread_id) if destination.thread_id else None
+        try:
+            sent = await self._post(int(destination.channel_id), reply, thread=thread)
+        except TelegramError as error:
+            raise _failed(error) from error
+        return [str(message.message_id) for message in sent]
+
+    async def edit(
+        self, destination: Destination, message_ids: Sequence[str], reply: Reply
+    ) -> None:
+        """New text in place: a picture's caption, or the text of a message."""
+        bot = self.application.bot
+        chat = int(destination.channel_id)
+        keyboard = await self._keyboard(reply.choices)
+        lines = reply_lines(reply)
+        texts = chunks(lines, CAPTION_LIMIT) if reply.image or reply.image_url else chunks(lines)
+        if len(texts) > len(message_ids):
+            raise PostFailed(PostFailed.REFUSED, "the new text needs more messages")
+        try:
+            for index, (message_id, text) in enumerate(zip(message_ids, texts, strict=False)):
+                markup = keyboard if index == len(texts) - 1 else None
+                if index == 0 and (reply.image or reply.image_url):
+                    await self._call(
+                        lambda message_id=message_id, text=text, markup=markup: (
+                            bot.edit_message_caption(
+                                chat,
+                                int(message_id),
+                                caption=text or None,
+                                parse_mode=ParseMode.HTML,
+                                reply_markup=markup,
+                            )
+                        )
+                    )
+                    continue
+                await self._call(
+                    lambda message_id=message_id, text=text, markup=markup: bot.edit_message_text(
+                        text,
+                        chat,
+                        int(message_id),
+                        parse_mode=ParseMode.HTML,
+                        reply_markup=markup,
+                        link_preview_options=LinkPreviewOptions(is_disabled=True),
+                    )
+                )
+        except BadRequest as error:
+            if "not modified" not in str(error).lower():
+                raise _failed(error) from error
+        except TelegramError as error:
+            raise _failed(error) from error
+
+    async def delete(self, destination: Destination, message_ids: Sequence[str]) -> None:
+        chat = int(destination.channel_id)
+        for message_id in message_ids:
+            try:
+                await self._call(
+                    lambda message_id=message_id: self.application.bot.delete_message(
+                        chat, int(message_id)
+                    )
+                )
+            except BadRequest as error:
+                if "not found" not in str(error).lower():
+                    raise _failed(error) from error
+                log.info("message %s in %s was already gone", message_id, chat)
+            except TelegramError as error:
+                raise _failed(error) from error
 
     async def open_thread(self, where: Destination, name: str, first: Reply) -> Destination:
         """A forum topic where the group is a forum; elsewhere the chat itself."""
@@ -352,30 +436,36 @@ class TelegramAdapter:
 
     async def _post(
         self, chat_id: int, reply: Reply, *, thread: int | None = None, reply_to: int | None = None
-    ) -> None:
+    ) -> list[Message]:
+        """Send one reply; the messages it became (text and picture ones), first to last."""
         bot = self.application.bot
+        sent: list[Message] = []
         common: dict[str, Any] = {"message_thread_id": thread}
         if reply_to is not None:
             common["reply_parameters"] = ReplyParameters(reply_to, allow_sending_without_reply=True)
         keyboard = await self._keyboard(reply.choices)
         lines = reply_lines(reply)
-        if reply.image_url:
+        if reply.image_url or reply.image:
+            photo: Any = reply.image_url
+            if reply.image:
+                photo = InputFile(reply.image[1], filename=reply.image[0])
             caption, *rest = chunks(lines, CAPTION_LIMIT) or [""]
-            await self._call(
+            message = await self._call(
                 lambda: bot.send_photo(
                     chat_id,
-                    reply.image_url,
+                    photo,
                     caption=caption or None,
                     parse_mode=ParseMode.HTML,
                     reply_markup=None if rest else keyboard,
                     **common,
                 )
             )
+            sent.append(message)
         else:
             rest = chunks(lines)
         for index, text in enumerate(rest):
             last = index == len(rest) - 1
-            await self._call(
+            message = await self._call(
                 lambda text=text, last=last: bot.send_message(
                     chat_id,
                     text,
@@ -385,6 +475,7 @@ class TelegramAdapter:
                     **common,
                 )
             )
+            sent.append(message)
         if reply.attachment:
             name, content = reply.attachment
             await self._call(
@@ -392,6 +483,7 @@ class TelegramAdapter:
             )
         if reply.poll:
             await self._send_poll(chat_id, reply, thread)
+        return sent
 
     async def _send_poll(self, chat_id: int, reply: Reply, thread: int | None) -> None:
         poll = reply.poll
@@ -480,6 +572,11 @@ class TelegramAdapter:
         rows: list[list[InlineKeyboardButton]] = [[]]
         width = 0
         for choice in choices:
+            if choice.url:
+                rows.append([InlineKeyboardButton(choice.label[:64], url=choice.url)])
+                rows.append([])
+                width = 0
+                continue
             data = await buttons.encode(
                 self.services.store,
                 choice.command,
@@ -492,7 +589,7 @@ class TelegramAdapter:
                 width = 0
             rows[-1].append(InlineKeyboardButton(choice.label[:64], callback_data=data))
             width += len(choice.label)
-        return InlineKeyboardMarkup(rows)
+        return InlineKeyboardMarkup([row for row in rows if row])
 
     async def _call(self, request: Callable[[], Awaitable[T]]) -> T:
         """Send, retrying network errors with backoff; the rate limiter already waits out 429s."""
@@ -543,3 +640,18 @@ class TelegramAdapter:
                     )
                 except TelegramError:
                     log.exception("could not set the command menu")
+
+
+def _failed(error: TelegramError) -> PostFailed:
+    """What a Telegram error means for a post: the bot removed or muted, gone, or Telegram down."""
+    detail = str(error)[:300]
+    if isinstance(error, Forbidden):
+        return PostFailed(PostFailed.FORBIDDEN, detail)
+    if isinstance(error, BadRequest):
+        lowered = detail.lower()
+        if "not found" in lowered or "deactivated" in lowered or "upgraded" in lowered:
+            return PostFailed(PostFailed.GONE, detail)
+        if "rights" in lowered or "not enough" in lowered or "administrator" in lowered:
+            return PostFailed(PostFailed.FORBIDDEN, detail)
+        return PostFailed(PostFailed.REFUSED, detail)
+    return PostFailed(PostFailed.UNAVAILABLE, detail or type(error).__name__)
