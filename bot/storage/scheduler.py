@@ -234,6 +234,11 @@ class Scheduler:
         """At start: jobs interrupted mid-run run again, and so do the messages they were
         sending when the process died; jobs too late are marked missed."""
         await self.store.execute("UPDATE jobs SET state = 'pending' WHERE state = 'running'")
+        # A message the outbox holds goes out from there (bot/api/outbox.py): not sent again.
+        await self.store.execute(
+            "UPDATE sent_keys SET state = 'sent' WHERE state = 'sending'"
+            " AND key IN (SELECT key FROM outbox WHERE key IS NOT NULL)"
+        )
         cut = await self.store.fetchall(
             "DELETE FROM sent_keys WHERE state = 'sending' RETURNING key"
         )
