@@ -120,11 +120,10 @@ class Messenger:
         return platform in self._senders
 
     async def send(self, destination: Destination, *replies: Reply, key: str | None = None) -> bool:
-        """Deliver through the outbox (now, or after what waits for that destination; a
-        ``local`` sender, the console, directly); False (and a log line) when that platform is
-        not running. `key`: the send-once key of a job's
-        message (:meth:`bot.api.jobs.JobContext.send_once`), marked sent when the platform took
-        it."""
+        """Deliver through the outbox: now, or after what waits for that destination (a
+        ``local`` sender, the console, directly). False (and a log line) when that platform is
+        not running. `key`: the send-once key of a job's message
+        (:meth:`bot.api.jobs.JobContext.send_once`), marked sent once the platform took it."""
         sender = self._senders.get(destination.platform)
         if sender is None:
             log.warning("not sent: %s is not running (to %s)", destination.platform, destination)

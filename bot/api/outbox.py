@@ -92,11 +92,15 @@ class Outbox:
         self._loading: set[asyncio.Task[None]] = set()
         self._to_load: set[str] = set()
         self._cut: dict[str, int] = {}
+        self._left = 0  # the last message a stopped process left; later ones are in memory
+        self._delivered: list[int] = []
+        self._forgetting: asyncio.Task[None] | None = None
 
     async def recover(self) -> None:
-        """At start, before any platform runs: messages cut mid-send wait to be sent again
-        (logged once their platform runs, when it is known whether it drops a repeat)."""
-        self._cut = await self.table.recover()
+        """At start, before any platform runs: count the messages cut mid-send, sent again once
+        their platform runs (and logged then, when it is known whether it drops a repeat)."""
+        self._cut = await self.table.cut()
+        self._left = await self.table.last_id()
 
     def _tell_cut(self, platform: str, sender: Sender) -> None:
         count = self._cut.pop(platform, 0)
@@ -171,11 +175,14 @@ class Outbox:
         await asyncio.gather(*tasks, return_exceptions=True)
         self._workers.clear()
         self._queues.clear()
+        if self._forgetting is not None:
+            await asyncio.gather(self._forgetting, return_exceptions=True)
+        await self._forget_delivered()
 
     async def _load(self, platform: str) -> None:
         if sender := self.messenger.sender(platform):
             self._tell_cut(platform, sender)
-        for queued in await self.table.waiting(platform):
+        for queued in await self.table.waiting(platform, self._left):
             if queued.id not in self._known:
                 self._known.add(queued.id)
                 self._enqueue(_item(queued))
@@ -234,9 +241,19 @@ class Outbox:
                 raise
             await self._failed(item, error)
             return False
-        await self.table.delivered(item.id)
-        self._known.discard(item.id)
+        self._delivered.append(item.id)
+        if self._forgetting is None or self._forgetting.done():
+            self._forgetting = asyncio.create_task(self._forget_delivered(), name="outbox-done")
         return True
+
+    async def _forget_delivered(self) -> None:
+        """Delete what the platforms took, in batches and off the sender's path: a reply costs
+        one write, not two. A crash before the batch is written sends its messages again, as
+        one cut mid-send (logged; dropped by Discord by their nonce)."""
+        while self._delivered:
+            done, self._delivered = self._delivered, []
+            await self.table.delivered(done)
+            self._known.difference_update(done)
 
     async def _failed(self, item: _Item, error: Exception) -> None:
         reason = str(error) or type(error).__name__

@@ -1,9 +1,10 @@
 """The outbox's table: messages stored before they go to their platform (bot/api/outbox.py sends).
 
-A row is 'waiting' until a sender takes it, 'sending' while the platform has it, and deleted once
-the platform took it — together with its send-once key turning 'sent', in one transaction, so a
-job's message is never both delivered and sent again by the job. A row given up is kept
-'failed' for a moderator to read. What the rows hold (a destination, replies) is opaque here.
+A row is 'waiting' until a sender takes it, 'sending' while the platform has it (one found so at
+start was cut by a crash and is sent again), and deleted once the platform took it, together
+with its send-once key turning 'sent' in one transaction, so a job's message is never both
+delivered and sent again by the job. A row given up is kept 'failed' for a moderator to read.
+What the rows hold (a destination, replies) is opaque here.
 """
 
 from __future__ import annotations
@@ -69,14 +70,18 @@ class OutboxTable:
             (message_id,),
         )
 
-    async def delivered(self, message_id: int) -> None:
-        """The platform took it: forget it, and mark its send-once key sent."""
+    async def delivered(self, message_ids: list[int]) -> None:
+        """The platform took them: forget them, and mark their send-once keys sent."""
 
         def forget(db: sqlite3.Connection) -> None:
-            row = db.execute("DELETE FROM outbox WHERE id = ? RETURNING key", (message_id,))
-            found = row.fetchone()
-            if found and found[0] is not None:
-                db.execute("UPDATE sent_keys SET state = 'sent' WHERE key = ?", (found[0],))
+            marks = ",".join("?" * len(message_ids))
+            keys = db.execute(
+                f"DELETE FROM outbox WHERE id IN ({marks}) RETURNING key", message_ids
+            ).fetchall()
+            db.executemany(
+                "UPDATE sent_keys SET state = 'sent' WHERE key = ?",
+                [(key,) for (key,) in keys if key is not None],
+            )
 
         await self.store.atomically(forget)
 
@@ -97,20 +102,24 @@ class OutboxTable:
             (error[:500], message_id),
         )
 
-    async def waiting(self, platform: str) -> list[Queued]:
-        """What waits for `platform`, oldest first."""
+    async def waiting(self, platform: str, up_to: int) -> list[Queued]:
+        """What waits for `platform` among the messages up to id `up_to` (those a stopped
+        process left), oldest first, with what was being sent when it stopped (its outcome
+        unknown: it goes again)."""
         rows = await self.store.fetchall(
-            f"SELECT {_QUEUED} FROM outbox WHERE platform = ? AND state = 'waiting' ORDER BY id",
-            (platform,),
+            f"SELECT {_QUEUED} FROM outbox WHERE platform = ? AND id <= ?"
+            " AND state IN ('waiting', 'sending') ORDER BY id",
+            (platform, up_to),
         )
         return [_queued(tuple(row)) for row in rows]
 
-    async def recover(self) -> dict[str, int]:
-        """At start: messages cut mid-send wait again; how many on each platform."""
+    async def last_id(self) -> int:
+        return int(await self.store.fetchval("SELECT max(id) FROM outbox") or 0)
+
+    async def cut(self) -> dict[str, int]:
+        """At start: how many messages on each platform were being sent when the process
+        stopped. They stay marked, so a start that dies before sending them counts them again."""
         rows = await self.store.fetchall(
-            "UPDATE outbox SET state = 'waiting' WHERE state = 'sending' RETURNING platform"
+            "SELECT platform, count(*) FROM outbox WHERE state = 'sending' GROUP BY platform"
         )
-        counts: dict[str, int] = {}
-        for (platform,) in rows:
-            counts[platform] = counts.get(platform, 0) + 1
-        return counts
+        return {platform: count for platform, count in rows}

@@ -35,6 +35,8 @@ BOT_USER = {
 class Call:
     method: str
     params: dict[str, Any]
+    at: float = field(default_factory=time.monotonic)
+    """When the request reached the server (time.monotonic)."""
 
 
 @dataclass
