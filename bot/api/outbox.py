@@ -7,10 +7,12 @@ delivers it at once when its destination has nothing waiting and its platform's 
 destination's queue and the caller goes on. Each queue has its own task, so a chat that is slow
 or held back by its platform's limits delays no other chat and no job.
 
-A job's send-once message whose first attempt fails while the job waits is handed back: the row
-is forgotten and the error raised, so the job runs again as :meth:`Scheduler.send_once` says
-(and a quiz asks a question the platform dropped again, with its whole time, rather than have
-it arrive late). Every other failure is the outbox's to retry.
+A job's send-once message whose first attempt fails for a passing reason (the connection
+dropped) while the job waits is handed back: the row is forgotten and the error raised, so the
+job runs again as :meth:`Scheduler.send_once` says (and a quiz asks a question the platform
+dropped again, with its whole time, rather than have it arrive late). A refusal
+(:class:`Undeliverable`: blocked, removed, gone) and every later failure are the outbox's to
+retry and give up.
 
 Once the platform took a message, its row is deleted (bot/storage/outbox.py). A message whose
 sending fails is tried again after ``RETRY_DELAYS`` and, after the last, given up with one log
@@ -222,7 +224,8 @@ class Outbox:
         self, item: _Item, sender: Sender, *, marked: bool = False, hand_back: bool = False
     ) -> bool:
         """Send once; True when the platform took it. A failure is retried later or given up;
-        with `hand_back` it is forgotten and raised instead, for the caller to deal with.
+        with `hand_back`, one that is not a refusal is forgotten and raised instead, for the
+        caller to deal with.
         `marked`: the row was stored already sending (the message goes out as it is stored)."""
         if not marked:
             await self.table.sending(item.id)
@@ -235,7 +238,7 @@ class Outbox:
         except asyncio.CancelledError:
             raise
         except Exception as error:
-            if hand_back:
+            if hand_back and not isinstance(error, Undeliverable):
                 await self.table.forget(item.id)
                 self._known.discard(item.id)
                 raise

@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 
 from bot.api.context import Destination
+from bot.api.jobs import JobContext
 from bot.api.outbox import RETRY_DELAYS
 from bot.api.replies import Reply
+from bot.process.status import report
 from bot.time.clock import FakeClock
 from tests.fakes.discord_api import CHANNEL_ID, GUILD_ID, FakeDiscord
 from tests.fakes.running import discord_bot, telegram_bot
@@ -97,6 +99,9 @@ async def test_telegram_sends_again_and_says_it_may_be_twice(
 async def test_a_refused_post_is_retried_then_given_up_and_moderators_told(
     tmp_path: Path, telegram_fake: FakeTelegram, caplog: pytest.LogCaptureFixture
 ) -> None:
+    """The bot was removed from a group: a post due there is tried six times over about an hour
+    and a half, then given up with one log line, a private notice to the moderator in
+    `[moderators]`, and a count in `pustaka status`."""
     clock = FakeClock()
     extra = "[moderators]\ntelegram = [5555]\n"
     with caplog.at_level("INFO"):
@@ -105,7 +110,8 @@ async def test_a_refused_post_is_retried_then_given_up_and_moderators_told(
             await telegram_fake.wait_for("sendMessage")  # the bot knows the group now
             telegram_fake.blocked.add(int(GROUP))  # then it is removed from it
             group = Destination("telegram", GROUP, GROUP)
-            assert await app.services.messenger.send(group, Reply.of("Klub dimulai"))
+            poster = JobContext.start(app.services)  # as a series posts: once, by its key
+            await poster.send_once("series:1:2026-12-06", Reply.of("Klub dimulai"), to=group)
             for _ in range(100):  # time passes until the last attempt
                 await asyncio.sleep(0.1)
                 await clock.advance(max(RETRY_DELAYS))
@@ -119,3 +125,6 @@ async def test_a_refused_post_is_retried_then_given_up_and_moderators_told(
     given_up = [r for r in caplog.records if r.getMessage().startswith("given up")]
     assert len(given_up) == 1
     assert "bot was blocked" in given_up[0].getMessage()
+    assert "outbox: 0 telegram messages waiting; 1 given up (see the log)" in report(
+        tmp_path / "pustaka.db"
+    )
