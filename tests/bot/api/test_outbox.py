@@ -128,3 +128,21 @@ async def test_a_refused_post_is_retried_then_given_up_and_moderators_told(
     assert "outbox: 0 telegram messages waiting; 1 given up (see the log)" in report(
         tmp_path / "pustaka.db"
     )
+
+
+async def test_posts_waiting_at_a_stop_go_out_after_the_restart(
+    tmp_path: Path, telegram_fake: FakeTelegram
+) -> None:
+    """Posts still queued for a group when the bot stops (Telegram allows about one a second in
+    a chat) are sent, in order and once each, when it starts again."""
+    group = Destination("telegram", GROUP, GROUP)
+    async with telegram_bot(tmp_path, telegram_fake) as app:
+        for n in range(8):
+            await app.services.messenger.send(group, Reply.of(f"post {n}"))
+        waiting = "SELECT count(*) FROM outbox WHERE state = 'waiting'"
+        assert await app.services.store.fetchval(waiting) > 0
+    async with telegram_bot(tmp_path, telegram_fake) as app:
+        to_group = lambda c: str(c.params.get("chat_id")) == GROUP  # noqa: E731
+        await telegram_fake.wait_for("sendMessage", count=8, within=60, where=to_group)
+    posted = [c.params["text"] for c in telegram_fake.sent() if str(c.params["chat_id"]) == GROUP]
+    assert posted == [f"post {n}" for n in range(8)]
