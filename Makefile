@@ -46,6 +46,7 @@ i18n: $(STAMP)
 # Speed and memory measurements; results and how to read them are in BENCHMARKS.md.
 bench: $(STAMP) $(MO)
 	$(BIN)/python bench/telegram_latency.py
+	$(BIN)/python bench/outbox.py
 	$(BIN)/python bench/catalog_search.py --titles 1000000
 	$(BIN)/python bench/recommend.py
 	$(BIN)/python bench/catalog_import.py

@@ -1,12 +1,12 @@
 """The short chaos run (tests/chaos.py): the real process killed with SIGKILL during bursts of
 Telegram updates and while reminders fall due loses none of them; any answer or reminder
-repeated is announced in the log."""
+repeated is announced in the log. On Discord, no reminder is lost or doubled."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from tests.chaos import run
+from tests.chaos import run, run_discord
 
 
 async def test_killed_during_bursts_nothing_is_lost(tmp_path: Path) -> None:
@@ -16,3 +16,11 @@ async def test_killed_during_bursts_nothing_is_lost(tmp_path: Path) -> None:
     assert outcome.reminders_doubled <= outcome.resent, outcome
     assert outcome.integrity == "ok"
     assert outcome.doubled <= outcome.announced, outcome
+
+
+async def test_reminders_on_discord_killed_while_sending(tmp_path: Path) -> None:
+    """A reminder cut by a kill on Discord goes again with its nonce: none lost, none doubled."""
+    outcome = await run_discord(tmp_path, kills=3, seed=7, reminders=10)
+    assert outcome.reminders == 10
+    assert outcome.reminders_lost == outcome.reminders_doubled == 0, outcome
+    assert outcome.integrity == "ok"

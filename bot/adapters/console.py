@@ -45,6 +45,7 @@ PROMPT = "> "
 
 class ConsoleAdapter:
     capabilities = CAPABILITIES
+    local = True  # prints where it runs: nothing in flight to lose, so no outbox
 
     def __init__(
         self,

@@ -175,7 +175,7 @@ class JobContext:
         when the platform is not running or refuses the message."""
         where = self._where(to)
         await self.services.scheduler.send_once(
-            key, lambda: self.services.messenger.send(where, *replies)
+            key, lambda: self.services.messenger.send(where, *replies, key=key)
         )
 
     def _where(self, to: Destination | None) -> Destination:

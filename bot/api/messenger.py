@@ -19,11 +19,14 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from bot.api.capabilities import PLAIN, Capabilities
 from bot.api.context import Destination
 from bot.api.replies import Reply
+
+if TYPE_CHECKING:
+    from bot.api.outbox import Outbox
 
 log = logging.getLogger("pustaka.messenger")
 
@@ -109,6 +112,29 @@ class Messenger:
         self._senders: dict[str, Sender] = {}
         self._capabilities: dict[str, Capabilities] = {}
         self._registered = asyncio.Event()
+        self._changes: list[asyncio.Future[None]] = []
+        self.outbox: Outbox | None = None
+        """Where :meth:`send` keeps messages until their platform took them (bot/api/outbox.py);
+        without one (tests of a feature alone), it hands them to the platform directly."""
+
+    def keep_in(self, outbox: Outbox) -> None:
+        self.outbox = outbox
+
+    def sender(self, platform: str) -> Sender | None:
+        """The running sender of a platform, if it runs."""
+        return self._senders.get(platform)
+
+    async def wait_for_change(self) -> None:
+        """Until a platform starts or stops."""
+        waiter = asyncio.get_running_loop().create_future()
+        self._changes.append(waiter)
+        await waiter
+
+    def _changed(self) -> None:
+        changes, self._changes = self._changes, []
+        for waiter in changes:
+            if not waiter.done():
+                waiter.set_result(None)
 
     def register(self, platform: str, sender: Sender) -> None:
         """Route the platform's messages to `sender`, which declares what the platform can do in
@@ -116,6 +142,9 @@ class Messenger:
         self._senders[platform] = sender
         self._capabilities[platform] = getattr(sender, "capabilities", PLAIN)
         self._registered.set()
+        self._changed()
+        if self.outbox is not None:
+            self.outbox.resume(platform)
 
     async def wait_for_senders(self, count: int) -> None:
         """Return once `count` platforms are running."""
@@ -125,6 +154,7 @@ class Messenger:
 
     def unregister(self, platform: str) -> None:
         self._senders.pop(platform, None)
+        self._changed()
 
     def capabilities(self, where: Destination | str) -> Capabilities:
         """What the platform of `where` (a destination or a platform's name) declared it can do;
@@ -135,13 +165,19 @@ class Messenger:
     def serves(self, platform: str) -> bool:
         return platform in self._senders
 
-    async def send(self, destination: Destination, *replies: Reply) -> bool:
-        """Deliver now; False (and a log line) when that platform is not running."""
+    async def send(self, destination: Destination, *replies: Reply, key: str | None = None) -> bool:
+        """Deliver through the outbox: now, or after what waits for that destination (a
+        ``local`` sender, the console, directly). False (and a log line) when that platform is
+        not running. `key`: the send-once key of a job's message
+        (:meth:`bot.api.jobs.JobContext.send_once`), marked sent once the platform took it."""
         sender = self._senders.get(destination.platform)
         if sender is None:
             log.warning("not sent: %s is not running (to %s)", destination.platform, destination)
             return False
-        await sender.deliver(destination, replies)
+        if self.outbox is not None and not getattr(sender, "local", False):
+            await self.outbox.send(destination, replies, key)
+        else:
+            await sender.deliver(destination, replies)
         return True
 
     def _poster(self, where: Destination) -> Poster:

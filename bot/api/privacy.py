@@ -131,6 +131,8 @@ TRACES = (
     Trace("sent_keys", "key", ("key",)),
     Trace("button_keys", "command", ("id",)),
     Trace("polls", "channel_id", ("platform", "poll_id")),
+    Trace("outbox", "destination", ("id",)),
+    Trace("outbox", "replies", ("id",)),
 )
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 

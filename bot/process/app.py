@@ -15,12 +15,14 @@ from bot.api import privacy
 from bot.api.dispatch import Dispatcher
 from bot.api.i18n import I18n
 from bot.api.messenger import Messenger
+from bot.api.outbox import Outbox
 from bot.api.package import FeatureFactory, FeaturePackage
 from bot.api.registry import Registry
 from bot.api.services import Services
 from bot.api.tasks import Tasks
 from bot.config import Config
 from bot.process.features import discover, packages_of
+from bot.storage.outbox import OutboxTable
 from bot.storage.scheduler import Scheduler
 from bot.storage.store import Store
 from bot.time.clock import Clock, SystemClock
@@ -73,7 +75,10 @@ class App:
             ),
         )
         app = cls(services)
+        outbox = Outbox(services.messenger, OutboxTable(store), clock, config, services.i18n)
+        services.messenger.keep_in(outbox)
         try:
+            await outbox.recover()
             for package in packages:
                 services.privacy.add(package.name, package.personal or ())
             for missing in await privacy.undeclared(store, services.privacy):
@@ -88,7 +93,10 @@ class App:
                 services.registry.add(package.build(services))
             for feature in services.registry.features:
                 await feature.on_start()
-            app._scheduling = asyncio.create_task(services.scheduler.run(), name="scheduler")
+            await services.scheduler.recover()
+            app._scheduling = asyncio.create_task(
+                services.scheduler.run(recovered=True), name="scheduler"
+            )
         except BaseException:
             await store.close()
             raise
@@ -104,6 +112,8 @@ class App:
                 await feature.on_stop()
             except Exception:
                 log.exception("feature %s did not stop cleanly", feature.name)
+        if self.services.messenger.outbox is not None:
+            await self.services.messenger.outbox.close()
         await self.services.tasks.cancel_all()
         await self.services.store.close()
 

@@ -1,8 +1,9 @@
 """`pustaka status`: what a running bot is doing, read from its database by another process.
 
 Each platform's connection state (kept by its adapter), the updates stored but not yet handled
-(the inbox) and the scheduled work (overdue jobs mean the bot is down or behind). The database is
-opened read-only: asking never changes or locks anything.
+(the inbox), the messages not yet taken by their platform (the outbox) and the scheduled work
+(overdue jobs mean the bot is down or behind). The database is opened read-only: asking never
+changes or locks anything.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ def report(database: Path, now: datetime | None = None) -> list[str]:
         if not lines:
             lines.append("platforms: none has connected yet")
         lines += _inbox(db)
+        lines += _outbox(db)
         lines += _jobs(db, now)
     return lines
 
@@ -51,6 +53,23 @@ def _inbox(db: sqlite3.Connection) -> list[str]:
         f"inbox: {count} {platform} updates waiting, the oldest since {_when(oldest)}"
         for platform, count, oldest in rows
     ]
+
+
+def _outbox(db: sqlite3.Connection) -> list[str]:
+    rows = _rows(
+        db,
+        "SELECT platform, sum(state != 'failed'), min(CASE WHEN state != 'failed' THEN created_at"
+        " END), sum(state = 'failed') FROM outbox GROUP BY platform ORDER BY platform",
+    )
+    lines = []
+    for platform, waiting, oldest, failed in rows:
+        line = f"outbox: {waiting} {platform} messages waiting"
+        if oldest:
+            line += f", the oldest since {_when(oldest)}"
+        if failed:
+            line += f"; {failed} given up (see the log)"
+        lines.append(line)
+    return lines or ["outbox: nothing waiting"]
 
 
 def _jobs(db: sqlite3.Connection, now: datetime) -> list[str]:

@@ -234,6 +234,11 @@ class Scheduler:
         """At start: jobs interrupted mid-run run again, and so do the messages they were
         sending when the process died; jobs too late are marked missed."""
         await self.store.execute("UPDATE jobs SET state = 'pending' WHERE state = 'running'")
+        # A message the outbox holds goes out from there (bot/api/outbox.py): not sent again.
+        await self.store.execute(
+            "UPDATE sent_keys SET state = 'sent' WHERE state = 'sending'"
+            " AND key IN (SELECT key FROM outbox WHERE key IS NOT NULL)"
+        )
         cut = await self.store.fetchall(
             "DELETE FROM sent_keys WHERE state = 'sending' RETURNING key"
         )
@@ -254,9 +259,12 @@ class Scheduler:
                 "missed %s job %s: it was due at %s, while the bot was down", kind, key, due_at
             )
 
-    async def run(self) -> None:
-        """Perform due jobs for ever (cancel the task to stop)."""
-        await self.recover()
+    async def run(self, *, recovered: bool = False) -> None:
+        """Perform due jobs for ever (cancel the task to stop); `recovered` when the caller ran
+        :meth:`recover` already (the app does, before it serves, so that what was late is judged
+        by the time of the start, not by when this task first gets to run)."""
+        if not recovered:
+            await self.recover()
         done: list[int] = []
         try:
             while True:

@@ -65,6 +65,8 @@ class FakeDiscord:
     token: str = "fake-discord-token.for-tests.loopback"
     calls: list[Call] = field(default_factory=list)
     closed_dms: set[str] = field(default_factory=set)
+    answer_delay: float = 0.0
+    """Seconds a posted message is held (recorded, not yet answered): a send cut mid-flight."""
     forums: set[str] = field(default_factory=set)
     """Channel ids that are forum channels."""
     events: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -82,6 +84,13 @@ class FakeDiscord:
         self._sockets: list[web.WebSocketResponse] = []
         self._seq = itertools.count(1)
         self._ids = itertools.count(950000000000000001)
+        self.by_nonce: dict[tuple[str, str], dict[str, Any]] = {}
+        """Messages sent with ``enforce_nonce``, by (channel, nonce): as Discord does, a second
+        message with the same nonce is not posted; the first is answered again."""
+        self.posted: list[dict[str, Any]] = []
+        """Messages the fake posted in a channel, each once."""
+        self.dropped = 0
+        """Messages not posted because their nonce was seen before."""
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.identified = asyncio.Event()
@@ -137,6 +146,8 @@ class FakeDiscord:
         answer = self._answer(request.method, path, body)
         if isinstance(answer, web.Response):
             return answer
+        if self.answer_delay and request.method == "POST" and path.endswith("/messages"):
+            await asyncio.sleep(self.answer_delay)
         return _json(answer)
 
     def _answer(self, method: str, path: str, body: Any) -> Any:
@@ -222,7 +233,15 @@ class FakeDiscord:
                 return _json({"message": "Cannot send messages to this user", "code": 50007}, 403)
             if parts[1] in self.forbidden:
                 return _json({"message": "Missing Permissions", "code": 50013}, 403)
-            return self._message(parts[1], body or {})
+            nonce = (body or {}).get("nonce") if (body or {}).get("enforce_nonce") else None
+            if nonce is not None and (parts[1], str(nonce)) in self.by_nonce:
+                self.dropped += 1
+                return self.by_nonce[parts[1], str(nonce)]
+            message = self._message(parts[1], body or {})
+            if nonce is not None:
+                self.by_nonce[parts[1], str(nonce)] = message
+            self.posted.append(message)
+            return message
         if parts[0] == "channels" and len(parts) == 4 and parts[2] == "messages":
             if parts[1] in self.forbidden:
                 return _json({"message": "Missing Permissions", "code": 50013}, 403)

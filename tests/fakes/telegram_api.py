@@ -35,6 +35,8 @@ BOT_USER = {
 class Call:
     method: str
     params: dict[str, Any]
+    at: float = field(default_factory=time.monotonic)
+    """When the request reached the server (time.monotonic)."""
 
 
 @dataclass
@@ -48,6 +50,13 @@ class FakeTelegram:
     """method -> error answer for its next call, e.g. a 429 with retry_after."""
     failures: list[tuple[str, float]] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)
+    blocked: set[int] = field(default_factory=set)
+    """Chats that refuse the bot's messages (blocked by the member, or the bot removed)."""
+    group_limit: int | None = None
+    """Messages a group may get in a minute, as Telegram's flood control counts them (about 20):
+    one more is answered 429 with `retry_after`, and counted in `floods`."""
+    answer_delay: float = 0.0
+    """Seconds a sent message is held (recorded, not yet answered): a send cut mid-flight."""
     """file_id -> content, downloadable through getFile as members' documents are."""
     kicked: set[int] = field(default_factory=set)
     """Chat ids the bot was removed from: sending there answers 403."""
@@ -66,6 +75,9 @@ class FakeTelegram:
         self._runner: web.AppRunner | None = None
         self.port = 0
         self.fetches = 0
+        self.floods = 0
+        """Sends refused by the per-group flood limit (`group_limit`)."""
+        self._group_sends: dict[int, list[float]] = {}
         """getUpdates calls served."""
 
     # Server -------------------------------------------------------------------------------
@@ -102,7 +114,7 @@ class FakeTelegram:
                     "description": "Forbidden: bot was kicked from the supergroup chat",
                 }
             )
-        failure = self.fail_next.pop(method, None)
+        failure = self.fail_next.pop(method, None) or self._flood(method, params)
         if failure is not None:
             self.failures.append((method, time.monotonic()))
             return _answer(failure)
@@ -111,6 +123,24 @@ class FakeTelegram:
         if isinstance(result, web.Response):
             return result
         return _answer({"ok": True, "result": result})
+
+    def _flood(self, method: str, params: dict[str, Any]) -> dict[str, Any] | None:
+        chat = int(params.get("chat_id") or 0)
+        if self.group_limit is None or chat >= 0 or not method.startswith("send"):
+            return None
+        now = time.monotonic()
+        recent = [t for t in self._group_sends.get(chat, []) if now - t < 60]
+        if len(recent) >= self.group_limit:
+            self.floods += 1
+            wait = int(60 - (now - recent[0])) + 1
+            return {
+                "ok": False,
+                "error_code": 429,
+                "description": f"Too Many Requests: retry after {wait}",
+                "parameters": {"retry_after": wait},
+            }
+        self._group_sends[chat] = [*recent, now]
+        return None
 
     async def _download(self, request: web.Request) -> web.Response:
         content = self.files.get(request.match_info["path"].removeprefix("documents/"))
@@ -174,7 +204,13 @@ class FakeTelegram:
                 await asyncio.wait_for(self._new_update.wait(), timeout)
         return list(self._updates)
 
-    async def _api_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+    async def _api_sendMessage(self, params: dict[str, Any]) -> Any:  # noqa: N802
+        if int(params.get("chat_id") or 0) in self.blocked:
+            return _answer(
+                {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked"}
+            )
+        if self.answer_delay:
+            await asyncio.sleep(self.answer_delay)
         return self._message(params, text=params.get("text", ""))
 
     async def _api_sendPhoto(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802

@@ -33,6 +33,7 @@ from bot.api.context import Destination, Incoming
 from bot.api.dispatch import Dispatcher
 from bot.api.files import Attachment
 from bot.api.messenger import CalendarEvent, PostFailed
+from bot.api.outbox import SendLimits, Undeliverable
 from bot.api.replies import Choice, ChoiceStyle, Reply
 
 log = logging.getLogger("pustaka.discord")
@@ -91,6 +92,8 @@ class PustakaClient(discord.AutoShardedClient):
 
 class DiscordAdapter:
     capabilities = CAPABILITIES
+    takes_nonce = True  # a message sent again with its nonce is dropped by Discord
+    send_limits = SendLimits(overall=(50, 1.0))  # discord.py follows each route's buckets itself
 
     def __init__(self, dispatcher: Dispatcher) -> None:
         self.dispatcher = dispatcher
@@ -289,7 +292,10 @@ class DiscordAdapter:
             community_name=sent.community_name,
         )
         replies = await self.dispatcher.handle_text(incoming)
-        await self.deliver(where, replies, member_id=payload.user_id)
+        try:
+            await self.deliver(where, replies, member_id=payload.user_id)
+        except Undeliverable as error:
+            log.info("answer to a poll vote not delivered: %s", error)
 
     async def _respond(self, interaction: discord.Interaction, replies: Sequence[Reply]) -> None:
         for reply in replies:
@@ -307,10 +313,16 @@ class DiscordAdapter:
     # Follow-ups ----------------------------------------------------------------------------------
 
     async def deliver(
-        self, destination: Destination, replies: Sequence[Reply], member_id: int | None = None
+        self,
+        destination: Destination,
+        replies: Sequence[Reply],
+        member_id: int | None = None,
+        nonce: str | None = None,
     ) -> None:
-        """Post to a channel or thread, or privately; a member with closed DMs is skipped."""
-        for reply in replies:
+        """Post to a channel or thread, or privately; :class:`Undeliverable` when Discord refuses
+        (closed DMs, no access, gone). With a `nonce` (the outbox's), each message carries one
+        derived from it, so Discord drops a message sent again after a crash."""
+        for number, reply in enumerate(replies):
             private = destination.private or (reply.private and member_id is not None)
             try:
                 if private:
@@ -324,11 +336,11 @@ class DiscordAdapter:
                     target = self.client.get_channel(channel_id) or await self.client.fetch_channel(
                         channel_id
                     )
-                await self._post(target, reply)
-            except discord.Forbidden:
-                log.info("cannot post to %s (closed DMs or no access); skipped", destination)
-            except discord.NotFound:
-                log.warning("%s no longer exists; message skipped", destination)
+                await self._post(target, reply, f"{nonce}.{number}" if nonce else None)
+            except discord.Forbidden as error:
+                raise Undeliverable(f"closed DMs or no access: {error.text}") from error
+            except discord.NotFound as error:
+                raise Undeliverable(f"no longer exists: {error.text}") from error
 
     async def post(self, destination: Destination, reply: Reply) -> list[str]:
         """Post in a channel or thread; in an announcement channel, publish each message to the
@@ -434,8 +446,10 @@ class DiscordAdapter:
         guild_id = int(where.community_id)
         return self.client.get_guild(guild_id) or await self.client.fetch_guild(guild_id)
 
-    async def _post(self, target: Any, reply: Reply) -> None:
+    async def _post(self, target: Any, reply: Reply, nonce: str | None = None) -> None:
         for index, parts in enumerate(await self._messages(reply)):
+            if nonce:
+                parts["nonce"] = f"{nonce}.{index}"[:25]
             message = await target.send(**parts)
             if index == 0 and reply.poll:
                 await self._remember_poll(message, reply, getattr(message, "guild", None))

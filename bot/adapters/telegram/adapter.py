@@ -56,7 +56,7 @@ from bot.adapters.backoff import Outage
 from bot.adapters.errors import PlatformRefused
 from bot.adapters.telegram.admins import AdminCache
 from bot.adapters.telegram.fairness import FairUpdateProcessor
-from bot.adapters.telegram.polling import InboxPoller, retry_seconds
+from bot.adapters.telegram.polling import InboxPoller, StoringQueue, retry_seconds
 from bot.adapters.telegram.render import CAPTION_LIMIT, MESSAGE_LIMIT, chunks, reply_lines
 from bot.api import buttons, platform_state, polls
 from bot.api.capabilities import Capabilities
@@ -64,6 +64,7 @@ from bot.api.context import Destination, Incoming
 from bot.api.dispatch import Dispatcher
 from bot.api.files import Attachment
 from bot.api.messenger import PostFailed
+from bot.api.outbox import SendLimits, Undeliverable
 from bot.api.replies import Choice, Reply
 from bot.config import SUPPORTED_LOCALES
 from bot.storage.inbox import Inbox
@@ -83,6 +84,9 @@ STOP_POLL = "telegram-stop-poll"
 OPEN_PERIOD_LIMIT = 600  # seconds: Telegram closes a poll by itself only within this
 ALLOWED_UPDATES = ["message", "channel_post", "callback_query", "poll_answer"]
 SEND_ATTEMPTS = 5
+LIMITS = SendLimits(per_chat=(3, 3.0), per_group=(20, 60.0), overall=(30, 1.0))
+"""Telegram's: about a message a second in a chat (a short burst is let through, as Telegram
+does), 20 a minute in a group, 30 a second in all."""
 COMMUNITY_TYPES = (Chat.GROUP, Chat.SUPERGROUP, Chat.CHANNEL)
 """Chats that are a community: a channel is one too, where the library broadcasts."""
 T = TypeVar("T")
@@ -90,24 +94,24 @@ T = TypeVar("T")
 
 class TelegramAdapter:
     capabilities = CAPABILITIES
+    send_limits = LIMITS
 
     def __init__(self, dispatcher: Dispatcher) -> None:
         self.dispatcher = dispatcher
         self.services = dispatcher.services
         self.settings = self.services.config.telegram
-        self.application = self._build()
+        self.webhook = self.settings.mode == "webhook"
+        inbox = Inbox(self.services.store, self.services.clock, PLATFORM)
+        self.application = self._build(inbox)
         self.admins = AdminCache(self.application.bot, self.services.clock)
-        self.poller: InboxPoller | None = None
-        if self.settings.mode != "webhook":
-            inbox = Inbox(self.services.store, self.services.clock, PLATFORM)
-            self.poller = InboxPoller(self.application, inbox, ALLOWED_UPDATES, self._record)
+        self.poller = InboxPoller(self.application, inbox, ALLOWED_UPDATES, self._record)
         self.services.scheduler.handle(STOP_POLL, self._stop_poll)
         dispatcher.has_private_chats(PLATFORM, self._is_admin)
 
     async def _is_admin(self, chat_id: str, user_id: str) -> bool:
         return await self.admins.is_admin(chat_id, int(user_id))
 
-    def _build(self) -> Application:
+    def _build(self, inbox: Inbox) -> Application:
         self.processor = FairUpdateProcessor()
         base = self.settings.base_url.rstrip("/")
         builder = (
@@ -119,6 +123,8 @@ class TelegramAdapter:
             .concurrent_updates(self.processor)
             .job_queue(None)  # timed work is the durable scheduler's; PTB's would be in memory
         )
+        if self.webhook:  # stored before the webhook's 200 (bot/adapters/telegram/polling.py)
+            builder = builder.update_queue(StoringQueue(inbox))
         application = builder.build()
         text = filters.UpdateType.MESSAGE & filters.TEXT
         application.add_handler(MessageHandler(text, self._on_message))
@@ -144,9 +150,10 @@ class TelegramAdapter:
             await self._record("connected")
             assert application.updater is not None
             log.info("serving Telegram as @%s (%s)", application.bot.username, self.settings.mode)
-            if self.poller is not None:
+            if not self.webhook:
                 await self.poller.run()
             else:
+                await self.poller.replay()
                 await application.updater.start_webhook(
                     listen=self.settings.listen,
                     port=self.settings.port,
@@ -162,10 +169,8 @@ class TelegramAdapter:
             self.services.messenger.unregister(PLATFORM)
             if application.updater and application.updater.running:
                 await application.updater.stop()
-            if self.poller is not None:
-                # Stored in the inbox, what is cut short now is handled at the next start; a
-                # webhook's updates are not, so they are let finish.
-                self.processor.cancel_all()
+            # Stored in the inbox, what is cut short now is handled at the next start.
+            self.processor.cancel_all()
             if application.running:
                 await application.stop()
             await application.shutdown()
@@ -316,15 +321,19 @@ class TelegramAdapter:
     async def deliver(
         self, destination: Destination, replies: Sequence[Reply], member: User | None = None
     ) -> None:
-        """Follow-up messages from features, to a chat, a forum topic or a member."""
+        """Follow-up messages from features, to a chat, a forum topic or a member;
+        :class:`Undeliverable` when Telegram refuses (bot blocked or removed, chat gone)."""
         thread = int(destination.thread_id) if destination.thread_id else None
         for reply in replies:
             target = destination.channel_id
             if reply.private and not destination.private and member is not None:
                 target = str(member.id)
-            await self._post(
-                int(target), reply, thread=None if target != destination.channel_id else thread
-            )
+            try:
+                await self._post(
+                    int(target), reply, thread=None if target != destination.channel_id else thread
+                )
+            except (Forbidden, BadRequest) as error:
+                raise Undeliverable(error.message) from error
 
     async def post(self, destination: Destination, reply: Reply) -> list[str]:
         """Post to a group, forum topic or channel (where the bot is an administrator)."""

@@ -9,6 +9,9 @@ stored but not finished is handed over again at the next start.
 An update the library cannot read (a ``poll_answer`` from a Bot API server older than 9.6, say)
 is logged once with its id, marked skipped and confirmed with the rest, so it never stops the
 loop. Network failures are waited out (bot/adapters/backoff.py).
+
+In webhook mode (:class:`StoringQueue`) an update is stored before Telegram gets its 200, and
+what a stopped run left unfinished is handed over at start (:meth:`InboxPoller.replay`) as well.
 """
 
 from __future__ import annotations
@@ -54,6 +57,11 @@ class InboxPoller:
 
     async def run(self) -> None:
         """Hand over what the last run left unfinished, then poll until cancelled."""
+        await self.replay()
+        await self.poll()
+
+    async def replay(self) -> None:
+        """Hand over what the last run stored but did not finish (polling or webhook)."""
         await self.inbox.prune()
         unfinished = await self.inbox.unfinished()
         if unfinished:
@@ -65,6 +73,8 @@ class InboxPoller:
             )
         for update_id, payload in unfinished:
             await self._hand_over(update_id, payload)
+
+    async def poll(self) -> None:
         while True:
             try:
                 batch = await self._fetch()
@@ -111,6 +121,23 @@ class InboxPoller:
     async def _handled(self, update: object, _: ContextTypes.DEFAULT_TYPE) -> None:
         if isinstance(update, Update):
             await self.inbox.finish(str(update.update_id))
+
+
+class StoringQueue(asyncio.Queue[object]):
+    """The Application's update queue in webhook mode: python-telegram-bot's webhook handler
+    puts each update here before it answers Telegram, so an update is in the inbox before the
+    200 goes out; one Telegram sends again after it was stored is not handled twice."""
+
+    def __init__(self, inbox: Inbox) -> None:
+        super().__init__()
+        self.inbox = inbox
+
+    async def put(self, item: object) -> None:
+        if isinstance(item, Update) and not await self.inbox.take(
+            [(str(item.update_id), item.to_dict())]
+        ):
+            return
+        await super().put(item)
 
 
 def retry_seconds(error: RetryAfter) -> float:

@@ -317,7 +317,8 @@ async def test_other_updates_are_ignored(
 
 
 async def test_webhook_mode_checks_the_secret(tmp_path: Path, fake: FakeTelegram) -> None:
-    """Webhook mode registers the hook; updates with the secret are served, others refused."""
+    """Webhook mode registers the hook; updates with the secret are stored, then answered 200 and
+    served, others refused; one sent again is served once."""
     port = free_port()
     extra = (
         f'mode = "webhook"\nwebhook_url = "https://bot.example/telegram"\n'
@@ -345,8 +346,17 @@ async def test_webhook_mode_checks_the_secret(tmp_path: Path, fake: FakeTelegram
                 url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}
             )
             assert right.status == 200
+            # stored before the 200: a crash after it loses nothing
+            stored = "SELECT count(*) FROM inbox WHERE platform = 'telegram' AND update_id = '1'"
+            assert await app.services.store.fetchval(stored) == 1
+            again = await http.post(
+                url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}
+            )
+            assert again.status == 200  # Telegram sent it again: answered once
         [reply] = await fake.wait_for("sendMessage")
         assert "Yang bisa saya lakukan" in reply.params["text"]
+        await asyncio.sleep(0.3)
+        assert len(fake.sent()) == 1
     finally:
         await stop_bot(app, task)
 

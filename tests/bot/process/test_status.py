@@ -13,6 +13,7 @@ from bot.config import load_config
 from bot.process.app import App
 from bot.process.cli import main
 from bot.storage.inbox import Inbox
+from bot.storage.outbox import OutboxTable
 from tests.bot.adapters.test_telegram import free_port
 from tests.conftest import write_config
 from tests.fakes.running import telegram_bot
@@ -32,6 +33,7 @@ async def test_a_running_bot_connected(
         assert code == 0
         assert "telegram: connected since " in shown
         assert "inbox: nothing waiting" in shown
+        assert "outbox: nothing waiting" in shown
 
         # Work waiting: an update stored but not handled, a job a minute overdue.
         await Inbox(app.services.store, app.services.clock, "telegram").take(
@@ -41,8 +43,13 @@ async def test_a_running_bot_connected(
         await app.services.scheduler.schedule(
             "nothing", "late:1", app.services.clock.now() - timedelta(minutes=1)
         )
+        # a message stored by a process that stopped before sending it (no queue holds it yet)
+        await OutboxTable(app.services.store).add(
+            "telegram", '{"channel_id":"5"}', "[]", app.services.clock.now()
+        )
         code, shown = await asyncio.to_thread(status, tmp_path, capsys)
         assert "inbox: 1 telegram updates waiting, the oldest since " in shown
+        assert "outbox: 1 telegram messages waiting, the oldest since " in shown
         assert "1 overdue" in shown
         # a job a moderator paused is held on purpose, not overdue
         await app.services.scheduler.schedule(

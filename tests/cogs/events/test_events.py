@@ -177,13 +177,13 @@ async def test_an_unreachable_member_does_not_hold_up_the_others(
     private: list[tuple[str, str]] = []
     refused: list[str] = []
 
-    async def refusing(destination: Destination, *replies: Reply) -> bool:
+    async def refusing(destination: Destination, *replies: Reply, **options: str) -> bool:
         if destination.private:
             if destination.channel_id == "sari":
                 refused.append(destination.channel_id)
                 raise RuntimeError("Forbidden: bot was blocked by the user")
             private.extend((destination.channel_id, reply.text) for reply in replies)
-        return await send(destination, *replies)
+        return await send(destination, *replies, **options)
 
     messenger.send = refusing  # type: ignore[method-assign]
     await run_jobs(app, clock, 86400)  # 24 hours before, to the second

@@ -1,0 +1,125 @@
+"""The outbox's table: messages stored before they go to their platform (bot/api/outbox.py sends).
+
+A row is 'waiting' until a sender takes it, 'sending' while the platform has it (one found so at
+start was cut by a crash and is sent again), and deleted once the platform took it, together
+with its send-once key turning 'sent' in one transaction, so a job's message is never both
+delivered and sent again by the job. A row given up is kept 'failed' for a moderator to read.
+What the rows hold (a destination, replies) is opaque here.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.storage.store import Store
+from bot.time.clock import utc_text
+
+
+@dataclass(frozen=True, slots=True)
+class Queued:
+    id: int
+    platform: str
+    destination: str
+    replies: str
+    attempts: int
+    due_at: datetime
+
+
+_QUEUED = "id, platform, destination, replies, attempts, due_at"
+
+
+def _queued(row: tuple) -> Queued:
+    return Queued(row[0], row[1], row[2], row[3], row[4], datetime.fromisoformat(row[5]))
+
+
+class OutboxTable:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    async def add(
+        self,
+        platform: str,
+        destination: str,
+        replies: str,
+        now: datetime,
+        key: str | None = None,
+        *,
+        sending: bool = False,
+    ) -> int:
+        """Store one message, waiting (or, with `sending`, going out right now); its id."""
+        when = utc_text(now)
+        state, attempts = ("sending", 1) if sending else ("waiting", 0)
+
+        def insert(db: sqlite3.Connection) -> int:
+            cursor = db.execute(
+                "INSERT INTO outbox (platform, destination, replies, key, state, attempts,"
+                " created_at, due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (platform, destination, replies, key, state, attempts, when, when),
+            )
+            assert cursor.lastrowid is not None
+            return cursor.lastrowid
+
+        return await self.store.atomically(insert)
+
+    async def sending(self, message_id: int) -> None:
+        """The message goes to its platform now: a crash from here on leaves its outcome unknown."""
+        await self.store.execute(
+            "UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ?",
+            (message_id,),
+        )
+
+    async def delivered(self, message_ids: list[int]) -> None:
+        """The platform took them: forget them, and mark their send-once keys sent."""
+
+        def forget(db: sqlite3.Connection) -> None:
+            marks = ",".join("?" * len(message_ids))
+            keys = db.execute(
+                f"DELETE FROM outbox WHERE id IN ({marks}) RETURNING key", message_ids
+            ).fetchall()
+            db.executemany(
+                "UPDATE sent_keys SET state = 'sent' WHERE key = ?",
+                [(key,) for (key,) in keys if key is not None],
+            )
+
+        await self.store.atomically(forget)
+
+    async def forget(self, message_id: int) -> None:
+        """Not sent, and not to be: its sender deals with the failure (bot/api/outbox.py)."""
+        await self.store.execute("DELETE FROM outbox WHERE id = ?", (message_id,))
+
+    async def retry(self, message_id: int, due: datetime, error: str) -> None:
+        await self.store.execute(
+            "UPDATE outbox SET state = 'waiting', due_at = ?, error = ? WHERE id = ?",
+            (utc_text(due), error[:500], message_id),
+        )
+
+    async def give_up(self, message_id: int, error: str) -> None:
+        """Kept as 'failed'; its send-once key stays taken (the job does not send it again)."""
+        await self.store.execute(
+            "UPDATE outbox SET state = 'failed', error = ? WHERE id = ?",
+            (error[:500], message_id),
+        )
+
+    async def waiting(self, platform: str, up_to: int) -> list[Queued]:
+        """What waits for `platform` among the messages up to id `up_to` (those a stopped
+        process left), oldest first, with what was being sent when it stopped (its outcome
+        unknown: it goes again)."""
+        rows = await self.store.fetchall(
+            f"SELECT {_QUEUED} FROM outbox WHERE platform = ? AND id <= ?"
+            " AND state IN ('waiting', 'sending') ORDER BY id",
+            (platform, up_to),
+        )
+        return [_queued(tuple(row)) for row in rows]
+
+    async def last_id(self) -> int:
+        return int(await self.store.fetchval("SELECT max(id) FROM outbox") or 0)
+
+    async def cut(self) -> dict[str, int]:
+        """At start: how many messages on each platform were being sent when the process
+        stopped. They stay marked, so a start that dies before sending them counts them again."""
+        rows = await self.store.fetchall(
+            "SELECT platform, count(*) FROM outbox WHERE state = 'sending' GROUP BY platform"
+        )
+        return {platform: count for platform, count in rows}
