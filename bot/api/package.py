@@ -13,7 +13,9 @@ database is opened, and only declares:
   on their own (see bot/storage/store.py);
 - ``package.data(check)``: its bundled data folder, ``<folder>/data/``, and how one file of it is
   checked (one test checks every declared file);
-- ``package.command_line(Verb(...))``: its ``pustaka <verb>`` commands.
+- ``package.command_line(Verb(...))``: its ``pustaka <verb>`` commands;
+- ``package.report(Report(...))``: a kind of ``pustaka report <kind>``, one verb several
+  features add to (``pustaka report stats``).
 
 bot/process/ finds the folders, calls their ``setup`` and loops over what they declared; the
 core never imports a feature.
@@ -54,6 +56,20 @@ class Verb:
     run: Callable[[argparse.Namespace, Config, OpenStore], Awaitable[int]]
 
 
+@dataclass(frozen=True)
+class Report:
+    """A kind of ``pustaka report <name> …``, the one command-line verb several features add to.
+
+    Unlike a :class:`Verb`, `run` gets the bot's services with every feature built (not
+    started: nothing connected, no job run), so a report can ask the other features for their
+    part through ``services.events``. It returns the exit status (0 done, 2 refused)."""
+
+    name: str
+    help: str
+    arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace, Services], Awaitable[int]]
+
+
 @dataclass
 class FeaturePackage:
     """One feature folder's declarations. ``name`` is the folder's name."""
@@ -66,6 +82,7 @@ class FeaturePackage:
     data_folder: Path | None = None
     data_check: Callable[[Path], Any] | None = None
     verbs: list[Verb] = field(default_factory=list)
+    reports: list[Report] = field(default_factory=list)
 
     def serve(self, factory: FeatureFactory) -> None:
         self.factory = factory
@@ -90,6 +107,9 @@ class FeaturePackage:
 
     def command_line(self, verb: Verb) -> None:
         self.verbs.append(verb)
+
+    def report(self, kind: Report) -> None:
+        self.reports.append(kind)
 
     def with_factory(self, factory: FeatureFactory) -> FeaturePackage:
         """The same declarations, the feature built another way (tests seed its randomness)."""

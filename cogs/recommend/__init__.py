@@ -12,5 +12,5 @@ from cogs.recommend.themes import load_themes
 def setup(package: FeaturePackage) -> None:
     package.tables()
     package.data(load_themes)
-    package.command_line(cli.VERB)
+    package.report(cli.REPORT)
     package.serve(RecommendFeature)
