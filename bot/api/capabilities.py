@@ -19,6 +19,9 @@ class Capabilities:
     hashtag_homes: bool = False
     """A club's home may be the group chat itself (a Telegram group without topics): its posts
     are told apart by the club's hashtag."""
+    images: bool = False
+    """A picture sent with a reply (a PNG attachment) is shown in the conversation, so a chart
+    can stand in for a table of numbers."""
 
 
 PLAIN = Capabilities()

@@ -29,11 +29,13 @@ from cogs.events.formatting import (
     offsets_text,
     repeat_text,
 )
+from cogs.events.insight import events_insight
 from cogs.events.notices import Notices, calendar_event
 from cogs.events.personal import PersonalReminders
 from cogs.events.planning import REMINDER, ROLL, SHARE, Planner, Slot, slot_on, slots
 from cogs.events.reading import read_day, read_offsets, read_when, when_text
 from cogs.events.store import Event, EventStore
+from cogs.stats.public import InsightWanted
 
 log = logging.getLogger("pustaka.events")
 
@@ -86,6 +88,7 @@ class Events(PersonalReminders):
         self.events = EventStore(services.store)
         self.planner = Planner(services, self.events)
         self.notices = Notices(services, self.events, self.planner)
+        services.events.subscribe(InsightWanted, events_insight)
 
     @job(REMINDER)
     async def _reminder_job(self, ctx: JobContext) -> None:

@@ -51,10 +51,12 @@ from cogs.quiz.game import (
     judge,
     points,
 )
+from cogs.quiz.insight import quiz_insight
 from cogs.quiz.packs import MAX_PACK_BYTES, Pack, PackError, bundled_packs, describe, parse_pack
 from cogs.quiz.scheduling import QuizScheduling
 from cogs.quiz.settings import QuizSettings
 from cogs.quiz.store import Quiz, QuizStore, Recorded, Season, channel_key
+from cogs.stats.public import InsightWanted
 
 log = logging.getLogger("pustaka.quiz")
 
@@ -86,6 +88,7 @@ class Quizzes(QuizScheduling):
         self.bundled = _load_bundled()
         self._running: dict[int, asyncio.Event] = {}
         self._asked: dict[int, tuple[Asked, Quiz]] = {}
+        services.events.subscribe(InsightWanted, quiz_insight)
 
     async def on_timezone_changed(self, community_id: int) -> None:
         await self._replan_schedules(community_id)

@@ -38,7 +38,7 @@ from bot.api.replies import Choice, ChoiceStyle, Reply
 log = logging.getLogger("pustaka.discord")
 
 PLATFORM = "discord"
-CAPABILITIES = Capabilities(native_polls=True)
+CAPABILITIES = Capabilities(native_polls=True, images=True)
 CUSTOM_ID_LIMIT = 100 - 1  # characters; one goes to the "p" prefix
 DEFER_AFTER = 2.0  # seconds: Discord wants an answer within 3
 NO_MENTIONS = discord.AllowedMentions.none()

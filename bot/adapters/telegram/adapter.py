@@ -70,7 +70,8 @@ from bot.storage.scheduler import Job
 log = logging.getLogger("pustaka.telegram")
 
 PLATFORM = "telegram"
-CAPABILITIES = Capabilities(native_polls=True, quiz_polls=True, hashtag_homes=True)
+PHOTO_SUFFIXES = (".png", ".jpg", ".jpeg")
+CAPABILITIES = Capabilities(native_polls=True, quiz_polls=True, hashtag_homes=True, images=True)
 STOP_POLL = "telegram-stop-poll"
 OPEN_PERIOD_LIMIT = 600  # seconds: Telegram closes a poll by itself only within this
 ALLOWED_UPDATES = ["message", "channel_post", "callback_query", "poll_answer"]
@@ -387,9 +388,9 @@ class TelegramAdapter:
             )
         if reply.attachment:
             name, content = reply.attachment
-            await self._call(
-                lambda: bot.send_document(chat_id, InputFile(content, filename=name), **common)
-            )
+            # A picture is shown in the chat as a photo; any other file as a document.
+            send = bot.send_photo if name.lower().endswith(PHOTO_SUFFIXES) else bot.send_document
+            await self._call(lambda: send(chat_id, InputFile(content, filename=name), **common))
         if reply.poll:
             await self._send_poll(chat_id, reply, thread)
 

@@ -1,0 +1,88 @@
+"""/stats: how the community took part in the last days, as a chart where the platform shows
+images and as a text table elsewhere (the console)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta
+
+from bot.api.commands import N_, Feature, Permission, command, integer
+from bot.api.context import Context
+from bot.api.jobs import JobContext, job
+from bot.api.replies import Reply
+from cogs.stats import rollup
+from cogs.stats.figures import Figures, feature_names, gather
+from cogs.stats.render import chart_words, summary, table
+
+DEFAULT_DAYS = 30
+MOST_DAYS = 365
+ROLLUP = "stats.rollup"
+ROLLUP_EVERY = timedelta(hours=6)
+
+
+class Stats(Feature):
+    name = "stats"
+    description = N_("Statistics")
+    labels = {"days": N_("parameter:days")}
+
+    async def on_start(self) -> None:
+        await self._plan_rollup(self.services.clock.now())
+
+    async def _plan_rollup(self, now: datetime) -> None:
+        due = now + ROLLUP_EVERY
+        await self.services.scheduler.schedule(
+            ROLLUP, f"{ROLLUP}:{due.strftime('%Y-%m-%dT%H')}", due.replace(minute=0, second=0)
+        )
+
+    @job(ROLLUP)
+    async def roll_up(self, ctx: JobContext) -> None:
+        now = self.services.clock.now()
+        await self._plan_rollup(now)
+        await rollup.catch_up(self.services.store, self.services.config.bot.tz, now)
+
+    async def figures(self, circle: tuple[int, ...], days: int, ctx: Context) -> Figures:
+        store = self.services.store
+        now = ctx.clock.now()
+        await rollup.catch_up(store, self.services.config.bot.tz, now)
+        return await gather(
+            store,
+            self.services.events,
+            circle,
+            days=days,
+            now=now,
+            tz=ctx.timezone,
+            features=feature_names(self.services.registry),
+        )
+
+    @command(
+        "stats",
+        N_("How members took part: active members per week, features used, when they are active."),
+        integer(
+            "days",
+            N_("How many days back (1 to 365; 30 if left out)"),
+            required=False,
+            default=DEFAULT_DAYS,
+            min_value=1,
+            max_value=MOST_DAYS,
+        ),
+        permission=Permission.MODERATOR,
+        aliases=("statistik",),
+    )
+    async def stats(self, ctx: Context, days: int = DEFAULT_DAYS) -> Reply:
+        ctx.require_community()
+        figures = await self.figures(ctx.circle, days, ctx)
+        title = ctx.ngettext(
+            "Statistics: the last {days} day", "Statistics: the last {days} days", days
+        ).format(days=days)
+        if not ctx.capabilities.images:
+            return Reply.of(table(ctx, figures), title=title)
+        from cogs.stats.chart import render
+
+        picture = await asyncio.to_thread(render, figures, chart_words(ctx, figures, title), ctx._)
+        return Reply.of(
+            summary(ctx, figures), title=title, attachment=(_file_name(figures), picture)
+        )
+
+
+def _file_name(figures: Figures) -> str:
+    return f"stats-{figures.since.isoformat()}-{figures.until.isoformat()}.png"

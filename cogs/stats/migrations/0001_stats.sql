@@ -1,0 +1,36 @@
+-- What /stats reads, rolled up from the core's command_usage so a year of use is read in a
+-- moment (cogs/stats/rollup.py). Hours and weeks are the community's wall-clock time when the
+-- rows were rolled up. Private chats (no community) are left out.
+
+CREATE TABLE stats_hours (
+    community_id INTEGER NOT NULL REFERENCES communities (id) ON DELETE CASCADE,
+    hour         TEXT NOT NULL,      -- local 'YYYY-MM-DDTHH'
+    command      TEXT NOT NULL,
+    uses         INTEGER NOT NULL,
+    PRIMARY KEY (community_id, hour, command)
+) WITHOUT ROWID;
+
+-- One row per member and week they used the bot in a community: active members per week.
+CREATE TABLE stats_member_weeks (
+    community_id INTEGER NOT NULL REFERENCES communities (id) ON DELETE CASCADE,
+    week         TEXT NOT NULL,      -- local date of the week's Monday
+    member_id    INTEGER NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+    uses         INTEGER NOT NULL,
+    PRIMARY KEY (community_id, week, member_id)
+) WITHOUT ROWID;
+CREATE INDEX stats_member_weeks_by_member ON stats_member_weeks (member_id);
+
+-- The week a member first used the bot in a community: new and returning members.
+CREATE TABLE stats_first_weeks (
+    community_id INTEGER NOT NULL REFERENCES communities (id) ON DELETE CASCADE,
+    member_id    INTEGER NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+    week         TEXT NOT NULL,
+    PRIMARY KEY (community_id, member_id)
+) WITHOUT ROWID;
+CREATE INDEX stats_first_weeks_by_member ON stats_first_weeks (member_id);
+
+-- How far command_usage has been rolled up (one row).
+CREATE TABLE stats_rollup (
+    id      INTEGER PRIMARY KEY CHECK (id = 1),
+    last_id INTEGER NOT NULL
+);
