@@ -52,6 +52,7 @@ bench: $(STAMP) $(MO)
 	$(BIN)/python bench/quiz_burst.py
 	$(BIN)/python bench/scheduler.py
 	$(BIN)/python bench/content_calendar.py
+	$(BIN)/python bench/stats.py
 
 # The real process killed with SIGKILL 50 times during bursts of updates; figures in BENCHMARKS.md.
 chaos: $(STAMP) $(MO)

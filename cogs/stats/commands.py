@@ -4,12 +4,15 @@ images and as a text table elsewhere (the console)."""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.api.commands import N_, Feature, Permission, command, integer
 from bot.api.context import Context
 from bot.api.jobs import JobContext, job
 from bot.api.replies import Reply
+from bot.api.services import Services
+from cogs.catalog.public import BookLookedAt
 from cogs.stats import rollup
 from cogs.stats.figures import Figures, feature_names, gather
 from cogs.stats.render import chart_words, summary, table
@@ -18,6 +21,9 @@ DEFAULT_DAYS = 30
 MOST_DAYS = 365
 ROLLUP = "stats.rollup"
 ROLLUP_EVERY = timedelta(hours=6)
+CATCH_UP_AT_MOST = 100_000
+"""Usage rows /stats folds in itself (well under a second); a bigger backlog (the first start
+on a database with a long history) is left to the rollup job, which runs soon after start."""
 
 
 class Stats(Feature):
@@ -25,26 +31,40 @@ class Stats(Feature):
     description = N_("Statistics")
     labels = {"days": N_("parameter:days")}
 
-    async def on_start(self) -> None:
-        await self._plan_rollup(self.services.clock.now())
+    def __init__(self, services: Services) -> None:
+        super().__init__(services)
+        services.events.subscribe(BookLookedAt, self.count_look)
 
-    async def _plan_rollup(self, now: datetime) -> None:
-        due = now + ROLLUP_EVERY
+    async def count_look(self, event: BookLookedAt) -> None:
+        ctx = event.ctx
+        if ctx.community is None:
+            return
+        day = ctx.clock.now().astimezone(ctx.timezone).date().isoformat()
+        await self.services.store.execute(
+            "INSERT INTO stats_books_looked (community_id, day, book_id, looks)"
+            " VALUES (?, ?, ?, 1) ON CONFLICT DO UPDATE SET looks = looks + 1",
+            (ctx.community.id, day, event.book.id),
+        )
+
+    async def on_start(self) -> None:
+        await self._plan_rollup(self.services.clock.now() + timedelta(minutes=1))
+
+    async def _plan_rollup(self, due: datetime) -> None:
         await self.services.scheduler.schedule(
-            ROLLUP, f"{ROLLUP}:{due.strftime('%Y-%m-%dT%H')}", due.replace(minute=0, second=0)
+            ROLLUP, f"{ROLLUP}:{due.strftime('%Y-%m-%dT%H')}", due
         )
 
     @job(ROLLUP)
     async def roll_up(self, ctx: JobContext) -> None:
         now = self.services.clock.now()
-        await self._plan_rollup(now)
+        await self._plan_rollup(now + ROLLUP_EVERY)
         await rollup.catch_up(self.services.store, self.services.config.bot.tz, now)
 
     async def figures(self, circle: tuple[int, ...], days: int, ctx: Context) -> Figures:
         store = self.services.store
         now = ctx.clock.now()
-        await rollup.catch_up(store, self.services.config.bot.tz, now)
-        return await gather(
+        await rollup.catch_up(store, self.services.config.bot.tz, now, most=CATCH_UP_AT_MOST)
+        found = await gather(
             store,
             self.services.events,
             circle,
@@ -53,6 +73,7 @@ class Stats(Feature):
             tz=ctx.timezone,
             features=feature_names(self.services.registry),
         )
+        return replace(found, behind=await rollup.backlog(store))
 
     @command(
         "stats",

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.api.commands import N_
 from bot.api.events import Events
 from bot.api.registry import Registry
 from bot.storage.store import Store
@@ -40,6 +41,8 @@ class Figures:
     heat: tuple[tuple[int, ...], ...]
     """Uses by weekday (Monday first) and hour of the day, 7 rows of 24."""
     insights: tuple[Insight, ...]
+    behind: int = 0
+    """Uses not counted yet (a long history still being rolled up)."""
 
     @property
     def busiest(self) -> tuple[int, int] | None:
@@ -54,6 +57,9 @@ class Figures:
             return None
         _, day, hour = min(cells, key=lambda cell: (-cell[0], cell[1], cell[2]))
         return day, hour
+
+
+MOST_LOOKED = 10
 
 
 def feature_names(registry: Registry) -> dict[str, str]:
@@ -126,8 +132,24 @@ async def gather(
     ):
         heat[day][hour] = uses
 
-    insights: list[Insight] = []
-    for answer in await events.publish(InsightWanted(store, members, start, now)):
+    looked = await store.fetchall(
+        f"SELECT b.title, sum(l.looks) FROM stats_books_looked l JOIN books b ON b.id = l.book_id"
+        f" WHERE l.community_id IN ({marks}) AND l.day >= ?"
+        " GROUP BY l.book_id ORDER BY 2 DESC, b.title LIMIT ?",
+        (*members, start.date().isoformat(), MOST_LOOKED),
+    )
+    insights = [
+        Insight(
+            "books_looked_up",
+            N_("Books most looked up"),
+            (N_("Title"), N_("Looks")),
+            tuple((title, looks) for title, looks in looked),
+            chart=1,
+        )
+    ]
+    # [since, until): what happened at this very moment counts too
+    until = now + timedelta(microseconds=1)
+    for answer in await events.publish(InsightWanted(store, members, start, until)):
         insights.extend(answer)
 
     return Figures(

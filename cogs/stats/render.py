@@ -12,7 +12,7 @@ from babel.dates import get_day_names
 from babel.numbers import format_decimal
 
 from bot.api.text import Text
-from cogs.stats.chart import PANEL_ROWS, Words
+from cogs.stats.chart import INSIGHT_PANELS, PANEL_ROWS, Words
 from cogs.stats.figures import Figures
 from cogs.stats.public import Insight
 
@@ -67,6 +67,15 @@ def _headline(ctx: Speaker, figures: Figures) -> list[Text]:
         uses=_number(figures.uses, ctx.locale)
     )
     lines = [Text.plain(f"{took_part} {used}")]
+    if figures.behind:
+        lines.append(
+            Text.plain(
+                ctx._(
+                    "{count} of the latest uses are still being counted: ask again in a few "
+                    "minutes for complete figures."
+                ).format(count=_number(figures.behind, ctx.locale))
+            )
+        )
     busiest = figures.busiest
     if busiest is not None:
         day, hour = busiest
@@ -107,19 +116,21 @@ def _insight_rows(insight: Insight, locale: str, limit: int) -> list[list[str]]:
 
 
 def _insights(ctx: Speaker, figures: Figures, limit: int) -> list[Text]:
-    parts = []
+    """Each feature's table with rows, then one line naming those with none."""
+    parts, empty = [], []
     for insight in figures.insights:
+        if not insight.rows:
+            empty.append(ctx._(insight.title))
+            continue
         header = [ctx._(column) for column in insight.columns]
-        if insight.rows:
-            parts.append(
-                _section(ctx._(insight.title), header, _insight_rows(insight, ctx.locale, limit))
+        rows = _insight_rows(insight, ctx.locale, limit)
+        parts.append(_section(ctx._(insight.title), header, rows))
+    if empty:
+        parts.append(
+            Text.plain(
+                ctx._("Nothing in this period: {sections}.").format(sections=", ".join(empty))
             )
-        else:
-            parts.append(
-                Text.format("**{title}**", title=ctx._(insight.title))
-                + "\n"
-                + ctx._("Nothing in this period.")
-            )
+        )
     return parts
 
 
@@ -160,7 +171,7 @@ def _heat_map(ctx: Speaker, figures: Figures) -> Text:
     width = max(len(name) for name in names)
     lines = [
         Text.format("**{title}**", title=ctx._("When members are active (hour of the day)")),
-        Text.plain(" " * width + " " + "".join(f"{hour:<6d}" for hour in range(0, 24, 6))),
+        Text.plain(" " * width + " " + "".join(f"{hour:<6d}" for hour in range(0, 24, 6)).rstrip()),
     ]
     for name, row in zip(names, figures.heat, strict=True):
         cells = "".join(
@@ -177,7 +188,7 @@ def chart_words(ctx: Speaker, figures: Figures, title: str) -> Words:
     ).format(members=_number(figures.members, ctx.locale))
     insights = []
     for insight in figures.insights:
-        if insight.chart is None:
+        if insight.chart is None or not insight.rows:
             continue
         column = insight.chart
         rows = [
@@ -186,6 +197,8 @@ def chart_words(ctx: Speaker, figures: Figures, title: str) -> Words:
             if isinstance(row[column], int | float)
         ]
         insights.append((f"{_(insight.title)} ({_(insight.columns[column])})", rows))
+        if len(insights) == INSIGHT_PANELS:
+            break
     return Words(
         title=f"{title} — {took_part}",
         weekly=_("Active members per week"),

@@ -81,16 +81,25 @@ def _fold(db: sqlite3.Connection, after: int, upto: int, offsets: dict[int, str]
     )
 
 
-async def catch_up(store: Store, default: ZoneInfo, now: datetime, *, chunk: int = CHUNK) -> int:
-    """Fold every usage row not yet rolled up; returns how many rows were read."""
+async def catch_up(
+    store: Store,
+    default: ZoneInfo,
+    now: datetime,
+    *,
+    chunk: int = CHUNK,
+    most: int | None = None,
+) -> int:
+    """Fold the usage rows not yet rolled up, oldest first (at most `most` of them); returns
+    how many rows were read."""
     done = 0
-    while True:
+    while most is None or done < most:
+        size = chunk if most is None else min(chunk, most - done)
 
-        def step(db: sqlite3.Connection) -> int:
+        def step(db: sqlite3.Connection, size: int = size) -> int:
             row = db.execute("SELECT last_id FROM stats_rollup WHERE id = 1").fetchone()
             after = row[0] if row else 0
             last = db.execute("SELECT max(id) FROM command_usage").fetchone()[0] or 0
-            upto = min(last, after + chunk)
+            upto = min(last, after + size)
             if upto <= after:
                 return 0
             _fold(db, after, upto, _offsets(db, default, now))
@@ -98,5 +107,13 @@ async def catch_up(store: Store, default: ZoneInfo, now: datetime, *, chunk: int
 
         folded = await store.atomically(step)
         if not folded:
-            return done
+            break
         done += folded
+    return done
+
+
+async def backlog(store: Store) -> int:
+    """Usage rows written but not rolled up yet."""
+    last = await store.fetchval("SELECT max(id) FROM command_usage", default=0) or 0
+    after = await store.fetchval("SELECT last_id FROM stats_rollup WHERE id = 1", default=0) or 0
+    return max(0, last - after)

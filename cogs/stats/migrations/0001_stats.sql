@@ -34,3 +34,13 @@ CREATE TABLE stats_rollup (
     id      INTEGER PRIMARY KEY CHECK (id = 1),
     last_id INTEGER NOT NULL
 );
+
+-- Books members opened (their card, from /book), counted per community and day: the titles most
+-- looked up. No member is named.
+CREATE TABLE stats_books_looked (
+    community_id INTEGER NOT NULL REFERENCES communities (id) ON DELETE CASCADE,
+    day          TEXT NOT NULL,      -- local date
+    book_id      INTEGER NOT NULL REFERENCES books (id) ON DELETE CASCADE,
+    looks        INTEGER NOT NULL,
+    PRIMARY KEY (community_id, day, book_id)
+) WITHOUT ROWID;

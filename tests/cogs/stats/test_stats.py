@@ -48,7 +48,7 @@ async def test_the_table_counts_what_members_did(make_chat, clock: FakeClock) ->
     heat = shown.split("Kapan anggota aktif (jam)")[1].splitlines()
     assert heat[2].startswith("Sen") and "█" in heat[2]
     assert all("█" not in line for line in heat[3:9])
-    assert "Keikutsertaan kuis" in shown and "Tidak ada dalam periode ini." in shown
+    assert "Tidak ada dalam periode ini: Buku paling sering dibuka, Klub baca," in shown
 
 
 async def test_members_are_refused_and_bad_days_explained(make_chat) -> None:
@@ -138,3 +138,57 @@ async def test_figures_of_linked_communities_are_combined(app: App) -> None:
     one = await gather(store, app.services.events, (2,), days=30, now=now, tz=tz, features={})
     assert (both.members, both.uses, one.members, one.uses) == (2, 3, 1, 2)
     assert both.features == (("help", 3),)
+
+
+async def test_the_features_tables_hold_what_members_did(app: App, make_chat) -> None:
+    """RSVPs to an event, books opened twice and once, and a book the library lacks show in
+    their tables."""
+    from tests.cogs.catalog.test_catalog import CANTIK, LELAKI
+
+    catalog = next(f for f in app.services.registry.features if f.name == "catalog").catalog
+    await catalog.upsert([CANTIK, LELAKI])
+    await make_chat(user="ani").say("/book cantik itu luka")
+    kurniawan = make_chat(user="budi")
+    await kurniawan.say("/buku kurniawan")
+    await kurniawan.say("1")
+    await kurniawan.say("/buku kurniawan")
+    await kurniawan.say("2")
+    rina = make_chat(user="rina", moderator=True)
+    await rina.say('/event create "Klub Puisi" "besok jam 19.00"')
+    await rina.say("/event confirm 1")
+    await make_chat(user="sari").say("/event rsvp 1 going")
+    await make_chat(user="budi").say("/event rsvp 1 maybe")
+    await make_chat(user="citra").say("/book Laut Bercerita Jilid Dua")
+
+    shown = await rina.say("/stats 7")
+
+    rsvps = shown.split("Konfirmasi kehadiran per acara\n")[1].split("\n\n")[0].splitlines()
+    assert [line.split() for line in rsvps] == [
+        ["Acara", "Tanggal", "Hadir", "Mungkin", "Daftar", "tunggu"],
+        ["Klub", "Puisi", "2026-01-06", "1", "1", "0"],
+    ]
+    wanted = shown.split("Paling dicari, tidak ada di rak\n")[1].split("\n\n")[0].splitlines()
+    assert wanted[1].split() == ["Laut", "Bercerita", "Jilid", "Dua", "1", "1"]
+    looked = shown.split("Buku paling sering dibuka\n")[1].split("\n\n")[0].splitlines()
+    assert [line.split() for line in looked] == [
+        ["Judul", "Dibuka"],
+        ["Cantik", "Itu", "Luka", "2"],
+        ["Lelaki", "Harimau", "1"],
+    ]
+
+
+async def test_a_long_backlog_is_said_not_hidden(make_chat, monkeypatch) -> None:
+    """/stats folds in only so many new uses itself; the rest is named, and counted later."""
+    import cogs.stats.commands
+
+    monkeypatch.setattr(cogs.stats.commands, "CATCH_UP_AT_MOST", 2)
+    sari = make_chat(user="sari")
+    for _ in range(4):
+        await sari.say("/help")
+    rina = make_chat(user="rina", moderator=True)
+    first = await rina.say("/stats")
+    assert "1 anggota ikut serta, 1 di antaranya baru. 2 perintah dipakai." in first
+    assert "2 pemakaian terbaru masih dihitung" in first
+    second = await rina.say("/stats")
+    assert "1 anggota ikut serta, 1 di antaranya baru. 4 perintah dipakai." in second
+    assert "1 pemakaian terbaru masih dihitung" in second
