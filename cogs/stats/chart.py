@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import io
+import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -23,6 +24,8 @@ DPI = 100
 PANEL_ROWS = 8
 """Bars shown in a feature's panel (its first rows)."""
 INSIGHT_PANELS = 3
+LABEL = 18
+"""Characters of a bar's label (a longer one is cut with …)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +43,14 @@ class Words:
     nothing: str
     insights: Sequence[tuple[str, Sequence[tuple[str, float]]]]
     """(title, [(label, value)]) of each feature's table with a chart column."""
+    number: Callable[[float], str] = str
+    """A number on an axis, as the reader's language writes it (10.000, 10,000)."""
+
+
+def prepare() -> None:
+    """Import matplotlib (half a second or more), e.g. in a thread while the figures are read."""
+    import matplotlib.backends.backend_agg  # noqa: F401
+    import matplotlib.figure  # noqa: F401
 
 
 def render(figures: Figures, words: Words, feature_label: Callable[[str], str]) -> bytes:
@@ -63,12 +74,12 @@ def _draw(figures: Figures, words: Words, feature_label: Callable[[str], str]) -
         3,
         INSIGHT_PANELS,
         height_ratios=(1.1, 1.0, 1.0),
-        left=0.12,
+        left=0.13,
         right=0.97,
         top=0.93,
         bottom=0.04,
         hspace=0.35,
-        wspace=0.75,
+        wspace=0.9,
     )
 
     weekly = figure.add_subplot(grid[0, :2])
@@ -90,7 +101,8 @@ def _draw(figures: Figures, words: Words, feature_label: Callable[[str], str]) -
     used.set_title(words.features, loc="left")
     top = figures.features[:PANEL_ROWS]
     if top:
-        _bars(used, [feature_label(name) for name, _ in top], [count for _, count in top])
+        labels = [feature_label(name) for name, _ in top]
+        _bars(used, labels, [count for _, count in top], words.number)
     else:
         _empty(used, words.nothing)
 
@@ -107,10 +119,11 @@ def _draw(figures: Figures, words: Words, feature_label: Callable[[str], str]) -
             panel.set_axis_off()
             continue
         title, rows = words.insights[index]
-        panel.set_title(title, loc="left", fontsize=10)
+        panel.set_title(textwrap.fill(title, 34), loc="left", fontsize=10)
         if rows:
             shown = rows[:PANEL_ROWS]
-            _bars(panel, [label for label, _ in shown], [value for _, value in shown])
+            labels = [label for label, _ in shown]
+            _bars(panel, labels, [value for _, value in shown], words.number)
         else:
             _empty(panel, words.nothing)
 
@@ -119,11 +132,18 @@ def _draw(figures: Figures, words: Words, feature_label: Callable[[str], str]) -
     return out.getvalue()
 
 
-def _bars(axes: Axes, labels: Sequence[str], values: Sequence[float]) -> None:
-    shortened = [label if len(label) <= 24 else label[:23] + "…" for label in labels]
+def _bars(
+    axes: Axes, labels: Sequence[str], values: Sequence[float], number: Callable[[float], str]
+) -> None:
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    shortened = [label if len(label) <= LABEL else label[: LABEL - 1] + "…" for label in labels]
     axes.barh(range(len(values)), values, color="#55a868")
     axes.set_yticks(range(len(values)), shortened, fontsize=8)
     axes.invert_yaxis()
+    axes.xaxis.set_major_locator(MaxNLocator(3, integer=True))
+    axes.tick_params(axis="x", labelsize=8)
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: number(value)))
 
 
 def _empty(axes: Axes, message: str) -> None:

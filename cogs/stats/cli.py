@@ -13,10 +13,9 @@ from bot.api.community import circle
 from bot.api.package import Report
 from bot.api.services import Services
 from cogs.stats import rollup
+from cogs.stats.commands import MOST_DAYS
 from cogs.stats.figures import Figures, feature_names, gather
 from cogs.stats.render import Voice, chart_words, weekdays
-
-MOST_DAYS = 3660
 
 
 def _arguments(parser: argparse.ArgumentParser) -> None:

@@ -13,7 +13,7 @@ from bot.api.jobs import JobContext, job
 from bot.api.replies import Reply
 from bot.api.services import Services
 from cogs.catalog.public import BookLookedAt
-from cogs.stats import rollup
+from cogs.stats import chart, rollup
 from cogs.stats.figures import Figures, feature_names, gather
 from cogs.stats.render import chart_words, summary, table
 
@@ -59,6 +59,8 @@ class Stats(Feature):
         now = self.services.clock.now()
         await self._plan_rollup(now + ROLLUP_EVERY)
         await rollup.catch_up(self.services.store, self.services.config.bot.tz, now)
+        oldest = (now - timedelta(days=MOST_DAYS + 7)).date().isoformat()
+        await rollup.forget_member_weeks(self.services.store, oldest)
 
     async def figures(self, circle: tuple[int, ...], days: int, ctx: Context) -> Figures:
         store = self.services.store
@@ -91,15 +93,19 @@ class Stats(Feature):
     )
     async def stats(self, ctx: Context, days: int = DEFAULT_DAYS) -> Reply:
         ctx.require_community()
+        drawing = ctx.capabilities.images
+        if drawing:
+            # matplotlib is imported (the first time) while the figures are read
+            prepared = asyncio.ensure_future(asyncio.to_thread(chart.prepare))
         figures = await self.figures(ctx.circle, days, ctx)
         title = ctx.ngettext(
             "Statistics: the last {days} day", "Statistics: the last {days} days", days
         ).format(days=days)
-        if not ctx.capabilities.images:
+        if not drawing:
             return Reply.of(table(ctx, figures), title=title)
-        from cogs.stats.chart import render
-
-        picture = await asyncio.to_thread(render, figures, chart_words(ctx, figures, title), ctx._)
+        await prepared
+        words = chart_words(ctx, figures, title)
+        picture = await asyncio.to_thread(chart.render, figures, words, ctx._)
         return Reply.of(
             summary(ctx, figures), title=title, attachment=(_file_name(figures), picture)
         )

@@ -117,3 +117,9 @@ async def backlog(store: Store) -> int:
     last = await store.fetchval("SELECT max(id) FROM command_usage", default=0) or 0
     after = await store.fetchval("SELECT last_id FROM stats_rollup WHERE id = 1", default=0) or 0
     return max(0, last - after)
+
+
+async def forget_member_weeks(store: Store, before: str) -> int:
+    """Drop the weekly rows of members (who used the bot when) of weeks before `before` (a
+    date): /stats never reads them, and they name members."""
+    return await store.execute("DELETE FROM stats_member_weeks WHERE week < ?", (before,))

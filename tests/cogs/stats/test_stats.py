@@ -192,3 +192,16 @@ async def test_a_long_backlog_is_said_not_hidden(make_chat, monkeypatch) -> None
     second = await rina.say("/stats")
     assert "1 anggota ikut serta, 1 di antaranya baru. 4 perintah dipakai." in second
     assert "1 pemakaian terbaru masih dihitung" in second
+
+
+async def test_who_was_active_when_is_forgotten_after_a_year(app: App, make_chat, clock) -> None:
+    """The rollup job drops members' weekly rows older than /stats can show; counts stay."""
+    from tests.cogs.events.test_e2e_reminders import fire_due
+
+    await make_chat(user="sari").say("/help")
+    await fire_due(app, clock, 7 * 3600)  # the rollup job a minute after start, and again
+    store = app.services.store
+    assert await store.fetchval("SELECT count(*) FROM stats_member_weeks") == 1
+    await fire_due(app, clock, 380 * DAY)
+    assert await store.fetchval("SELECT count(*) FROM stats_member_weeks") == 0
+    assert await store.fetchval("SELECT sum(uses) FROM stats_hours") == 1
