@@ -35,7 +35,7 @@ from cogs.events.personal import PersonalReminders
 from cogs.events.planning import REMINDER, ROLL, SHARE, Planner, Slot, slot_on, slots
 from cogs.events.reading import read_day, read_offsets, read_when, when_text
 from cogs.events.store import Event, EventStore
-from cogs.stats.public import InsightWanted
+from cogs.stats.public import RSVP, InsightWanted, Responded
 
 log = logging.getLogger("pustaka.events")
 
@@ -365,6 +365,8 @@ class Events(PersonalReminders):
         if promoted is not None:
             await self.notices.tell_promoted(event, slot, promoted, ctx.community)
         name = self._name(ctx, event, slot)
+        series = event.title if event.rrule else ""
+        await self.services.events.publish(Responded(ctx, name, RSVP, series))
         messages = {
             "going": ctx._("See you at {title}!"),
             "waiting": ctx._(

@@ -56,7 +56,7 @@ from cogs.quiz.packs import MAX_PACK_BYTES, Pack, PackError, bundled_packs, desc
 from cogs.quiz.scheduling import QuizScheduling
 from cogs.quiz.settings import QuizSettings
 from cogs.quiz.store import Quiz, QuizStore, Recorded, Season, channel_key
-from cogs.stats.public import InsightWanted
+from cogs.stats.public import PRESS, REPLY, VOTE, InsightWanted, Responded
 
 log = logging.getLogger("pustaka.quiz")
 
@@ -377,6 +377,11 @@ class Quizzes(QuizScheduling):
             points(judged.correct, left, quiz.seconds),
             now,
         )
+        if recorded is Recorded.RECORDED:
+            # a poll's vote, a button's press, or the answer typed in the channel
+            kind = (VOTE if quiz.mode == "poll" else PRESS) if tagged else REPLY
+            post = f"{quiz.pack_title} #{quiz.id}"
+            await self.services.events.publish(Responded(ctx, post, kind, quiz.pack_title))
         if silent:
             return []
         if recorded is Recorded.DUPLICATE:

@@ -12,9 +12,11 @@ from bot.api.context import Context
 from bot.api.jobs import JobContext, job
 from bot.api.replies import Reply
 from bot.api.services import Services
+from bot.time.clock import utc_text
 from cogs.catalog.public import BookLookedAt
 from cogs.stats import chart, rollup
 from cogs.stats.figures import Figures, feature_names, gather
+from cogs.stats.public import Responded
 from cogs.stats.render import chart_words, summary, table
 
 DEFAULT_DAYS = 30
@@ -34,6 +36,24 @@ class Stats(Feature):
     def __init__(self, services: Services) -> None:
         super().__init__(services)
         services.events.subscribe(BookLookedAt, self.count_look)
+        services.events.subscribe(Responded, self.count_response)
+
+    async def count_response(self, event: Responded) -> None:
+        ctx = event.ctx
+        if ctx.community is None:
+            return
+        await self.services.store.execute(
+            "INSERT INTO stats_responses (community_id, at, post, series, kind, member_id)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                ctx.community.id,
+                utc_text(ctx.clock.now()),
+                event.post[:200],
+                event.series[:200],
+                event.kind,
+                ctx.member.id,
+            ),
+        )
 
     async def count_look(self, event: BookLookedAt) -> None:
         ctx = event.ctx

@@ -12,6 +12,7 @@ from bot.api.commands import N_
 from bot.api.events import Events
 from bot.api.registry import Registry
 from bot.storage.store import Store
+from bot.time.clock import utc_text
 from cogs.stats.public import Insight, InsightWanted
 
 
@@ -60,6 +61,51 @@ class Figures:
 
 
 MOST_LOOKED = 10
+MOST_POSTS = 10
+
+
+async def _responses(
+    store: Store, circle: Sequence[int], since: datetime, until: datetime
+) -> list[Insight]:
+    marks = ",".join("?" * len(circle))
+    span = (*circle, utc_text(since), utc_text(until + timedelta(microseconds=1)))
+    where = f"community_id IN ({marks}) AND at >= ? AND at < ?"
+    posts = await store.fetchall(
+        "SELECT post, series, sum(kind = 'press'), sum(kind = 'rsvp'), sum(kind = 'vote'),"
+        f" sum(kind = 'reply'), count(DISTINCT member_id) FROM stats_responses WHERE {where}"
+        " GROUP BY post, series ORDER BY count(*) DESC, post LIMIT ?",
+        (*span, MOST_POSTS),
+    )
+    series = await store.fetchall(
+        "SELECT series, count(DISTINCT post), count(*), count(DISTINCT member_id)"
+        f" FROM stats_responses WHERE {where} AND series != ''"
+        " GROUP BY series ORDER BY count(*) DESC, series LIMIT ?",
+        (*span, MOST_POSTS),
+    )
+    return [
+        Insight(
+            "responses_per_post",
+            N_("Posts that drew responses"),
+            (
+                N_("Post"),
+                N_("Series"),
+                N_("Presses"),
+                N_("RSVPs"),
+                N_("Votes"),
+                N_("Replies"),
+                N_("Members"),
+            ),
+            tuple(tuple(row) for row in posts),
+            chart=6,
+        ),
+        Insight(
+            "responses_per_series",
+            N_("Responses per series"),
+            (N_("Series"), N_("Posts"), N_("Responses"), N_("Members")),
+            tuple(tuple(row) for row in series),
+            chart=2,
+        ),
+    ]
 
 
 def feature_names(registry: Registry) -> dict[str, str]:
@@ -138,7 +184,8 @@ async def gather(
         " GROUP BY l.book_id ORDER BY 2 DESC, b.title LIMIT ?",
         (*members, start.date().isoformat(), MOST_LOOKED),
     )
-    insights = [
+    insights = [*await _responses(store, members, start, now)]
+    insights += [
         Insight(
             "books_looked_up",
             N_("Books most looked up"),

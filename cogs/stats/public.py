@@ -2,6 +2,9 @@
 
 - `busiest_hour` and `busiest_slot`: when a circle of linked communities is most active, the
   default time for a post a moderator schedules without one.
+- `Responded`, the event a feature publishes when a member responds to something it posted
+  (a button pressed, an RSVP, a vote, a reply): /stats shows which posts and series drew
+  responses.
 - `InsightWanted`, the event /stats and `pustaka report stats` publish to ask every feature for
   its part of the statistics; a handler returns a list of `Insight` tables (quiz participation,
   RSVPs per event, club progress, unmet demand …). Stats sits below the features that use it,
@@ -15,11 +18,37 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.api.context import Context
 from bot.storage.store import Store
 
-__all__ = ["Insight", "InsightWanted", "Slot", "busiest_hour", "busiest_slot", "next_in_slot"]
+__all__ = [
+    "PRESS",
+    "REPLY",
+    "RSVP",
+    "VOTE",
+    "Insight",
+    "InsightWanted",
+    "Responded",
+    "Slot",
+    "busiest_hour",
+    "busiest_slot",
+    "next_in_slot",
+]
 
 RECENT_DAYS = 90
+PRESS, RSVP, VOTE, REPLY = "press", "rsvp", "vote", "reply"
+
+
+@dataclass(frozen=True, slots=True)
+class Responded:
+    """A member (`ctx`) responded to a post of the feature that publishes this: `kind` is one of
+    PRESS, RSVP, VOTE, REPLY; `post` names the post as members saw it ("Bedah Buku, Kamis 8
+    Januari"); `series` the series it belongs to (a repeating event, a club), or ""."""
+
+    ctx: Context
+    post: str
+    kind: str
+    series: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,3 +44,17 @@ CREATE TABLE stats_books_looked (
     looks        INTEGER NOT NULL,
     PRIMARY KEY (community_id, day, book_id)
 ) WITHOUT ROWID;
+
+-- Members' responses to the bot's posts (cogs/stats/public.py Responded), published by the
+-- feature that owns the post: which posts and series drew responses.
+CREATE TABLE stats_responses (
+    id           INTEGER PRIMARY KEY,
+    community_id INTEGER NOT NULL REFERENCES communities (id) ON DELETE CASCADE,
+    at           TEXT NOT NULL,      -- UTC
+    post         TEXT NOT NULL,
+    series       TEXT NOT NULL DEFAULT '',
+    kind         TEXT NOT NULL CHECK (kind IN ('press', 'rsvp', 'vote', 'reply')),
+    member_id    INTEGER NOT NULL REFERENCES members (id) ON DELETE CASCADE
+);
+CREATE INDEX stats_responses_by_time ON stats_responses (community_id, at);
+CREATE INDEX stats_responses_by_member ON stats_responses (member_id);

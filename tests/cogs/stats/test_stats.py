@@ -48,7 +48,7 @@ async def test_the_table_counts_what_members_did(make_chat, clock: FakeClock) ->
     heat = shown.split("Kapan anggota aktif (jam)")[1].splitlines()
     assert heat[2].startswith("Sen") and "█" in heat[2]
     assert all("█" not in line for line in heat[3:9])
-    assert "Tidak ada dalam periode ini: Buku paling sering dibuka, Klub baca," in shown
+    assert "Tidak ada dalam periode ini: Kiriman yang mendapat tanggapan, Tanggapan per" in shown
 
 
 async def test_members_are_refused_and_bad_days_explained(make_chat) -> None:
@@ -141,8 +141,8 @@ async def test_figures_of_linked_communities_are_combined(app: App) -> None:
 
 
 async def test_the_features_tables_hold_what_members_did(app: App, make_chat) -> None:
-    """RSVPs to an event, books opened twice and once, and a book the library lacks show in
-    their tables."""
+    """RSVPs to an event (also as responses to its post), books opened twice and once, and a
+    book the library lacks show in their tables."""
     from tests.cogs.catalog.test_catalog import CANTIK, LELAKI
 
     catalog = next(f for f in app.services.registry.features if f.name == "catalog").catalog
@@ -169,6 +169,9 @@ async def test_the_features_tables_hold_what_members_did(app: App, make_chat) ->
     ]
     wanted = shown.split("Paling dicari, tidak ada di rak\n")[1].split("\n\n")[0].splitlines()
     assert wanted[1].split() == ["Laut", "Bercerita", "Jilid", "Dua", "1", "1"]
+    posts = shown.split("Kiriman yang mendapat tanggapan\n")[1].split("\n\n")[0].splitlines()
+    assert posts[1].split()[-5:] == ["0", "2", "0", "0", "2"]  # two RSVPs by two members
+    assert posts[1].startswith("Klub Puisi")
     looked = shown.split("Buku paling sering dibuka\n")[1].split("\n\n")[0].splitlines()
     assert [line.split() for line in looked] == [
         ["Judul", "Dibuka"],
