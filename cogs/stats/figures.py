@@ -143,8 +143,8 @@ async def gather(
     )
     new = dict(
         await store.fetchall(
-            "SELECT first, count(*) FROM (SELECT member_id, min(week) AS first"
-            f" FROM stats_first_weeks WHERE community_id IN ({marks}) GROUP BY member_id)"
+            "SELECT first, count(*) FROM (SELECT member_id, min(first_week) AS first"
+            f" FROM stats_members WHERE community_id IN ({marks}) GROUP BY member_id)"
             " WHERE first >= ? GROUP BY first",
             (*members, first_week),
         )
@@ -154,8 +154,8 @@ async def gather(
         for week, count in active
     )
     total_members = await store.fetchval(
-        f"SELECT count(DISTINCT member_id) FROM stats_member_weeks"
-        f" WHERE community_id IN ({marks}) AND week >= ?",
+        f"SELECT count(DISTINCT member_id) FROM stats_members"
+        f" WHERE community_id IN ({marks}) AND last_week >= ?",
         (*members, first_week),
         default=0,
     )
@@ -172,8 +172,9 @@ async def gather(
     heat = [[0] * 24 for _ in range(7)]
     for day, hour, uses in await store.fetchall(
         "SELECT (CAST(strftime('%w', substr(hour, 1, 10)) AS INTEGER) + 6) % 7,"
-        " CAST(substr(hour, 12, 2) AS INTEGER), sum(uses)"
-        f" FROM stats_hours WHERE community_id IN ({marks}) AND hour >= ? GROUP BY 1, 2",
+        " CAST(substr(hour, 12, 2) AS INTEGER), sum(uses) FROM"
+        f" (SELECT hour, sum(uses) AS uses FROM stats_hours WHERE community_id IN ({marks})"
+        "  AND hour >= ? GROUP BY hour) GROUP BY 1, 2",
         (*members, since_hour),
     ):
         heat[day][hour] = uses

@@ -88,9 +88,9 @@ async def _counts(
     marks = ",".join("?" * len(circle))
     rows = await store.fetchall(
         "SELECT (CAST(strftime('%w', substr(hour, 1, 10)) AS INTEGER) + 6) % 7,"
-        " CAST(substr(hour, 12, 2) AS INTEGER), sum(uses)"
-        f" FROM stats_hours WHERE community_id IN ({marks}) AND hour >= ?"
-        " GROUP BY 1, 2",
+        " CAST(substr(hour, 12, 2) AS INTEGER), sum(uses) FROM"
+        f" (SELECT hour, sum(uses) AS uses FROM stats_hours WHERE community_id IN ({marks})"
+        "  AND hour >= ? GROUP BY hour) GROUP BY 1, 2",
         (*circle, since),
     )
     return [(row[0], row[1], row[2]) for row in rows]

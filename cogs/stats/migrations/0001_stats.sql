@@ -20,14 +20,16 @@ CREATE TABLE stats_member_weeks (
 ) WITHOUT ROWID;
 CREATE INDEX stats_member_weeks_by_member ON stats_member_weeks (member_id);
 
--- The week a member first used the bot in a community: new and returning members.
-CREATE TABLE stats_first_weeks (
+-- The first and the latest week a member used the bot in a community: new members, and how
+-- many took part since a week without reading every week's rows.
+CREATE TABLE stats_members (
     community_id INTEGER NOT NULL REFERENCES communities (id) ON DELETE CASCADE,
     member_id    INTEGER NOT NULL REFERENCES members (id) ON DELETE CASCADE,
-    week         TEXT NOT NULL,
+    first_week   TEXT NOT NULL,
+    last_week    TEXT NOT NULL,
     PRIMARY KEY (community_id, member_id)
 ) WITHOUT ROWID;
-CREATE INDEX stats_first_weeks_by_member ON stats_first_weeks (member_id);
+CREATE INDEX stats_members_by_member ON stats_members (member_id);
 
 -- How far command_usage has been rolled up (one row).
 CREATE TABLE stats_rollup (
