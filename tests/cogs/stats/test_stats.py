@@ -208,3 +208,15 @@ async def test_who_was_active_when_is_forgotten_after_a_year(app: App, make_chat
     await fire_due(app, clock, 380 * DAY)
     assert await store.fetchval("SELECT count(*) FROM stats_member_weeks") == 0
     assert await store.fetchval("SELECT sum(uses) FROM stats_hours") == 1
+
+
+async def test_a_series_without_a_time_posts_at_the_busiest_hour(make_chat, clock) -> None:
+    """Members are busiest at 19.00 WIB: the book of the day switched on without a time posts
+    then instead of at its usual 07.00."""
+    rina = make_chat(user="rina", moderator=True)
+    await clock.advance(9 * 3600)  # Monday 5 January, 19.00 WIB
+    for name in ("ani", "budi", "citra"):
+        await make_chat(user=name).say("/help")
+    await rina.say("/stats")
+    switched = await rina.say("/series on daily")
+    assert "setiap hari; berikutnya: Selasa, 6 Januari 2026, 19.00 WIB" in switched
