@@ -55,6 +55,7 @@ bench: $(STAMP) $(MO)
 	$(BIN)/python bench/content_calendar.py
 	$(BIN)/python bench/privacy.py
 	$(BIN)/python bench/announce.py
+	$(BIN)/python bench/stats.py
 
 # The real process killed with SIGKILL 50 times during bursts of updates; figures in BENCHMARKS.md.
 chaos: $(STAMP) $(MO)

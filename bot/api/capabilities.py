@@ -26,6 +26,9 @@ class Capabilities:
     caption_limit: int = 0
     """The most characters shown with an image (0: as `text_limit`); a post with an image and
     longer text is refused rather than split."""
+    images: bool = False
+    """A picture sent with a reply (a PNG attachment) is shown in the conversation, so a chart
+    can stand in for a table of numbers."""
 
 
 PLAIN = Capabilities()

@@ -17,6 +17,8 @@ database is opened, and only declares:
 - ``package.personal_data(Personal("shelf", "member_id", N_("Books on your shelf")), ...)``:
   what it stores about a member, for /privacy and /forgetme (bot/api/privacy.py); called with
   nothing when it stores nothing about members. Every feature says so, once.
+- ``package.report(Report(...))``: a kind of ``pustaka report <kind>``, one verb several
+  features add to (``pustaka report stats``).
 
 bot/process/ finds the folders, calls their ``setup`` and loops over what they declared; the
 core never imports a feature.
@@ -58,6 +60,20 @@ class Verb:
     run: Callable[[argparse.Namespace, Config, OpenStore], Awaitable[int]]
 
 
+@dataclass(frozen=True)
+class Report:
+    """A kind of ``pustaka report <name> …``, the one command-line verb several features add to.
+
+    Unlike a :class:`Verb`, `run` gets the bot's services with every feature built (not
+    started: nothing connected, no job run), so a report can ask the other features for their
+    part through ``services.events``. It returns the exit status (0 done, 2 refused)."""
+
+    name: str
+    help: str
+    arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace, Services], Awaitable[int]]
+
+
 @dataclass
 class FeaturePackage:
     """One feature folder's declarations. ``name`` is the folder's name."""
@@ -72,6 +88,7 @@ class FeaturePackage:
     verbs: list[Verb] = field(default_factory=list)
     personal: tuple[Personal, ...] | None = None
     """What it stores about a member; None until it says (see :meth:`personal_data`)."""
+    reports: list[Report] = field(default_factory=list)
 
     def serve(self, factory: FeatureFactory) -> None:
         self.factory = factory
@@ -101,6 +118,9 @@ class FeaturePackage:
         """What the feature stores about a member, table by table; nothing when it stores
         nothing. /privacy shows it and /forgetme forgets it as declared."""
         self.personal = (self.personal or ()) + data
+
+    def report(self, kind: Report) -> None:
+        self.reports.append(kind)
 
     def with_factory(self, factory: FeatureFactory) -> FeaturePackage:
         """The same declarations, the feature built another way (tests seed its randomness)."""

@@ -52,10 +52,12 @@ class App:
         *,
         clock: Clock | None = None,
         features: Iterable[FeaturePackage | FeatureFactory] | None = None,
+        start: bool = True,
     ) -> App:
         """Open the database with every feature's tables, build the services and the features.
 
-        `features` defaults to every feature folder (bot/process/features.py)."""
+        `features` defaults to every feature folder (bot/process/features.py). Without `start`
+        the features are built but not started and no job runs (a command-line report)."""
         packages = discover() if features is None else packages_of(features)
         config = config.declare(section for package in packages for section in package.sections)
         store = await Store.open(
@@ -91,12 +93,13 @@ class App:
             await privacy.start_pruning(services)
             for package in packages:
                 services.registry.add(package.build(services))
-            for feature in services.registry.features:
-                await feature.on_start()
-            await services.scheduler.recover()
-            app._scheduling = asyncio.create_task(
-                services.scheduler.run(recovered=True), name="scheduler"
-            )
+            if start:
+                for feature in services.registry.features:
+                    await feature.on_start()
+                await services.scheduler.recover()
+                app._scheduling = asyncio.create_task(
+                    services.scheduler.run(recovered=True), name="scheduler"
+                )
         except BaseException:
             await store.close()
             raise

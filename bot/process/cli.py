@@ -55,6 +55,12 @@ def build_parser(packages: Sequence[FeaturePackage] = ()) -> argparse.ArgumentPa
     for package in packages:
         for verb in package.verbs:
             verb.arguments(commands.add_parser(verb.name, help=verb.help))
+    kinds = [kind for package in packages for kind in package.reports]
+    if kinds:
+        report = commands.add_parser("report", help="write a report for the librarians")
+        reports = report.add_subparsers(dest="report_kind", metavar="KIND", required=True)
+        for kind in kinds:
+            kind.arguments(reports.add_parser(kind.name, help=kind.help))
     return parser
 
 
@@ -144,6 +150,8 @@ def main(
             return _backup(config, args.path)
         if command == "status":
             return _status(config)
+        if command == "report":
+            return asyncio.run(_report(config, packages, args))
         verbs = {verb.name: verb for package in packages for verb in package.verbs}
         if command in verbs:
             opener = partial(open_store, config, packages)
@@ -256,6 +264,20 @@ def _backup(config: Config, destination: Path) -> int:
     size = written.stat().st_size
     print(f"Backup of {config.database.path} written to {written} ({size / 1024:.0f} KiB).")
     return 0
+
+
+async def _report(
+    config: Config, packages: Sequence[FeaturePackage], args: argparse.Namespace
+) -> int:
+    """`pustaka report KIND`: the kind runs with every feature built, as in the bot."""
+    from bot.process.app import App
+
+    kinds = {kind.name: kind for package in packages for kind in package.reports}
+    app = await App.open(config, features=packages, start=False)
+    try:
+        return await kinds[args.report_kind].run(args, app.services)
+    finally:
+        await app.close()
 
 
 @asynccontextmanager

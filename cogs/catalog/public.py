@@ -7,8 +7,9 @@
   `short` and the `Found` they return.
 - `cover_url`: where a book's cover picture is, when known.
 - Events the catalog owns: `BookWanted` (a member asked for a book the library lacks or has all
-  on loan; publish it with `wanted_missing` or `looked_at`) and `CardExtras` (a book's card is
-  being built; a handler returns the fields its feature adds, e.g. members' ratings).
+  on loan; publish it with `wanted_missing` or `looked_at`), `BookLookedAt` (a member opened a
+  book's card; published by `looked_at`) and `CardExtras` (a book's card is being built; a
+  handler returns the fields its feature adds, e.g. members' ratings).
 
 `make test` checks with import-linter that features import one another only through their
 public modules and that the features' dependencies have no cycle (pyproject.toml).
@@ -27,6 +28,7 @@ from cogs.catalog.cards import byline, card, label, summary, titled
 from cogs.catalog.resolve import Found, ask_which, exact_title, find_book, short, split_title
 
 __all__ = [
+    "BookLookedAt",
     "BookWanted",
     "CardExtras",
     "Found",
@@ -58,6 +60,14 @@ class BookWanted:
 
 
 @dataclass(frozen=True, slots=True)
+class BookLookedAt:
+    """A member opened `book`'s card (found it by its title, or pressed it in a list)."""
+
+    ctx: Context
+    book: Book
+
+
+@dataclass(frozen=True, slots=True)
 class CardExtras:
     """A card of `book` is being shown to a member; handlers return a tuple of `Field`s, added
     after the catalog's own in the order the handlers subscribed."""
@@ -73,6 +83,7 @@ async def wanted_missing(ctx: Context, query: str) -> None:
 
 async def looked_at(ctx: Context, book: Book) -> None:
     """A member looked at `book`: if every copy is on loan, that is a book wanted."""
+    await ctx.services.events.publish(BookLookedAt(ctx, book))
     copies = book.copies
     if copies and not book.available and any(c.status is CopyStatus.ON_LOAN for c in copies):
         await ctx.services.events.publish(BookWanted(ctx, book.record.title, book))

@@ -13,9 +13,11 @@ from bot.catalog.search import search
 from bot.catalog.store import Book, Catalog
 from bot.storage.scheduler import Job
 from cogs.catalog.public import byline
+from cogs.clubs.insight import clubs_insight
 from cogs.clubs.posts import SECTION, Posts
 from cogs.clubs.store import Club, ClubStore, Reading
 from cogs.clubs.votes import CLOSE, Votes
+from cogs.stats.public import InsightWanted
 
 SUGGESTIONS = 10
 
@@ -27,6 +29,7 @@ class ClubBase(Feature):
         self.catalog = Catalog(services.store, services.clock)
         self.posts = Posts(services, self.clubs, self.catalog)
         self.votes = Votes(self.posts, self.clubs)
+        services.events.subscribe(InsightWanted, clubs_insight)
 
     @job(SECTION)
     async def _section_job(self, ctx: JobContext) -> None:

@@ -17,6 +17,7 @@ from cogs.clubs.membership import Membership
 from cogs.clubs.plan import Position, PositionError, fraction_of, read_position
 from cogs.clubs.store import Club, Reading, Vote
 from cogs.clubs.votes import FEWEST, MOST, read_vote
+from cogs.stats.public import VOTE, Responded
 
 VOTE_DAYS = 3  # a vote stays open this long when no closing time is given
 LONGEST_VOTE = timedelta(days=30)
@@ -288,6 +289,8 @@ class Together(Membership):
                 )
             )
         await self.clubs.cast(found.id, ctx.member.id, choice, ctx.clock.now())
+        post = ctx._("Vote #{vote} of {club}").format(vote=found.id, club=club.name)
+        await self.services.events.publish(Responded(ctx, post, VOTE, club.name))
         if silent:
             return []
         return [

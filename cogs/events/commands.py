@@ -31,11 +31,13 @@ from cogs.events.formatting import (
     offsets_text,
     repeat_text,
 )
+from cogs.events.insight import events_insight
 from cogs.events.notices import Notices, calendar_event
 from cogs.events.personal import PersonalReminders
 from cogs.events.planning import REMINDER, ROLL, SHARE, Planner, Slot, slot_on, slots
 from cogs.events.reading import read_day, read_offsets, read_when, when_text
 from cogs.events.store import Event, EventStore
+from cogs.stats.public import RSVP, InsightWanted, Responded
 
 log = logging.getLogger("pustaka.events")
 
@@ -89,6 +91,7 @@ class Events(PersonalReminders):
         self.planner = Planner(services, self.events)
         self.notices = Notices(services, self.events, self.planner)
         services.events.subscribe(MemberForgotten, self._fill_freed_seats)
+        services.events.subscribe(InsightWanted, events_insight)
 
     @job(REMINDER)
     async def _reminder_job(self, ctx: JobContext) -> None:
@@ -365,6 +368,8 @@ class Events(PersonalReminders):
         if promoted is not None:
             await self.notices.tell_promoted(event, slot, promoted, ctx.community)
         name = self._name(ctx, event, slot)
+        series = event.title if event.rrule else ""
+        await self.services.events.publish(Responded(ctx, name, RSVP, series))
         messages = {
             "going": ctx._("See you at {title}!"),
             "waiting": ctx._(

@@ -54,10 +54,12 @@ from cogs.quiz.game import (
     judge,
     points,
 )
+from cogs.quiz.insight import quiz_insight
 from cogs.quiz.packs import MAX_PACK_BYTES, Pack, PackError, bundled_packs, describe, parse_pack
 from cogs.quiz.scheduling import QuizScheduling
 from cogs.quiz.settings import QuizSettings
 from cogs.quiz.store import Home, Quiz, QuizStore, Recorded, Season, channel_key
+from cogs.stats.public import PRESS, REPLY, VOTE, InsightWanted, Responded
 
 log = logging.getLogger("pustaka.quiz")
 
@@ -89,6 +91,7 @@ class Quizzes(QuizScheduling):
         self.bundled = _load_bundled()
         self._running: dict[int, asyncio.Event] = {}
         self._asked: dict[int, tuple[Asked, Quiz]] = {}
+        services.events.subscribe(InsightWanted, quiz_insight)
 
     async def on_timezone_changed(self, community_id: int) -> None:
         await self._replan_schedules(community_id)
@@ -432,6 +435,11 @@ class Quizzes(QuizScheduling):
             points(judged.correct, left, quiz.seconds),
             now,
         )
+        if recorded is Recorded.RECORDED:
+            # a poll's vote, a button's press, or the answer typed in the channel
+            kind = (VOTE if quiz.mode == "poll" else PRESS) if tagged else REPLY
+            post = f"{quiz.pack_title} #{quiz.id}"
+            await self.services.events.publish(Responded(ctx, post, kind, quiz.pack_title))
         if silent:
             return []
         if recorded is Recorded.DUPLICATE:

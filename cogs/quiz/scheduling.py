@@ -27,6 +27,7 @@ from cogs.quiz.game import DEFAULT_QUESTIONS, DEFAULT_SECONDS
 from cogs.quiz.packs import Pack
 from cogs.quiz.schedules import SCHEDULED, Schedule, ScheduleStore, plan
 from cogs.quiz.store import Quiz, QuizStore
+from cogs.stats.public import busiest_slot, next_in_slot
 
 log = logging.getLogger("pustaka.quiz")
 
@@ -132,17 +133,22 @@ class QuizScheduling(Feature):
                     pack=pack[:60]
                 )
             )
+        busiest = None
         if not when:
-            # TODO(stats): offer the community's busiest hour (cogs/stats/public.py
-            # busiest_hour) as the time once the stats feature is on main; until then the
-            # moderator is asked for one.
-            raise UserError(
-                ctx._(
-                    "When should {title} start? Add a time, e.g. /quiz schedule {pack} "
-                    "Jumat jam 19.00, or setiap Jumat jam 19.00 to repeat it."
-                ).format(title=chosen.title, pack=chosen.key)
-            )
-        starts, recurrence = _read_time(ctx, when)
+            # Without a time: the circle's busiest weekday and hour of the last weeks.
+            now = ctx.clock.now()
+            busiest = await busiest_slot(self.services.store, ctx.circle, now, ctx.timezone)
+            if busiest is None:
+                raise UserError(
+                    ctx._(
+                        "When should {title} start? Add a time, e.g. /quiz schedule {pack} "
+                        "Jumat jam 19.00, or setiap Jumat jam 19.00 to repeat it."
+                    ).format(title=chosen.title, pack=chosen.key)
+                )
+            starts, recurrence = next_in_slot(busiest, now, ctx.timezone), None
+            when = moment_text(ctx.locale, starts, ctx.timezone)
+        else:
+            starts, recurrence = _read_time(ctx, when)
         where = ctx.channel
         if where.private:  # typed in a private chat for the community: it plays in its home
             found = await circles.home(self.services.store, community.id)
@@ -178,6 +184,10 @@ class QuizScheduling(Feature):
             message = ctx._(
                 "Scheduled #{id}: {title} starts here by itself on {date}. /calendar shows it; "
                 "/quiz schedule cancel {id} cancels it."
+            )
+        if busiest is not None:
+            message = (
+                ctx._("No time given: the members' busiest time of the last weeks.") + " " + message
             )
         return Reply.of(
             Text.format(message, id=schedule.id, title=chosen.title, when=schedule.said, date=date)

@@ -14,7 +14,7 @@ from cogs.recommend.themes import load_themes
 def setup(package: FeaturePackage) -> None:
     package.tables()
     package.data(load_themes)
-    package.command_line(cli.VERB)
+    package.report(cli.REPORT)
     package.personal_data(
         Personal(
             "unmet_demand",

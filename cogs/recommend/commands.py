@@ -25,9 +25,11 @@ from cogs.catalog.public import BookWanted, ask_which, book_card, find_book, lab
 from cogs.recommend import similar
 from cogs.recommend.daily import book_of_the_day
 from cogs.recommend.demand import most_wanted, record_if_on_loan, record_missing, record_wanted
+from cogs.recommend.insight import demand_insight
 from cogs.recommend.picks import on_subjects
 from cogs.recommend.queries import candidates, member_books, member_seeds
 from cogs.recommend.themes import Theme, Themes, load_themes, plain
+from cogs.stats.public import InsightWanted
 
 PICKS = 5
 SEEDS = 5  # the books a member liked most (and lately) that personal picks start from
@@ -52,6 +54,7 @@ class RecommendFeature(Feature):
         self.random = rng or random.Random()
         self.themes = themes or load_themes()
         services.events.subscribe(BookWanted, record_wanted)
+        services.events.subscribe(InsightWanted, demand_insight)
 
     # by theme or subject ----------------------------------------------------------------------
 

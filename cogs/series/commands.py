@@ -50,6 +50,7 @@ from cogs.series.timing import (
     next_occurrence,
     read_timing,
 )
+from cogs.stats.public import busiest_hour
 
 log = logging.getLogger("pustaka.series")
 
@@ -173,7 +174,7 @@ class SeriesFeature(Feature):
                     )
                 )
             )
-        timing = self._timing(ctx, kind, when, ctx.timezone)
+        timing = await self._timing(ctx, kind, when, ctx.timezone)
         mark = await self._newest_added() if kind == "arrivals" else None
         series = await self.series.switch_on(
             community.id, kind, timing.rule, timing.start, ctx.channel, mark
@@ -231,7 +232,7 @@ class SeriesFeature(Feature):
                     ).format(name=name, kind=kind, when=when[:80])
                 )
             )
-        timing = self._timing(ctx, kind, when, await self._timezone(series.community_id))
+        timing = await self._timing(ctx, kind, when, await self._timezone(series.community_id))
         series = await self.series.retime(series, timing.rule, timing.start)
         await self._replan(series)
         return Reply.of(
@@ -274,10 +275,11 @@ class SeriesFeature(Feature):
 
     # timing -----------------------------------------------------------------------------
 
-    def _timing(self, ctx: Context, kind: str, when: str | None, tz: ZoneInfo) -> Timing:
+    async def _timing(self, ctx: Context, kind: str, when: str | None, tz: ZoneInfo) -> Timing:
         now = ctx.clock.now()
         if not when or not when.strip():
-            return default_timing(kind, now, tz)
+            hour = await busiest_hour(self.services.store, ctx.circle, now, tz)
+            return default_timing(kind, now, tz, hour)
         try:
             return read_timing(kind, when, now, tz)
         except TimingError as error:

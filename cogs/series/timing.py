@@ -37,8 +37,8 @@ KIND_WORDS = {
 }
 # The kinds' own repetition when a moderator gives one moment ("Senin jam 08.00").
 FREQUENCY = {"weekly": "WEEKLY", "daily": "DAILY", "arrivals": "WEEKLY", "monthly": "MONTHLY"}
-# Sensible times when none is given, in the community's wall-clock time. The stats feature's
-# busiest hour would be a better default; it is not in this code base yet.
+# Sensible times when none is given, in the community's wall-clock time; the hour is the
+# members' busiest (cogs/stats/public.py) once the bot has seen them use it.
 DEFAULT_TIMES = {
     "weekly": "setiap Senin jam 09.00",
     "daily": "setiap hari jam 07.00",
@@ -87,12 +87,17 @@ RECURRENCE_ERRORS = {
 }
 
 
-def default_timing(kind: str, now: datetime, tz: ZoneInfo) -> Timing:
+def default_timing(kind: str, now: datetime, tz: ZoneInfo, hour: int | None = None) -> Timing:
+    """The kind's usual timing; at `hour` (the members' busiest) when one is given."""
     if kind in DEFAULT_TIMES:
-        recurrence = parse_recurrence(DEFAULT_TIMES[kind], now, tz)
+        said = DEFAULT_TIMES[kind]
+        if hour is not None:
+            said = f"{said.rsplit(' jam ', 1)[0]} jam {hour:02d}.00"
+        recurrence = parse_recurrence(said, now, tz)
         return Timing(recurrence.rule, recurrence.start)
     local = now.astimezone(tz).replace(tzinfo=None, second=0, microsecond=0)
-    return Timing(None, datetime.combine(local.date(), DEFAULT_DAY_TIME))
+    at = DEFAULT_DAY_TIME if hour is None else time(hour)
+    return Timing(None, datetime.combine(local.date(), at))
 
 
 def read_timing(kind: str, when: str, now: datetime, tz: ZoneInfo) -> Timing:

@@ -25,6 +25,11 @@ BENCH = Path(__file__).resolve().parents[2] / "bench"
             ["--titles", "2000", "--members", "20", "--ratings", "100", "--runs", "5"],
             "/recommend me",
         ),
+        (
+            "stats.py",
+            ["--members", "50", "--usage", "2000", "--answers", "500", "--events", "5"],
+            "/stats 365",
+        ),
         ("telegram_latency.py", [], "telegram /help"),
     ],
 )

@@ -39,7 +39,9 @@ from bot.api.replies import Choice, ChoiceStyle, Reply
 log = logging.getLogger("pustaka.discord")
 
 PLATFORM = "discord"
-CAPABILITIES = Capabilities(native_polls=True, role_mentions=True, text_limit=DESCRIPTION_LIMIT)
+CAPABILITIES = Capabilities(
+    native_polls=True, role_mentions=True, text_limit=DESCRIPTION_LIMIT, images=True
+)
 CUSTOM_ID_LIMIT = 100 - 1  # characters; one goes to the "p" prefix
 DEFER_AFTER = 2.0  # seconds: Discord wants an answer within 3
 NO_MENTIONS = discord.AllowedMentions.none()

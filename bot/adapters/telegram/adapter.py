@@ -73,12 +73,14 @@ from bot.storage.scheduler import Job
 log = logging.getLogger("pustaka.telegram")
 
 PLATFORM = "telegram"
+PHOTO_SUFFIXES = (".png", ".jpg", ".jpeg")
 CAPABILITIES = Capabilities(
     native_polls=True,
     quiz_polls=True,
     hashtag_homes=True,
     text_limit=MESSAGE_LIMIT,
     caption_limit=CAPTION_LIMIT,
+    images=True,
 )
 STOP_POLL = "telegram-stop-poll"
 OPEN_PERIOD_LIMIT = 600  # seconds: Telegram closes a poll by itself only within this
@@ -487,9 +489,9 @@ class TelegramAdapter:
             sent.append(message)
         if reply.attachment:
             name, content = reply.attachment
-            await self._call(
-                lambda: bot.send_document(chat_id, InputFile(content, filename=name), **common)
-            )
+            # A picture is shown in the chat as a photo; any other file as a document.
+            send = bot.send_photo if name.lower().endswith(PHOTO_SUFFIXES) else bot.send_document
+            await self._call(lambda: send(chat_id, InputFile(content, filename=name), **common))
         if reply.poll:
             await self._send_poll(chat_id, reply, thread)
         return sent

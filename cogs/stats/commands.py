@@ -1,0 +1,135 @@
+"""/stats: how the community took part in the last days, as a chart where the platform shows
+images and as a text table elsewhere (the console)."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from bot.api.commands import N_, Feature, Permission, command, integer
+from bot.api.context import Context
+from bot.api.jobs import JobContext, job
+from bot.api.replies import Reply
+from bot.api.services import Services
+from bot.time.clock import utc_text
+from cogs.catalog.public import BookLookedAt
+from cogs.stats import chart, rollup
+from cogs.stats.figures import Figures, feature_names, gather
+from cogs.stats.public import Responded
+from cogs.stats.render import chart_words, summary, table
+
+DEFAULT_DAYS = 30
+MOST_DAYS = 365
+ROLLUP = "stats.rollup"
+ROLLUP_EVERY = timedelta(hours=6)
+CATCH_UP_AT_MOST = 100_000
+"""Usage rows /stats folds in itself (well under a second); a bigger backlog (the first start
+on a database with a long history) is left to the rollup job, which runs soon after start."""
+
+
+class Stats(Feature):
+    name = "stats"
+    description = N_("Statistics")
+    labels = {"days": N_("parameter:days")}
+
+    def __init__(self, services: Services) -> None:
+        super().__init__(services)
+        services.events.subscribe(BookLookedAt, self.count_look)
+        services.events.subscribe(Responded, self.count_response)
+
+    async def count_response(self, event: Responded) -> None:
+        ctx = event.ctx
+        if ctx.community is None:
+            return
+        await self.services.store.execute(
+            "INSERT INTO stats_responses (community_id, at, post, series, kind, member_id)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                ctx.community.id,
+                utc_text(ctx.clock.now()),
+                event.post[:200],
+                event.series[:200],
+                event.kind,
+                ctx.member.id,
+            ),
+        )
+
+    async def count_look(self, event: BookLookedAt) -> None:
+        ctx = event.ctx
+        if ctx.community is None:
+            return
+        day = ctx.clock.now().astimezone(ctx.timezone).date().isoformat()
+        await self.services.store.execute(
+            "INSERT INTO stats_books_looked (community_id, day, book_id, looks)"
+            " VALUES (?, ?, ?, 1) ON CONFLICT DO UPDATE SET looks = looks + 1",
+            (ctx.community.id, day, event.book.id),
+        )
+
+    async def on_start(self) -> None:
+        await self._plan_rollup(self.services.clock.now() + timedelta(minutes=1))
+
+    async def _plan_rollup(self, due: datetime) -> None:
+        await self.services.scheduler.schedule(
+            ROLLUP, f"{ROLLUP}:{due.strftime('%Y-%m-%dT%H')}", due
+        )
+
+    @job(ROLLUP)
+    async def roll_up(self, ctx: JobContext) -> None:
+        now = self.services.clock.now()
+        await self._plan_rollup(now + ROLLUP_EVERY)
+        await rollup.catch_up(self.services.store, self.services.config.bot.tz, now)
+        oldest = (now - timedelta(days=MOST_DAYS + 7)).date().isoformat()
+        await rollup.forget_member_weeks(self.services.store, oldest)
+
+    async def figures(self, circle: tuple[int, ...], days: int, ctx: Context) -> Figures:
+        store = self.services.store
+        now = ctx.clock.now()
+        await rollup.catch_up(store, self.services.config.bot.tz, now, most=CATCH_UP_AT_MOST)
+        found = await gather(
+            store,
+            self.services.events,
+            circle,
+            days=days,
+            now=now,
+            tz=ctx.timezone,
+            features=feature_names(self.services.registry),
+        )
+        return replace(found, behind=await rollup.backlog(store))
+
+    @command(
+        "stats",
+        N_("How members took part: active members per week, features used, when they are active."),
+        integer(
+            "days",
+            N_("How many days back (1 to 365; 30 if left out)"),
+            required=False,
+            default=DEFAULT_DAYS,
+            min_value=1,
+            max_value=MOST_DAYS,
+        ),
+        permission=Permission.MODERATOR,
+        aliases=("statistik",),
+    )
+    async def stats(self, ctx: Context, days: int = DEFAULT_DAYS) -> Reply:
+        ctx.require_community()
+        drawing = ctx.capabilities.images
+        if drawing:
+            # matplotlib is imported (the first time) while the figures are read
+            prepared = asyncio.ensure_future(asyncio.to_thread(chart.prepare))
+        figures = await self.figures(ctx.circle, days, ctx)
+        title = ctx.ngettext(
+            "Statistics: the last {days} day", "Statistics: the last {days} days", days
+        ).format(days=days)
+        if not drawing:
+            return Reply.of(table(ctx, figures), title=title)
+        await prepared
+        words = chart_words(ctx, figures, title)
+        picture = await asyncio.to_thread(chart.render, figures, words, ctx._)
+        return Reply.of(
+            summary(ctx, figures), title=title, attachment=(_file_name(figures), picture)
+        )
+
+
+def _file_name(figures: Figures) -> str:
+    return f"stats-{figures.since.isoformat()}-{figures.until.isoformat()}.png"
