@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from bot.catalog.importers.base import match_key
 from bot.catalog.store import delete_books
+from bot.storage.folding import fold
 from bot.storage.store import Store, Transaction
 from bot.time.clock import Clock
 
@@ -158,7 +159,7 @@ async def _successors(tx: Transaction, books: Sequence[int], source: str) -> dic
 async def _same_title_and_author(
     tx: Transaction, title: str, authors_json: str, source: str
 ) -> int | None:
-    words = _title_key(title).split()
+    words = (fold(_title_key(title)) or "").split()
     if not words:
         return None
     wanted = (_title_key(title), _author_key(authors_json))

@@ -27,13 +27,16 @@ from typing import Any, TypeVar
 
 from bot.catalog.records import Copy, CopyStatus, Record, StoredRow, stored_row
 from bot.catalog.vocabulary import apply_counts, word_counts
+from bot.storage.folding import folded
 from bot.storage.store import Store, Transaction
 from bot.time.clock import Clock
 
 BATCH = 5000  # records a transaction: fewer, larger ones let FTS5 flush its index less often
+# The indexed text is folded (bot/storage/folding.py): "Ipatʹevskīĭ" is found as "ipatevskii".
+_INDEXED = ", ".join(folded(column) for column in ("title", "authors", "subjects", "description"))
 _INDEX = (
     "INSERT INTO books_fts (rowid, title, authors, subjects, description)"
-    " SELECT id, title, authors, subjects, description FROM books"
+    f" SELECT id, {_INDEXED} FROM books"
 )
 T = TypeVar("T")
 
@@ -310,8 +313,7 @@ async def _unindex(tx: Transaction, ids: Sequence[int]) -> None:
     marks = ",".join("?" * len(ids))
     await tx.execute(
         "INSERT INTO books_fts (books_fts, rowid, title, authors, subjects, description)"
-        f" SELECT 'delete', id, title, authors, subjects, description FROM books"
-        f" WHERE id IN ({marks})",
+        f" SELECT 'delete', id, {_INDEXED} FROM books WHERE id IN ({marks})",
         ids,
     )
 
