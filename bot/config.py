@@ -86,6 +86,9 @@ class SchedulerSettings:
 @dataclass(frozen=True)
 class CatalogSettings:
     sample: bool = True
+    # A full import removes the source's books it lacks; more than this share at once is refused
+    # unless `--allow-mass-removal` is given (bot/catalog/reconcile.py).
+    max_removal_percent: float = 20.0
 
 
 @dataclass(frozen=True)
@@ -367,7 +370,10 @@ SECTIONS: dict[str, tuple[type, dict[str, Check]]] = {
             "cache_hours": integer_in(0, 8760),
         },
     ),
-    "catalog": (CatalogSettings, {"sample": boolean}),
+    "catalog": (
+        CatalogSettings,
+        {"sample": boolean, "max_removal_percent": number_in(0, 100)},
+    ),
     "scheduler": (SchedulerSettings, {"grace_minutes": integer_in(0, 10080)}),
     "moderators": (
         ModeratorSettings,

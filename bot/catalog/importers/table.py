@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from bot.catalog.importers.base import CatalogFileError
+from bot.catalog.importers.base import CatalogFileError, without_controls
 
 SEPARATORS = ",;\t|"
 _SAMPLE = 64 * 1024
@@ -72,7 +72,10 @@ def _rows(reader: Iterator[list[str]]) -> Iterator[Row]:
             # A row the csv module cannot read (a NUL byte, an over-long field): report it, read on.
             yield Row(number, [], str(error))
             continue
-        cells = [cell.strip() for cell in cells]
+        if "".join(cells).isprintable():
+            cells = [cell.strip() for cell in cells]
+        else:  # a line break inside a quoted cell, or a control character to remove
+            cells = [without_controls(cell).strip() for cell in cells]
         if any(cells):
             if number == 1:  # a byte order mark the decoder left, before the first cell
                 cells[0] = cells[0].lstrip("\ufeff").strip()
