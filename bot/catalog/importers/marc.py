@@ -396,43 +396,75 @@ def _date(text: str) -> date | None:
         return None
 
 
+_READ_TOGETHER = 200  # records read under one capture of pymarc's warnings (entering one costs)
+
+
 def _binary_records(handle: BinaryIO, encoding: str | None = None) -> Iterator[Parsed]:
-    number = 0
-    decode = _decoder(encoding) if encoding else None
-    while True:
-        start = handle.tell()
-        # A fresh reader after every damaged record: pymarc stops for good after some errors.
-        reader = MARCReader(
-            handle,
-            to_unicode=decode is None,
-            force_utf8=True,
-            permissive=True,
-            hide_utf8_warnings=True,
-        )
-        while True:
-            with _pymarc_notes() as notes:
-                marc = next(reader, _END)
-                if marc is _END:
-                    return
-                number += 1
-                chunk = reader.current_chunk
-                if decode is not None and marc is not None:
-                    marc = _decoded(marc, decode, notes)
-                elif marc is None and decode is None:
-                    marc = _as_marc8(reader, notes)
-                elif chunk[9:10] != b"a" and b"\x1b" in chunk:
-                    # Valid UTF-8 by chance: MARC-8's escape sequences switch to another script.
-                    marc = _marc8_record(chunk, notes) or marc
-            if marc is not None:
-                yield f"record {number}", marc, tuple(notes)
-                start = handle.tell()
-                continue
-            if _only_padding_after(handle, start):
-                return
-            yield f"record {number}", _damaged(reader.current_exception), tuple(notes)
-            break
-        if not _seek_next_leader(handle, start + 1):
-            return
+    reading = _Reading(handle, _decoder(encoding) if encoding else None)
+    while batch := reading.read(_READ_TOGETHER):
+        yield from batch
+
+
+class _Reading:
+    """Binary records read in turn, each with what pymarc warned about it. A fresh pymarc
+    reader after every damaged record: pymarc stops for good after some errors."""
+
+    def __init__(self, handle: BinaryIO, decode: Callable[[bytes], tuple[str, int]] | None):
+        self.handle = handle
+        self.decode = decode
+        self.number = 0
+        self.reader: MARCReader | None = None
+        self.start = 0  # where the record being read starts
+        self.ended = False
+
+    def read(self, limit: int) -> list[Parsed]:
+        """Up to `limit` records; none at the end of the file."""
+        parsed: list[Parsed] = []
+        with _Capture() as capture:
+            while len(parsed) < limit and not self.ended:
+                item = self._next(capture)
+                if item is None:
+                    self.ended = True
+                else:
+                    parsed.append(item)
+        return parsed
+
+    def _next(self, capture: _Capture) -> Parsed | None:
+        if self.reader is None:
+            self.start = self.handle.tell()
+            self.reader = MARCReader(
+                self.handle,
+                to_unicode=self.decode is None,
+                force_utf8=True,
+                permissive=True,
+                hide_utf8_warnings=True,
+            )
+        capture.clear()
+        notes: list[str] = []
+        marc = next(self.reader, _END)
+        if marc is _END:
+            return None
+        self.number += 1
+        number = f"record {self.number}"
+        chunk = self.reader.current_chunk
+        if self.decode is not None and marc is not None:
+            marc = _decoded(marc, self.decode, notes)
+        elif marc is None and self.decode is None:
+            marc = _as_marc8(self.reader, notes)
+        elif chunk[9:10] != b"a" and b"\x1b" in chunk:
+            # Valid UTF-8 by chance: MARC-8's escape sequences switch to another script.
+            marc = _marc8_record(chunk, notes) or marc
+        notes += capture.taken()
+        if marc is not None:
+            self.start = self.handle.tell()
+            return number, marc, tuple(notes)
+        if _only_padding_after(self.handle, self.start):
+            return None
+        damaged = _damaged(self.reader.current_exception)
+        self.reader = None
+        if not _seek_next_leader(self.handle, self.start + 1):
+            self.ended = True
+        return number, damaged, tuple(notes)
 
 
 _END = object()
@@ -456,21 +488,30 @@ _PYMARC_LOG.addHandler(_COLLECTED)
 _PYMARC_LOG.propagate = False
 
 
-class _pymarc_notes:
-    """Within it, pymarc's warnings and log lines are collected as notes, not printed."""
+class _Capture:
+    """Within it, pymarc's warnings and log lines are kept (`taken`), not printed."""
 
-    def __enter__(self) -> list[str]:
+    def __enter__(self) -> _Capture:
         self.lines: list[str] = []
         _COLLECTED.lines = self.lines
-        self.caught = warnings.catch_warnings(record=True)
-        self.warned = self.caught.__enter__()
+        self.catching = warnings.catch_warnings(record=True)
+        self.warned = self.catching.__enter__()
         warnings.simplefilter("always")
-        return self.lines
+        return self
 
     def __exit__(self, *exc: object) -> None:
-        self.caught.__exit__(*exc)
+        self.catching.__exit__(*exc)
         _COLLECTED.lines = None
-        self.lines += [f"MARC warning: {warning.message}" for warning in self.warned]
+
+    def clear(self) -> None:
+        self.lines.clear()
+        self.warned.clear()
+
+    def taken(self) -> list[str]:
+        """What was logged or warned since `clear`."""
+        if not self.lines and not self.warned:
+            return []
+        return self.lines + [f"MARC warning: {warning.message}" for warning in self.warned]
 
 
 def _decoder(encoding: str) -> Callable[[bytes], tuple[str, int]]:

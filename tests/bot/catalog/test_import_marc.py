@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 from pathlib import Path
 
@@ -411,3 +412,18 @@ def test_pymarcs_warnings_become_notes_not_terminal_lines(
     assert len(records(items)) == 1
     captured = capfd.readouterr()
     assert captured.err == captured.out == ""
+
+
+def test_marc8_with_two_accents_on_one_letter_is_not_refused(tmp_path: Path) -> None:
+    """Vietnamese writes two accents on a letter (ệ, ề): real MARC-8, read as such."""
+    title, author = "Truy###n Ki###u", "Nguy###n, Du,"
+    record = marc_record("vn1", title, subtitle=None, author=author, year="")
+    record.remove_fields("020", "520", "650")
+    raw = record.as_marc()
+    raw = (raw[:9] + b" " + raw[10:]).replace(b"Truy###n", b"Truy\xe3\xf2en")
+    raw = raw.replace(b"Ki###u", b"Ki\xe3\xe1eu").replace(b"Nguy###n", b"Nguy\xe3\xe4en")
+    path = tmp_path / "kieu.mrc"
+    path.write_bytes(raw)
+    [book] = records(read(path, "marc"))
+    assert unicodedata.normalize("NFC", book.title) == "Truyện Kiều"
+    assert "Nguyễn" in unicodedata.normalize("NFC", book.authors[0])
