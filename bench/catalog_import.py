@@ -35,6 +35,7 @@ from catalog_search import queries, synthetic  # noqa: E402
 
 from bot.catalog.importers.load import import_file  # noqa: E402
 from bot.catalog.store import Catalog  # noqa: E402
+from bot.storage.folding import fold  # noqa: E402
 from bot.storage.store import Store, migrations  # noqa: E402
 from bot.time.clock import SystemClock  # noqa: E402
 
@@ -135,6 +136,7 @@ def bulk_baseline(path: Path) -> float:
     for old in database.parent.glob(database.name + "*"):
         old.unlink()
     db = sqlite3.connect(database, isolation_level=None)
+    db.create_function("fold", 1, fold, deterministic=True)  # the migrations fold the index
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA synchronous = NORMAL")
     for migration in migrations():

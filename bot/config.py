@@ -91,6 +91,9 @@ class PrivacySettings:
 @dataclass(frozen=True)
 class CatalogSettings:
     sample: bool = True
+    # A full import removes the source's books it lacks; more than this share at once is refused
+    # unless `--allow-mass-removal` is given (bot/catalog/reconcile.py).
+    max_removal_percent: float = 20.0
 
 
 @dataclass(frozen=True)
@@ -373,7 +376,10 @@ SECTIONS: dict[str, tuple[type, dict[str, Check]]] = {
             "cache_hours": integer_in(0, 8760),
         },
     ),
-    "catalog": (CatalogSettings, {"sample": boolean}),
+    "catalog": (
+        CatalogSettings,
+        {"sample": boolean, "max_removal_percent": number_in(0, 100)},
+    ),
     "scheduler": (SchedulerSettings, {"grace_minutes": integer_in(0, 10080)}),
     "privacy": (PrivacySettings, {"keep_usage_days": integer_in(1, 36500)}),
     "moderators": (

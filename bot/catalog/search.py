@@ -29,6 +29,7 @@ from enum import StrEnum
 from bot.catalog.records import normalize_isbn
 from bot.catalog.store import Book, Catalog
 from bot.catalog.vocabulary import corrections, known
+from bot.storage.folding import fold
 
 CANDIDATES = 1000
 WEIGHTS = {"title": 10.0, "authors": 6.0, "subjects": 3.0}  # a match anywhere else scores 1
@@ -58,8 +59,9 @@ class Results:
 
 
 def match_expression(text: str, field: Field = Field.ANY, *, prefix: bool = True) -> str | None:
-    """An FTS5 query: every word must match; the last word also as the start of a word."""
-    words = [w.lower() for w in _WORD.findall(text)]
+    """An FTS5 query: every word must match; the last word also as the start of a word. The
+    words are folded as the indexed text is (bot/storage/folding.py)."""
+    words = [w.lower() for w in _WORD.findall(fold(text) or "")]
     if not words:
         return None
     terms = [f'"{w}"' for w in words]
@@ -101,7 +103,7 @@ async def search_forgiving(
 async def correct(catalog: Catalog, text: str) -> str | None:
     """The query with each word the index lacks replaced by its closest catalog word, or None
     when no word could be corrected."""
-    words = [w.lower() for w in _WORD.findall(text)]
+    words = [w.lower() for w in _WORD.findall(fold(text) or "")]
     fixed = []
     for word in words:
         word_plain = plain(word)
@@ -158,8 +160,9 @@ async def _ranked(
 
 
 def plain(text: str) -> str:
-    """Words only, lower case, accents removed: "Ronggéng  Dukuh" → "ronggeng dukuh"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    """Words only, lower case, accents and modifier letters removed: "Ronggéng  Dukuh" →
+    "ronggeng dukuh", "Ipatʹevskīĭ" → "ipatevskii"."""
+    decomposed = unicodedata.normalize("NFKD", fold(text.casefold()) or "")
     return " ".join(_WORD.findall("".join(c for c in decomposed if not unicodedata.combining(c))))
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from bot.catalog.importers.base import match_key
 from bot.catalog.store import delete_books
+from bot.storage.folding import fold
 from bot.storage.store import Store, Transaction
 from bot.time.clock import Clock
 
@@ -69,10 +70,31 @@ async def was_removed(store: Store, source: str) -> bool:
 async def remove_source(store: Store, clock: Clock, source: str) -> Removal:
     """Remove every book of `source`; references to them follow the same book elsewhere."""
     async with store.transaction() as tx:
+        rows = await tx.fetchall("SELECT id FROM books WHERE source = ?", (source,))
+        ids = [row[0] for row in rows]
+        followed, dropped = await remove_books(tx, ids)
+        await tx.execute(
+            "INSERT INTO catalog_removed_sources (source, removed_at) VALUES (?, ?)"
+            " ON CONFLICT (source) DO UPDATE SET removed_at = excluded.removed_at",
+            (source, clock.now().isoformat()),
+        )
+        await tx.execute("DELETE FROM harvests WHERE url = ?", (source,))
+    return Removal(source, len(ids), followed, dropped)
+
+
+async def remove_books(tx: Transaction, ids: Sequence[int]) -> tuple[int, int]:
+    """Remove these books; what referred to them follows the same book among those kept.
+
+    Returns (references that followed, references left to their table's ON DELETE rule).
+    """
+    await tx.execute("CREATE TEMP TABLE IF NOT EXISTS removing (id INTEGER PRIMARY KEY)")
+    await tx.execute("DELETE FROM temp.removing")
+    await tx.executemany("INSERT OR IGNORE INTO temp.removing (id) VALUES (?)", [(i,) for i in ids])
+    try:
         references = await _references(tx)
-        referenced = await _referenced_books(tx, references, source)
-        successors = await _successors(tx, referenced, source)
-        before = await _count_references(tx, references, source)
+        referenced = await _referenced_books(tx, references)
+        successors = await _successors(tx, referenced)
+        before = await _count_references(tx, references)
         for table, column in references:
             # A row that would repeat one the member has on the other record already is
             # dropped with the book: what it said is there.
@@ -80,17 +102,11 @@ async def remove_source(store: Store, clock: Clock, source: str) -> Removal:
                 f"UPDATE OR IGNORE {table} SET {column} = ? WHERE {column} = ?",
                 [(new, old) for old, new in successors.items()],
             )
-        left = await _count_references(tx, references, source, exclude=successors.keys())
-        rows = await tx.fetchall("SELECT id FROM books WHERE source = ?", (source,))
-        ids = [row[0] for row in rows]
+        left = await _count_references(tx, references, exclude=successors.keys())
         await delete_books(tx, ids)
-        await tx.execute(
-            "INSERT INTO catalog_removed_sources (source, removed_at) VALUES (?, ?)"
-            " ON CONFLICT (source) DO UPDATE SET removed_at = excluded.removed_at",
-            (source, clock.now().isoformat()),
-        )
-        await tx.execute("DELETE FROM harvests WHERE url = ?", (source,))
-    return Removal(source, len(ids), before - left, left)
+    finally:
+        await tx.execute("DELETE FROM temp.removing")
+    return before - left, left
 
 
 async def _references(tx: Transaction) -> list[tuple[str, str]]:
@@ -102,40 +118,33 @@ async def _references(tx: Transaction) -> list[tuple[str, str]]:
     return [(row[0], row[1]) for row in rows if row[0] not in _OWN_TABLES]
 
 
-async def _referenced_books(
-    tx: Transaction, references: Sequence[tuple[str, str]], source: str
-) -> list[int]:
+async def _referenced_books(tx: Transaction, references: Sequence[tuple[str, str]]) -> list[int]:
+    """The books being removed that something refers to."""
     found: set[int] = set()
     for table, column in references:
         rows = await tx.fetchall(
-            f"SELECT DISTINCT t.{column} FROM {table} AS t JOIN books ON books.id = t.{column}"
-            " WHERE books.source = ?",
-            (source,),
+            f"SELECT DISTINCT {column} FROM {table}"
+            f" WHERE {column} IN (SELECT id FROM temp.removing)"
         )
         found.update(row[0] for row in rows)
     return sorted(found)
 
 
 async def _count_references(
-    tx: Transaction,
-    references: Sequence[tuple[str, str]],
-    source: str,
-    exclude: Collection[int] = (),
+    tx: Transaction, references: Sequence[tuple[str, str]], exclude: Collection[int] = ()
 ) -> int:
-    """Rows referring to a book of `source`, leaving out those referring to `exclude`."""
+    """Rows referring to a book being removed, leaving out those referring to `exclude`."""
     total = 0
     for table, column in references:
         rows = await tx.fetchall(
-            f"SELECT t.{column} FROM {table} AS t JOIN books ON books.id = t.{column}"
-            " WHERE books.source = ?",
-            (source,),
+            f"SELECT {column} FROM {table} WHERE {column} IN (SELECT id FROM temp.removing)"
         )
         total += sum(1 for row in rows if row[0] not in exclude)
     return total
 
 
-async def _successors(tx: Transaction, books: Sequence[int], source: str) -> dict[int, int]:
-    """For each of these books of `source`, the same book in another source, where there is one."""
+async def _successors(tx: Transaction, books: Sequence[int]) -> dict[int, int]:
+    """For each of these books being removed, the same book among those kept, if there is one."""
     found: dict[int, int] = {}
     for book_id in books:
         row = await tx.fetchone("SELECT title, authors FROM books WHERE id = ?", (book_id,))
@@ -144,21 +153,19 @@ async def _successors(tx: Transaction, books: Sequence[int], source: str) -> dic
         by_isbn = await tx.fetchval(
             "SELECT other.book_id FROM book_isbns AS mine"
             " JOIN book_isbns AS other ON other.isbn = mine.isbn"
-            " JOIN books ON books.id = other.book_id"
-            " WHERE mine.book_id = ? AND books.source != ? ORDER BY books.id LIMIT 1",
-            (book_id, source),
+            " WHERE mine.book_id = ? AND other.book_id NOT IN (SELECT id FROM temp.removing)"
+            " ORDER BY other.book_id LIMIT 1",
+            (book_id,),
         )
         if by_isbn is not None:
             found[book_id] = int(by_isbn)
-        elif (same := await _same_title_and_author(tx, row[0], row[1], source)) is not None:
+        elif (same := await _same_title_and_author(tx, row[0], row[1])) is not None:
             found[book_id] = same
     return found
 
 
-async def _same_title_and_author(
-    tx: Transaction, title: str, authors_json: str, source: str
-) -> int | None:
-    words = _title_key(title).split()
+async def _same_title_and_author(tx: Transaction, title: str, authors_json: str) -> int | None:
+    words = (fold(_title_key(title)) or "").split()
     if not words:
         return None
     wanted = (_title_key(title), _author_key(authors_json))
@@ -166,8 +173,9 @@ async def _same_title_and_author(
     rows = await tx.fetchall(
         "SELECT books.id, books.title, books.authors FROM books_fts"
         " JOIN books ON books.id = books_fts.rowid"
-        " WHERE books_fts MATCH ? AND books.source != ? ORDER BY books.id LIMIT 200",
-        (f"title : {phrase}", source),
+        " WHERE books_fts MATCH ? AND books.id NOT IN (SELECT id FROM temp.removing)"
+        " ORDER BY books.id LIMIT 200",
+        (f"title : {phrase}",),
     )
     for row in rows:
         if (_title_key(row[1]), _author_key(row[2])) == wanted:

@@ -19,7 +19,15 @@ import asyncio
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Sequence
+from collections.abc import (
+    AsyncIterable,
+    AsyncIterator,
+    Callable,
+    Collection,
+    Iterable,
+    Iterator,
+    Sequence,
+)
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import islice
@@ -27,15 +35,19 @@ from typing import Any, TypeVar
 
 from bot.catalog.records import Copy, CopyStatus, Record, StoredRow, stored_row
 from bot.catalog.vocabulary import apply_counts, word_counts
+from bot.storage.folding import folded
 from bot.storage.store import Store, Transaction
 from bot.time.clock import Clock
 
 BATCH = 5000  # records a transaction: fewer, larger ones let FTS5 flush its index less often
+# The indexed text is folded (bot/storage/folding.py): "Ipatʹevskīĭ" is found as "ipatevskii".
+_INDEXED = ", ".join(folded(column) for column in ("title", "authors", "subjects", "description"))
 _INDEX = (
     "INSERT INTO books_fts (rowid, title, authors, subjects, description)"
-    " SELECT id, title, authors, subjects, description FROM books"
+    f" SELECT id, {_INDEXED} FROM books"
 )
 T = TypeVar("T")
+Edited = Callable[[str, str], bool]  # (a stored book's id, a record's id): the same book edited?
 
 
 @dataclass
@@ -45,6 +57,7 @@ class ImportSummary:
     unchanged: int = 0
     removed: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (record number or id, reason)
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (record number, what to know)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,35 +89,61 @@ class Catalog:
         return int(await self.store.fetchval("SELECT count(*) FROM books"))
 
     async def upsert(
-        self, records: Iterable[Record], summary: ImportSummary | None = None
+        self,
+        records: Iterable[Record],
+        summary: ImportSummary | None = None,
+        *,
+        seen: dict[str, set[str]] | None = None,
+        match_barcodes: Edited | None = None,
     ) -> ImportSummary:
         """Add new records, update changed ones, leave unchanged ones alone."""
         rows = ([stored_row(record) for record in batch] for batch in _batches(records, BATCH))
-        return await self.upsert_rows(_prefetched(rows), summary)
+        return await self.upsert_rows(
+            _prefetched(rows), summary, seen=seen, match_barcodes=match_barcodes
+        )
 
     async def upsert_rows(
-        self, batches: AsyncIterable[Sequence[StoredRow]], summary: ImportSummary | None = None
+        self,
+        batches: AsyncIterable[Sequence[StoredRow]],
+        summary: ImportSummary | None = None,
+        *,
+        seen: dict[str, set[str]] | None = None,
+        match_barcodes: Edited | None = None,
     ) -> ImportSummary:
         """`upsert` for records already in their stored form (`records.stored_row`), in batches:
-        what an import reading its file in another process sends. One transaction a batch."""
+        what an import reading its file in another process sends. One transaction a batch.
+
+        `seen` receives the ids written (or found unchanged) for each source, what a
+        reconciliation compares the source's books with. With `match_barcodes`, a record whose
+        id is not known takes the place of the book holding its copies' barcodes when
+        `match_barcodes(that book's id, the record's id)` says it is that book edited (for a
+        source whose ids are made from the title: a corrected title is the same book).
+        """
         summary = summary or ImportSummary()
         sources: dict[str, bool] = {}  # source → whether it had no books when the import began
-        seen: dict[str, set[str]] = {}  # source → ids written by this import
+        seen = {} if seen is None else seen  # source → ids written by this import
+        barcodes: dict[str, dict[str, tuple[int, str]]] = {}  # source → barcode → (id, source id)
         async for batch in batches:
             for source in {row[0] for row in batch} - sources.keys():
                 sources[source] = not await self.store.fetchval(
                     "SELECT 1 FROM books WHERE source = ? LIMIT 1", (source,)
                 )
+                if match_barcodes is not None and not sources[source]:
+                    barcodes[source] = await _barcodes(self.store, source)
             try:
                 async with self.store.transaction() as tx:
-                    done = await self._write_batch(tx, batch, summary, sources, seen)
+                    done = await self._write_batch(
+                        tx, batch, summary, sources, seen, barcodes, match_barcodes
+                    )
             except sqlite3.IntegrityError:
                 # A source that was empty got books from another writer meanwhile: look them up.
                 if not any(sources.values()):
                     raise
                 sources = dict.fromkeys(sources, False)
                 async with self.store.transaction() as tx:
-                    done = await self._write_batch(tx, batch, summary, sources, seen)
+                    done = await self._write_batch(
+                        tx, batch, summary, sources, seen, barcodes, match_barcodes
+                    )
             done.count(summary, seen)
         return summary
 
@@ -115,6 +154,8 @@ class Catalog:
         summary: ImportSummary,
         fresh: dict[str, bool],
         seen: dict[str, set[str]],
+        barcodes: dict[str, dict[str, tuple[int, str]]],
+        edited: Edited | None,
     ) -> _Written:
         """Write one batch; the summary and `seen` are only updated (by the caller, through the
         result) once the transaction has committed, so a batch retried is not counted twice."""
@@ -126,20 +167,24 @@ class Catalog:
         inserts: list[tuple[Any, ...]] = []
         changed: list[tuple[Any, ...]] = []
         written: list[tuple[int, StoredRow]] = []
+        # The keys of this batch: a book one of its records names is not taken by another.
+        keys = {(row[0], row[1]) for row in batch} if barcodes else set()
         for row in batch:
             source, source_id, values = row[0], row[1], row[2]
             key = (source, source_id)
             if source_id in seen.get(source, ()) or key in done.keys:
                 done.skipped.append((source_id, "the same record twice in one import"))
                 continue
-            done.keys.add(key)
             found = existing.get(key)
+            if found is None and edited is not None and source in barcodes:
+                found = _by_barcode(row, barcodes[source], seen.get(source, ()), keys, edited)
+            done.keys.add(key)
             if found is None:
                 inserts.append((next_id, source, source_id, *values, now, now))
                 written.append((next_id, row))
                 next_id += 1
             elif found[1] != values[10]:
-                changed.append((*values, now, found[0]))
+                changed.append((source_id, *values, now, found[0]))
                 written.append((found[0], row))
             else:
                 done.unchanged += 1
@@ -157,7 +202,8 @@ class Catalog:
             await tx.execute(f"DELETE FROM book_isbns WHERE book_id IN ({marks})", changed_ids)
             await tx.executemany(
                 """
-                UPDATE books SET title = ?, authors = ?, subjects = ?, description = ?,
+                UPDATE books SET source_id = ?, title = ?, authors = ?, subjects = ?,
+                    description = ?,
                     language = nullif(?, ''), year = nullif(?, ''), isbns = ?,
                     publisher = nullif(?, ''), cover = nullif(?, ''), pages = nullif(?, ''),
                     fingerprint = ?, copies = ?, available = ?, updated_at = ?
@@ -276,6 +322,33 @@ def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield batch
 
 
+async def _barcodes(store: Store, source: str) -> dict[str, tuple[int, str]]:
+    """Each barcode of the source's copies: the book holding it, and that book's id there."""
+    rows = await store.fetchall(
+        "SELECT copies.barcode, books.id, books.source_id FROM copies"
+        " JOIN books ON books.id = copies.book_id"
+        " WHERE books.source = ? AND copies.barcode IS NOT NULL",
+        (source,),
+    )
+    return {row[0]: (row[1], row[2]) for row in rows}
+
+
+def _by_barcode(
+    row: StoredRow,
+    barcodes: dict[str, tuple[int, str]],
+    seen: Collection[str],
+    named: Collection[tuple[str, str]],
+    edited: Edited,
+) -> tuple[int, str] | None:
+    """(id, "") of the book holding most of this row's barcodes, unless this import wrote or
+    is writing that book under its own id; the empty fingerprint makes it an update."""
+    holders = Counter(barcodes[copy[0]] for copy in row[3] if copy[0] in barcodes)
+    for (book_id, source_id), _ in holders.most_common():
+        if source_id not in seen and (row[0], source_id) not in named and edited(source_id, row[1]):
+            return book_id, ""
+    return None
+
+
 async def _existing(tx: Transaction, batch: Sequence[StoredRow]) -> dict[tuple[str, str], tuple]:
     """(id, fingerprint) of the books already stored under these rows' keys."""
     found: dict[tuple[str, str], tuple] = {}
@@ -310,8 +383,7 @@ async def _unindex(tx: Transaction, ids: Sequence[int]) -> None:
     marks = ",".join("?" * len(ids))
     await tx.execute(
         "INSERT INTO books_fts (books_fts, rowid, title, authors, subjects, description)"
-        f" SELECT 'delete', id, title, authors, subjects, description FROM books"
-        f" WHERE id IN ({marks})",
+        f" SELECT 'delete', id, {_INDEXED} FROM books WHERE id IN ({marks})",
         ids,
     )
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from bot.storage.folding import fold
 from bot.storage.store import Store, Transaction
 
 _ASCII_WORD = re.compile(r"[a-z0-9]+")
@@ -36,14 +37,15 @@ CANDIDATES = 3  # corrections offered for one word, the most used first
 
 
 def words(text: str) -> set[str]:
-    """The words of `text` as the full-text index has them: lower case, accents removed."""
+    """The words of `text` as the full-text index has them: lower case, accents and modifier
+    letters removed."""
     return set(_words(text))
 
 
 def _words(text: str) -> list[str]:
     if text.isascii():
         return _ASCII_WORD.findall(text.lower())
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    decomposed = unicodedata.normalize("NFKD", fold(text.casefold()) or "")
     return _WORD.findall("".join(c for c in decomposed if not unicodedata.combining(c)))
 
 

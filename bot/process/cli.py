@@ -23,15 +23,18 @@ from bot.process.features import discover
 from bot.process.logs import setup_logging
 from bot.storage.store import Store, StoreError
 
+CONFIG_HELP = "configuration file (TOML)"
+
 
 def build_parser(packages: Sequence[FeaturePackage] = ()) -> argparse.ArgumentParser:
     """The command line: the core's commands and every feature's verbs."""
     parser = argparse.ArgumentParser(
         prog="pustaka", description="Pustaka, a community bot for a library's readers."
     )
-    parser.add_argument("--config", metavar="PATH", help="configuration file (TOML)")
+    parser.add_argument("--config", metavar="PATH", help=CONFIG_HELP)
     parser.add_argument("--version", action="version", version=f"pustaka {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser = partial(commands.add_parser, parents=[_global_options()])  # type: ignore[method-assign]
     commands.add_parser(
         "run", help="start every platform that has a token; the console chat when none has"
     )
@@ -64,6 +67,17 @@ def build_parser(packages: Sequence[FeaturePackage] = ()) -> argparse.ArgumentPa
     return parser
 
 
+def _global_options() -> argparse.ArgumentParser:
+    """The options every command accepts after its name too (`pustaka run --config x.toml`).
+
+    Their default is to leave the attribute alone, so a value given before the command is
+    not overwritten by a command that does not repeat it.
+    """
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS, help=CONFIG_HELP)
+    return options
+
+
 def _add_catalog_commands(commands: argparse._SubParsersAction) -> None:
     from bot.catalog.importers.base import FORMATS, METADATA_PREFIXES
     from bot.catalog.importers.generic_csv import COLUMNS_HELP
@@ -72,11 +86,14 @@ def _add_catalog_commands(commands: argparse._SubParsersAction) -> None:
         "catalog", help="import or harvest the library's catalog; list or remove its sources"
     )
     actions = catalog.add_subparsers(dest="catalog_command", metavar="ACTION", required=True)
+    actions.add_parser = partial(actions.add_parser, parents=[_global_options()])  # type: ignore[method-assign]
     load = actions.add_parser(
         "import",
         help="import a catalog file: SLiMS CSV export, CSV, MARC21 or MARCXML (Koha, INLISLite)",
-        description="Import a catalog file. Importing the same file again changes nothing;"
-        " a changed record is updated.",
+        description="Import a catalog file, the source's whole catalog: importing the same file"
+        " again changes nothing, a changed record is updated, and the source's books the file"
+        " no longer has are removed (members' shelves, ratings and clubs follow the same book"
+        " elsewhere or keep its title).",
         epilog=COLUMNS_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -89,6 +106,24 @@ def _add_catalog_commands(commands: argparse._SubParsersAction) -> None:
         metavar="NAME",
         help='the name its records are kept under (default: "slims", "koha", "marc",'
         ' or "csv:" and the file name)',
+    )
+    load.add_argument(
+        "--encoding",
+        metavar="NAME",
+        help="binary MARC only: the encoding its text is really in, whatever its leaders say"
+        " (cp1251, latin-1, marc-8 …); by default a file whose text does not read as its"
+        " leaders say is refused, naming the encoding it seems to be in",
+    )
+    load.add_argument(
+        "--partial",
+        action="store_true",
+        help="the file holds only some of the source's records: remove none of its books",
+    )
+    load.add_argument(
+        "--allow-mass-removal",
+        action="store_true",
+        help="remove the source's books the file lacks even when they are more than"
+        " [catalog] max_removal_percent (20%%) of them",
     )
     oai = actions.add_parser(
         "harvest",
@@ -226,7 +261,16 @@ def _catalog(config: Config, args: argparse.Namespace) -> int:
     database = config.database.path
     try:
         if args.catalog_command == "import":
-            work = run_import(database, args.file, format=args.format, source=args.source)
+            work = run_import(
+                database,
+                args.file,
+                format=args.format,
+                source=args.source,
+                encoding=args.encoding,
+                partial=args.partial,
+                allow_mass_removal=args.allow_mass_removal,
+                max_share=config.catalog.max_removal_percent / 100,
+            )
         elif args.catalog_command == "sources":
             work = run_sources(database)
         elif args.catalog_command == "remove":

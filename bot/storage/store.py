@@ -32,6 +32,8 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
+from bot.storage.folding import fold
+
 log = logging.getLogger("pustaka.store")
 
 Params = Sequence[Any] | Mapping[str, Any]
@@ -241,6 +243,7 @@ class Store(_Queries):
         except sqlite3.Error as error:
             raise StoreError(f"cannot open the database {path}: {error}") from error
         db.row_factory = aiosqlite.Row
+        await db.create_function("fold", 1, fold, deterministic=True)
         store = cls(db, file)
         chains = {CORE: migrations()}
         for chain in packages:

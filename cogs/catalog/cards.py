@@ -16,9 +16,24 @@ SUBJECTS_SHOWN = 6
 
 
 def byline(book: Book) -> str:
+    """ "Leila S. Chudori (2012)"; "(1908)" for a book without an author; "" for neither."""
     record = book.record
     authors = ", ".join(record.authors[:3])
-    return f"{authors} ({record.year})" if record.year else authors
+    return f"{authors} ({record.year})".strip() if record.year else authors
+
+
+def after_title(byline: str) -> str:
+    """What follows a title: " — Leila S. Chudori (2012)", " (1908)" when the byline has no
+    author (a chronicle, a dictionary), nothing when it is empty."""
+    if not byline:
+        return ""
+    return f" {byline}" if byline.startswith("(") else f" — {byline}"
+
+
+def headline(title: str, byline: str) -> str:
+    """ "Pulang — Leila S. Chudori (2012)", "Ipatʹevskaia letopisʹ (1908)": a title with its
+    byline (as `byline` writes it, or a club's stored one)."""
+    return title + after_title(byline)
 
 
 def titled(title: str, author: str) -> str:
@@ -28,7 +43,7 @@ def titled(title: str, author: str) -> str:
     title = title if len(title) <= 28 else title[:27] + "…"
     room = 52 - len(title)
     author = author if len(author) <= room else author[: room - 1] + "…"
-    return f"{title} — {author}" if author else title
+    return headline(title, author)
 
 
 def label(book: Book) -> str:
@@ -62,10 +77,10 @@ def availability(ctx: Context, book: Book) -> str:
 
 def summary(ctx: Context, number: int, book: Book) -> Text:
     return Text.format(
-        "{number}. **{title}** — {byline}\n   {availability}",
+        "{number}. **{title}**{byline}\n   {availability}",
         number=number,
         title=book.record.title,
-        byline=byline(book),
+        byline=after_title(byline(book)),
         availability=availability(ctx, book),
     )
 
@@ -82,7 +97,7 @@ def card(ctx: Context, book: Book, cover_url: str | None = None) -> Reply:
         fields.append(("ISBN", ", ".join(record.isbns[:3])))
     return Reply.of(
         record.description or "",
-        title=f"{record.title} — {byline(book)}",
+        title=headline(record.title, byline(book)),
         fields=fields,
         image_url=cover_url,
     )

@@ -16,7 +16,7 @@ from bot.catalog.sample import load_sample
 from bot.catalog.search import Results, search, search_forgiving
 from bot.catalog.sources import book_count, remove_source, was_removed
 from bot.catalog.store import Book, Catalog
-from cogs.catalog.cards import label, long_date, summary
+from cogs.catalog.cards import after_title, label, long_date, summary
 from cogs.catalog.public import book_card, looked_at, wanted_missing
 
 log = logging.getLogger("pustaka.catalog")
@@ -150,10 +150,9 @@ class CatalogFeature(Feature):
             return None
         lines = [
             Text.format(
-                "• **{title}** — {authors}{year} ({note})",
+                "• **{title}**{byline} ({note})",
                 title=b.title,
-                authors=", ".join(b.authors[:2]) or "?",
-                year=f" ({b.year})" if b.year else "",
+                byline=after_title(", ".join(b.authors[:2]) + (f" ({b.year})" if b.year else "")),
                 note=ctx._("not in our library"),
             )
             for b in missing

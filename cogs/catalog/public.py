@@ -1,6 +1,7 @@
 """What the catalog feature offers other features: the only module of it they may import.
 
-- How a book is shown: `byline`, `summary` (a line in a list), `label` and `titled` (a button
+- How a book is shown: `byline`, `headline` and `after_title` (a title with its byline, without
+  a dash when there is no author), `summary` (a line in a list), `label` and `titled` (a button
   naming a book by title and author) and `book_card` (the card with
   whatever other features add to it through `CardExtras`; `card` is the bare card).
 - Finding a book from a member's words: `find_book`, `exact_title`, `split_title`, `ask_which`,
@@ -24,7 +25,7 @@ from bot.api.replies import Field, Reply
 from bot.catalog.records import CopyStatus
 from bot.catalog.store import Book
 from bot.config import Config
-from cogs.catalog.cards import byline, card, label, summary, titled
+from cogs.catalog.cards import after_title, byline, card, headline, label, summary, titled
 from cogs.catalog.resolve import Found, ask_which, exact_title, find_book, short, split_title
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "BookWanted",
     "CardExtras",
     "Found",
+    "after_title",
     "ask_which",
     "book_card",
     "byline",
@@ -39,6 +41,7 @@ __all__ = [
     "cover_url",
     "exact_title",
     "find_book",
+    "headline",
     "label",
     "looked_at",
     "short",

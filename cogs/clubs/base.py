@@ -12,7 +12,7 @@ from bot.api.services import Services
 from bot.catalog.search import search
 from bot.catalog.store import Book, Catalog
 from bot.storage.scheduler import Job
-from cogs.catalog.public import byline
+from cogs.catalog.public import byline, headline
 from cogs.clubs.insight import clubs_insight
 from cogs.clubs.posts import SECTION, Posts
 from cogs.clubs.store import Club, ClubStore, Reading
@@ -260,4 +260,4 @@ def _same_place(home: Destination, here: Destination) -> bool:
 
 
 def _label(book: Book) -> str:
-    return f"{book.record.title} — {byline(book)}"[:100]
+    return headline(book.record.title, byline(book))[:100]

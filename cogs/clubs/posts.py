@@ -20,7 +20,7 @@ from bot.api.services import Services
 from bot.api.text import Text
 from bot.catalog.store import Book, Catalog
 from bot.time.recurrence import Recurrence
-from cogs.catalog.public import card
+from cogs.catalog.public import card, headline
 from cogs.clubs.formatting import Speaker, date_text, day_text, range_text
 from cogs.clubs.plan import Section
 from cogs.clubs.prompts import choose, load_prompts
@@ -147,8 +147,8 @@ class Posts:
             )
         return Reply(
             text=shown.text,
-            title=_("{club}: {title} — {byline}").format(
-                club=club.name, title=reading.title, byline=reading.byline or "?"
+            title=_("{club}: {title}").format(
+                club=club.name, title=headline(reading.title, reading.byline)
             ),
             fields=tuple(fields),
             choices=(Choice(_("Join the club"), f"/club join #{club.id}", ChoiceStyle.PRIMARY),),

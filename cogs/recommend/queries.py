@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from bot.storage.folding import fold
 from bot.storage.store import Store
 from cogs.recommend.themes import plain
 
@@ -66,8 +67,9 @@ class Candidate:
 
 
 def phrase(text: str) -> str | None:
-    """An FTS5 phrase for the words of `text`, or None when it has none."""
-    words = [w.lower() for w in _WORD.findall(text)]
+    """An FTS5 phrase for the words of `text` (folded as the index's are), or None when it has
+    none."""
+    words = [w.lower() for w in _WORD.findall(fold(text) or "")]
     return '"' + " ".join(words) + '"' if words else None
 
 

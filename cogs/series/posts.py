@@ -16,7 +16,7 @@ from bot.api.jobs import JobContext
 from bot.api.replies import Choice, Reply
 from bot.api.text import Text
 from bot.catalog.store import Book
-from cogs.catalog.public import byline, label
+from cogs.catalog.public import after_title, byline, label
 from cogs.series.reading_days import ReadingDay
 
 SHOWN_ARRIVALS = 10
@@ -28,10 +28,10 @@ def _where(room: JobContext, book: Book) -> str:
 
 def _line(room: JobContext, number: int, book: Book) -> Text:
     return Text.format(
-        "{number}. **{title}** — {byline} ({where})",
+        "{number}. **{title}**{byline} ({where})",
         number=number,
         title=book.record.title,
-        byline=byline(book),
+        byline=after_title(byline(book)),
         where=_where(room, book),
     )
 
@@ -54,7 +54,12 @@ def daily(room: JobContext, book: Book, cover: str | None) -> Reply:
     description = book.record.description or ""
     if len(description) > 300:
         description = description[:299].rstrip() + "…"
-    line = Text.format("**{byline}** ({where})", byline=byline(book), where=_where(room, book))
+    where = _where(room, book)
+    line = (
+        Text.format("**{byline}** ({where})", byline=byline(book), where=where)
+        if byline(book)
+        else Text.format("({where})", where=where)
+    )
     return Reply.of(
         Text.join([line, description], "\n") if description else line,
         title=room._("Book of the day: {title}").format(title=book.record.title),

@@ -18,7 +18,16 @@ class Skipped:
     reason: str
 
 
-Item = Record | Skipped
+@dataclass(frozen=True, slots=True)
+class Note:
+    """Something the librarian should know about a record that was imported all the same: a
+    library's warning, characters that did not decode. Listed in the import's summary."""
+
+    number: str
+    text: str
+
+
+Item = Record | Skipped | Note
 
 
 class CatalogFileError(Exception):
@@ -69,10 +78,23 @@ def find_isbns(texts: Iterable[str | None]) -> tuple[str, ...]:
     return tuple(found)
 
 
+# Control characters other than whitespace (which `clean` collapses): an ESC of MARC-8's
+# character set switches, a stray form feed, C1 codes from a mis-decoded file.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def clean(text: str | None, strip: str = "") -> str:
-    """Whitespace collapsed, and the given trailing punctuation removed."""
+    """Whitespace collapsed, control characters removed, and the given trailing punctuation
+    removed."""
     text = " ".join((text or "").split())
+    if not text.isprintable():
+        text = " ".join(_CONTROL.sub("", text).split())
     return text.rstrip(strip + " ").strip() if strip else text
+
+
+def without_controls(text: str) -> str:
+    """Control characters other than whitespace removed."""
+    return _CONTROL.sub("", text)
 
 
 def unique(values: Iterable[str]) -> tuple[str, ...]:
@@ -105,3 +127,13 @@ def stable_id(title: str, authors: tuple[str, ...], year: int | None) -> str:
     """
     author = match_key(authors[0]) if authors else ""
     return f"{match_key(title)}|{author}|{year or ''}"
+
+
+def edited(old_id: str, new_id: str) -> bool:
+    """Whether a record with `new_id` can be the book once known as `old_id` after a librarian's
+    correction (`stable_id`s): at most one of the title, the first author and the year differs.
+    A copy's barcode that moved to a wholly different book is not an edit of it."""
+    old, new = old_id.split("|"), new_id.split("|")
+    if len(old) != 3 or len(new) != 3:
+        return False
+    return sum(a != b for a, b in zip(old, new, strict=True)) <= 1

@@ -29,6 +29,7 @@ from rich.text import Text
 
 from bot.catalog.harvest import harvest, last_harvest
 from bot.catalog.importers.load import FORMAT_NAMES, open_catalog_file
+from bot.catalog.reconcile import MAX_SHARE, MassRemovalRefused, reconcile
 from bot.catalog.sample import SOURCE as SAMPLE
 from bot.catalog.sources import Removal, book_count, list_sources, remove_source
 from bot.catalog.store import Catalog, ImportSummary
@@ -39,29 +40,67 @@ SKIPPED_LISTED = 20
 
 
 async def run_import(
-    database: Path, file: Path, *, format: str | None = None, source: str | None = None
+    database: Path,
+    file: Path,
+    *,
+    format: str | None = None,
+    source: str | None = None,
+    encoding: str | None = None,
+    partial: bool = False,
+    allow_mass_removal: bool = False,
+    max_share: float = MAX_SHARE,
 ) -> int:
+    """Import a file; unless `partial`, it is its source's whole catalog (`reconcile`).
+
+    1 when removing the books it lacks was refused (what it had is imported all the same).
+    """
     # The file is checked before the database is opened: a mistyped name creates nothing.
-    with open_catalog_file(file, format=format, source=source) as opened:
+    with open_catalog_file(file, format=format, source=source, encoding=encoding) as opened:
         store = await Store.open(database)
+        refused: list[MassRemovalRefused] = []
         try:
             catalog = Catalog(store, SystemClock())
             replacing = await _announce_sample_removal(store, opened.source)
+            seen: dict[str, set[str]] = {}
             with _progress(f"Importing {file.name}") as (bar, task):
 
                 def advance(records: int, done: int, size: int) -> None:
                     bar.update(task, completed=done, total=size or None, records=records)
 
-                summary = await opened.import_into(catalog, progress=advance)
+                summary = await opened.import_into(catalog, progress=advance, seen=seen)
+            removals = []
+            if not partial:
+                for name, ids in sorted(seen.items()):
+                    try:
+                        removal = await reconcile(
+                            store,
+                            name,
+                            ids,
+                            allow_mass_removal=allow_mass_removal,
+                            max_share=max_share,
+                        )
+                    except MassRemovalRefused as error:
+                        refused.append(error)
+                        continue
+                    summary.removed += removal.books
+                    removals.append(removal)
             _say(f"Imported {file.name} ({FORMAT_NAMES[opened.format]}):")
             _say(summary_text(summary))
+            for removal in removals:
+                if removal.followed or removal.dropped:
+                    _say(removal_text(removal, missing=True))
             for warning in opened.warnings:
                 _say(f"Warning: {warning}")
+            for error in refused:
+                _say(
+                    f"Nothing removed: {error}. Check the file is the whole catalog; import"
+                    " a part of it with --partial."
+                )
             if replacing:
                 await _remove_sample(store)
         finally:
             await store.close()
-    return 0
+    return 1 if refused else 0
 
 
 async def run_harvest(
@@ -127,10 +166,13 @@ async def run_remove(database: Path, source: str) -> int:
     return 0
 
 
-def removal_text(removal: Removal) -> str:
-    """What a removal did, for the librarian."""
+def removal_text(removal: Removal, *, missing: bool = False) -> str:
+    """What a removal did, for the librarian (`missing`: the books a whole catalog lacked)."""
     label = "the sample catalog" if removal.source == SAMPLE else repr(removal.source)
-    lines = [f"Removed {label}: {removal.books:,} books and their copies."]
+    if missing:
+        lines = [f"Removed from {label}: {removal.books:,} books no longer in its catalog."]
+    else:
+        lines = [f"Removed {label}: {removal.books:,} books and their copies."]
     if removal.followed:
         lines.append(
             f"Members' entries (shelves, ratings, clubs, suggestions, wants) moved to the same"
@@ -187,7 +229,7 @@ def _say(text: str) -> None:
 
 
 def summary_text(summary: ImportSummary) -> str:
-    """The counts, then each skipped record with its reason (the first 20)."""
+    """The counts, then each skipped record with its reason and each note (the first 20)."""
     lines = [
         f"  added      {summary.added}",
         f"  updated    {summary.updated}",
@@ -195,11 +237,12 @@ def summary_text(summary: ImportSummary) -> str:
         f"  removed    {summary.removed}",
         f"  skipped    {len(summary.skipped)}",
     ]
-    if summary.skipped:
-        lines.append("Skipped:")
-        lines += [f"  {number}: {reason}" for number, reason in summary.skipped[:SKIPPED_LISTED]]
-        if len(summary.skipped) > SKIPPED_LISTED:
-            lines.append(f"  … and {len(summary.skipped) - SKIPPED_LISTED} more")
+    for heading, listed in (("Skipped:", summary.skipped), ("Notes:", summary.notes)):
+        if listed:
+            lines.append(heading)
+            lines += [f"  {number}: {text}" for number, text in listed[:SKIPPED_LISTED]]
+            if len(listed) > SKIPPED_LISTED:
+                lines.append(f"  … and {len(listed) - SKIPPED_LISTED} more")
     return "\n".join(lines)
 
 

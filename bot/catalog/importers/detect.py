@@ -41,17 +41,25 @@ def detect_format(path: Path) -> str:
 
 
 def _looks_like_slims(start: bytes, name: str) -> bool:
+    """A SLiMS header; or, in most rows of the sample (the first 64 KiB, its last line maybe
+    cut short and left out), SLiMS's 18 columns, and in any row of them authors, topics or
+    item codes written <A><B> (a library's first rows may have none: journals, new arrivals)."""
     table = read_table(io.BytesIO(start), name)
-    rows = [row.cells for row in table.rows if not row.error][:20]
+    rows = [row.cells for row in table.rows if not row.error]
     if not rows:
         return False
     if is_slims_header(rows[0]):
         return True
-    # No header: SLiMS's 18 columns, with authors, topics or item codes written <A><B>.
+    if len(rows) > 1 and len(start) >= 64 * 1024:
+        rows.pop()
+    rows_read = rows
+    widths = (len(COLUMNS), len(COLUMNS) + 1)
+    rows = [cells for cells in rows if len(cells) in widths]
+    if len(rows) * 5 < len(rows_read) * 4:
+        return False
     positions = [COLUMNS.index(column) for column in ("authors", "topics", "item_code")]
     for cells in rows:
-        if len(cells) in (len(COLUMNS), len(COLUMNS) + 1):
-            values = [cells[i] for i in positions if cells[i]]
-            if values and all(v.startswith("<") and v.endswith(">") and multi(v) for v in values):
-                return True
+        values = [cells[i] for i in positions if cells[i]]
+        if values and all(v.startswith("<") and v.endswith(">") and multi(v) for v in values):
+            return True
     return False

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, TypeVar
 
-from bot.catalog.importers.base import FORMATS, CatalogFileError, Item, Skipped
+from bot.catalog.importers.base import FORMATS, CatalogFileError, Item, Note, Skipped, edited
 from bot.catalog.importers.detect import detect_format
 from bot.catalog.importers.generic_csv import read_generic_csv
 from bot.catalog.importers.marc import read_marc, read_marcxml
@@ -47,15 +47,17 @@ def read_items(
     name: str,
     source: str | None = None,
     warnings: list[str] | None = None,
+    encoding: str | None = None,
 ) -> Iterator[Item]:
-    """The records (and skipped ones) of an open catalog file in this format."""
+    """The records (and skipped ones, and notes) of an open catalog file in this format;
+    `encoding` is for binary MARC only."""
     if format == "slims-csv":
         return read_slims_csv(handle, name=name, source=source or "slims", warnings=warnings)
     if format == "csv":
         source = source or f"csv:{Path(name).stem}"
         return read_generic_csv(handle, name=name, source=source, warnings=warnings)
     if format == "marc":
-        return read_marc(handle, name=name, source=source)
+        return read_marc(handle, name=name, source=source, encoding=encoding)
     if format == "marcxml":
         return read_marcxml(handle, name=name, source=source)
     raise ValueError(f"unknown format {format!r}; known: {', '.join(FORMATS)}")
@@ -71,6 +73,7 @@ class CatalogFile:
     handle: BinaryIO
     warnings: list[str] = field(default_factory=list)  # for the librarian: an encoding guessed
     source: str | None = None
+    encoding: str | None = None
 
     async def import_into(
         self,
@@ -78,9 +81,15 @@ class CatalogFile:
         *,
         progress: Progress | None = None,
         separate_process: bool | None = None,
+        seen: dict[str, set[str]] | None = None,
     ) -> ImportSummary:
-        """Import the file; read by a second process when it is large (or when asked)."""
+        """Import the file; read by a second process when it is large (or when asked).
+
+        `seen` receives each source's ids in the file (see `Catalog.upsert_rows`). A SLiMS
+        export has no record ids, so its records are also matched by their copies' barcodes.
+        """
         summary = ImportSummary()
+        match_barcodes = edited if self.format == "slims-csv" else None
         size = os.fstat(self.handle.fileno()).st_size
         if separate_process is None:
             separate_process = size >= SEPARATE_PROCESS_FROM
@@ -89,19 +98,25 @@ class CatalogFile:
                 # Closed however the writing ends, so that the reading processes stop with it.
                 batches = self._read_elsewhere(summary, progress, size)
                 async with contextlib.aclosing(batches):
-                    await catalog.upsert_rows(batches, summary)
+                    await catalog.upsert_rows(
+                        batches, summary, seen=seen, match_barcodes=match_barcodes
+                    )
         else:
-            await catalog.upsert(self._records(summary, progress), summary)
+            records = self._records(summary, progress)
+            await catalog.upsert(records, summary, seen=seen, match_barcodes=match_barcodes)
         return summary
 
     async def _read_elsewhere(
         self, summary: ImportSummary, progress: Progress | None, size: int
     ) -> AsyncGenerator[list[StoredRow], None]:
         processes = max(1, min(2, os.cpu_count() or 1))
-        batches = read_in_process(self.path, self.format, self.source, processes=processes)
+        batches = read_in_process(
+            self.path, self.format, self.source, processes=processes, encoding=self.encoding
+        )
         async with contextlib.aclosing(_read_ahead(batches)) as ahead:
             async for batch in ahead:
                 summary.skipped += batch.skipped
+                summary.notes += batch.notes
                 if progress is not None:
                     progress(batch.read, batch.position, size)
                 yield batch.rows
@@ -111,6 +126,9 @@ class CatalogFile:
         size = os.fstat(self.handle.fileno()).st_size
         read = 0
         for item in self.items:
+            if isinstance(item, Note):
+                summary.notes.append((item.number, item.text))
+                continue
             read += 1
             if isinstance(item, Skipped):
                 summary.skipped.append((item.number, item.reason))
@@ -165,18 +183,25 @@ def _collector_paused() -> Iterator[None]:
 
 @contextmanager
 def open_catalog_file(
-    path: Path, *, format: str | None = None, source: str | None = None
+    path: Path, *, format: str | None = None, source: str | None = None, encoding: str | None = None
 ) -> Iterator[CatalogFile]:
     """Open and check a catalog file; raises CatalogFileError (one line) if it cannot be read."""
     format = format or detect_format(path)
+    if encoding is not None and format != "marc":
+        raise CatalogFileError(
+            f"--encoding is for binary MARC files; {path.name} is {FORMAT_NAMES[format]}"
+            " (CSV encodings are told from the file)"
+        )
     try:
         handle = path.open("rb")
     except OSError as error:
         raise CatalogFileError(f"cannot read {path}: {error.strerror}") from None
     with handle:
         warnings: list[str] = []
-        items = read_items(handle, format, name=path.name, source=source, warnings=warnings)
-        yield CatalogFile(path, format, items, handle, warnings, source)
+        items = read_items(
+            handle, format, name=path.name, source=source, warnings=warnings, encoding=encoding
+        )
+        yield CatalogFile(path, format, items, handle, warnings, source, encoding)
 
 
 async def import_file(
@@ -187,9 +212,10 @@ async def import_file(
     source: str | None = None,
     progress: Progress | None = None,
     separate_process: bool | None = None,
+    encoding: str | None = None,
 ) -> tuple[ImportSummary, CatalogFile]:
     """Import one file: what changed, and the file's format and warnings."""
-    with open_catalog_file(path, format=format, source=source) as file:
+    with open_catalog_file(path, format=format, source=source, encoding=encoding) as file:
         summary = await file.import_into(
             catalog, progress=progress, separate_process=separate_process
         )

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import IO, BinaryIO
 
 import bot
-from bot.catalog.importers.base import CatalogFileError, Skipped
+from bot.catalog.importers.base import CatalogFileError, Note, Skipped
 from bot.catalog.importers.marc import LEADER, marc_source
 from bot.catalog.records import StoredRow, stored_row
 from bot.catalog.store import BATCH
@@ -35,13 +35,14 @@ ROWS_SENT = 4 * BATCH  # rows a message, and a transaction of the importing proc
 
 @dataclass(frozen=True, slots=True)
 class Batch:
-    """Rows ready for `Catalog.upsert_rows`, the records skipped on the way, and how far the
-    reading has got: records read so far and the position in the file."""
+    """Rows ready for `Catalog.upsert_rows`, the records skipped on the way, notes about records
+    read, and how far the reading has got: records read so far and the position in the file."""
 
     rows: list[StoredRow]
     skipped: list[tuple[str, str]]
     read: int
     position: int
+    notes: list[tuple[str, str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,7 @@ class _Packed:
     skipped: list[tuple[str, str]]
     read: int
     position: int
+    notes: list[tuple[str, str]]
 
 
 # The end of one MARC record and the leader of the next.
@@ -64,20 +66,26 @@ class ReaderError(Exception):
 
 
 async def read_in_process(
-    path: Path, format: str, source: str | None, *, processes: int = 1
+    path: Path,
+    format: str,
+    source: str | None,
+    *,
+    processes: int = 1,
+    encoding: str | None = None,
 ) -> AsyncGenerator[Batch, None]:
     """The file's rows in batches, read (with `load.read_items`) by separate processes.
 
     A binary MARC file can be cut at record boundaries and read by several processes at once
     (pymarc's own parsing is half the work); their batches come in turns. Other formats are read
     by one process. Skipped records of the later parts are numbered once the earlier parts'
-    counts are known, at the end.
+    counts are known, at the end, and so are their notes.
     """
     parts = _parts(path, processes) if format == "marc" else [(0, None)]
     if len(parts) > 1 and source is None:
         source = marc_source(path)
-    readers = [_Reader(path, format, source, begin, end) for begin, end in parts]
+    readers = [_Reader(path, format, source, encoding, begin, end) for begin, end in parts]
     later_skipped: list[list[tuple[str, str]]] = [[] for _ in readers]
+    later_notes: list[list[tuple[str, str]]] = [[] for _ in readers]
     reads = [0] * len(readers)
     positions = [begin for begin, _ in parts]
     try:
@@ -90,19 +98,21 @@ async def read_in_process(
                     continue
                 reads[index] = batch.read
                 positions[index] = batch.position
-                skipped = batch.skipped
+                skipped, notes = batch.skipped, batch.notes
                 if index:
                     later_skipped[index] += skipped
-                    skipped = []
+                    later_notes[index] += notes
+                    skipped, notes = [], []
                 done = sum(
                     position - begin for position, (begin, _) in zip(positions, parts, strict=True)
                 )
-                yield Batch(batch.rows, skipped, sum(reads), done)
+                yield Batch(batch.rows, skipped, sum(reads), done, notes)
         offset = reads[0]
         for index in range(1, len(readers)):
             renumbered = [(_renumber(number, offset), why) for number, why in later_skipped[index]]
-            if renumbered:
-                yield Batch([], renumbered, sum(reads), positions[-1])
+            noted = [(_renumber(number, offset), text) for number, text in later_notes[index]]
+            if renumbered or noted:
+                yield Batch([], renumbered, sum(reads), positions[-1], noted)
             offset += reads[index]
     finally:
         for reader in readers:
@@ -114,13 +124,20 @@ class _Reader:
     caller's main module again in the new process)."""
 
     def __init__(
-        self, path: Path, format: str, source: str | None, begin: int, end: int | None
+        self,
+        path: Path,
+        format: str,
+        source: str | None,
+        encoding: str | None,
+        begin: int,
+        end: int | None,
     ) -> None:
         self.name = path.name
         package_root = str(Path(bot.__file__).resolve().parents[1])
         paths = (package_root, os.environ.get("PYTHONPATH"))
         self.process = subprocess.Popen(
-            [sys.executable, "-m", __name__, str(path), format, source or "", str(begin)]
+            [sys.executable, "-m", __name__, str(path), format, source or "", encoding or ""]
+            + [str(begin)]
             + ([str(end)] if end is not None else []),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
@@ -156,7 +173,7 @@ def _receive(pipe: IO[bytes]) -> object:
     message = pickle.load(pipe)
     if isinstance(message, _Packed):
         rows: list[StoredRow] = marshal.loads(message.rows)
-        return Batch(rows, message.skipped, message.read, message.position)
+        return Batch(rows, message.skipped, message.read, message.position, message.notes)
     return message
 
 
@@ -183,7 +200,13 @@ def _renumber(number: str, offset: int) -> str:
 
 
 def _read(
-    out: IO[bytes], path: str, format: str, source: str | None, begin: int, end: int | None
+    out: IO[bytes],
+    path: str,
+    format: str,
+    source: str | None,
+    encoding: str | None,
+    begin: int,
+    end: int | None,
 ) -> None:
     """In a reading process: parse, convert, send; then None, or (kind, message) on failure."""
     from bot.catalog.importers.load import read_items  # load imports this module
@@ -201,17 +224,22 @@ def _read(
             last = end if end is not None else size
             rows: list[StoredRow] = []
             skipped: list[tuple[str, str]] = []
+            notes: list[tuple[str, str]] = []
             read = 0
-            for item in read_items(handle, format, name=Path(path).name, source=source):
+            name = Path(path).name
+            for item in read_items(handle, format, name=name, source=source, encoding=encoding):
+                if isinstance(item, Note):
+                    notes.append((item.number, item.text))
+                    continue
                 read += 1
                 if isinstance(item, Skipped):
                     skipped.append((item.number, item.reason))
                     continue
                 rows.append(stored_row(item))
                 if len(rows) == ROWS_SENT:
-                    send(_Packed(_packed(rows), skipped, read, begin + handle.tell()))
-                    rows, skipped = [], []
-            send(_Packed(_packed(rows), skipped, read, last))
+                    send(_Packed(_packed(rows), skipped, read, begin + handle.tell(), notes))
+                    rows, skipped, notes = [], [], []
+            send(_Packed(_packed(rows), skipped, read, last, notes))
         send(None)
     except CatalogFileError as error:
         send(("file", str(error)))
@@ -230,11 +258,11 @@ def main() -> None:
     # A short-lived process making millions of small objects and few cycles: the cyclic
     # collector's passes over everything alive would cost a fifth of its time.
     gc.disable()
-    path, format, source, begin, *end = sys.argv[1:]
+    path, format, source, encoding, begin, *end = sys.argv[1:]
     # A broken pipe or an interrupt: the importing process has stopped listening.
     with contextlib.suppress(BrokenPipeError, KeyboardInterrupt):
         end_at = int(end[0]) if end else None
-        _read(sys.stdout.buffer, path, format, source or None, int(begin), end_at)
+        _read(sys.stdout.buffer, path, format, source or None, encoding or None, int(begin), end_at)
 
 
 if __name__ == "__main__":

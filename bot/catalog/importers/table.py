@@ -12,16 +12,20 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from bot.catalog.importers.base import CatalogFileError
+from bot.catalog.importers.base import CatalogFileError, without_controls
 
 SEPARATORS = ",;\t|"
 _SAMPLE = 64 * 1024
 _NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
+# C0 controls but tab and line breaks, DEL, and C1 controls as UTF-8 writes them.
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]")
+_PLAIN_BYTES = bytes(range(0x20, 0x7F)) + b"\t\r\n"
 
 
 @dataclass(slots=True)  # not frozen: one a row of a large file, and frozen costs 4x to make
@@ -54,13 +58,32 @@ def read_table(handle: BinaryIO, name: str, warnings: list[str] | None = None) -
     if "\x00" in sample:
         raise CatalogFileError(f"{name} is not a text (CSV) file")
     separator, quote = _dialect(sample)
+    # Read as Latin-1, bytes 0x80-0x9f are control characters: rows are checked one by one.
+    controls = encoding == "latin-1" or _has_controls(handle)
     text = io.TextIOWrapper(handle, encoding=encoding, newline="")
     reader = csv.reader(text, delimiter=separator, quotechar=quote, doublequote=True)
-    return Table(_rows(reader), encoding, separator)
+    return Table(_rows(reader, controls), encoding, separator)
 
 
-def _rows(reader: Iterator[list[str]]) -> Iterator[Row]:
-    """Every row with something in it; blank rows still count, as in a spreadsheet."""
+def _has_controls(handle: BinaryIO) -> bool:
+    """Whether the file has control characters other than line breaks and tabs anywhere (one
+    pass over its bytes, so that rows are checked one by one only in a file that has some)."""
+    last = b""
+    try:
+        while block := handle.read(1 << 20):
+            # Printable ASCII left out first (a fast pass in C): the rest is small to search.
+            rest = last + block.translate(None, _PLAIN_BYTES)
+            if _CONTROL_BYTES.search(rest):
+                return True
+            last = rest[-1:]
+        return False
+    finally:
+        handle.seek(0)
+
+
+def _rows(reader: Iterator[list[str]], controls: bool = True) -> Iterator[Row]:
+    """Every row with something in it; blank rows still count, as in a spreadsheet. With
+    `controls`, control characters are removed from the cells."""
     number = 0
     while True:
         number += 1
@@ -72,7 +95,10 @@ def _rows(reader: Iterator[list[str]]) -> Iterator[Row]:
             # A row the csv module cannot read (a NUL byte, an over-long field): report it, read on.
             yield Row(number, [], str(error))
             continue
-        cells = [cell.strip() for cell in cells]
+        if controls and not "".join(cells).isprintable():
+            cells = [without_controls(cell).strip() for cell in cells]
+        else:
+            cells = [cell.strip() for cell in cells]
         if any(cells):
             if number == 1:  # a byte order mark the decoder left, before the first cell
                 cells[0] = cells[0].lstrip("\ufeff").strip()

@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.bot.catalog.test_import_marc import KOHA, write_marc
+from tests.bot.catalog.test_import_marc import KOHA, chronicle, write_marc
 from tests.conftest import write_config
 from tests.fakes.oai_pmh import FakeOAI, FakeRecord, dc
 
@@ -13,15 +13,20 @@ ROOT = Path(__file__).parents[3]
 FIXTURES = ROOT / "tests" / "fixtures" / "catalog"
 
 
-def pustaka(directory: Path, *args: str, merged: bool = False) -> subprocess.CompletedProcess[str]:
+def pustaka(
+    directory: Path, *args: str, merged: bool = False, extra: str = "", config_last: bool = False
+) -> subprocess.CompletedProcess[str]:
     """`python -m bot --config … ARGS` as a librarian would run it (`merged`: stderr and stdout
-    into one pipe, as `… 2>&1 | tee import.log` does)."""
-    config = write_config(directory)
+    into one pipe, as `… 2>&1 | tee import.log` does; `extra`: more configuration, with its own
+    [catalog] section if any; `config_last`: `--config …` typed after the ARGS)."""
+    config = write_config(directory, extra, sample="[catalog]" in extra)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     for variable in ("PUSTAKA_CONFIG", "PUSTAKA_DISCORD_TOKEN", "PUSTAKA_TELEGRAM_TOKEN"):
         env.pop(variable, None)
     return subprocess.run(
-        [sys.executable, "-m", "bot", "--config", str(config), *args],
+        [sys.executable, "-m", "bot", *args, "--config", str(config)]
+        if config_last
+        else [sys.executable, "-m", "bot", "--config", str(config), *args],
         cwd=directory,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT if merged else subprocess.PIPE,
@@ -164,3 +169,45 @@ def test_sources_are_listed_and_removed(tmp_path: Path) -> None:
     unknown = pustaka(tmp_path, "catalog", "remove", "koha")
     assert unknown.returncode == 2
     assert unknown.stderr.strip() == "pustaka: no books come from 'koha'; sources: none"
+
+
+def test_config_may_come_after_the_command(tmp_path: Path) -> None:
+    """`pustaka catalog import FILE --config x.toml`, as librarians type it: the database of
+    that configuration is the one written."""
+    done = pustaka(
+        tmp_path, "catalog", "import", str(FIXTURES / "slims_export.csv"), config_last=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert counts(done.stdout)["added"] == 4
+    listed = pustaka(tmp_path, "catalog", "sources", config_last=True)
+    assert "slims" in listed.stdout and "4 books" in listed.stdout
+
+
+def test_library_warnings_are_lines_of_the_summary_not_terminal_noise(tmp_path: Path) -> None:
+    """pymarc's warning about a subfield code that is not ASCII is a note in the summary;
+    nothing on the terminal names a Python file or a warning class."""
+    raw = KOHA[0].as_marc().replace(b"\x1faSastra Indonesia.", b"\x1f\xe9Sastra Indonesia.")
+    path = tmp_path / "odd.mrc"
+    path.write_bytes(raw)
+    done = pustaka(tmp_path, "catalog", "import", str(path))
+    assert done.returncode == 0, done.stderr
+    assert "Notes:\n  record 1: MARC warning: The subfield contained a non-ASCII" in done.stdout
+    assert ".py:" not in done.stderr and "Warning" not in done.stderr
+
+
+def test_a_marc_file_in_another_encoding_is_refused_then_imported_with_it(tmp_path: Path) -> None:
+    """Windows-1251 under MARC-8 leaders: exit 2 naming the encoding; --encoding cp1251
+    imports it with the title right."""
+    path = tmp_path / "letopisi.mrc"
+    path.write_bytes(chronicle("r1", "cp1251"))
+    refused = pustaka(tmp_path, "catalog", "import", str(path))
+    assert refused.returncode == 2
+    assert "Windows-1251 (Cyrillic)" in refused.stderr
+    assert "--encoding cp1251" in refused.stderr
+    done = pustaka(tmp_path, "catalog", "import", str(path), "--encoding", "cp1251")
+    assert done.returncode == 0, done.stderr
+    assert counts(done.stdout)["added"] == 1
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "pustaka.db") as db:
+        assert db.execute("SELECT title FROM books").fetchall() == [("Ипатьевская летопись",)]

@@ -47,3 +47,16 @@ def test_missing_file_is_one_clear_error(tmp_path: Path) -> None:
     """A mistyped file name says the file cannot be read."""
     with pytest.raises(CatalogFileError, match="No such file"):
         detect_format(tmp_path / "nope.csv")
+
+
+def test_slims_export_without_header_is_recognised_from_all_its_rows(tmp_path: Path) -> None:
+    """Without column names, and its first forty rows without authors, topics or items (a
+    dictionary catalogued many times over): the rows after them still make it a SLiMS export."""
+    path = tmp_path / "senayan_biblio_export.csv"
+    kbbi = (
+        '"Kamus besar bahasa Indonesia";"Text";"";"";"Balai Pustaka";"1988";"";"";"499.221 KAM";'
+        '"Indonesia";"Jakarta";"499.221";"";"";"";"";"";""'
+    )
+    lines = (FIXTURES / "slims_export.csv").read_text(encoding="utf-8").splitlines()[1:]
+    path.write_text("\n".join([kbbi] * 40 + lines) + "\n", encoding="utf-8")
+    assert detect_format(path) == "slims-csv"

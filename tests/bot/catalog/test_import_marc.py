@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 from pathlib import Path
 
@@ -8,7 +9,7 @@ from pymarc import Field, Indicators, Subfield
 from pymarc import Record as MarcRecord
 from pymarc.marcxml import record_to_xml
 
-from bot.catalog.importers.base import CatalogFileError, Item, Skipped
+from bot.catalog.importers.base import CatalogFileError, Item, Note, Skipped
 from bot.catalog.importers.load import read_items
 from bot.catalog.records import Copy, CopyStatus, Record
 
@@ -218,21 +219,32 @@ def test_marcxml_gives_the_same_books_as_binary(tmp_path: Path) -> None:
     assert len(xml) == 3
 
 
-def test_records_without_id_or_title_are_skipped(tmp_path: Path) -> None:
-    """No 001 and no 999 $c, or no 245: skipped with the reason; Koha's biblionumber is an id."""
+def test_records_without_an_id_are_keyed_by_isbn_else_by_their_content(tmp_path: Path) -> None:
+    """No 001 and no 999 $c: the first ISBN is the id, else the title, first author and year,
+    the same at every export; Koha's biblionumber is an id; no 245 is skipped."""
     biblionumber = Field(
         tag="999", indicators=Indicators(" ", " "), subfields=[Subfield("c", "77")]
     )
+    without_isbn = marc_record(None, "Panggil aku Kartini saja", subtitle=None, year="1962.")
+    without_isbn.remove_fields("020")
     marc = [
         marc_record(None),
         marc_record("3002", None),
         marc_record(None, "Gadis pantai", fields=(biblionumber,)),
+        without_isbn,
     ]
-    items = read(write_marcxml(tmp_path / "odd.xml", marc), "marcxml")
-    assert items[0] == Skipped("record 1", "no control number (001) or Koha biblionumber (999 $c)")
-    assert items[1] == Skipped("record 2 (3002)", "no title (245 $a)")
-    assert isinstance(items[2], Record)
-    assert (items[2].source_id, items[2].title) == ("77", "Gadis pantai: sebuah roman")
+    for path in (write_marcxml(tmp_path / "odd.xml", marc), write_marc(tmp_path / "odd.mrc", marc)):
+        items = read(path, path.suffix.lstrip(".").replace("mrc", "marc").replace("xml", "marcxml"))
+        assert isinstance(items[0], Record)
+        assert (items[0].source_id, items[0].title) == (
+            "isbn:9789799731234",
+            "Bumi manusia: sebuah roman",
+        )
+        assert items[1] == Skipped("record 2 (3002)", "no title (245 $a)")
+        assert isinstance(items[2], Record)
+        assert (items[2].source_id, items[2].title) == ("77", "Gadis pantai: sebuah roman")
+        assert isinstance(items[3], Record)
+        assert items[3].source_id == "panggil aku kartini saja|pramoedya ananta toer|1962"
 
 
 def test_marcxml_cut_off_keeps_the_records_before(tmp_path: Path) -> None:
@@ -301,3 +313,117 @@ def test_marc8_records_are_decoded_and_utf8_under_a_marc8_leader_too(tmp_path: P
     assert [(i.number, i.reason) for i in items if isinstance(i, Skipped)] == [
         ("record 3", "unreadable MARC record: its text is not UTF-8")
     ]
+
+
+def test_blanks_padding_the_file_after_its_last_record_are_not_a_record(tmp_path: Path) -> None:
+    """Some systems fill the file's last block with spaces: three books, nothing skipped."""
+    path = write_marc(tmp_path / "koha.mrc", KOHA)
+    path.write_bytes(path.read_bytes() + b" " * 3000 + b"\r\n\x1a")
+    items = read(path, "marc")
+    assert [item.source_id for item in records(items)] == ["1001", "1002", "1003"]
+    assert len(items) == 3
+
+
+def test_control_characters_never_reach_the_text(tmp_path: Path) -> None:
+    """MARC-8's escape sequences are read as MARC-8 (a subscript) even when the bytes happen to
+    be valid UTF-8, and a stray ESC in a UTF-8 record is removed."""
+    water = marc_record(
+        "w1", "H#####O", subtitle="a biography of water", author="Ball, Philip,", year="2000."
+    )
+    water.remove_fields("020", "520", "650")
+    raw = water.as_marc()
+    marc8 = raw[:9] + b" " + raw[10:]
+    marc8 = marc8.replace(b"H#####O", b"H\x1bb2\x1bsO")
+    stray = marc_record("s1", "Bumi manusia\x1b", subtitle=None, fields=(koha_item("K\x1b9"),))
+    path = tmp_path / "esc.mrc"
+    path.write_bytes(marc8 + stray.as_marc())
+    first, second = records(read(path, "marc"))
+    assert first.title == "H₂O: a biography of water"
+    assert second.title == "Bumi manusia"
+    assert second.copies[0].barcode == "K9"
+
+
+def chronicle(control: str, encoding: str) -> bytes:
+    """A record of the Ipatiev Chronicle (Ипатьевская летопись, Полное собрание русских
+    летописей vol. 2, 1908) with its text in `encoding` under a leader that says MARC-8."""
+    title, series = "Ипатьевская летопись", "Полное собрание русских летописей"
+    record = MarcRecord(force_utf8=True)
+    record.add_field(Field(tag="001", data=control))
+    record.add_field(
+        Field(
+            tag="245",
+            indicators=Indicators("0", "0"),
+            subfields=[Subfield("a", "@" * len(title))],
+        )
+    )
+    record.add_field(
+        Field(tag="260", indicators=Indicators(" ", " "), subfields=[Subfield("c", "1908.")])
+    )
+    record.add_field(
+        Field(
+            tag="490",
+            indicators=Indicators("0", " "),
+            subfields=[Subfield("a", "#" * len(series))],
+        )
+    )
+    raw = record.as_marc()
+    raw = raw[:9] + b" " + raw[10:]
+    return raw.replace(b"@" * len(title), title.encode(encoding)).replace(
+        b"#" * len(series), series.encode(encoding)
+    )
+
+
+def test_a_file_that_is_not_the_marc8_its_leaders_say_is_refused_naming_its_encoding(
+    tmp_path: Path,
+) -> None:
+    """Windows-1251 under MARC-8 leaders would import as accents on nothing: refused, with the
+    encoding it seems to be in; imported with that encoding, the title is right, and a byte
+    the encoding lacks is counted in a note."""
+    path = tmp_path / "letopisi.mrc"
+    path.write_bytes(chronicle("r1", "cp1251") + chronicle("r2", "cp1251"))
+    with pytest.raises(CatalogFileError, match="Windows-1251") as error:
+        read(path, "marc")
+    assert "--encoding cp1251" in str(error.value)
+    with path.open("rb") as handle:
+        items = list(read_items(handle, "marc", name=path.name, encoding="cp1251"))
+    assert [item.title for item in records(items)] == ["Ипатьевская летопись"] * 2
+    assert not [item for item in items if isinstance(item, Note)]
+
+    damaged = chronicle("r3", "cp1251").replace("п".encode("cp1251"), b"\x98", 1)
+    path.write_bytes(damaged)
+    with path.open("rb") as handle:
+        items = list(read_items(handle, "marc", name=path.name, encoding="cp1251"))
+    assert Note("record 1", "1 characters that did not decode (shown as �)") in items
+    assert records(items)[0].title == "И\ufffdатьевская летопись"
+
+
+def test_pymarcs_warnings_become_notes_not_terminal_lines(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A subfield code that is not ASCII: pymarc warns; the warning is a note on the record."""
+    raw = marc_record("b1").as_marc()
+    odd = raw.replace(b"\x1faSastra Indonesia.", b"\x1f\xe9Sastra Indonesia.")
+    path = tmp_path / "odd.mrc"
+    path.write_bytes(odd)
+    items = read(path, "marc")
+    notes = [item for item in items if isinstance(item, Note)]
+    assert [note.number for note in notes] == ["record 1"]
+    assert notes[0].text.startswith("MARC warning: The subfield contained a non-ASCII subfield")
+    assert len(records(items)) == 1
+    captured = capfd.readouterr()
+    assert captured.err == captured.out == ""
+
+
+def test_marc8_with_two_accents_on_one_letter_is_not_refused(tmp_path: Path) -> None:
+    """Vietnamese writes two accents on a letter (ệ, ề): real MARC-8, read as such."""
+    title, author = "Truy###n Ki###u", "Nguy###n, Du,"
+    record = marc_record("vn1", title, subtitle=None, author=author, year="")
+    record.remove_fields("020", "520", "650")
+    raw = record.as_marc()
+    raw = (raw[:9] + b" " + raw[10:]).replace(b"Truy###n", b"Truy\xe3\xf2en")
+    raw = raw.replace(b"Ki###u", b"Ki\xe3\xe1eu").replace(b"Nguy###n", b"Nguy\xe3\xe4en")
+    path = tmp_path / "kieu.mrc"
+    path.write_bytes(raw)
+    [book] = records(read(path, "marc"))
+    assert unicodedata.normalize("NFC", book.title) == "Truyện Kiều"
+    assert "Nguyễn" in unicodedata.normalize("NFC", book.authors[0])

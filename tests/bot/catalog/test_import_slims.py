@@ -108,3 +108,15 @@ def test_a_file_that_is_not_a_slims_export_is_one_clear_error(tmp_path: Path) ->
     path.write_text("Bumi manusia,Pramoedya,1980\nLaskar pelangi,Andrea,2005\n", encoding="utf-8")
     with pytest.raises(CatalogFileError, match="not a SLiMS export.*--format csv"):
         read(path)
+
+
+def test_control_characters_are_removed_from_the_text(tmp_path: Path) -> None:
+    """An ESC and a C1 control pasted into SLiMS never reach the catalog."""
+    text = SLIMS.read_text(encoding="utf-8")
+    text = text.replace('"Laskar pelangi"', '"Laskar\x1b pelangi\x85"').replace(
+        "<Hirata, Andrea>", "<Hirata,\x1b Andrea>"
+    )
+    path = tmp_path / "export.csv"
+    path.write_text(text, encoding="utf-8")
+    laskar = records(read(path))[1]
+    assert (laskar.title, laskar.authors) == ("Laskar pelangi", ("Andrea Hirata",))

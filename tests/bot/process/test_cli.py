@@ -52,3 +52,20 @@ def test_backup_without_database_is_a_clear_error(tmp_path: Path) -> None:
     done = pustaka("backup", str(tmp_path / "copy.db"), cwd=tmp_path)
     assert done.returncode == 2
     assert "no database" in done.stderr.decode()
+
+
+def test_config_is_accepted_after_the_command_too(tmp_path: Path) -> None:
+    """`pustaka run --config x.toml` as users type it: the configuration named after the
+    command is the one used (its bad key is reported), and one named before stays in force."""
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[bot]\ncolour = 'blue'\n", encoding="utf-8")
+    for args in (["run", "--config", str(bad)], ["--config", str(bad), "status"]):
+        done = pustaka(*args, cwd=tmp_path)
+        assert done.returncode == 2, args
+        assert done.stderr.decode().startswith("pustaka: configuration error: bot.colour")
+    write_config(tmp_path)
+    done = pustaka("chat", "--config", str(tmp_path / "config.toml"), cwd=tmp_path, stdin=b"")
+    assert done.returncode == 0, done.stderr
+    config = str(tmp_path / "config.toml")
+    later = pustaka("--config", str(bad), "status", "--config", config, cwd=tmp_path)
+    assert later.returncode == 0, later.stderr

@@ -7,6 +7,7 @@ import pytest
 
 from bot.catalog.records import Copy, CopyStatus, Record
 from bot.process.app import App
+from cogs.catalog.public import headline, titled
 from tests.conftest import Chat
 
 CANTIK = Record(
@@ -126,3 +127,29 @@ async def test_other_features_answer_the_catalog(make_chat, catalog) -> None:
     card = await reader.say("/buku cantik itu luka")
     assert card.index("realisme magis") < card.index("Nilai dari anggota\n4,0 dari 5 menurut 1")
     assert card.index("Nilai dari anggota") < card.index("“Memikat” — budi ★★★★☆")
+
+
+async def test_a_book_without_an_author_prints_cleanly(chat: Chat, app: App) -> None:
+    """Chronicles have no author: "Ipatʹevskaia letopisʹ (1908)" in a list and on its card,
+    never a dash before nothing, nor after a title without author or year; found as members
+    type the title, without the prime."""
+    feature = next(f for f in app.services.registry.features if f.name == "catalog")
+    ipatiev = Record("marc", "psrl2", "Ipatʹevskaia letopisʹ", year=1908, language="ru")
+    laurentian = Record("marc", "psrl1", "Lavrentʹevskaia letopisʹ", language="ru")
+    await feature.catalog.upsert([ipatiev, laurentian, CANTIK])
+    listed = await chat.say("/buku letopis")
+    assert "1. Ipatʹevskaia letopisʹ (1908)\n" in listed
+    assert "2. Lavrentʹevskaia letopisʹ\n" in listed
+    assert "—" not in listed
+    card = await chat.say("/book ipatevskaia letopis")
+    assert card.startswith("Ipatʹevskaia letopisʹ (1908)\n")
+    assert "—" not in card
+
+
+def test_buttons_and_titles_join_a_byline_without_an_author() -> None:
+    """A club's vote button and a card title: no dash when the byline has no author."""
+    assert titled("Ipatʹevskaia letopisʹ", "(1908)") == "Ipatʹevskaia letopisʹ (1908)"
+    assert headline("Lavrentʹevskaia letopisʹ", "") == "Lavrentʹevskaia letopisʹ"
+    assert headline("Cantik Itu Luka", "Eka Kurniawan (2002)") == (
+        "Cantik Itu Luka — Eka Kurniawan (2002)"
+    )
