@@ -83,9 +83,26 @@ class SchedulerSettings:
     grace_minutes: int = 60
 
 
+SOURCE_KINDS = ("slims", "koha", "inlislite", "oai")
+
+
+@dataclass(frozen=True)
+class SourceSettings:
+    """One library system the catalog is kept in step with (``[[catalog.sources]]``)."""
+
+    kind: str
+    url: str  # the OPAC's base address; for kind "oai", the OAI-PMH base URL
+    name: str = ""  # what its books are kept under; default: its OAI-PMH base URL
+    oai_url: str = ""  # default: where the kind serves OAI-PMH under `url`
+    every_minutes: int = 15  # incremental sync
+    nightly_at: str = "02:30"  # full reconciliation, in [bot] timezone
+    max_removal_share: float = 0.2  # a reconciliation removing more is refused
+
+
 @dataclass(frozen=True)
 class CatalogSettings:
     sample: bool = True
+    sources: tuple[SourceSettings, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -322,6 +339,44 @@ def _user_ids(key: str, value: Any) -> frozenset[str]:
     return frozenset(array(_user_id)(key, value))
 
 
+def _clock_time(key: str, value: Any) -> str:
+    if not re.fullmatch(r"([01][0-9]|2[0-3]):[0-5][0-9]", string(key, value)):
+        raise ConfigError(key, f"{_show(value)} is not a time written HH:MM")
+    return value
+
+
+_SOURCE_CHECKS: dict[str, Check] = {
+    "kind": one_of(*SOURCE_KINDS),
+    "url": url,
+    "name": string,
+    "oai_url": optional_url,
+    "every_minutes": integer_in(5, 1440),
+    "nightly_at": _clock_time,
+    "max_removal_share": number_in(0, 1),
+}
+
+
+def _source(key: str, value: Any) -> SourceSettings:
+    if not isinstance(value, dict):
+        raise ConfigError(key, f"expected a table, got {_type_name(value)}")
+    for needed in ("kind", "url"):
+        if needed not in value:
+            raise ConfigError(f"{key}.{needed}", "missing")
+    source = _parse(key, value, SourceSettings, _SOURCE_CHECKS)
+    if source.kind == "inlislite" and not source.oai_url:
+        raise ConfigError(f"{key}.oai_url", "needed for inlislite (its OAI-PMH base URL)")
+    return source
+
+
+def _sources(key: str, value: Any) -> tuple[SourceSettings, ...]:
+    sources = array(_source)(key, value)
+    names = [s.name or s.oai_url or s.url for s in sources]
+    for index, name in enumerate(names):
+        if name in names[:index]:
+            raise ConfigError(f"{key}[{index}]", f"a second source named {name!r}")
+    return sources
+
+
 SECTIONS: dict[str, tuple[type, dict[str, Check]]] = {
     "bot": (
         BotSettings,
@@ -367,7 +422,7 @@ SECTIONS: dict[str, tuple[type, dict[str, Check]]] = {
             "cache_hours": integer_in(0, 8760),
         },
     ),
-    "catalog": (CatalogSettings, {"sample": boolean}),
+    "catalog": (CatalogSettings, {"sample": boolean, "sources": _sources}),
     "scheduler": (SchedulerSettings, {"grace_minutes": integer_in(0, 10080)}),
     "moderators": (
         ModeratorSettings,

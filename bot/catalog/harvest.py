@@ -2,7 +2,9 @@
 
 ListRecords is followed page by page through resumption tokens (oaipmh-scythe, whose blocking
 HTTP runs in a worker thread); each page goes into the catalog in one batch, so a harvest that
-fails half-way keeps the pages it got. Records marked deleted are removed.
+fails half-way keeps the pages it got. Records marked deleted are removed. Dublin Core carries
+no copies, so a harvested record keeps the copies stored for it (read from the library system by
+the sync, `bot/catalog/sync`) rather than being left with none.
 
 Incremental: after a complete harvest the repository's responseDate (of the first page, so that
 changes made while paging are fetched again next time) is kept in the `harvests` table for the
@@ -17,8 +19,9 @@ import asyncio
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date
+from functools import partial
 
 import httpx2
 from lxml import etree
@@ -41,7 +44,7 @@ from bot.catalog.importers.base import (
 from bot.catalog.importers.languages import language_code
 from bot.catalog.importers.marc import record_from_marcxml
 from bot.catalog.importers.names import person_name
-from bot.catalog.records import Record
+from bot.catalog.records import Copy, CopyStatus, Record
 from bot.catalog.store import Catalog, ImportSummary
 from bot.storage.store import Store
 
@@ -89,19 +92,26 @@ async def harvest(
     from_: str | None = None,
     *,
     progress: Progress | None = None,
+    source: str | None = None,
+    request_seconds: float = 60,
+    full: bool = False,
+    seen: set[str] | None = None,
 ) -> ImportSummary:
-    """Harvest `url` into the catalog (source = the URL); raises HarvestError in one line.
+    """Harvest `url` into the catalog; raises HarvestError in one line.
 
-    Without `from_` only what changed since the last complete harvest is asked for.
+    Without `from_` only what changed since the last complete harvest is asked for, unless
+    `full`. The records are kept under `source` (default: the URL); the ids of those read are
+    added to `seen`. `request_seconds`: how long one request may take.
     """
     if metadata_prefix not in METADATA_PREFIXES:
         raise ValueError(f"metadata prefix must be one of {', '.join(METADATA_PREFIXES)}")
     if from_ is not None and not _DAY.fullmatch(from_):
         raise ValueError(f"from must be a date written YYYY-MM-DD, not {from_!r}")
     stored = await last_harvest(store, url, metadata_prefix, set_spec)
-    since = from_ or (stored[:10] if stored else None)
+    since = None if full else from_ or (stored[:10] if stored else None)
     summary = ImportSummary()
-    pages = await asyncio.to_thread(_Pages, url, metadata_prefix, set_spec, since)
+    start = partial(Pages, source=source, timeout=request_seconds)
+    pages = await asyncio.to_thread(start, url, metadata_prefix, set_spec, since)
     total: int | None = None
     read = 0
     try:
@@ -113,9 +123,15 @@ async def harvest(
                     summary.skipped.append((item.number, item.reason))
                 else:
                     records.append(item)
-            await catalog.upsert(records, summary)
+            await catalog.upsert(await keep_copies(catalog, records), summary)
+            if seen is not None:
+                # A record skipped as malformed is still the library's: it is kept, not removed.
+                seen.update(
+                    item.number if isinstance(item, Skipped) else item.source_id
+                    for item in page.items
+                )
             if page.deleted:
-                summary.removed += await catalog.remove(url, page.deleted)
+                summary.removed += await catalog.remove(source or url, page.deleted)
             read += len(page.items) + len(page.deleted)
             if progress is not None:
                 progress(read, total)
@@ -137,16 +153,65 @@ async def harvest(
     return summary
 
 
-class _Pages:
-    """The ListRecords pages, fetched one at a time by a blocking client (call from a thread)."""
+async def keep_copies(catalog: Catalog, records: list[Record]) -> list[Record]:
+    """The records, each without copies given the copies stored for it (one query)."""
+    bare = [r for r in records if not r.copies]
+    if not bare:
+        return records
+    stored: dict[tuple[str, str], list[Copy]] = {}
+    for source in {r.source for r in bare}:
+        ids = [r.source_id for r in bare if r.source == source]
+        for start in range(0, len(ids), 900):
+            chunk = ids[start : start + 900]
+            marks = ",".join("?" * len(chunk))
+            rows = await catalog.store.fetchall(
+                "SELECT books.source_id, copies.barcode, copies.call_number, copies.location,"
+                " copies.status, copies.due FROM copies JOIN books ON books.id = copies.book_id"
+                f" WHERE books.source = ? AND books.source_id IN ({marks}) ORDER BY copies.id",
+                (source, *chunk),
+            )
+            for row in rows:
+                stored.setdefault((source, row[0]), []).append(
+                    Copy(
+                        row[1],
+                        row[2],
+                        row[3],
+                        CopyStatus(row[4]),
+                        date.fromisoformat(row[5]) if row[5] else None,
+                    )
+                )
+    if not stored:
+        return records
+    return [
+        replace(r, copies=tuple(stored[(r.source, r.source_id)]))
+        if not r.copies and (r.source, r.source_id) in stored
+        else r
+        for r in records
+    ]
 
-    def __init__(self, url: str, metadata_prefix: str, set_spec: str | None, since: str | None):
+
+class Pages:
+    """The ListRecords pages, fetched one at a time by a blocking client (call from a thread).
+
+    `source` names the records' source (default: the URL); `timeout` is per request, seconds."""
+
+    def __init__(
+        self,
+        url: str,
+        metadata_prefix: str,
+        set_spec: str | None,
+        since: str | None,
+        *,
+        source: str | None = None,
+        timeout: float = 60,
+    ):
         self.url = url
+        self.source = source or url
         self.metadata_prefix = metadata_prefix
         self.scythe = Scythe(
             url,
             iterator=OAIResponseIterator,
-            http_config=HTTPConfig(timeout=60, user_agent=f"pustaka/{__version__}"),
+            http_config=HTTPConfig(timeout=timeout, user_agent=f"pustaka/{__version__}"),
         )
         self.response_date: str | None = None  # of the first answer, even a noRecordsMatch
         self.scythe.client.event_hooks["response"] += [_raise_http_error, self._remember_date]
@@ -219,9 +284,9 @@ class _Pages:
         if self.metadata_prefix == "marcxml":
             xml = etree.tostring(content)
             return record_from_marcxml(
-                xml, source=self.url, source_id=identifier, number=identifier
+                xml, source=self.source, source_id=identifier, number=identifier
             )
-        return dublin_core(content, source=self.url, source_id=identifier)
+        return dublin_core(content, source=self.source, source_id=identifier)
 
 
 def dublin_core(dc: etree._Element, *, source: str, source_id: str) -> Item:
@@ -243,7 +308,8 @@ def dublin_core(dc: etree._Element, *, source: str, source_id: str) -> Item:
         description="\n\n".join(values("description")),
         language=next((code for code in languages if code), None),
         year=next((y for y in map(first_year, values("date")) if y), None),
-        isbns=find_isbns(values("identifier")),
+        # SLiMS's oai2.php writes the ISBN as a non-standard dc:identifier_isbn.
+        isbns=find_isbns(values("identifier") + values("identifier_isbn")),
         publisher=next(iter(values("publisher")), None),
     )
 
