@@ -48,6 +48,8 @@ class CatalogFeature(Feature):
         self._told_offline: tuple[int | None, set[int]] = (None, set())
         sources = [live_source(s) for s in services.config.catalog.sources]
         self.live = LiveCatalog(self.catalog, sources)
+        # One sync of a source at a time: a reconciliation waits for a sync still running.
+        self._syncing = {source.name: asyncio.Lock() for source in sources}
 
     async def on_stop(self) -> None:
         await self.openlibrary.aclose()
@@ -104,16 +106,31 @@ class CatalogFeature(Feature):
 
     @job(SYNC)
     async def sync_source(self, ctx: JobContext) -> None:
-        """One sync of one source. A failure is one log line, retried at the next sync (a
-        failed reconciliation then too); moderators hear of it once, after an hour."""
+        """Start one sync of one source in the background: a sync takes seconds (a nightly
+        reconciliation minutes), and the scheduler runs its jobs one after another, so a
+        reminder or a quiz timer must not wait for it. An incremental sync due while the
+        source's last one still runs is skipped; a reconciliation waits for it."""
         syncer = self.live.syncers.get(ctx.payload.get("source", ""))
         if syncer is None:
             return  # no longer configured
-        source, full = syncer.source, bool(ctx.payload.get("full"))
+        source = syncer.source
+        await self._plan(source, ctx.job.due_at if ctx.job else self.services.clock.now())
+        full = bool(ctx.payload.get("full"))
+        if not full and self._syncing[source.name].locked():
+            log.info("%s: the previous sync is still running; this one is skipped", source.name)
+            return
+        self.services.tasks.spawn(self._sync(ctx, source, full), name=f"sync {source.name}")
+
+    async def _sync(self, ctx: JobContext, source: LiveSource, full: bool) -> None:
+        """A failure is one log line, retried at the next sync (a failed reconciliation then
+        too); moderators hear of it once, after an hour."""
+        async with self._syncing[source.name]:
+            await self._sync_now(ctx, source, full)
+
+    async def _sync_now(self, ctx: JobContext, source: LiveSource, full: bool) -> None:
         now = self.services.clock.now()
-        await self._plan(source, ctx.job.due_at if ctx.job else now)
         try:
-            report = await syncer.sync(full=full)
+            report = await self.live.syncers[source.name].sync(full=full)
         except SyncFailed as error:
             log.warning(
                 "%s of %s failed: %s; the next sync starts again where the last complete one ended",
@@ -128,8 +145,8 @@ class CatalogFeature(Feature):
                 )
             if await state.failed(self.services.store, source.name, now, str(error)):
                 await self._tell_moderators(ctx, source, str(error))
-            return
-        log.info("%s", report.line())
+        else:
+            log.info("%s", report.line())
 
     async def _tell_moderators(self, ctx: JobContext, source: LiveSource, error: str) -> None:
         """Each moderator named in [moderators], privately, once for this outage."""

@@ -88,7 +88,7 @@ class Syncer:
 
     async def sync(self, *, full: bool = False, sweep: int = SWEEP) -> SyncReport:
         """Harvest what changed (everything when `full`), then read the stalest copies.
-        Raises SyncFailed in one line; the failure is recorded for `state.failed`."""
+        Raises SyncFailed in one line (the caller records it with `state.failed`)."""
         report = SyncReport(self.source.name, full)
         seen: set[str] | None = set() if full else None
         try:

@@ -14,6 +14,7 @@ and the lost, withdrawn, damaged and not-for-loan statuses. The due date comes w
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date, datetime
 from typing import Any
@@ -65,7 +66,8 @@ async def read_copies(
 
 
 def slims_copies(page: str, url: str = "the page") -> tuple[Copy, ...]:
-    if "availability-item" not in page and "show_detail" not in page and "<html" not in page:
+    """The copies on a detail page; a page without any ("No copy data") has none."""
+    if "<html" not in page[:4000].lower():
         raise SourceError(f"{url} is not a SLiMS detail page")
     try:
         root = lxml_html.fromstring(page)
@@ -108,8 +110,6 @@ def slims_copies(page: str, url: str = "the page") -> tuple[Copy, ...]:
 
 
 def koha_copies(body: bytes, url: str = "the answer") -> tuple[Copy, ...]:
-    import json
-
     try:
         items = json.loads(body)
     except ValueError:

@@ -13,11 +13,12 @@ from bot.catalog.search import search
 from bot.catalog.store import Catalog
 from bot.catalog.sync import state
 from bot.catalog.sync.engine import LiveCatalog, Syncer, SyncFailed
+from bot.catalog.sync.holdings import SourceError, slims_copies
 from bot.catalog.sync.sources import live_source
 from bot.config import SourceSettings
 from bot.storage.store import Store
 from bot.time.clock import FakeClock
-from tests.fakes.library_systems import Biblio, FakeKoha, FakeSlims, Item
+from tests.fakes.library_systems import RECORDED, Biblio, FakeKoha, FakeSlims, Item
 
 
 def bumi() -> Biblio:
@@ -249,3 +250,16 @@ async def test_koha_items_from_the_public_rest_api(catalog: Catalog) -> None:
     book = await only(catalog, "pulang")
     assert [c.status.value for c in book.copies] == ["available", "on_loan", "not_for_loan"]
     assert book.copies[0].call_number == "899.221 CHU p"
+
+
+def test_recorded_slims_detail_page_copies() -> None:
+    """The copies on a real SLiMS detail page: location, call number, item code, and the loan
+    with its due date."""
+    page = (RECORDED / "2-detail-2.html").read_text(encoding="utf-8")
+    copies = slims_copies(page)
+    assert [(c.barcode, c.call_number, c.location, c.status.value, c.due) for c in copies] == [
+        ("B00009", "005.4/32-22 Ell l", "My Library", "available", None),
+        ("B00010", "005.4/32-22 Ell l", "My Library", "on_loan", date(2026, 12, 12)),
+    ]
+    with pytest.raises(SourceError):
+        slims_copies('<?xml version="1.0"?><OAI-PMH/>')

@@ -46,6 +46,13 @@ def config(tmp_path: Path, slims: FakeSlims) -> Config:
     return load_config(write_config(tmp_path, extra), env={})
 
 
+async def sync_due(app: App) -> int:
+    """Run the jobs due now and wait for the syncs they start in the background."""
+    ran = await app.services.scheduler.run_due()
+    await app.services.tasks.wait_idle()
+    return ran
+
+
 @pytest.fixture
 async def app(config: Config, clock: FakeClock) -> AsyncIterator[App]:
     app = await App.open(config, clock=clock)
@@ -59,13 +66,13 @@ async def test_harvested_book_shows_real_copies_and_loans(
 ) -> None:
     """The first sync runs at start; /book shows the call number and "2 of 2 copies on the
     shelf"; a loan made in SLiMS shows with its due date after the next sync."""
-    assert await app.services.scheduler.run_due() == 1
+    assert await sync_due(app) == 1
     shown = await chat.say("/book bumi manusia")
     assert "2 dari 2 eksemplar ada di rak — nomor panggil 899.221 TOE b (Rak Sastra)" in shown
     assert "Status dari perpustakaan baru saja" in shown
     slims.biblios[1].items[0].due = date(2026, 1, 19)
     await clock.advance(15 * 60)
-    assert await app.services.scheduler.run_due() == 1
+    assert await sync_due(app) == 1
     shown = await chat.say("/book bumi manusia")
     assert "1 dari 2 eksemplar ada di rak" in shown
     assert "899.221 TOE b · Rak Sastra: dipinjam sampai 19 Januari 2026" in shown
@@ -76,7 +83,7 @@ async def test_old_status_is_read_again_when_a_member_asks(
 ) -> None:
     """A status older than a few minutes is read on the spot; a source that is down leaves
     the stored status, shown with its age."""
-    await app.services.scheduler.run_due()
+    await sync_due(app)
     slims.biblios[1].items[1].due = date(2026, 1, 20)
     await clock.advance(10 * 60)
     shown = await chat.say("/book bumi manusia")
@@ -96,14 +103,14 @@ async def test_deleted_and_edited_records_after_the_nightly_reconciliation(
     the nightly reconciliation (02:30 WIB)."""
     for number in range(3, 12):
         slims.add(Biblio(number, f"Buku nomor {number}"))
-    await app.services.scheduler.run_due()
+    await sync_due(app)
     del slims.biblios[2]
     slims.biblios[1].title = "Bumi manusia: sebuah roman"
     await clock.advance(15 * 60)
-    await app.services.scheduler.run_due()
+    await sync_due(app)
     assert "Laskar pelangi" in await chat.say("/book laskar pelangi")
     await clock.advance(24 * 3600)
-    await app.services.scheduler.run_due()
+    await sync_due(app)
     assert "tidak punya" in await chat.say("/book laskar pelangi")
     shown = await chat.say("/book bumi manusia")
     assert "Bumi manusia: sebuah roman — Pramoedya Ananta Toer (1980)" in shown
@@ -116,12 +123,12 @@ async def test_moderators_told_once_after_an_hour_of_failure(
 ) -> None:
     """A source down for more than an hour is reported to moderators once, not every 15
     minutes; members keep the books."""
-    await app.services.scheduler.run_due()
+    await sync_due(app)
     slims.stop()
     start = chat.output.tell()
     for _ in range(8):  # two hours of syncs every 15 minutes
         await clock.advance(15 * 60)
-        await app.services.scheduler.run_due()
+        await sync_due(app)
     told = chat.printed_since(start)
     assert told.count("tidak menjawab lebih dari satu jam") == 1
     assert "Bumi manusia" in await chat.say("/book bumi manusia")

@@ -27,6 +27,13 @@ def config(tmp_path: Path, slims: RecordedSlims) -> Config:
     return load_config(write_config(tmp_path, source), env={})
 
 
+async def sync_due(app: App) -> int:
+    """Run the jobs due now and wait for the syncs they start in the background."""
+    ran = await app.services.scheduler.run_due()
+    await app.services.tasks.wait_idle()
+    return ran
+
+
 @pytest.fixture
 async def app(config: Config, clock: FakeClock) -> AsyncIterator[App]:
     app = await App.open(config, clock=clock)
@@ -41,7 +48,7 @@ async def test_recorded_slims_from_harvest_to_nightly_reconciliation(
     """Harvest: the real call number and 2 of 2 copies on the shelf; a loan: on loan with its
     due date after the next sync; the nightly reconciliation: the deleted record gone, the
     edited title updated in place."""
-    assert await app.services.scheduler.run_due() == 1
+    assert await sync_due(app) == 1
     shown = await chat.say("/book linux in a nutshell")
     assert "Linux In a Nutshell — Ellen Siever" in shown
     assert "2 dari 2 eksemplar ada di rak — nomor panggil 005.4/32-22 Ell l (My Library)" in shown
@@ -50,21 +57,21 @@ async def test_recorded_slims_from_harvest_to_nightly_reconciliation(
 
     slims.stage = 2
     await clock.advance(15 * 60)
-    assert await app.services.scheduler.run_due() == 1
+    assert await sync_due(app) == 1
     shown = await chat.say("/book linux in a nutshell")
     assert "1 dari 2 eksemplar ada di rak" in shown
     assert "005.4/32-22 Ell l · My Library: dipinjam sampai 12 Desember 2026" in shown
 
     slims.stage = 3
     await clock.advance(15 * 60)
-    await app.services.scheduler.run_due()
+    await sync_due(app)
     assert "Cathedral and the Bazaar: Musings" in await chat.say("/book cathedral bazaar")
     deleted = await app.services.store.fetchval(
         "SELECT title FROM books WHERE source_id LIKE '%:slims-6'"
     )
     assert deleted is not None  # no marker, and the incremental sync cannot know
     await clock.advance(24 * 3600)
-    await app.services.scheduler.run_due()
+    await sync_due(app)
     shown = await chat.say("/book cathedral bazaar")
     assert "The Cathedral and the Bazaar — Eric Raymond (2001)" in shown
     assert "Musings" not in shown
