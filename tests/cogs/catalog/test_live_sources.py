@@ -3,6 +3,7 @@ harvested and kept in step by the scheduler, with copies, loans and due dates on
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from datetime import date
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 
 from bot.config import Config, load_config
 from bot.process.app import App
+from bot.process.cli import main
 from bot.time.clock import FakeClock
 from tests.conftest import Chat, write_config
 from tests.fakes.library_systems import Biblio, FakeSlims, Item
@@ -119,10 +121,15 @@ async def test_deleted_and_edited_records_after_the_nightly_reconciliation(
 
 
 async def test_moderators_told_once_after_an_hour_of_failure(
-    app: App, chat: Chat, clock: FakeClock, slims: FakeSlims
+    app: App,
+    chat: Chat,
+    clock: FakeClock,
+    slims: FakeSlims,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     """A source down for more than an hour is reported to moderators once, not every 15
-    minutes; members keep the books."""
+    minutes; members keep the books; `pustaka status` says since when it fails."""
     await sync_due(app)
     slims.stop()
     start = chat.output.tell()
@@ -132,3 +139,8 @@ async def test_moderators_told_once_after_an_hour_of_failure(
     told = chat.printed_since(start)
     assert told.count("tidak menjawab lebih dari satu jam") == 1
     assert "Bumi manusia" in await chat.say("/book bumi manusia")
+    arguments = ["--config", str(tmp_path / "config.toml"), "status"]
+    assert await asyncio.to_thread(main, arguments) == 0
+    shown = capsys.readouterr().out
+    assert "catalog source slims: last sync 2026-01-05 03:00:00 UTC" in shown
+    assert "; failing since 2026-01-05 03:15:00 UTC: cannot reach" in shown
