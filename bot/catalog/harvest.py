@@ -66,11 +66,13 @@ class HarvestError(Exception):
 
 @dataclass
 class Page:
-    """One ListRecords answer: its records, the ids it deletes and the whole list's size."""
+    """One ListRecords answer: its records, the ids it deletes, the whole list's size and the
+    resumption token of the next page (None on the last)."""
 
     items: list[Item] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
     total: int | None = None
+    token: str | None = None
 
 
 async def last_harvest(
@@ -94,21 +96,18 @@ async def harvest(
     progress: Progress | None = None,
     source: str | None = None,
     request_seconds: float = 60,
-    full: bool = False,
-    seen: set[str] | None = None,
 ) -> ImportSummary:
     """Harvest `url` into the catalog; raises HarvestError in one line.
 
-    Without `from_` only what changed since the last complete harvest is asked for, unless
-    `full`. The records are kept under `source` (default: the URL); the ids of those read are
-    added to `seen`. `request_seconds`: how long one request may take.
+    Without `from_` only what changed since the last complete harvest is asked for. The records
+    are kept under `source` (default: the URL); `request_seconds`: how long one request may take.
     """
     if metadata_prefix not in METADATA_PREFIXES:
         raise ValueError(f"metadata prefix must be one of {', '.join(METADATA_PREFIXES)}")
     if from_ is not None and not _DAY.fullmatch(from_):
         raise ValueError(f"from must be a date written YYYY-MM-DD, not {from_!r}")
     stored = await last_harvest(store, url, metadata_prefix, set_spec)
-    since = None if full else from_ or (stored[:10] if stored else None)
+    since = from_ or (stored[:10] if stored else None)
     summary = ImportSummary()
     start = partial(Pages, source=source, timeout=request_seconds)
     pages = await asyncio.to_thread(start, url, metadata_prefix, set_spec, since)
@@ -117,21 +116,7 @@ async def harvest(
     try:
         while (page := await asyncio.to_thread(pages.next)) is not None:
             total = total or page.total
-            records: list[Record] = []
-            for item in page.items:
-                if isinstance(item, Skipped):
-                    summary.skipped.append((item.number, item.reason))
-                else:
-                    records.append(item)
-            await catalog.upsert(await keep_copies(catalog, records), summary)
-            if seen is not None:
-                # A record skipped as malformed is still the library's: it is kept, not removed.
-                seen.update(
-                    item.number if isinstance(item, Skipped) else item.source_id
-                    for item in page.items
-                )
-            if page.deleted:
-                summary.removed += await catalog.remove(source or url, page.deleted)
+            await apply_page(catalog, page, summary, source or url)
             read += len(page.items) + len(page.deleted)
             if progress is not None:
                 progress(read, total)
@@ -141,16 +126,37 @@ async def harvest(
     # where it was, so that the next harvest still fetches them.
     if from_ is None or stored is None or from_ <= stored[:10]:
         now = catalog.clock.now().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        last_from = pages.response_date or now
-        await store.execute(
-            """
-            INSERT INTO harvests (url, metadata_prefix, set_spec, last_from) VALUES (?, ?, ?, ?)
-            ON CONFLICT (url, metadata_prefix, set_spec)
-                DO UPDATE SET last_from = excluded.last_from
-            """,
-            (url, metadata_prefix, set_spec or "", last_from),
-        )
+        await remember_harvest(store, url, metadata_prefix, set_spec, pages.response_date or now)
     return summary
+
+
+async def remember_harvest(
+    store: Store, url: str, metadata_prefix: str, set_spec: str | None, last_from: str
+) -> None:
+    """A complete harvest whose first page was answered at `last_from`: the next one asks for
+    what changed since."""
+    await store.execute(
+        """
+        INSERT INTO harvests (url, metadata_prefix, set_spec, last_from) VALUES (?, ?, ?, ?)
+        ON CONFLICT (url, metadata_prefix, set_spec)
+            DO UPDATE SET last_from = excluded.last_from
+        """,
+        (url, metadata_prefix, set_spec or "", last_from),
+    )
+
+
+async def apply_page(catalog: Catalog, page: Page, summary: ImportSummary, source: str) -> None:
+    """Write one page: its records (one transaction; those without copies keep the stored
+    ones), then its deletions; what cannot be read goes to the summary's skipped."""
+    records: list[Record] = []
+    for item in page.items:
+        if isinstance(item, Skipped):
+            summary.skipped.append((item.number, item.reason))
+        else:
+            records.append(item)
+    await catalog.upsert(await keep_copies(catalog, records), summary)
+    if page.deleted:
+        summary.removed += await catalog.remove(source, page.deleted)
 
 
 async def keep_copies(catalog: Catalog, records: list[Record]) -> list[Record]:
@@ -193,7 +199,8 @@ async def keep_copies(catalog: Catalog, records: list[Record]) -> list[Record]:
 class Pages:
     """The ListRecords pages, fetched one at a time by a blocking client (call from a thread).
 
-    `source` names the records' source (default: the URL); `timeout` is per request, seconds."""
+    `source` names the records' source (default: the URL); `timeout` is per request, seconds;
+    `resume` continues an earlier list from its resumption token."""
 
     def __init__(
         self,
@@ -204,6 +211,7 @@ class Pages:
         *,
         source: str | None = None,
         timeout: float = 60,
+        resume: str | None = None,
     ):
         self.url = url
         self.source = source or url
@@ -216,7 +224,7 @@ class Pages:
         self.response_date: str | None = None  # of the first answer, even a noRecordsMatch
         self.scythe.client.event_hooks["response"] += [_raise_http_error, self._remember_date]
         self.responses = self.scythe.list_records(
-            from_=since, metadata_prefix=metadata_prefix, set_=set_spec
+            from_=since, metadata_prefix=metadata_prefix, set_=set_spec, resumption_token=resume
         )
 
     def next(self) -> Page | None:
@@ -266,6 +274,8 @@ class Pages:
         token = root.find(f".//{OAI}resumptionToken")
         if token is not None and (size := token.get("completeListSize", "")).isdigit():
             page.total = int(size)
+        if token is not None and token.text and token.text.strip():
+            page.token = token.text.strip()
         for element in root.iterfind(f"{OAI}ListRecords/{OAI}record"):
             header = element.find(f"{OAI}header")
             identifier = clean(header.findtext(f"{OAI}identifier")) if header is not None else ""

@@ -3,8 +3,10 @@
 Every write is a whole batch: a harvested page is one transaction (`Catalog.upsert`), the
 copies read in one sweep are written together, and the removals of a reconciliation go in
 batches only once every record has been read. A failure stops the run with one line
-(:class:`SyncFailed`); what was written stays, the harvest mark does not move, and the next
-run starts again from the last complete one (unchanged records cost nothing).
+(:class:`SyncFailed`); what was written stays. An incremental sync's mark does not move, so the
+next starts again from the last complete one (unchanged records cost nothing); a
+reconciliation keeps the records it read and its next page's resumption token with each page,
+and resumes from there.
 
 Why a nightly full reconciliation: some servers send no deletion marker (SLiMS's oai2.php
 leaves a deleted record out, marking only records hidden from the OPAC), and some date records
@@ -21,10 +23,12 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from functools import partial
 
 import httpx
 
-from bot.catalog.harvest import HarvestError, harvest
+from bot.catalog.harvest import HarvestError, Pages, apply_page, harvest, remember_harvest
+from bot.catalog.importers.base import Skipped
 from bot.catalog.store import Book, Catalog, ImportSummary
 from bot.catalog.sync import state
 from bot.catalog.sync.holdings import SourceError, read_copies
@@ -90,25 +94,21 @@ class Syncer:
         """Harvest what changed (everything when `full`), then read the stalest copies.
         Raises SyncFailed in one line (the caller records it with `state.failed`)."""
         report = SyncReport(self.source.name, full)
-        seen: set[str] | None = set() if full else None
-        try:
-            report.summary = await harvest(
-                self.catalog,
-                self.store,
-                self.source.oai_url,
-                self.source.metadata_prefix,
-                source=self.source.name,
-                request_seconds=TIMEOUT,
-                full=full,
-                seen=seen,
-            )
-        except HarvestError as error:
-            raise SyncFailed(str(error)) from None
-        for number, reason in report.summary.skipped:
-            report.problems.append(f"{self.source.name}: record {number} skipped: {reason}")
-            log.warning("%s", report.problems[-1])
-        if seen is not None:
-            await self._remove_unseen(seen, report)
+        if full:
+            await self._reconcile(report)
+        else:
+            try:
+                report.summary = await harvest(
+                    self.catalog,
+                    self.store,
+                    self.source.oai_url,
+                    self.source.metadata_prefix,
+                    source=self.source.name,
+                    request_seconds=TIMEOUT,
+                )
+            except HarvestError as error:
+                raise SyncFailed(str(error)) from None
+            self._log_skipped(report)
         if self.source.live and sweep:
             stalest = await state.stalest(self.store, self.source.name, sweep)
             books = await self.catalog.books(stalest)
@@ -117,24 +117,67 @@ class Syncer:
         await state.succeeded(self.store, self.source.name, now, full=full)
         return report
 
-    async def _remove_unseen(self, seen: set[str], report: SyncReport) -> None:
-        rows = await self.store.fetchall(
-            "SELECT source_id FROM books WHERE source = ?", (self.source.name,)
+    def _log_skipped(self, report: SyncReport) -> None:
+        for number, reason in report.summary.skipped:
+            report.problems.append(f"{self.source.name}: record {number} skipped: {reason}")
+            log.warning("%s", report.problems[-1])
+
+    async def _reconcile(self, report: SyncReport) -> None:
+        """Read every record, page by page, each page written with what it read (so a failed
+        reconciliation resumes from its next page); then remove the books not read. A resumed
+        reconciliation removes nothing: servers such as SLiMS page by offset, so a record
+        deleted meanwhile shifts the pages and one record may go unread; the next
+        uninterrupted one removes what is gone."""
+        store, name = self.store, self.source.name
+        token = await state.full_token(store, name)
+        if token is None:
+            await state.start_full(store, name)
+        start = partial(Pages, source=name, timeout=TIMEOUT, resume=token)
+        pages = await asyncio.to_thread(
+            start, self.source.oai_url, self.source.metadata_prefix, None, None
         )
-        stored = [row[0] for row in rows]
-        gone = [source_id for source_id in stored if source_id not in seen]
-        if not gone:
-            return
-        share = len(gone) / len(stored)
-        if share > self.source.max_removal_share:
+        try:
+            while (page := await asyncio.to_thread(pages.next)) is not None:
+                await apply_page(self.catalog, page, report.summary, name)
+                # A record skipped as malformed is still the library's: kept, not removed.
+                read = [
+                    item.number if isinstance(item, Skipped) else item.source_id
+                    for item in page.items
+                ]
+                await state.read_page(store, name, read, page.token)
+        except HarvestError as error:
+            if token is not None and "badResumptionToken" in str(error):
+                await state.start_full(store, name)  # the server forgot it: afresh next time
+            raise SyncFailed(str(error)) from None
+        finally:
+            await asyncio.to_thread(pages.close)
+        self._log_skipped(report)
+        gone, total = await state.unseen(store, name)
+        share = len(gone) / total if total else 0
+        if token is not None:
+            if gone:
+                log.info(
+                    "%s: %d books the source no longer lists are removed by the next"
+                    " uninterrupted reconciliation",
+                    name,
+                    len(gone),
+                )
+        elif gone and share > self.source.max_removal_share:
             report.refused = (
-                f"removing {len(gone)} of {len(stored)} books ({share:.0%}) that the source no"
+                f"removing {len(gone)} of {total} books ({share:.0%}) that the source no"
                 f" longer lists was refused: more than {self.source.max_removal_share:.0%}"
             )
-            log.warning("%s: %s", self.source.name, report.refused)
-            return
-        report.summary.removed += await self.catalog.remove(self.source.name, gone)
-        await state.forget_removed(self.store, self.source.name)
+            log.warning("%s: %s", name, report.refused)
+        elif gone:
+            report.summary.removed += await self.catalog.remove(name, gone)
+            await state.forget_removed(store, name)
+        await state.start_full(store, name)
+        if token is None and pages.response_date:
+            # Read from its first page: the next incremental sync may start from there.
+            source = self.source
+            await remember_harvest(
+                store, source.oai_url, source.metadata_prefix, None, pages.response_date
+            )
 
     async def refresh(
         self,

@@ -64,6 +64,45 @@ async def failed(store: Store, source: str, now: datetime, error: str) -> bool:
     return told is not None
 
 
+async def full_token(store: Store, source: str) -> str | None:
+    """Where an unfinished full reconciliation resumes; None: start afresh."""
+    return await store.fetchval("SELECT full_token FROM catalog_sync WHERE source = ?", (source,))
+
+
+async def start_full(store: Store, source: str) -> None:
+    """Forget an unfinished reconciliation's progress."""
+    async with store.transaction() as tx:
+        await tx.execute("DELETE FROM catalog_sync_seen WHERE source = ?", (source,))
+        await tx.execute("UPDATE catalog_sync SET full_token = NULL WHERE source = ?", (source,))
+
+
+async def read_page(
+    store: Store, source: str, source_ids: Iterable[str], token: str | None
+) -> None:
+    """A reconciliation read these records; the next page is `token`. One transaction."""
+    async with store.transaction() as tx:
+        await tx.executemany(
+            "INSERT OR IGNORE INTO catalog_sync_seen (source, source_id) VALUES (?, ?)",
+            [(source, source_id) for source_id in source_ids],
+        )
+        await tx.execute(
+            "INSERT INTO catalog_sync (source, full_token) VALUES (?, ?)"
+            " ON CONFLICT (source) DO UPDATE SET full_token = excluded.full_token",
+            (source, token),
+        )
+
+
+async def unseen(store: Store, source: str) -> tuple[list[str], int]:
+    """The source's books a finished reconciliation did not read, and how many it has."""
+    rows = await store.fetchall(
+        "SELECT source_id FROM books WHERE source = ? AND source_id NOT IN"
+        " (SELECT source_id FROM catalog_sync_seen WHERE source = ?)",
+        (source, source),
+    )
+    total = await store.fetchval("SELECT count(*) FROM books WHERE source = ?", (source,))
+    return [row[0] for row in rows], int(total)
+
+
 async def checked(store: Store, source: str, source_ids: Iterable[str], now: datetime) -> None:
     await store.executemany(
         "INSERT INTO catalog_availability (source, source_id, checked_at) VALUES (?, ?, ?)"

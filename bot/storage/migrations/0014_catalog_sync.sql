@@ -7,8 +7,17 @@ CREATE TABLE catalog_sync (
     last_full      TEXT,                    -- when the last full reconciliation finished
     failing_since  TEXT,                    -- the first failure of the current outage, if any
     last_error     TEXT,
-    told           INTEGER NOT NULL DEFAULT 0 CHECK (told IN (0, 1))
+    told           INTEGER NOT NULL DEFAULT 0 CHECK (told IN (0, 1)),
                                             -- moderators told of the current outage
+    full_token     TEXT                     -- an unfinished reconciliation's next page
+) WITHOUT ROWID;
+
+-- The records an unfinished full reconciliation has read so far: it resumes from full_token
+-- and, once every page is read, removes the source's books not among them.
+CREATE TABLE catalog_sync_seen (
+    source    TEXT NOT NULL,
+    source_id TEXT NOT NULL,
+    PRIMARY KEY (source, source_id)
 ) WITHOUT ROWID;
 
 -- Keyed like books (not by a foreign key to books.id: a reference to books is a member's, which

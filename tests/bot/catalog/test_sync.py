@@ -263,3 +263,27 @@ def test_recorded_slims_detail_page_copies() -> None:
     ]
     with pytest.raises(SourceError):
         slims_copies('<?xml version="1.0"?><OAI-PMH/>')
+
+
+async def test_a_failed_reconciliation_resumes_from_its_next_page(catalog: Catalog, slims) -> None:
+    """A reconciliation cut by a 500 on page 2 keeps what it read; the next one asks for page 2
+    by its resumption token (not page 1 again). Only an uninterrupted one removes the record
+    the source deleted (a deletion shifts offset-based pages)."""
+    for number in range(3, 121):
+        slims.add(Biblio(number, f"Buku nomor {number}"))
+    sync = syncer(catalog, slims)
+    await sync.sync(sweep=0)
+    del slims.biblios[5]
+    slims.fail_requests = {slims.oai_requests + 2}
+    with pytest.raises(SyncFailed, match="HTTP 500"):
+        await sync.sync(full=True, sweep=0)
+    assert await catalog.count() == 120
+    asked = len(slims.oai.requests)
+    report = await sync.sync(full=True, sweep=0)
+    resumed = slims.oai.requests[asked:]
+    assert len(resumed) == 2 and "resumptionToken" in resumed[0], resumed
+    assert report.summary.removed == 0
+    report = await sync.sync(full=True, sweep=0)
+    assert report.summary.removed == 1
+    assert await catalog.count() == 119
+    await sync.aclose()
