@@ -131,13 +131,19 @@ class CatalogFeature(Feature):
         now = self.services.clock.now()
         try:
             report = await self.live.syncers[source.name].sync(full=full)
-        except SyncFailed as error:
-            log.warning(
-                "%s of %s failed: %s; the next sync starts again where the last complete one ended",
-                "full reconciliation" if full else "sync",
-                source.name,
-                error,
-            )
+        except Exception as error:
+            if isinstance(error, SyncFailed):
+                log.warning(
+                    "%s of %s failed: %s; %s",
+                    "full reconciliation" if full else "sync",
+                    source.name,
+                    error,
+                    f"retried in {source.every_minutes} minutes from the page it stopped at"
+                    if full
+                    else "the next sync starts again where the last complete one ended",
+                )
+            else:
+                log.exception("sync of %s failed", source.name)
             if full:
                 retry = now + timedelta(minutes=source.every_minutes)
                 await self.services.scheduler.schedule(

@@ -196,7 +196,15 @@ class Syncer:
         async def read(book: Book) -> Book | None:
             async with limit:
                 try:
-                    copies = await read_copies(self.http, self.source, book.record.source_id, wait)
+                    # The whole answer within `wait` (httpx's timeout is per read); the write
+                    # that follows is never cut.
+                    async with asyncio.timeout(wait):
+                        copies = await read_copies(
+                            self.http, self.source, book.record.source_id, wait
+                        )
+                except TimeoutError:
+                    errors.append(f"{self.source.url} did not answer within {wait:g} s")
+                    return None
                 except SourceError as error:
                     errors.append(str(error))
                     return None
@@ -252,14 +260,10 @@ class LiveCatalog:
         if read_at is not None and now - read_at < older_than:
             return book, read_at
         try:
-            async with asyncio.timeout(within):
-                await syncer.refresh([book], wait=within)
-        except (TimeoutError, SyncFailed) as error:
+            await syncer.refresh([book], wait=within)
+        except SyncFailed as error:
             log.info(
-                "%s: showing the stored status of book #%d: %s",
-                syncer.source.name,
-                book.id,
-                error or f"no answer within {within:g} s",
+                "%s: showing the stored status of book #%d: %s", syncer.source.name, book.id, error
             )
             return book, read_at
         return (await self.catalog.book(book.id) or book), now
