@@ -50,6 +50,7 @@ bench: $(STAMP) $(MO)
 	$(BIN)/python bench/catalog_search.py --titles 1000000
 	$(BIN)/python bench/recommend.py
 	$(BIN)/python bench/catalog_import.py
+	$(BIN)/python bench/catalog_sync.py
 	$(BIN)/python bench/quiz_burst.py
 	$(BIN)/python bench/scheduler.py
 	$(BIN)/python bench/content_calendar.py

@@ -83,6 +83,22 @@ class SchedulerSettings:
     grace_minutes: int = 60
 
 
+SOURCE_KINDS = ("slims", "koha", "inlislite", "oai")
+
+
+@dataclass(frozen=True)
+class SourceSettings:
+    """One library system the catalog is kept in step with (``[[catalog.sources]]``)."""
+
+    kind: str
+    url: str  # the OPAC's base address; for kind "oai", the OAI-PMH base URL
+    name: str = ""  # what its books are kept under; default: its OAI-PMH base URL
+    oai_url: str = ""  # default: where the kind serves OAI-PMH under `url`
+    every_minutes: int = 15  # incremental sync
+    nightly_at: str = "02:30"  # full reconciliation, in [bot] timezone
+    max_removal_share: float = 0.2  # a reconciliation removing more is refused
+
+
 @dataclass(frozen=True)
 class PrivacySettings:
     keep_usage_days: int = 365
@@ -94,6 +110,7 @@ class CatalogSettings:
     # A full import removes the source's books it lacks; more than this share at once is refused
     # unless `--allow-mass-removal` is given (bot/catalog/reconcile.py).
     max_removal_percent: float = 20.0
+    sources: tuple[SourceSettings, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -331,6 +348,44 @@ def _user_ids(key: str, value: Any) -> frozenset[str]:
     return frozenset(array(_user_id)(key, value))
 
 
+def _clock_time(key: str, value: Any) -> str:
+    if not re.fullmatch(r"([01][0-9]|2[0-3]):[0-5][0-9]", string(key, value)):
+        raise ConfigError(key, f"{_show(value)} is not a time written HH:MM")
+    return value
+
+
+_SOURCE_CHECKS: dict[str, Check] = {
+    "kind": one_of(*SOURCE_KINDS),
+    "url": url,
+    "name": string,
+    "oai_url": optional_url,
+    "every_minutes": integer_in(5, 1440),
+    "nightly_at": _clock_time,
+    "max_removal_share": number_in(0, 1),
+}
+
+
+def _source(key: str, value: Any) -> SourceSettings:
+    if not isinstance(value, dict):
+        raise ConfigError(key, f"expected a table, got {_type_name(value)}")
+    for needed in ("kind", "url"):
+        if needed not in value:
+            raise ConfigError(f"{key}.{needed}", "missing")
+    source = _parse(key, value, SourceSettings, _SOURCE_CHECKS)
+    if source.kind == "inlislite" and not source.oai_url:
+        raise ConfigError(f"{key}.oai_url", "needed for inlislite (its OAI-PMH base URL)")
+    return source
+
+
+def _sources(key: str, value: Any) -> tuple[SourceSettings, ...]:
+    sources = array(_source)(key, value)
+    names = [s.name or s.oai_url or s.url for s in sources]
+    for index, name in enumerate(names):
+        if name in names[:index]:
+            raise ConfigError(f"{key}[{index}]", f"a second source named {name!r}")
+    return sources
+
+
 SECTIONS: dict[str, tuple[type, dict[str, Check]]] = {
     "bot": (
         BotSettings,
@@ -378,7 +433,7 @@ SECTIONS: dict[str, tuple[type, dict[str, Check]]] = {
     ),
     "catalog": (
         CatalogSettings,
-        {"sample": boolean, "max_removal_percent": number_in(0, 100)},
+        {"sample": boolean, "max_removal_percent": number_in(0, 100), "sources": _sources},
     ),
     "scheduler": (SchedulerSettings, {"grace_minutes": integer_in(0, 10080)}),
     "privacy": (PrivacySettings, {"keep_usage_days": integer_in(1, 36500)}),

@@ -2,7 +2,9 @@
 
 ListRecords is followed page by page through resumption tokens (oaipmh-scythe, whose blocking
 HTTP runs in a worker thread); each page goes into the catalog in one batch, so a harvest that
-fails half-way keeps the pages it got. Records marked deleted are removed.
+fails half-way keeps the pages it got. Records marked deleted are removed. Dublin Core carries
+no copies, so a harvested record keeps the copies stored for it (read from the library system by
+the sync, `bot/catalog/sync`) rather than being left with none.
 
 Incremental: after a complete harvest the repository's responseDate (of the first page, so that
 changes made while paging are fetched again next time) is kept in the `harvests` table for the
@@ -17,8 +19,9 @@ import asyncio
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date
+from functools import partial
 
 import httpx2
 from lxml import etree
@@ -41,7 +44,7 @@ from bot.catalog.importers.base import (
 from bot.catalog.importers.languages import language_code
 from bot.catalog.importers.marc import record_from_marcxml
 from bot.catalog.importers.names import person_name
-from bot.catalog.records import Record
+from bot.catalog.records import Copy, CopyStatus, Record
 from bot.catalog.store import Catalog, ImportSummary
 from bot.storage.store import Store
 
@@ -63,11 +66,13 @@ class HarvestError(Exception):
 
 @dataclass
 class Page:
-    """One ListRecords answer: its records, the ids it deletes and the whole list's size."""
+    """One ListRecords answer: its records, the ids it deletes, the whole list's size and the
+    resumption token of the next page (None on the last)."""
 
     items: list[Item] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
     total: int | None = None
+    token: str | None = None
 
 
 async def last_harvest(
@@ -89,10 +94,13 @@ async def harvest(
     from_: str | None = None,
     *,
     progress: Progress | None = None,
+    source: str | None = None,
+    request_seconds: float = 60,
 ) -> ImportSummary:
-    """Harvest `url` into the catalog (source = the URL); raises HarvestError in one line.
+    """Harvest `url` into the catalog; raises HarvestError in one line.
 
-    Without `from_` only what changed since the last complete harvest is asked for.
+    Without `from_` only what changed since the last complete harvest is asked for. The records
+    are kept under `source` (default: the URL); `request_seconds`: how long one request may take.
     """
     if metadata_prefix not in METADATA_PREFIXES:
         raise ValueError(f"metadata prefix must be one of {', '.join(METADATA_PREFIXES)}")
@@ -101,21 +109,14 @@ async def harvest(
     stored = await last_harvest(store, url, metadata_prefix, set_spec)
     since = from_ or (stored[:10] if stored else None)
     summary = ImportSummary()
-    pages = await asyncio.to_thread(_Pages, url, metadata_prefix, set_spec, since)
+    start = partial(Pages, source=source, timeout=request_seconds)
+    pages = await asyncio.to_thread(start, url, metadata_prefix, set_spec, since)
     total: int | None = None
     read = 0
     try:
         while (page := await asyncio.to_thread(pages.next)) is not None:
             total = total or page.total
-            records: list[Record] = []
-            for item in page.items:
-                if isinstance(item, Skipped):
-                    summary.skipped.append((item.number, item.reason))
-                else:
-                    records.append(item)
-            await catalog.upsert(records, summary)
-            if page.deleted:
-                summary.removed += await catalog.remove(url, page.deleted)
+            await apply_page(catalog, page, summary, source or url)
             read += len(page.items) + len(page.deleted)
             if progress is not None:
                 progress(read, total)
@@ -125,33 +126,105 @@ async def harvest(
     # where it was, so that the next harvest still fetches them.
     if from_ is None or stored is None or from_ <= stored[:10]:
         now = catalog.clock.now().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        last_from = pages.response_date or now
-        await store.execute(
-            """
-            INSERT INTO harvests (url, metadata_prefix, set_spec, last_from) VALUES (?, ?, ?, ?)
-            ON CONFLICT (url, metadata_prefix, set_spec)
-                DO UPDATE SET last_from = excluded.last_from
-            """,
-            (url, metadata_prefix, set_spec or "", last_from),
-        )
+        await remember_harvest(store, url, metadata_prefix, set_spec, pages.response_date or now)
     return summary
 
 
-class _Pages:
-    """The ListRecords pages, fetched one at a time by a blocking client (call from a thread)."""
+async def remember_harvest(
+    store: Store, url: str, metadata_prefix: str, set_spec: str | None, last_from: str
+) -> None:
+    """A complete harvest whose first page was answered at `last_from`: the next one asks for
+    what changed since."""
+    await store.execute(
+        """
+        INSERT INTO harvests (url, metadata_prefix, set_spec, last_from) VALUES (?, ?, ?, ?)
+        ON CONFLICT (url, metadata_prefix, set_spec)
+            DO UPDATE SET last_from = excluded.last_from
+        """,
+        (url, metadata_prefix, set_spec or "", last_from),
+    )
 
-    def __init__(self, url: str, metadata_prefix: str, set_spec: str | None, since: str | None):
+
+async def apply_page(catalog: Catalog, page: Page, summary: ImportSummary, source: str) -> None:
+    """Write one page: its records (one transaction; those without copies keep the stored
+    ones), then its deletions; what cannot be read goes to the summary's skipped."""
+    records: list[Record] = []
+    for item in page.items:
+        if isinstance(item, Skipped):
+            summary.skipped.append((item.number, item.reason))
+        else:
+            records.append(item)
+    await catalog.upsert(await keep_copies(catalog, records), summary)
+    if page.deleted:
+        summary.removed += await catalog.remove(source, page.deleted)
+
+
+async def keep_copies(catalog: Catalog, records: list[Record]) -> list[Record]:
+    """The records, each without copies given the copies stored for it (one query)."""
+    bare = [r for r in records if not r.copies]
+    if not bare:
+        return records
+    stored: dict[tuple[str, str], list[Copy]] = {}
+    for source in {r.source for r in bare}:
+        ids = [r.source_id for r in bare if r.source == source]
+        for start in range(0, len(ids), 900):
+            chunk = ids[start : start + 900]
+            marks = ",".join("?" * len(chunk))
+            rows = await catalog.store.fetchall(
+                "SELECT books.source_id, copies.barcode, copies.call_number, copies.location,"
+                " copies.status, copies.due FROM copies JOIN books ON books.id = copies.book_id"
+                f" WHERE books.source = ? AND books.source_id IN ({marks}) ORDER BY copies.id",
+                (source, *chunk),
+            )
+            for row in rows:
+                stored.setdefault((source, row[0]), []).append(
+                    Copy(
+                        row[1],
+                        row[2],
+                        row[3],
+                        CopyStatus(row[4]),
+                        date.fromisoformat(row[5]) if row[5] else None,
+                    )
+                )
+    if not stored:
+        return records
+    return [
+        replace(r, copies=tuple(stored[(r.source, r.source_id)]))
+        if not r.copies and (r.source, r.source_id) in stored
+        else r
+        for r in records
+    ]
+
+
+class Pages:
+    """The ListRecords pages, fetched one at a time by a blocking client (call from a thread).
+
+    `source` names the records' source (default: the URL); `timeout` is per request, seconds;
+    `resume` continues an earlier list from its resumption token."""
+
+    def __init__(
+        self,
+        url: str,
+        metadata_prefix: str,
+        set_spec: str | None,
+        since: str | None,
+        *,
+        source: str | None = None,
+        timeout: float = 60,
+        resume: str | None = None,
+    ):
         self.url = url
+        self.source = source or url
         self.metadata_prefix = metadata_prefix
         self.scythe = Scythe(
             url,
             iterator=OAIResponseIterator,
-            http_config=HTTPConfig(timeout=60, user_agent=f"pustaka/{__version__}"),
+            http_config=HTTPConfig(timeout=timeout, user_agent=f"pustaka/{__version__}"),
         )
         self.response_date: str | None = None  # of the first answer, even a noRecordsMatch
         self.scythe.client.event_hooks["response"] += [_raise_http_error, self._remember_date]
         self.responses = self.scythe.list_records(
-            from_=since, metadata_prefix=metadata_prefix, set_=set_spec
+            from_=since, metadata_prefix=metadata_prefix, set_=set_spec, resumption_token=resume
         )
 
     def next(self) -> Page | None:
@@ -201,6 +274,8 @@ class _Pages:
         token = root.find(f".//{OAI}resumptionToken")
         if token is not None and (size := token.get("completeListSize", "")).isdigit():
             page.total = int(size)
+        if token is not None and token.text and token.text.strip():
+            page.token = token.text.strip()
         for element in root.iterfind(f"{OAI}ListRecords/{OAI}record"):
             header = element.find(f"{OAI}header")
             identifier = clean(header.findtext(f"{OAI}identifier")) if header is not None else ""
@@ -219,9 +294,9 @@ class _Pages:
         if self.metadata_prefix == "marcxml":
             xml = etree.tostring(content)
             return record_from_marcxml(
-                xml, source=self.url, source_id=identifier, number=identifier
+                xml, source=self.source, source_id=identifier, number=identifier
             )
-        return dublin_core(content, source=self.url, source_id=identifier)
+        return dublin_core(content, source=self.source, source_id=identifier)
 
 
 def dublin_core(dc: etree._Element, *, source: str, source_id: str) -> Item:
@@ -243,7 +318,8 @@ def dublin_core(dc: etree._Element, *, source: str, source_id: str) -> Item:
         description="\n\n".join(values("description")),
         language=next((code for code in languages if code), None),
         year=next((y for y in map(first_year, values("date")) if y), None),
-        isbns=find_isbns(values("identifier")),
+        # SLiMS's oai2.php writes the ISBN as a non-standard dc:identifier_isbn.
+        isbns=find_isbns(values("identifier") + values("identifier_isbn")),
         publisher=next(iter(values("publisher")), None),
     )
 

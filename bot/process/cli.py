@@ -153,6 +153,12 @@ def _add_catalog_commands(commands: argparse._SubParsersAction) -> None:
         " else same title and author) where there is one.",
     )
     remove.add_argument("source", metavar="SOURCE", help="as `pustaka catalog sources` lists it")
+    actions.add_parser(
+        "check",
+        help="connect to each [[catalog.sources]] and say what the bot can read from it",
+        description="Connect to each configured library system and say what can be read:"
+        " records, copies, loans, deletions. Nothing is written.",
+    )
 
 
 def _day(text: str) -> str:
@@ -259,6 +265,12 @@ def _catalog(config: Config, args: argparse.Namespace) -> int:
     from bot.catalog.importers.commands import run_harvest, run_import, run_remove, run_sources
 
     database = config.database.path
+    if args.catalog_command == "check":
+        from bot.catalog.sync.check import check_sources
+        from bot.catalog.sync.sources import live_source
+
+        sources = [live_source(s) for s in config.catalog.sources]
+        return asyncio.run(check_sources(sources, print))
     try:
         if args.catalog_command == "import":
             work = run_import(

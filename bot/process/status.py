@@ -1,9 +1,9 @@
 """`pustaka status`: what a running bot is doing, read from its database by another process.
 
 Each platform's connection state (kept by its adapter), the updates stored but not yet handled
-(the inbox), the messages not yet taken by their platform (the outbox) and the scheduled work
-(overdue jobs mean the bot is down or behind). The database is opened read-only: asking never
-changes or locks anything.
+(the inbox), the messages not yet taken by their platform (the outbox), the scheduled work
+(overdue jobs mean the bot is down or behind) and how each catalog source's syncs went
+([[catalog.sources]]). The database is opened read-only: asking never changes or locks anything.
 """
 
 from __future__ import annotations
@@ -28,6 +28,23 @@ def report(database: Path, now: datetime | None = None) -> list[str]:
         lines += _inbox(db)
         lines += _outbox(db)
         lines += _jobs(db, now)
+        lines += _catalog_sources(db)
+    return lines
+
+
+def _catalog_sources(db: sqlite3.Connection) -> list[str]:
+    lines = []
+    for source, last_sync, last_full, failing_since, error in _rows(
+        db,
+        "SELECT source, last_sync, last_full, failing_since, last_error FROM catalog_sync"
+        " ORDER BY source",
+    ):
+        line = f"catalog source {source}: "
+        line += f"last sync {_when(last_sync)}" if last_sync else "never synced"
+        line += f", last full reconciliation {_when(last_full)}" if last_full else ""
+        if failing_since:
+            line += f"; failing since {_when(failing_since)}: {error}"
+        lines.append(line)
     return lines
 
 

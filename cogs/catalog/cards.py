@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from bot.api import dates
 from bot.api.context import Context
@@ -13,6 +13,7 @@ from bot.catalog.records import CopyStatus
 from bot.catalog.store import Book
 
 SUBJECTS_SHOWN = 6
+COPIES_SHOWN = 6
 
 
 def byline(book: Book) -> str:
@@ -85,9 +86,69 @@ def summary(ctx: Context, number: int, book: Book) -> Text:
     )
 
 
-def card(ctx: Context, book: Book, cover_url: str | None = None) -> Reply:
+def copy_lines(ctx: Context, book: Book) -> str:
+    """Each copy: call number, location and whether it is on the shelf or until when lent."""
+    lines = []
+    for copy in book.copies[:COPIES_SHOWN]:
+        if copy.status is CopyStatus.AVAILABLE:
+            status = ctx._("on the shelf")
+        elif copy.status is CopyStatus.ON_LOAN and copy.due:
+            status = ctx._("on loan until {date}").format(date=long_date(ctx, copy.due))
+        elif copy.status is CopyStatus.ON_LOAN:
+            status = ctx._("on loan")
+        elif copy.status is CopyStatus.NOT_FOR_LOAN:
+            status = ctx._("read in the library only")
+        else:
+            status = ctx._("missing")
+        where = " · ".join(part for part in (copy.call_number, copy.location) if part)
+        lines.append(f"• {where}: {status}" if where else f"• {status}")
+    if len(book.copies) > COPIES_SHOWN:
+        more = len(book.copies) - COPIES_SHOWN
+        lines.append(
+            ctx.ngettext("and {count} more copy", "and {count} more copies", more).format(
+                count=more
+            )
+        )
+    return "\n".join(lines)
+
+
+def status_age(ctx: Context, read_at: datetime) -> str:
+    """ "Status from the library 10 minutes ago" """
+    minutes = max(0, int((ctx.clock.now() - read_at).total_seconds() // 60))
+    if minutes < 1:
+        return ctx._("Status from the library just now")
+    if minutes < 120:
+        return ctx.ngettext(
+            "Status from the library {count} minute ago",
+            "Status from the library {count} minutes ago",
+            minutes,
+        ).format(count=minutes)
+    hours = minutes // 60
+    if hours < 48:
+        return ctx.ngettext(
+            "Status from the library {count} hour ago",
+            "Status from the library {count} hours ago",
+            hours,
+        ).format(count=hours)
+    days = hours // 24
+    return ctx.ngettext(
+        "Status from the library {count} day ago",
+        "Status from the library {count} days ago",
+        days,
+    ).format(count=days)
+
+
+def card(
+    ctx: Context, book: Book, cover_url: str | None = None, status_at: datetime | None = None
+) -> Reply:
+    """`status_at`: when the copies were read from the library system, for a book kept live."""
     record = book.record
-    fields = [(ctx._("Availability"), availability(ctx, book))]
+    shown = availability(ctx, book)
+    if status_at is not None:
+        shown += "\n" + status_age(ctx, status_at)
+    fields = [(ctx._("Availability"), shown)]
+    if len(book.copies) > 1 or (status_at is not None and book.copies):
+        fields.append((ctx._("Copies"), copy_lines(ctx, book)))
     if record.subjects:
         subjects = unique(record.subjects)  # "humor" is both the Indonesian and English term
         fields.append((ctx._("Subjects"), ", ".join(subjects[:SUBJECTS_SHOWN])))

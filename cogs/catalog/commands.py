@@ -2,11 +2,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from bot.api.arguments import UserError
 from bot.api.commands import N_, Feature, Option, command, integer, text
-from bot.api.context import Context
+from bot.api.context import Context, Destination
+from bot.api.jobs import JobContext, job
 from bot.api.replies import Choice, Reply
 from bot.api.services import Services
 from bot.api.text import Text
@@ -16,6 +17,9 @@ from bot.catalog.sample import load_sample
 from bot.catalog.search import Results, search, search_forgiving
 from bot.catalog.sources import book_count, remove_source, was_removed
 from bot.catalog.store import Book, Catalog
+from bot.catalog.sync import state
+from bot.catalog.sync.engine import LiveCatalog, SyncFailed
+from bot.catalog.sync.sources import LiveSource, live_source
 from cogs.catalog.cards import after_title, label, long_date, summary
 from cogs.catalog.public import book_card, looked_at, wanted_missing
 
@@ -24,6 +28,7 @@ log = logging.getLogger("pustaka.catalog")
 SHOWN = 5  # matches a page
 ONLINE_SHOWN = 3  # Open Library titles the library lacks, shown after our own
 ONLINE_WAIT = 2.5  # seconds from the question; a member never waits longer for Open Library
+SYNC = "catalog.sync"  # a job keeping one [[catalog.sources]] entry in step
 
 
 class CatalogFeature(Feature):
@@ -41,9 +46,14 @@ class CatalogFeature(Feature):
         self.catalog = Catalog(services.store, services.clock)
         self.openlibrary = OpenLibrary(services.config.openlibrary, services.store, services.clock)
         self._told_offline: tuple[int | None, set[int]] = (None, set())
+        sources = [live_source(s) for s in services.config.catalog.sources]
+        self.live = LiveCatalog(self.catalog, sources)
+        # One sync of a source at a time: a reconciliation waits for a sync still running.
+        self._syncing = {source.name: asyncio.Lock() for source in sources}
 
     async def on_stop(self) -> None:
         await self.openlibrary.aclose()
+        await self.live.aclose()
 
     async def on_start(self) -> None:
         """The sample is loaded into an empty catalog it was never removed from, and removed
@@ -63,6 +73,102 @@ class CatalogFeature(Feature):
             await self._load_sample()
         if pruned := await self.openlibrary.prune():
             log.info("forgot %d Open Library answers older than a month past expiry", pruned)
+        for syncer in self.live.syncers.values():
+            await self._plan(syncer.source, self.services.clock.now())
+
+    # Keeping the configured sources in step -------------------------------------------------
+
+    async def _plan(self, source: LiveSource, after: datetime) -> None:
+        """The next incremental sync and the next nightly reconciliation (the same keys at
+        every start, so planning again changes nothing); the first sync ever at once."""
+        scheduler = self.services.scheduler
+        if (await state.sync_state(self.services.store, source.name)).last_sync is None:
+            payload = {"source": source.name, "full": False}
+            await scheduler.schedule(SYNC, f"{SYNC}:{source.name}:first", after, payload)
+        step = source.every_minutes * 60
+        slot = (int(after.timestamp()) // step + 1) * step
+        due = datetime.fromtimestamp(slot, UTC)
+        await scheduler.schedule(
+            SYNC, f"{SYNC}:{source.name}:{due.isoformat()}", due, {"source": source.name}
+        )
+        tz = self.services.config.bot.tz
+        hour, minute = (int(part) for part in source.nightly_at.split(":"))
+        day = after.astimezone(tz).date()
+        nightly = datetime.combine(day, time(hour, minute), tz)
+        if nightly <= after:
+            nightly = datetime.combine(day + timedelta(days=1), time(hour, minute), tz)
+        await scheduler.schedule(
+            SYNC,
+            f"{SYNC}:{source.name}:nightly:{nightly.date().isoformat()}",
+            nightly,
+            {"source": source.name, "full": True},
+        )
+
+    @job(SYNC)
+    async def sync_source(self, ctx: JobContext) -> None:
+        """Start one sync of one source in the background: a sync takes seconds (a nightly
+        reconciliation minutes), and the scheduler runs its jobs one after another, so a
+        reminder or a quiz timer must not wait for it. An incremental sync due while the
+        source's last one still runs is skipped; a reconciliation waits for it."""
+        syncer = self.live.syncers.get(ctx.payload.get("source", ""))
+        if syncer is None:
+            return  # no longer configured
+        source = syncer.source
+        await self._plan(source, ctx.job.due_at if ctx.job else self.services.clock.now())
+        full = bool(ctx.payload.get("full"))
+        if not full and self._syncing[source.name].locked():
+            log.info("%s: the previous sync is still running; this one is skipped", source.name)
+            return
+        self.services.tasks.spawn(self._sync(ctx, source, full), name=f"sync {source.name}")
+
+    async def _sync(self, ctx: JobContext, source: LiveSource, full: bool) -> None:
+        """A failure is one log line, retried at the next sync (a failed reconciliation then
+        too); moderators hear of it once, after an hour."""
+        async with self._syncing[source.name]:
+            await self._sync_now(ctx, source, full)
+
+    async def _sync_now(self, ctx: JobContext, source: LiveSource, full: bool) -> None:
+        now = self.services.clock.now()
+        try:
+            report = await self.live.syncers[source.name].sync(full=full)
+        except Exception as error:
+            if isinstance(error, SyncFailed):
+                log.warning(
+                    "%s of %s failed: %s; %s",
+                    "full reconciliation" if full else "sync",
+                    source.name,
+                    error,
+                    f"retried in {source.every_minutes} minutes from the page it stopped at"
+                    if full
+                    else "the next sync starts again where the last complete one ended",
+                )
+            else:
+                log.exception("sync of %s failed", source.name)
+            if full:
+                retry = now + timedelta(minutes=source.every_minutes)
+                await self.services.scheduler.schedule(
+                    SYNC, f"{SYNC}:{source.name}:retry:{retry.isoformat()}", retry, ctx.payload
+                )
+            if await state.failed(self.services.store, source.name, now, str(error)):
+                await self._tell_moderators(ctx, source, str(error))
+        else:
+            log.info("%s", report.line())
+
+    async def _tell_moderators(self, ctx: JobContext, source: LiveSource, error: str) -> None:
+        """Each moderator named in [moderators], privately, once for this outage."""
+        text = ctx._(
+            "The library system {source} has not answered for more than an hour: {error}."
+            " Members see the last status read from it; the bot keeps trying every"
+            " {minutes} minutes."
+        ).format(source=source.name, error=error, minutes=source.every_minutes)
+        moderators = self.services.config.moderators
+        for platform in ("console", "telegram", "discord"):
+            for member in sorted(getattr(moderators, platform)):
+                try:
+                    await ctx.send(Reply.of(text), to=Destination(platform, member, private=True))
+                except Exception:
+                    log.warning("could not tell moderator %s on %s", member, platform)
+        log.warning("%s has failed for more than an hour: %s", source.name, error)
 
     async def _load_sample(self) -> None:
         records = load_sample(today=self.services.clock.now().date())
@@ -80,9 +186,15 @@ class CatalogFeature(Feature):
             found = await self.catalog.book(int(query[1:]))
             if found is None:
                 raise UserError(ctx._("There is no book #{number}.").format(number=query[1:]))
-            await looked_at(ctx, found)
-            return await book_card(ctx, found, self._cover(found))
+            return await self._card(ctx, found)
         return await self._page(ctx, query, 1)
+
+    async def _card(self, ctx: Context, book: Book) -> Reply:
+        """One book's card, its copies read again from the library system when their status
+        is older than a few minutes and the system answers in time."""
+        book, read_at = await self.live.fresh(book)
+        await looked_at(ctx, book)
+        return await book_card(ctx, book, self._cover(book), read_at)
 
     @command(
         "books",
@@ -106,8 +218,6 @@ class CatalogFeature(Feature):
         books = results.books[:SHOWN]
         if page == 1 and not books:
             await wanted_missing(ctx, query)
-        elif page == 1 and len(books) == 1 and not results.corrected:
-            await looked_at(ctx, books[0])
         if not books and page > 1:
             return Reply.of(ctx._("No more matches for “{query}”.").format(query=query))
         if not books:
@@ -126,7 +236,7 @@ class CatalogFeature(Feature):
                 ctx._("Did you mean “{query}”?").format(query=results.corrected),
             )
         elif len(books) == 1 and page == 1:
-            local = await book_card(ctx, books[0], self._cover(books[0]))
+            local = await self._card(ctx, books[0])
         else:
             local = self._list(ctx, query, page, books, results)
         if online is None:

@@ -19,6 +19,7 @@ public modules and that the features' dependencies have no cycle (pyproject.toml
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from bot.api.context import Context
 from bot.api.replies import Field, Reply
@@ -92,9 +93,12 @@ async def looked_at(ctx: Context, book: Book) -> None:
         await ctx.services.events.publish(BookWanted(ctx, book.record.title, book))
 
 
-async def book_card(ctx: Context, book: Book, cover_url: str | None = None) -> Reply:
-    """The book's card with what other features add to it (members' ratings and reviews)."""
-    reply = card(ctx, book, cover_url)
+async def book_card(
+    ctx: Context, book: Book, cover_url: str | None = None, status_at: datetime | None = None
+) -> Reply:
+    """The book's card with what other features add to it (members' ratings and reviews);
+    `status_at`: when its copies were read from the library system."""
+    reply = card(ctx, book, cover_url, status_at)
     extras: list[Field] = []
     for fields in await ctx.services.events.publish(CardExtras(ctx, book)):
         extras.extend(fields)

@@ -17,6 +17,11 @@ BENCH = Path(__file__).resolve().parents[2] / "bench"
     [
         ("announce.py", ["--runs", "3"], "per home"),
         ("catalog_import.py", ["--csv-rows", "2000", "--marc-records", "200"], "CSV import"),
+        (
+            "catalog_sync.py",
+            ["--records", "300", "--changed", "10", "--refreshes", "3"],
+            "on-the-spot refresh",
+        ),
         ("content_calendar.py", ["--items", "60", "--others", "20", "--runs", "3"], "/calendar"),
         ("catalog_search.py", ["--titles", "2000", "--queries", "20"], "pustaka search"),
         ("quiz_burst.py", ["--members", "20"], "each answer exactly once"),
