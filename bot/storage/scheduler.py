@@ -307,13 +307,32 @@ class Scheduler:
         return jobs[0] if jobs else None
 
     async def _claim(self, limit: int) -> list[Job]:
-        """Claim up to `limit` due jobs, earliest first (pending → running)."""
+        """Claim up to `limit` due jobs, earliest first (pending → running).
+
+        Several processes may share a PostgreSQL database: there the due rows are locked as they
+        are chosen and rows another process is claiming are skipped, so no two processes claim
+        one job (SQLite runs one write at a time, so the plain statement is enough)."""
+        if self.store.dialect == "postgresql":
+            # Materialized: evaluated once (as an IN subquery it may run again per row, and
+            # with SKIP LOCKED each run finds other rows).
+            sql = (
+                "WITH due AS MATERIALIZED (SELECT id FROM jobs WHERE state = 'pending'"
+                " AND paused = 0 AND due_at <= ? ORDER BY due_at, id LIMIT ?"
+                " FOR UPDATE SKIP LOCKED)"
+                " UPDATE jobs SET state = 'running', attempts = attempts + 1 FROM due"
+                " WHERE jobs.id = due.id"
+                " RETURNING jobs.id, kind, key, payload, due_at, attempts"
+            )
+        else:
+            sql = (
+                "UPDATE jobs SET state = 'running', attempts = attempts + 1"
+                " WHERE id IN (SELECT id FROM jobs WHERE state = 'pending' AND paused = 0"
+                "              AND due_at <= ?"
+                "              ORDER BY due_at, id LIMIT ?)"
+                " RETURNING id, kind, key, payload, due_at, attempts"
+            )
         rows = await self.store.fetchall(
-            "UPDATE jobs SET state = 'running', attempts = attempts + 1"
-            " WHERE id IN (SELECT id FROM jobs WHERE state = 'pending' AND paused = 0"
-            "              AND due_at <= ?"
-            "              ORDER BY due_at, id LIMIT ?)"
-            " RETURNING id, kind, key, payload, due_at, attempts",
+            sql,
             (_utc(self.clock.now()), limit),
         )
         jobs = [

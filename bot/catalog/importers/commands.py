@@ -39,7 +39,7 @@ SKIPPED_LISTED = 20
 
 
 async def run_import(
-    database: Path, file: Path, *, format: str | None = None, source: str | None = None
+    database: Path | str, file: Path, *, format: str | None = None, source: str | None = None
 ) -> int:
     # The file is checked before the database is opened: a mistyped name creates nothing.
     with open_catalog_file(file, format=format, source=source) as opened:
@@ -65,7 +65,7 @@ async def run_import(
 
 
 async def run_harvest(
-    database: Path,
+    database: Path | str,
     url: str,
     *,
     metadata_prefix: str = "oai_dc",
@@ -96,7 +96,7 @@ async def run_harvest(
     return 0
 
 
-async def run_sources(database: Path) -> int:
+async def run_sources(database: Path | str) -> int:
     """Each source with its books and copies."""
     store = await Store.open(database)
     try:
@@ -113,7 +113,7 @@ async def run_sources(database: Path) -> int:
     return 0
 
 
-async def run_remove(database: Path, source: str) -> int:
+async def run_remove(database: Path | str, source: str) -> int:
     """Remove one source; 2 when there is no such source."""
     store = await Store.open(database)
     try:
