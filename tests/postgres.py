@@ -96,17 +96,21 @@ def server(folder: Path | None = None) -> Iterator[str]:
             )
 
 
+def _stop(signum: int, _: object) -> None:
+    raise SystemExit(128 + signum)  # unwinds through server(), which stops PostgreSQL
+
+
 def main(argv: list[str]) -> int:
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(signum, _stop)  # also when started in the background, where SIGINT is off
     if binaries() is None:
         print("PostgreSQL binaries (initdb, pg_ctl) not found: skipped.", file=sys.stderr)
         return NO_BINARIES
     with server() as url:
         print(f"PostgreSQL 15 test server at {url}", file=sys.stderr)
         if not argv:
-            try:
-                signal.pause()
-            except KeyboardInterrupt:
-                return 0
+            signal.pause()
+            return 0
         return subprocess.run(argv, env={**os.environ, "PUSTAKA_TEST_POSTGRES": url}).returncode
 
 

@@ -162,7 +162,12 @@ def translate(sql: str, primary_keys: PrimaryKeys | None = None) -> Translated:
             text = text.rstrip().rstrip(";") + conflict
         else:
             text = f"{text[:returning]}{conflict.strip()} {text[returning:]}"
+    text = _TYPED_NULL_TEST.sub(r"CAST(\1 AS TEXT)\2", text)
     return Translated(_qualify_upsert(_alias_subqueries(text)), tuple(fts), _rowid_trigger(code))
+
+
+_TYPED_NULL_TEST = re.compile(r"(\$\d+)(\s+IS\s+(?:NOT\s+)?NULL\b)", re.I)
+"""``? IS NULL``: PostgreSQL needs the parameter's type, which nothing else in it tells."""
 
 
 _CREATE_TABLE = re.compile(r"^\s*CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)", re.I)
