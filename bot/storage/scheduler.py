@@ -266,6 +266,9 @@ class Scheduler:
                 if done and (len(jobs) < BATCH or len(done) >= DONE_BATCH):
                     await self._mark_done(done)
                 if not jobs:
+                    # Cleared before the next time is read: a job scheduled while it is being
+                    # read (another connection, on PostgreSQL) still wakes the loop.
+                    self._wake.clear()
                     await self._sleep_until(await self._next_time())
         finally:
             await self._mark_done(done)
@@ -289,7 +292,6 @@ class Scheduler:
         return datetime.fromisoformat(due) if due else None
 
     async def _sleep_until(self, when: datetime | None) -> None:
-        self._wake.clear()
         waiter = asyncio.ensure_future(self._wake.wait())
         sleeps: list[asyncio.Future[Any]] = [waiter]
         if when is not None:
