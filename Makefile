@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 PO     := $(wildcard data/locales/*/LC_MESSAGES/pustaka.po)
 MO     := $(PO:.po=.mo)
 
-.PHONY: run test lint bench chaos i18n clean
+.PHONY: run test test-postgres lint bench chaos i18n clean
 
 run: $(STAMP) $(MO)
 	@$(BIN)/pustaka run $(ARGS)
@@ -17,6 +17,11 @@ test: $(STAMP) $(MO)
 	$(BIN)/ruff format --check bot cogs tests bench
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The suite again on a throwaway PostgreSQL server started from the system's binaries (initdb,
+# pg_ctl; Debian's postgresql package) in a temporary folder, each test in a fresh database.
+test-postgres: $(STAMP) $(MO)
+	$(BIN)/python -m tests.postgres $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check --fix bot cogs tests bench
@@ -57,6 +62,7 @@ bench: $(STAMP) $(MO)
 	$(BIN)/python bench/privacy.py
 	$(BIN)/python bench/announce.py
 	$(BIN)/python bench/stats.py
+	$(BIN)/python bench/engines.py --titles 100000 --queries 1000 --jobs 5000
 
 # The real process killed with SIGKILL 50 times during bursts of updates; figures in BENCHMARKS.md.
 chaos: $(STAMP) $(MO)

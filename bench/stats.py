@@ -128,7 +128,7 @@ async def fill(app: App, members: int, usage: int, answers: int, events: int) ->
             (first, members),
         )
 
-    await store.atomically(work)
+    await store.sqlite_atomically(work)
 
 
 async def main(members: int, usage: int, answers: int, events: int, runs: int) -> int:

@@ -46,6 +46,13 @@ class BotSettings:
 @dataclass(frozen=True)
 class DatabaseSettings:
     path: Path = Path("pustaka.db")
+    url: str = ""
+    """A ``postgresql://`` URL: PostgreSQL instead of the SQLite file at `path`."""
+
+    @property
+    def target(self) -> Path | str:
+        """What ``Store.open`` opens: the URL when one is set, else the SQLite file."""
+        return self.url or self.path
 
 
 @dataclass(frozen=True)
@@ -305,6 +312,15 @@ def file_path(key: str, value: Any) -> Path:
     return Path(non_empty(key, value))
 
 
+def _database_url(key: str, value: Any) -> str:
+    text = string(key, value).strip()
+    if text and not re.match(r"postgres(ql)?://", text):
+        raise ConfigError(
+            key, f"{_show(text)} is not a postgresql:// URL (leave it out for SQLite)"
+        )
+    return text
+
+
 def array(item: Check) -> Check:
     def check(key: str, value: Any) -> tuple[Any, ...]:
         if not isinstance(value, list):
@@ -397,7 +413,7 @@ SECTIONS: dict[str, tuple[type, dict[str, Check]]] = {
             "log_level": one_of(*LOG_LEVELS, upper=True),
         },
     ),
-    "database": (DatabaseSettings, {"path": file_path}),
+    "database": (DatabaseSettings, {"path": file_path, "url": _database_url}),
     "telegram": (
         TelegramSettings,
         {

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +12,7 @@ from bot.config import Config, load_config
 from bot.process.app import App
 from bot.process.features import discover
 from bot.time.clock import FakeClock
+from tests import databases
 from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.telegram_api import FakeTelegram
 
@@ -55,12 +56,29 @@ def write_config(directory: Path, extra: str = "", *, sample: bool = False) -> P
     """A config in `directory`; the bundled sample catalog stays out unless asked for."""
     path = directory / "config.toml"
     settings = f'[database]\npath = "{directory / "pustaka.db"}"\n'
+    if url := databases.target(directory / "pustaka.db"):
+        settings += f'url = "{url}"\n' if isinstance(url, str) else ""
     if not sample:
         settings += "[catalog]\nsample = false\n"
     if "[openlibrary]" not in extra:
         settings += "[openlibrary]\nenabled = false\n"
     path.write_text(settings + extra, encoding="utf-8")
     return path
+
+
+@pytest.fixture(autouse=True)
+def database_engine() -> Iterator[None]:
+    """Under `make test-postgres`, a fresh PostgreSQL database for each test."""
+    if not databases.on_postgres():
+        yield
+        return
+    databases.reset_targets()
+    databases.begin_test()
+    try:
+        yield
+    finally:
+        databases.reset_targets()
+        databases.end_test()
 
 
 @pytest.fixture

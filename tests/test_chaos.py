@@ -6,7 +6,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.chaos import run, run_discord
+from tests.databases import on_postgres
+
+pytestmark = pytest.mark.skipif(
+    on_postgres(), reason="tests/chaos.py checks the SQLite file itself (integrity_check)"
+)
 
 
 async def test_killed_during_bursts_nothing_is_lost(tmp_path: Path) -> None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sqlite3
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -29,6 +28,7 @@ from tests.cogs.events.test_e2e_reminders import (
     shown_with,
 )
 from tests.conftest import write_config
+from tests.databases import rows
 from tests.fakes.telegram_api import FakeTelegram, callback_press, group_chat, text_message
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -77,33 +77,33 @@ class Bot:
 def move_reminders(database: Path, now: datetime) -> dict[int, str]:
     """While the bot is down: the 1-hour reminder fell due 10 minutes ago, the 24-hour one 3
     hours ago. Returns the keys of the jobs by their minutes before the event."""
-    with sqlite3.connect(database) as db:
-        rows = db.execute(
-            "SELECT key, json_extract(payload, '$.minutes') FROM jobs"
-            " WHERE kind = 'event-reminder' AND state = 'pending'"
-        ).fetchall()
-        keys = {int(minutes): key for key, minutes in rows}
-        assert set(keys) == {60, 1440}, rows
-        for minutes, late in ((60, timedelta(minutes=10)), (1440, timedelta(hours=3))):
-            db.execute(
-                "UPDATE jobs SET due_at = ? WHERE key = ?", (utc_text(now - late), keys[minutes])
-            )
+    found = rows(
+        database,
+        "SELECT key, json_extract(payload, '$.minutes') FROM jobs"
+        " WHERE kind = 'event-reminder' AND state = 'pending'",
+    )
+    keys = {int(str(minutes)): str(key) for key, minutes in found}
+    assert set(keys) == {60, 1440}, found
+    for minutes, late in ((60, timedelta(minutes=10)), (1440, timedelta(hours=3))):
+        rows(
+            database,
+            "UPDATE jobs SET due_at = ? WHERE key = ?",
+            (utc_text(now - late), keys[minutes]),
+        )
     return keys
 
 
 async def sends_finished(database: Path) -> None:
     """Until every message the bot began to send has been taken by the platform."""
     for _ in range(300):
-        with sqlite3.connect(database) as db:
-            if not db.execute("SELECT 1 FROM sent_keys WHERE state = 'sending'").fetchone():
-                return
+        if not rows(database, "SELECT 1 FROM sent_keys WHERE state = 'sending'"):
+            return
         await asyncio.sleep(0.05)
     raise AssertionError("a send never finished")
 
 
 def states(database: Path) -> dict[str, str]:
-    with sqlite3.connect(database) as db:
-        return dict(db.execute("SELECT key, state FROM jobs WHERE kind = 'event-reminder'"))
+    return dict(rows(database, "SELECT key, state FROM jobs WHERE kind = 'event-reminder'"))
 
 
 async def settled(database: Path, keys: dict[int, str]) -> dict[str, str]:

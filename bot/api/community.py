@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import enum
 import secrets
-import sqlite3
 from datetime import datetime, timedelta
 
 from bot.api.context import Destination
-from bot.storage.store import Store
+from bot.storage.store import Atomic, Store
 
 CODE_LIFETIME = timedelta(minutes=10)
 _ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -74,7 +73,7 @@ async def new_code(store: Store, community_id: int, member_id: int, now: datetim
     """A fresh one-time code for linking this community; earlier unused ones stop working."""
     code = normalise_code("".join(secrets.choice(_ALPHABET) for _ in range(8)))
 
-    def work(db: sqlite3.Connection) -> None:
+    def work(db: Atomic) -> None:
         db.execute(
             "DELETE FROM community_link_codes WHERE community_id = ? OR expires_at < ?",
             (community_id, now.isoformat()),
@@ -123,23 +122,23 @@ async def join(store: Store, typed: str, joining: int, now: datetime) -> int | R
         return found
     stamp = now.isoformat()
 
-    def work(db: sqlite3.Connection) -> None:
-        spent = db.execute(
-            "DELETE FROM community_link_codes WHERE code = ?", (normalise_code(typed),)
-        ).rowcount
-        if not spent:  # used by someone else a moment ago
-            raise _Spent
-        circle_row = db.execute(
-            "SELECT circle_id FROM community_links WHERE community_id = ?", (found,)
-        ).fetchone()
-        circle_id = circle_row[0] if circle_row else found
-        db.executemany(
-            "INSERT OR REPLACE INTO community_links (community_id, circle_id, linked_at)"
-            " VALUES (?, ?, ?)",
-            [(found, circle_id, stamp), (joining, circle_id, stamp)]
-            if circle_row is None
-            else [(joining, circle_id, stamp)],
+    def work(db: Atomic) -> None:
+        spent = db.fetchone(
+            "DELETE FROM community_link_codes WHERE code = ? RETURNING code",
+            (normalise_code(typed),),
         )
+        if spent is None:  # used by someone else a moment ago
+            raise _Spent
+        circle_row = db.fetchone(
+            "SELECT circle_id FROM community_links WHERE community_id = ?", (found,)
+        )
+        circle_id = circle_row[0] if circle_row else found
+        for linked in [found, joining] if circle_row is None else [joining]:
+            db.execute(
+                "INSERT OR REPLACE INTO community_links (community_id, circle_id, linked_at)"
+                " VALUES (?, ?, ?)",
+                (linked, circle_id, stamp),
+            )
 
     try:
         await store.atomically(work)
@@ -157,16 +156,16 @@ async def unlink(store: Store, community_id: int) -> bool:
 
     Returns False when it was not linked."""
 
-    def work(db: sqlite3.Connection) -> bool:
-        row = db.execute(
+    def work(db: Atomic) -> bool:
+        row = db.fetchone(
             "SELECT circle_id FROM community_links WHERE community_id = ?", (community_id,)
-        ).fetchone()
+        )
         if row is None:
             return False
         db.execute("DELETE FROM community_links WHERE community_id = ?", (community_id,))
         rest = [
             r[0]
-            for r in db.execute(
+            for r in db.fetchall(
                 "SELECT community_id FROM community_links WHERE circle_id = ?", (row[0],)
             )
         ]

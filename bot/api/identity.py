@@ -6,13 +6,12 @@ reference. Each message refreshes the member's display name, reported language a
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.config import SUPPORTED_LOCALES
-from bot.storage.store import Store
+from bot.storage.store import Atomic, Store
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +61,8 @@ async def remember(
     Runs on every message, so it is one trip to the database (see ``Store.atomically``)."""
     stamp = now.isoformat()
 
-    def work(db: sqlite3.Connection) -> tuple[Member, Community | None]:
-        row = db.execute(
+    def work(db: Atomic) -> tuple[Member, Community | None]:
+        row = db.fetchone(
             """
             INSERT INTO members (platform, platform_id, display_name, platform_locale,
                                  created_at, last_seen_at)
@@ -75,11 +74,11 @@ async def remember(
             RETURNING id, platform, platform_id, display_name, locale, platform_locale
             """,
             (platform, member_id, display_name, platform_locale, stamp, stamp),
-        ).fetchone()
+        )
         member = Member(*row)
         if community_id is None:
             return member, None
-        row = db.execute(
+        row = db.fetchone(
             """
             INSERT INTO communities (platform, platform_id, name, created_at)
             VALUES (?, ?, ?, ?)
@@ -88,7 +87,7 @@ async def remember(
             RETURNING id, platform, platform_id, name, locale, timezone
             """,
             (platform, community_id, community_name, stamp),
-        ).fetchone()
+        )
         community = Community(*row)
         db.execute(
             """

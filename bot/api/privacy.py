@@ -203,7 +203,7 @@ async def inventory(store: Store, data: PersonalData, member: Member) -> Invento
             found.append(Found(package, personal, total, examples))
         return Inventory(found, sum(len(keys) for keys in _traces(db, member).values()))
 
-    return await store.atomically(work)
+    return await store.sqlite_atomically(work)
 
 
 async def forget(
@@ -230,7 +230,7 @@ async def forget(
         ).rowcount
         return changed
 
-    return await store.atomically(work)
+    return await store.sqlite_atomically(work)
 
 
 def _forget_rows(db: sqlite3.Connection, personal: Personal, member: Member) -> int:
@@ -341,7 +341,7 @@ async def undeclared(store: Store, data: PersonalData) -> list[tuple[str, str]]:
                     missing.add((personal.table, column))
         return sorted(missing)
 
-    return await store.atomically(work)
+    return await store.sqlite_atomically(work)
 
 
 # Pruning usage records -----------------------------------------------------------------------
@@ -359,7 +359,7 @@ async def prune_usage(store: Store, data: PersonalData, now: datetime, keep_days
             f"DELETE FROM {personal.table} WHERE rowid IN (SELECT rowid FROM {personal.table}"
             f" WHERE {personal.usage_at} < ? LIMIT {PRUNE_BATCH})"
         )
-        while deleted := await store.atomically(
+        while deleted := await store.sqlite_atomically(
             lambda db, sql=sql: db.execute(sql, (before,)).rowcount
         ):
             pruned += deleted

@@ -98,10 +98,7 @@ async def remove_books(tx: Transaction, ids: Sequence[int]) -> tuple[int, int]:
         for table, column in references:
             # A row that would repeat one the member has on the other record already is
             # dropped with the book: what it said is there.
-            await tx.executemany(
-                f"UPDATE OR IGNORE {table} SET {column} = ? WHERE {column} = ?",
-                [(new, old) for old, new in successors.items()],
-            )
+            await _update_or_ignore(tx, table, column, successors)
         left = await _count_references(tx, references, exclude=successors.keys())
         await delete_books(tx, ids)
     finally:
@@ -109,8 +106,48 @@ async def remove_books(tx: Transaction, ids: Sequence[int]) -> tuple[int, int]:
     return before - left, left
 
 
+async def _update_or_ignore(
+    tx: Transaction, table: str, column: str, successors: dict[int, int]
+) -> None:
+    """Point `column` at each book's successor, except in rows where that would repeat a row
+    already there (a unique key): SQLite's UPDATE OR IGNORE, which PostgreSQL lacks."""
+    pairs = [(new, old) for old, new in successors.items()]
+    if tx.dialect != "postgresql":
+        await tx.executemany(f"UPDATE OR IGNORE {table} SET {column} = ? WHERE {column} = ?", pairs)
+        return
+    keys = await tx.fetchall(
+        "SELECT array_agg(a.attname::text) FROM pg_constraint AS c"
+        " JOIN pg_attribute AS a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)"
+        " WHERE c.conrelid = CAST(? AS regclass) AND c.contype IN ('p', 'u')"
+        " GROUP BY c.oid",
+        (table,),
+    )
+    clashes = [
+        "EXISTS (SELECT 1 FROM {t} AS other WHERE other.{c} = ?{rest})".format(
+            t=table,
+            c=column,
+            rest="".join(f" AND other.{k} = {table}.{k}" for k in key if k != column),
+        )
+        for (key,) in keys
+        if column in key
+    ]
+    guard = f" AND NOT ({' OR '.join(clashes)})" if clashes else ""
+    await tx.executemany(
+        f"UPDATE {table} SET {column} = ? WHERE {column} = ?{guard}",
+        [(new, old, *[new] * len(clashes)) for new, old in pairs],
+    )
+
+
 async def _references(tx: Transaction) -> list[tuple[str, str]]:
     """(table, column) of every foreign key to books, outside the book's own tables."""
+    if tx.dialect == "postgresql":
+        rows = await tx.fetchall(
+            "SELECT t.relname, a.attname FROM pg_constraint AS c"
+            " JOIN pg_class AS t ON t.oid = c.conrelid"
+            " JOIN pg_attribute AS a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)"
+            " WHERE c.contype = 'f' AND c.confrelid = 'books'::regclass ORDER BY t.relname"
+        )
+        return [(row[0], row[1]) for row in rows if row[0] not in _OWN_TABLES]
     rows = await tx.fetchall(
         'SELECT m.name, f."from" FROM sqlite_schema AS m, pragma_foreign_key_list(m.name) AS f'
         " WHERE m.type = 'table' AND f.\"table\" = 'books' ORDER BY m.name"

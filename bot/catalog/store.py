@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sqlite3
 from collections import Counter
 from collections.abc import (
     AsyncIterable,
@@ -36,7 +35,7 @@ from typing import Any, TypeVar
 from bot.catalog.records import Copy, CopyStatus, Record, StoredRow, stored_row
 from bot.catalog.vocabulary import apply_counts, word_counts
 from bot.storage.folding import folded
-from bot.storage.store import Store, Transaction
+from bot.storage.store import Conflict, Store, Transaction
 from bot.time.clock import Clock
 
 BATCH = 5000  # records a transaction: fewer, larger ones let FTS5 flush its index less often
@@ -135,7 +134,7 @@ class Catalog:
                     done = await self._write_batch(
                         tx, batch, summary, sources, seen, barcodes, match_barcodes
                     )
-            except sqlite3.IntegrityError:
+            except Conflict:
                 # A source that was empty got books from another writer meanwhile: look them up.
                 if not any(sources.values()):
                     raise
@@ -204,8 +203,9 @@ class Catalog:
                 """
                 UPDATE books SET source_id = ?, title = ?, authors = ?, subjects = ?,
                     description = ?,
-                    language = nullif(?, ''), year = nullif(?, ''), isbns = ?,
-                    publisher = nullif(?, ''), cover = nullif(?, ''), pages = nullif(?, ''),
+                    language = nullif(?, ''), year = CAST(nullif(?, '') AS INTEGER), isbns = ?,
+                    publisher = nullif(?, ''), cover = nullif(?, ''),
+                    pages = CAST(nullif(?, '') AS INTEGER),
                     fingerprint = ?, copies = ?, available = ?, updated_at = ?
                 WHERE id = ?
                 """,
@@ -218,8 +218,8 @@ class Catalog:
                 INSERT INTO books (id, source, source_id, title, authors, subjects, description,
                     language, year, isbns, publisher, cover, pages, fingerprint, copies,
                     available, added_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, nullif(?, ''), nullif(?, ''), ?, nullif(?, ''),
-                    nullif(?, ''), nullif(?, ''), ?, ?, ?, ?, ?)
+                VALUES (?, ?, ?, ?, ?, ?, ?, nullif(?, ''), CAST(nullif(?, '') AS INTEGER), ?,
+                    nullif(?, ''), nullif(?, ''), CAST(nullif(?, '') AS INTEGER), ?, ?, ?, ?, ?)
                 """,
                 inserts,
             )
@@ -381,6 +381,9 @@ async def delete_books(tx: Transaction, ids: Sequence[int]) -> None:
 async def _unindex(tx: Transaction, ids: Sequence[int]) -> None:
     """Take rows out of the index with the text they were indexed with (external content)."""
     marks = ",".join("?" * len(ids))
+    if tx.dialect == "postgresql":  # the index is a table of its own there
+        await tx.execute(f"DELETE FROM books_fts WHERE rowid IN ({marks})", ids)
+        return
     await tx.execute(
         "INSERT INTO books_fts (books_fts, rowid, title, authors, subjects, description)"
         f" SELECT 'delete', id, {_INDEXED} FROM books WHERE id IN ({marks})",

@@ -119,6 +119,12 @@ async def _vocabulary(store: Store) -> Words:
 
 async def known(store: Store, word: str) -> bool:
     """Whether the full-text index has this word anywhere (titles, authors, subjects, text)."""
+    if store.dialect == "postgresql":
+        return bool(
+            await store.fetchval(
+                "SELECT 1 FROM books_fts WHERE books_fts MATCH ? LIMIT 1", (f'"{word}"',)
+            )
+        )
     return bool(await store.fetchval("SELECT 1 FROM books_vocab WHERE term = ?", (word,)))
 
 

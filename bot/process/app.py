@@ -61,7 +61,7 @@ class App:
         packages = discover() if features is None else packages_of(features)
         config = config.declare(section for package in packages for section in package.sections)
         store = await Store.open(
-            config.database.path, packages=[package.migrations for package in packages]
+            config.database.target, packages=[package.migrations for package in packages]
         )
         clock = clock or SystemClock()
         services = Services(

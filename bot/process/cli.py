@@ -54,6 +54,16 @@ def build_parser(packages: Sequence[FeaturePackage] = ()) -> argparse.ArgumentPa
     )
     backup = commands.add_parser("backup", help="write a consistent copy of the database")
     backup.add_argument("path", type=Path, help="where to write the copy")
+    database = commands.add_parser("db", help="the database: copy it into PostgreSQL")
+    db_actions = database.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    migrate = db_actions.add_parser(
+        "migrate",
+        help="copy the SQLite database into an empty PostgreSQL database, verified",
+        description="Copy every row of the SQLite database ([database] path) into an empty"
+        " PostgreSQL database, then check each table's row count and checksum. Afterwards set"
+        " [database] url to the same URL.",
+    )
+    migrate.add_argument("--to", required=True, metavar="URL", help="postgresql://user@host/db")
     _add_catalog_commands(commands)
     for package in packages:
         for verb in package.verbs:
@@ -189,6 +199,8 @@ def main(
             return _catalog(config, args)
         if command == "backup":
             return _backup(config, args.path)
+        if command == "db":
+            return _db_migrate(config, packages, args.to)
         if command == "status":
             return _status(config)
         if command == "report":
@@ -264,7 +276,7 @@ def _catalog(config: Config, args: argparse.Namespace) -> int:
     from bot.catalog.importers.base import CatalogFileError
     from bot.catalog.importers.commands import run_harvest, run_import, run_remove, run_sources
 
-    database = config.database.path
+    database = config.database.target
     if args.catalog_command == "check":
         from bot.catalog.sync.check import check_sources
         from bot.catalog.sync.sources import live_source
@@ -299,6 +311,27 @@ def _catalog(config: Config, args: argparse.Namespace) -> int:
     except (CatalogFileError, HarvestError) as error:
         print(f"pustaka: {error}", file=sys.stderr)
         return 2
+
+
+def _db_migrate(config: Config, packages: Sequence[FeaturePackage], url: str) -> int:
+    from bot.storage.copy import copy_database
+    from bot.storage.store import is_postgres_url
+
+    if not is_postgres_url(url):
+        print(f"pustaka: {url!r} is not a postgresql:// URL", file=sys.stderr)
+        return 2
+    if not config.database.path.is_file():
+        print(f"pustaka: no database at {config.database.path}: nothing to copy", file=sys.stderr)
+        return 2
+    copied = asyncio.run(
+        copy_database(config.database.path, url, [p.migrations for p in packages], progress=print)
+    )
+    rows = sum(table.rows for table in copied)
+    print(
+        f"Copied {rows} rows in {len(copied)} tables from {config.database.path} into PostgreSQL;"
+        " every table's row count and checksum match. Set [database] url to use it."
+    )
+    return 0
 
 
 def _status(config: Config) -> int:
@@ -339,7 +372,7 @@ async def _report(
 @asynccontextmanager
 async def open_store(config: Config, packages: Sequence[FeaturePackage]) -> AsyncIterator[Store]:
     """The database for a command-line verb, with every feature's tables migrated."""
-    store = await Store.open(config.database.path, packages=[p.migrations for p in packages])
+    store = await Store.open(config.database.target, packages=[p.migrations for p in packages])
     try:
         yield store
     finally:

@@ -61,7 +61,7 @@ class OutboxTable:
             assert cursor.lastrowid is not None
             return cursor.lastrowid
 
-        return await self.store.atomically(insert)
+        return await self.store.sqlite_atomically(insert)
 
     async def sending(self, message_id: int) -> None:
         """The message goes to its platform now: a crash from here on leaves its outcome unknown."""
@@ -83,7 +83,7 @@ class OutboxTable:
                 [(key,) for (key,) in keys if key is not None],
             )
 
-        await self.store.atomically(forget)
+        await self.store.sqlite_atomically(forget)
 
     async def forget(self, message_id: int) -> None:
         """Not sent, and not to be: its sender deals with the failure (bot/api/outbox.py)."""

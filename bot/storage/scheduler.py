@@ -274,6 +274,9 @@ class Scheduler:
                 if done and (len(jobs) < BATCH or len(done) >= DONE_BATCH):
                     await self._mark_done(done)
                 if not jobs:
+                    # Cleared before the next time is read: a job scheduled while it is being
+                    # read (another connection, on PostgreSQL) still wakes the loop.
+                    self._wake.clear()
                     await self._sleep_until(await self._next_time())
         finally:
             await self._mark_done(done)
@@ -297,7 +300,6 @@ class Scheduler:
         return datetime.fromisoformat(due) if due else None
 
     async def _sleep_until(self, when: datetime | None) -> None:
-        self._wake.clear()
         waiter = asyncio.ensure_future(self._wake.wait())
         sleeps: list[asyncio.Future[Any]] = [waiter]
         if when is not None:
@@ -315,13 +317,32 @@ class Scheduler:
         return jobs[0] if jobs else None
 
     async def _claim(self, limit: int) -> list[Job]:
-        """Claim up to `limit` due jobs, earliest first (pending → running)."""
+        """Claim up to `limit` due jobs, earliest first (pending → running).
+
+        Several processes may share a PostgreSQL database: there the due rows are locked as they
+        are chosen and rows another process is claiming are skipped, so no two processes claim
+        one job (SQLite runs one write at a time, so the plain statement is enough)."""
+        if self.store.dialect == "postgresql":
+            # Materialized: evaluated once (as an IN subquery it may run again per row, and
+            # with SKIP LOCKED each run finds other rows).
+            sql = (
+                "WITH due AS MATERIALIZED (SELECT id FROM jobs WHERE state = 'pending'"
+                " AND paused = 0 AND due_at <= ? ORDER BY due_at, id LIMIT ?"
+                " FOR UPDATE SKIP LOCKED)"
+                " UPDATE jobs SET state = 'running', attempts = attempts + 1 FROM due"
+                " WHERE jobs.id = due.id"
+                " RETURNING jobs.id, kind, key, payload, due_at, attempts"
+            )
+        else:
+            sql = (
+                "UPDATE jobs SET state = 'running', attempts = attempts + 1"
+                " WHERE id IN (SELECT id FROM jobs WHERE state = 'pending' AND paused = 0"
+                "              AND due_at <= ?"
+                "              ORDER BY due_at, id LIMIT ?)"
+                " RETURNING id, kind, key, payload, due_at, attempts"
+            )
         rows = await self.store.fetchall(
-            "UPDATE jobs SET state = 'running', attempts = attempts + 1"
-            " WHERE id IN (SELECT id FROM jobs WHERE state = 'pending' AND paused = 0"
-            "              AND due_at <= ?"
-            "              ORDER BY due_at, id LIMIT ?)"
-            " RETURNING id, kind, key, payload, due_at, attempts",
+            sql,
             (_utc(self.clock.now()), limit),
         )
         jobs = [

@@ -1,4 +1,6 @@
-"""The bot's one SQLite database, through aiosqlite.
+"""The bot's database: `Store` is the interface every feature uses, `SQLiteStore` the default
+engine (here, through aiosqlite) and PostgresStore the other (bot/storage/postgres.py, chosen by a
+``postgresql://`` URL in ``[database] url``). What follows describes SQLite.
 
 WAL mode, foreign keys on and a busy timeout. The schema comes in packages: the core's tables from
 the numbered SQL files in bot/storage/migrations/ (``NNNN_name.sql``) and each feature's from its
@@ -25,10 +27,10 @@ import logging
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import aiosqlite
 
@@ -38,7 +40,7 @@ log = logging.getLogger("pustaka.store")
 
 Params = Sequence[Any] | Mapping[str, Any]
 T = TypeVar("T")
-_MIGRATION_NAME = re.compile(r"(\d{4})_(\w+)\.sql")
+_MIGRATION_NAME = re.compile(r"(\d{4})_(\w+?)(?:\.(postgresql))?\.sql")
 
 
 class StoreError(Exception):
@@ -47,6 +49,25 @@ class StoreError(Exception):
 
 class SchemaTooNewError(StoreError):
     """The database was written by a newer Pustaka."""
+
+
+class Conflict(StoreError, sqlite3.IntegrityError):
+    """A write the database refused by a constraint: a row with the same unique key exists, a
+    reference points at no row, or a CHECK failed. Raised by both engines: features catch this,
+    never asyncpg's errors. (It is also a sqlite3.IntegrityError only so that code written before
+    it keeps working; new code names Conflict.)"""
+
+
+class Atomic(Protocol):
+    """The statements of ``store.atomically(work)``: plain calls, one transaction."""
+
+    def execute(self, sql: str, params: Params = ()) -> int: ...
+
+    def fetchone(self, sql: str, params: Params = ()) -> Any: ...
+
+    def fetchall(self, sql: str, params: Params = ()) -> list[Any]: ...
+
+    def fetchval(self, sql: str, params: Params = (), default: Any = None) -> Any: ...
 
 
 CORE = "core"
@@ -71,6 +92,8 @@ class Migration:
     sql: str
     legacy: int | None = None
     """The old single-chain migration whose tables this one holds, if any."""
+    postgresql: str | None = None
+    """Its own text for PostgreSQL, where translating `sql` would not be honest."""
 
     @property
     def label(self) -> str:
@@ -78,9 +101,12 @@ class Migration:
 
 
 def read_migrations(folder: Path, package: str) -> list[Migration]:
-    """Every migration in `folder`, in order; versions run 1..N without gaps."""
-    found = []
-    entries = folder.iterdir() if folder.is_dir() else ()
+    """Every migration in `folder`, in order; versions run 1..N without gaps. A file
+    ``NNNN_name.postgresql.sql`` beside ``NNNN_name.sql`` is that migration on PostgreSQL."""
+    found: dict[int, Migration] = {}
+    own: dict[int, str] = {}
+    numbers: list[int] = []
+    entries = sorted(folder.iterdir()) if folder.is_dir() else ()
     for entry in entries:
         if not entry.name.endswith(".sql") or entry.name.startswith("."):
             continue
@@ -88,17 +114,26 @@ def read_migrations(folder: Path, package: str) -> list[Migration]:
         if match is None:
             raise StoreError(f"migration file {entry} is not named NNNN_name.sql")
         sql = entry.read_text(encoding="utf-8")
+        if match[3]:
+            own[int(match[1])] = sql
+            continue
         legacy = _LEGACY.match(sql)
-        found.append(
-            Migration(package, int(match[1]), match[2], sql, int(legacy[1]) if legacy else None)
+        numbers.append(int(match[1]))
+        found[int(match[1])] = Migration(
+            package, int(match[1]), match[2], sql, int(legacy[1]) if legacy else None
         )
-    found.sort(key=lambda m: m.version)
-    versions = [m.version for m in found]
-    if versions != list(range(1, len(found) + 1)):
+    for version, sql in own.items():
+        if version not in found:
+            raise StoreError(
+                f"{folder}: a PostgreSQL file for migration {version} has no SQLite one"
+            )
+        found[version] = replace(found[version], postgresql=sql)
+    versions = sorted(numbers)
+    if versions != list(range(1, len(numbers) + 1)):
         raise StoreError(
             f"{package} migrations must be numbered 1..N without gaps, found {versions}"
         )
-    return found
+    return [found[v] for v in versions]
 
 
 def migrations() -> list[Migration]:
@@ -163,29 +198,28 @@ async def _fetchall(db: aiosqlite.Connection, sql: str, params: Params) -> list[
     return list(await db.execute_fetchall(sql, params))
 
 
-class _Queries:
-    """The query methods shared by the store and a transaction."""
+class Queries:
+    """The query methods of a store and of a transaction, on either engine."""
 
-    _db: aiosqlite.Connection
-
-    async def _run(self, work: Callable[[], Awaitable[T]]) -> T:
-        raise NotImplementedError
+    dialect = ""
+    """"sqlite" or "postgresql": for the few core statements written for each engine."""
 
     async def execute(self, sql: str, params: Params = ()) -> int:
-        """Run one statement; returns the cursor's lastrowid (the new row's id after an INSERT)."""
-        return await self._run(lambda: _execute(self._db, sql, params))
+        """Run one statement; returns the new row's id after an INSERT into a table with an
+        ``id INTEGER PRIMARY KEY`` (else a number not to rely on)."""
+        raise NotImplementedError
 
     async def executemany(self, sql: str, seq_of_params: Iterable[Params]) -> None:
         """Run one statement once for each set of parameters."""
-        await self._run(lambda: self._db.executemany(sql, seq_of_params))
+        raise NotImplementedError
 
-    async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
-        """The first row of the result, or None."""
-        return await self._run(lambda: _fetchone(self._db, sql, params))
+    async def fetchone(self, sql: str, params: Params = ()) -> Any:
+        """The first row of the result, or None. A row is read by index or by column name."""
+        raise NotImplementedError
 
-    async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Any]:
         """Every row of the result."""
-        return await self._run(lambda: _fetchall(self._db, sql, params))
+        raise NotImplementedError
 
     async def fetchval(self, sql: str, params: Params = (), default: Any = None) -> Any:
         """The first column of the first row, or ``default`` when there is no row."""
@@ -193,7 +227,123 @@ class _Queries:
         return default if row is None else row[0]
 
 
-class Transaction(_Queries):
+class Transaction(Queries):
+    """Statements inside ``async with store.transaction() as tx``."""
+
+
+class Store(Queries):
+    """The database: SQLite (`SQLiteStore`, the default) or PostgreSQL (bot/storage/postgres.py).
+
+    Open it with ``Store.open(path_or_url)``; every other method behaves the same on both."""
+
+    @classmethod
+    async def open(
+        cls,
+        path: Path | str,
+        *,
+        migrate: bool = True,
+        target_version: int | None = None,
+        packages: Iterable[Sequence[Migration]] = (),
+    ) -> Store:
+        """A ``postgresql://`` URL opens PostgreSQL, anything else is a SQLite file (or
+        ``:memory:``); then the core and each feature package's tables are migrated."""
+        if is_postgres_url(path):
+            from bot.storage.postgres import PostgresStore
+
+            return await PostgresStore.open(
+                str(path), migrate=migrate, target_version=target_version, packages=packages
+            )
+        return await SQLiteStore.open(
+            path, migrate=migrate, target_version=target_version, packages=packages
+        )
+
+    async def versions(self) -> dict[str, int]:
+        """Each package's schema version."""
+        raise NotImplementedError
+
+    async def schema_version(self, package: str = CORE) -> int:
+        """The last migration applied of `package` (the core's by default); 0 for none."""
+        return (await self.versions()).get(package, 0)
+
+    def transaction(self) -> AbstractAsyncContextManager[Transaction]:
+        """BEGIN … COMMIT, or ROLLBACK (and re-raise) when the block raises. Transactions run
+        one at a time on both engines (SQLite's BEGIN IMMEDIATE; an advisory lock on
+        PostgreSQL), so read-then-write code inside one is safe."""
+        raise NotImplementedError
+
+    async def atomically(self, work: Callable[[Atomic], T]) -> T:
+        """Run plain (not async) statements in one transaction: for the few hot paths run on
+        every message, where a trip to the database a statement would cost more than the
+        statements. `work` must not block on anything but the database."""
+        raise NotImplementedError
+
+    async def sqlite_atomically(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """`work` on the raw sqlite3 connection, in one transaction: code not yet written for
+        both engines (it reads PRAGMAs, cursors or rowcounts). PostgreSQL refuses it with the
+        reason, so what still needs porting (issue 19) fails loudly, never silently."""
+        raise NotImplementedError(
+            "this needs SQLite (store.sqlite_atomically); it is not yet written for PostgreSQL"
+        )
+
+    async def close(self) -> None:
+        """Wait for running work and close. Safe to call twice."""
+        raise NotImplementedError
+
+
+def is_postgres_url(target: object) -> bool:
+    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
+
+
+class _SQLiteAtomic:
+    """`Atomic` over the sqlite3 connection, on aiosqlite's thread."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def execute(self, sql: str, params: Params = ()) -> int:
+        return _run_statement(self._conn, sql, params)
+
+    def fetchone(self, sql: str, params: Params = ()) -> Any:
+        return _first_row(self._conn, sql, params)
+
+    def fetchall(self, sql: str, params: Params = ()) -> list[Any]:
+        return self._conn.execute(sql, params).fetchall()
+
+    def fetchval(self, sql: str, params: Params = (), default: Any = None) -> Any:
+        row = self.fetchone(sql, params)
+        return default if row is None else row[0]
+
+
+class _SQLiteQueries(Queries):
+    """The query methods shared by the SQLite store and its transactions."""
+
+    dialect = "sqlite"
+
+    _db: aiosqlite.Connection
+
+    async def _run(self, work: Callable[[], Awaitable[T]]) -> T:
+        raise NotImplementedError
+
+    async def _checked(self, work: Callable[[], Awaitable[T]]) -> T:
+        try:
+            return await self._run(work)
+        except sqlite3.IntegrityError as error:
+            raise Conflict(str(error)) from error
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        return await self._checked(lambda: _execute(self._db, sql, params))
+
+    async def executemany(self, sql: str, seq_of_params: Iterable[Params]) -> None:
+        await self._checked(lambda: self._db.executemany(sql, seq_of_params))
+
+    async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
+        return await self._checked(lambda: _fetchone(self._db, sql, params))
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+        return await self._checked(lambda: _fetchall(self._db, sql, params))
+
+
+class SQLiteTransaction(_SQLiteQueries, Transaction):
     """Statements inside ``async with store.transaction()``; the store's lock is already held."""
 
     def __init__(self, db: aiosqlite.Connection) -> None:
@@ -206,8 +356,8 @@ class Transaction(_Queries):
         return await work()
 
 
-class Store(_Queries):
-    """The database connection; see the module's docstring. Create it with ``Store.open``."""
+class SQLiteStore(_SQLiteQueries, Store):
+    """The SQLite database; see the module's docstring. Create it with ``Store.open``."""
 
     def __init__(self, db: aiosqlite.Connection, path: Path | None) -> None:
         self._db = db
@@ -224,7 +374,7 @@ class Store(_Queries):
         migrate: bool = True,
         target_version: int | None = None,
         packages: Iterable[Sequence[Migration]] = (),
-    ) -> Store:
+    ) -> SQLiteStore:
         """Connect, refuse a database from a newer Pustaka, then migrate the core (up to
         target_version) and each feature package's tables (`packages`, each one's migrations)."""
         memory = str(path) == ":memory:"
@@ -277,10 +427,6 @@ class Store(_Queries):
             return {SINGLE_CHAIN: layout} if layout else {}
         rows = await self.fetchall("SELECT package, version FROM schema_versions")
         return {package: version for package, version in rows}
-
-    async def schema_version(self, package: str = CORE) -> int:
-        """The last migration applied of `package` (the core's by default); 0 for none."""
-        return (await self.versions()).get(package, 0)
 
     async def _check_not_newer(self, chains: Mapping[str, Sequence[Migration]]) -> dict[str, int]:
         layout = int(await self.fetchval("PRAGMA user_version"))
@@ -403,7 +549,7 @@ class Store(_Queries):
                 raise StoreError("the database is closed")
             return await work()
 
-    @asynccontextmanager
+    @asynccontextmanager  # type: ignore[override]
     async def transaction(self) -> AsyncIterator[Transaction]:
         """BEGIN IMMEDIATE … COMMIT, or ROLLBACK (and re-raise) when the block raises.
 
@@ -413,13 +559,16 @@ class Store(_Queries):
         async with self._lock:
             if self._closed:
                 raise StoreError("the database is closed")
-            tx = Transaction(self._db)
+            tx = SQLiteTransaction(self._db)
             self._owner = asyncio.current_task()
             try:
                 await self._db.execute("BEGIN IMMEDIATE")
                 yield tx
                 tx._active = False
                 await self._db.execute("COMMIT")
+            except sqlite3.IntegrityError as error:
+                await self._rollback()  # a deferred foreign key at COMMIT
+                raise Conflict(str(error)) from error
             except BaseException:
                 # Also when COMMIT fails (e.g. a deferred foreign key): never leave the
                 # transaction open for the next task's statements to land in.
@@ -429,14 +578,16 @@ class Store(_Queries):
                 tx._active = False
                 self._owner = None
 
-    async def atomically(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        """Run plain sqlite3 code in one transaction and one trip to the database thread.
+    async def atomically(self, work: Callable[[Atomic], T]) -> T:
+        """One trip to the database thread for the whole of `work` (see `Store.atomically`)."""
+        return await self._checked(
+            lambda: self._db._execute(
+                _in_transaction, self._db._conn, lambda conn: work(_SQLiteAtomic(conn))
+            )
+        )
 
-        For the few hot paths run on every message (remembering who wrote), where
-        ``transaction()``'s trip a statement would cost more than the statements themselves.
-        `work` must not block on anything but the database.
-        """
-        return await self._run(lambda: self._db._execute(_in_transaction, self._db._conn, work))
+    async def sqlite_atomically(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        return await self._checked(lambda: self._db._execute(_in_transaction, self._db._conn, work))
 
     async def close(self) -> None:
         """Wait for a running transaction, optimise, close. Safe to call twice."""

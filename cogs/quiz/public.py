@@ -35,7 +35,7 @@ async def champions(
         " JOIN quizzes q ON q.id = qq.quiz_id"
         " JOIN members m ON m.id = a.member_id"
         f" WHERE q.community_id IN ({marks}) AND a.answered_at >= ? AND a.answered_at < ?"
-        " GROUP BY m.id HAVING total > 0 ORDER BY total DESC, m.display_name, m.id LIMIT ?",
+        " GROUP BY m.id HAVING sum(a.points) > 0 ORDER BY total DESC, m.display_name, m.id LIMIT ?",
         (*circle, utc_text(since), utc_text(until), limit),
     )
     return [Champion(row[0], row[1], row[2]) for row in rows]

@@ -1,4 +1,4 @@
-"""Quizzes, their questions and answers, seasons and imported packs in SQLite.
+"""Quizzes, their questions and answers, seasons and imported packs in the database.
 
 One answer per member and question is the primary key of quiz_answers, and the deadline is checked
 by the INSERT itself, so concurrent answers, double presses and late ones are decided by the
@@ -8,14 +8,13 @@ database, never by what a task happened to read a moment before.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from bot.storage.store import Store
+from bot.storage.store import Conflict, Store
 from bot.time.clock import utc_text as _utc
 from cogs.quiz.game import Asked, Drawn
 
@@ -161,7 +160,7 @@ class QuizStore:
                         if home.channel != channel
                     ],
                 )
-        except sqlite3.IntegrityError:
+        except Conflict:
             return None
         return quiz_id
 
@@ -369,7 +368,7 @@ class QuizStore:
                     (community_id, name, destination, _utc(now), _utc(ends) if ends else None),
                 )
             )
-        except sqlite3.IntegrityError:
+        except Conflict:
             return None
 
     async def end_season(self, season_id: int, now: datetime) -> bool:
@@ -395,8 +394,8 @@ class QuizStore:
 
     async def season_names(self, circle: Sequence[int]) -> list[str]:
         rows = await self.store.fetchall(
-            f"SELECT DISTINCT name FROM quiz_seasons WHERE community_id IN {_in(circle)}"
-            " ORDER BY started_at DESC",
+            f"SELECT name FROM quiz_seasons WHERE community_id IN {_in(circle)}"
+            " GROUP BY name ORDER BY max(started_at) DESC",
             tuple(circle),
         )
         return [row[0] for row in rows]

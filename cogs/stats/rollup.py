@@ -108,7 +108,7 @@ async def catch_up(
             _fold(db, after, upto, _offsets(db, default, now))
             return upto - after
 
-        folded = await store.atomically(step)
+        folded = await store.sqlite_atomically(step)
         if not folded:
             break
         done += folded

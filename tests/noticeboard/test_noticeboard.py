@@ -4,7 +4,6 @@ the core loads cogs/, its commands, table, setting, command-line verb and schedu
 from __future__ import annotations
 
 import io
-import sqlite3
 import sys
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from bot.process.features import discover, load
 from bot.time.clock import FakeClock
 from tests.cogs.events.test_events import run_jobs
 from tests.conftest import Chat, write_config
+from tests.databases import rows
 
 
 def noticeboard() -> FeaturePackage:
@@ -85,8 +85,7 @@ def test_the_command_line_verb_and_the_setting_check(
 
     assert main(["--config", config, "noticeboard", "--author", "sari"], packages) == 0
     assert capsys.readouterr().out.splitlines() == ["sari: Buku baru!", "1 notices."]
-    with sqlite3.connect(tmp_path / "pustaka.db") as db:
-        versions = dict(db.execute("SELECT package, version FROM schema_versions").fetchall())
+    versions = dict(rows(tmp_path / "pustaka.db", "SELECT package, version FROM schema_versions"))
     assert versions["noticeboard"] == 1
 
     bad = str(write_config(tmp_path, "[noticeboard]\nmax_notices = 0\n"))

@@ -40,7 +40,7 @@ SKIPPED_LISTED = 20
 
 
 async def run_import(
-    database: Path,
+    database: Path | str,
     file: Path,
     *,
     format: str | None = None,
@@ -104,7 +104,7 @@ async def run_import(
 
 
 async def run_harvest(
-    database: Path,
+    database: Path | str,
     url: str,
     *,
     metadata_prefix: str = "oai_dc",
@@ -135,7 +135,7 @@ async def run_harvest(
     return 0
 
 
-async def run_sources(database: Path) -> int:
+async def run_sources(database: Path | str) -> int:
     """Each source with its books and copies."""
     store = await Store.open(database)
     try:
@@ -152,7 +152,7 @@ async def run_sources(database: Path) -> int:
     return 0
 
 
-async def run_remove(database: Path, source: str) -> int:
+async def run_remove(database: Path | str, source: str) -> int:
     """Remove one source; 2 when there is no such source."""
     store = await Store.open(database)
     try:

@@ -11,13 +11,14 @@ import pytest
 from bot.api import community as circles
 from bot.api.context import Destination
 from bot.storage.store import Store
+from tests.databases import target
 
 NOW = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
 async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    store = await Store.open(tmp_path / "s.db")
+    store = await Store.open(target(tmp_path / "s.db"))
     yield store
     await store.close()
 

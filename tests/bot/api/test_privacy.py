@@ -64,7 +64,7 @@ async def traces(store: Store, *needles: str) -> list[str]:
                         found.append(f"{table}.{column}: {str(text)[:120]}")
         return found
 
-    return await store.atomically(work)
+    return await store.sqlite_atomically(work)
 
 
 async def use_everything(librarian: Chat, wulan: Chat, budi: Chat) -> None:
@@ -376,7 +376,7 @@ async def test_every_feature_declares_what_it_keeps(app: App) -> None:
     feature whose migration adds such a column without declaring it makes this test fail."""
     assert [p.name for p in discover() if p.personal is None] == []
     assert await privacy.undeclared(app.services.store, app.services.privacy) == []
-    columns = await app.services.store.atomically(privacy.member_columns)
+    columns = await app.services.store.sqlite_atomically(privacy.member_columns)
     assert ("quiz_answers", "member_id") in columns and ("events", "created_by") in columns
 
 

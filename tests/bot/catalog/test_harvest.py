@@ -12,6 +12,7 @@ from bot.catalog.store import Catalog
 from bot.storage.store import Store
 from bot.time.clock import FakeClock
 from tests.bot.catalog.test_import_marc import koha_item, marc_record
+from tests.databases import target
 from tests.fakes.oai_pmh import FakeOAI, FakeRecord, dc
 
 BOOKS = [
@@ -46,7 +47,7 @@ def oai() -> Iterator[FakeOAI]:
 
 @pytest.fixture
 async def catalog(tmp_path: Path) -> AsyncIterator[Catalog]:
-    store = await Store.open(tmp_path / "catalog.db")
+    store = await Store.open(target(tmp_path / "catalog.db"))
     yield Catalog(store, FakeClock())
     await store.close()
 

@@ -23,13 +23,14 @@ from tests.bot.catalog.test_import_marc import (
     write_marc,
     write_marcxml,
 )
+from tests.databases import target
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "catalog"
 
 
 @pytest.fixture
 async def catalog(tmp_path: Path) -> AsyncIterator[Catalog]:
-    store = await Store.open(tmp_path / "catalog.db")
+    store = await Store.open(target(tmp_path / "catalog.db"))
     yield Catalog(store, FakeClock())
     await store.close()
 

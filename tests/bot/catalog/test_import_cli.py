@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+from bot.storage.store import Store
 from tests.bot.catalog.test_import_marc import KOHA, chronicle, write_marc
 from tests.conftest import write_config
+from tests.databases import target
 from tests.fakes.oai_pmh import FakeOAI, FakeRecord, dc
 
 ROOT = Path(__file__).parents[3]
@@ -67,10 +70,15 @@ def test_format_and_source_can_be_given(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "(MARC21)" in done.stdout
-    import sqlite3
 
-    with sqlite3.connect(tmp_path / "pustaka.db") as db:
-        assert db.execute("SELECT DISTINCT source FROM books").fetchall() == [("perpus-ui",)]
+    async def sources() -> list[str]:
+        store = await Store.open(target(tmp_path / "pustaka.db"))
+        try:
+            return [row[0] for row in await store.fetchall("SELECT DISTINCT source FROM books")]
+        finally:
+            await store.close()
+
+    assert asyncio.run(sources()) == ["perpus-ui"]
 
 
 def test_many_skipped_records_are_listed_up_to_twenty(tmp_path: Path) -> None:

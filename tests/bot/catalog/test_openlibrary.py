@@ -18,6 +18,7 @@ from bot.catalog.openlibrary import (
 from bot.config import ConfigError, OpenLibrarySettings, load_config
 from bot.storage.store import Store
 from bot.time.clock import FakeClock
+from tests.databases import target
 from tests.fakes.openlibrary_api import FakeOpenLibrary
 
 MakeClient = Callable[..., OpenLibrary]
@@ -45,7 +46,7 @@ async def fake() -> AsyncIterator[FakeOpenLibrary]:
 
 @pytest.fixture
 async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    store = await Store.open(tmp_path / "t.db")
+    store = await Store.open(target(tmp_path / "t.db"))
     yield store
     await store.close()
 

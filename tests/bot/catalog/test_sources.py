@@ -12,6 +12,7 @@ from bot.catalog.sources import list_sources, remove_source, was_removed
 from bot.catalog.store import Catalog
 from bot.storage.store import Store
 from bot.time.clock import FakeClock
+from tests.databases import target
 
 SAMPLE = [
     Record("sample", "1", "Laskar Pelangi", ("Andrea Hirata",), isbns=("9789793062792",)),
@@ -30,7 +31,7 @@ LIBRARY = [
 
 @pytest.fixture
 async def catalog(tmp_path: Path) -> AsyncIterator[Catalog]:
-    store = await Store.open(tmp_path / "catalog.db")
+    store = await Store.open(target(tmp_path / "catalog.db"))
     # A feature's table referring to books: found through its foreign key, never named.
     await store.execute(
         "CREATE TABLE notes (member INTEGER NOT NULL,"
@@ -86,6 +87,6 @@ async def test_references_follow_the_same_book_by_isbn_then_title_and_author(
     assert await was_removed(store, "sample") and not await was_removed(store, "slims")
     # The removed books are out of the search index too.
     matches = await store.fetchval(
-        "SELECT count(*) FROM books_fts WHERE books_fts MATCH 'cantik'", ()
+        "SELECT count(*) FROM books_fts WHERE books_fts MATCH ?", ("cantik",)
     )
     assert matches == 0

@@ -6,6 +6,11 @@ import pytest
 
 from tests.bot.adapters.test_console import pustaka
 from tests.conftest import write_config
+from tests.databases import on_postgres
+
+SQLITE_FILE_ONLY = pytest.mark.skipif(
+    on_postgres(), reason="reads the SQLite file; PostgreSQL has its own tools"
+)
 
 
 @pytest.mark.parametrize(
@@ -34,6 +39,7 @@ def test_missing_config_file_named(tmp_path: Path) -> None:
     assert "nope.toml" in done.stderr.decode()
 
 
+@SQLITE_FILE_ONLY
 def test_backup_command_writes_a_usable_copy(tmp_path: Path) -> None:
     """`pustaka backup PATH` copies the database; the copy opens with the same data."""
     write_config(tmp_path)

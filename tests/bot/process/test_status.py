@@ -16,8 +16,13 @@ from bot.storage.inbox import Inbox
 from bot.storage.outbox import OutboxTable
 from tests.bot.adapters.test_telegram import free_port
 from tests.conftest import write_config
+from tests.databases import on_postgres
 from tests.fakes.running import telegram_bot
 from tests.fakes.telegram_api import FakeTelegram, text_message
+
+SQLITE_FILE_ONLY = pytest.mark.skipif(
+    on_postgres(), reason="reads the SQLite file; PostgreSQL has its own tools"
+)
 
 
 def status(directory: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
@@ -25,6 +30,7 @@ def status(directory: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, st
     return code, capsys.readouterr().out
 
 
+@SQLITE_FILE_ONLY
 async def test_a_running_bot_connected(
     tmp_path: Path, telegram_fake: FakeTelegram, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -63,6 +69,7 @@ async def test_a_running_bot_connected(
     assert "telegram: stopped since " in shown
 
 
+@SQLITE_FILE_ONLY
 async def test_an_unreachable_platform(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     settings = f'[telegram]\ntoken = "1:x"\nbase_url = "http://127.0.0.1:{free_port()}/bot"\n'
     app = await App.open(load_config(write_config(tmp_path, settings), env={}))

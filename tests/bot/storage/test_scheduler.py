@@ -10,11 +10,12 @@ import pytest
 from bot.storage.scheduler import Job, Scheduler
 from bot.storage.store import Store
 from bot.time.clock import FakeClock
+from tests.databases import target
 
 
 @pytest.fixture
 async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    store = await Store.open(tmp_path / "s.db")
+    store = await Store.open(target(tmp_path / "s.db"))
     yield store
     await store.close()
 
@@ -93,7 +94,7 @@ async def test_scheduling_the_same_key_twice_changes_nothing(store: Store) -> No
 async def test_crash_mid_job_neither_loses_nor_repeats(tmp_path: Path) -> None:
     """A job interrupted after sending runs again at start, and its message is not sent twice."""
     clock = FakeClock()
-    store = await Store.open(tmp_path / "s.db")
+    store = await Store.open(target(tmp_path / "s.db"))
     scheduler = Scheduler(store, clock)
     outbox = Outbox(scheduler)
     scheduler.handle("reminder", outbox)
@@ -106,7 +107,7 @@ async def test_crash_mid_job_neither_loses_nor_repeats(tmp_path: Path) -> None:
     assert second is not None
     await store.close()
 
-    store = await Store.open(tmp_path / "s.db")
+    store = await Store.open(target(tmp_path / "s.db"))
     try:
         restarted = Scheduler(store, clock)
         outbox.scheduler = restarted  # the same member's inbox, seen from the new process
@@ -127,7 +128,7 @@ async def test_a_send_cut_by_a_crash_is_sent_again(
     message: at the next start the message is sent (not skipped as "already sent"), once more
     at most, and the log says a member may have got it twice."""
     clock = FakeClock()
-    store = await Store.open(tmp_path / "s.db")
+    store = await Store.open(target(tmp_path / "s.db"))
     scheduler = Scheduler(store, clock)
     delivered: list[str] = []
     dying = asyncio.Event()
@@ -148,7 +149,7 @@ async def test_a_send_cut_by_a_crash_is_sent_again(
     await asyncio.gather(running, return_exceptions=True)
     await store.close()
 
-    store = await Store.open(tmp_path / "s.db")
+    store = await Store.open(target(tmp_path / "s.db"))
     try:
         restarted = Scheduler(store, clock)
 
@@ -253,7 +254,7 @@ async def test_a_burst_runs_once_in_due_order(store: Store) -> None:
 async def test_stopping_mid_burst_leaves_the_rest_for_the_next_start(tmp_path: Path) -> None:
     """Stopped while the 5th of 10 due jobs runs: 4 are done, the rest run after the restart."""
     clock = FakeClock()
-    store = await Store.open(tmp_path / "s.db")
+    store = await Store.open(target(tmp_path / "s.db"))
     scheduler = Scheduler(store, clock)
     outbox = Outbox(scheduler)
     stuck = asyncio.Event()
@@ -276,7 +277,7 @@ async def test_stopping_mid_burst_leaves_the_rest_for_the_next_start(tmp_path: P
     assert [row[1] for row in states] == ["done"] * 4 + ["pending"] * 6
     await store.close()
 
-    store = await Store.open(tmp_path / "s.db")
+    store = await Store.open(target(tmp_path / "s.db"))
     try:
         restarted = Scheduler(store, clock)
         outbox.scheduler = restarted

@@ -14,11 +14,12 @@ from bot.storage.scheduler import Scheduler
 from bot.storage.store import Store
 from bot.time.clock import FakeClock
 from tests.bot.storage.test_scheduler import Outbox, settle
+from tests.databases import target
 
 
 @pytest.fixture
 async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    store = await Store.open(tmp_path / "s.db")
+    store = await Store.open(target(tmp_path / "s.db"))
     yield store
     await store.close()
 

@@ -13,6 +13,7 @@ from bot.storage import store as store_module
 from bot.storage.store import (
     CORE,
     LAYOUT,
+    Conflict,
     Migration,
     SchemaTooNewError,
     Store,
@@ -462,7 +463,7 @@ async def test_failed_commit_leaves_no_transaction_open(tmp_path: Path) -> None:
     """When COMMIT itself fails, later writes still get saved on their own."""
     path = tmp_path / "p.db"
     store = await Store.open(path)
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(Conflict):
         async with store.transaction() as tx:
             await tx.execute("PRAGMA defer_foreign_keys = ON")
             await tx.execute(ROWS_BY_VERSION[1][2])  # points at a member that does not exist

@@ -17,6 +17,11 @@ from bot.storage.store import LAYOUT, Store
 from bot.time.clock import FakeClock
 from tests.bot.storage.test_store import in_old_columns
 from tests.conftest import Chat
+from tests.databases import on_postgres
+
+pytestmark = pytest.mark.skipif(
+    on_postgres(), reason="upgrades a SQLite file from an earlier release in place"
+)
 
 RECORDED = Path(__file__).resolve().parents[2] / "fixtures" / "legacy_db" / "cbe4dd7.sql"
 

@@ -39,7 +39,7 @@ async def test_the_first_import_replaces_the_sample(
     await sari.say("/rate Negeri 5 Menara 5 Bagus sekali")
     await sari.say("/shelf add Cantik Itu Luka want")  # the library's file does not have it
 
-    assert await run_import(app.services.config.database.path, LIBRARY) == 0
+    assert await run_import(app.services.config.database.target, LIBRARY) == 0
     printed = capsys.readouterr().out
     announced = printed.index("The bundled sample catalog (1,081 books with invented holdings)")
     assert announced < printed.index("Imported slims_library.csv") < printed.index("Removed")
@@ -80,7 +80,7 @@ async def test_the_first_harvest_replaces_the_sample_too(
     with FakeOAI(page_size=1) as oai:
         laskar = dc("Laskar pelangi", creators=("Hirata, Andrea",))
         oai.add(FakeRecord("oai:p:1", "2026-01-02", laskar))
-        assert await run_harvest(app.services.config.database.path, oai.url) == 0
+        assert await run_harvest(app.services.config.database.target, oai.url) == 0
     printed = capsys.readouterr().out
     assert printed.index("will be removed after this") < printed.index("Removed the sample")
     assert await book_count(app.services.store, SAMPLE) == 0
@@ -95,7 +95,7 @@ async def test_an_import_of_nothing_keeps_the_sample(
     broken = tmp_path / "broken.csv"
     header = LIBRARY.read_text(encoding="utf-8").splitlines()[0]
     broken.write_text(header + '\n"";"Text"' + ";" * 16 + "\n", encoding="utf-8")
-    assert await run_import(app.services.config.database.path, broken) == 0
+    assert await run_import(app.services.config.database.target, broken) == 0
     assert "the sample catalog stays" in capsys.readouterr().out
     assert await book_count(app.services.store, SAMPLE) == 1081
 
@@ -103,7 +103,7 @@ async def test_an_import_of_nothing_keeps_the_sample(
 async def test_sources_are_listed_and_one_is_removed(
     app: App, make_chat: Callable[..., Chat], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    database = app.services.config.database.path
+    database = app.services.config.database.target
     await run_import(database, LIBRARY, source="perpustakaan-kota")
     capsys.readouterr()
     await run_sources(database)

@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from cogs.quiz.packs import bundled_packs
 from tests.bot.adapters.test_console import pustaka
 from tests.conftest import write_config
+from tests.databases import rows
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -47,8 +47,7 @@ def test_import_keeps_the_pack_for_the_community(tmp_path: Path) -> None:
     assert "Imported" in done.stdout.decode() and "console:console" in done.stdout.decode()
     again = pustaka("quiz", "import", str(pack), "--community", "console", cwd=tmp_path)
     assert "Replaced" in again.stdout.decode()
-    with sqlite3.connect(tmp_path / "pustaka.db") as db:
-        assert db.execute("SELECT key FROM quiz_packs").fetchall() == [("klub-kami",)]
+    assert rows(tmp_path / "pustaka.db", "SELECT key FROM quiz_packs") == [("klub-kami",)]
     listed = pustaka("chat", cwd=tmp_path, stdin=b"/quiz packs\n")
     assert "klub-kami —" in listed.stdout.decode()
 
@@ -73,11 +72,11 @@ def test_import_asks_which_community(tmp_path: Path) -> None:
     pack = tmp_path / "lain.toml"
     pack.write_bytes(sorted((ROOT / "cogs" / "quiz" / "data").glob("*.toml"))[0].read_bytes())
     pustaka("chat", cwd=tmp_path, stdin=b"/help\n")
-    with sqlite3.connect(tmp_path / "pustaka.db") as db:
-        db.execute(
-            "INSERT INTO communities (platform, platform_id, name, created_at)"
-            " VALUES ('telegram', '-100500', 'Klub Baca', '2026-01-01')"
-        )
+    rows(
+        tmp_path / "pustaka.db",
+        "INSERT INTO communities (platform, platform_id, name, created_at)"
+        " VALUES ('telegram', '-100500', 'Klub Baca', '2026-01-01')",
+    )
     done = pustaka("quiz", "import", str(pack), cwd=tmp_path)
     assert done.returncode == 2
     assert "--community telegram:-100500   Klub Baca" in done.stderr.decode()
