@@ -13,7 +13,13 @@ from bot.api.arguments import UserError
 from bot.api.commands import N_
 from bot.api.context import Context
 from bot.api.dates import moment_text
-from bot.time.recurrence import Recurrence, RecurrenceError, is_recurring, parse_recurrence
+from bot.time.recurrence import (
+    Recurrence,
+    RecurrenceError,
+    is_recurring,
+    parse_recurrence,
+    rule_parts,
+)
 from bot.time.when import parse_when
 
 PAST = N_("{date} has already passed. Give a time in the future.")
@@ -52,3 +58,16 @@ def read_schedule(
         raise UserError(ctx._(message).format(when=when[:80])) from None
     first = recurrence.start.replace(tzinfo=ctx.timezone)
     return first.astimezone(now.tzinfo), recurrence
+
+
+_EVERY = {
+    "DAILY": N_("every day"),
+    "WEEKLY": N_("every week"),
+    "MONTHLY": N_("every month"),
+    "YEARLY": N_("every year"),
+}
+
+
+def every(rule: str | None) -> str:
+    """How often an RRULE repeats, as a msgid ("every week"; "repeating" for the rest)."""
+    return _EVERY.get(rule_parts(rule or "").get("FREQ", ""), N_("repeating"))

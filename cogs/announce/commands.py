@@ -25,11 +25,11 @@ from bot.api.commands import N_, Feature, Permission, attachment, choice, comman
 from bot.api.context import Context
 from bot.api.files import Attachment
 from bot.api.jobs import JobContext, job
+from bot.api.moments import every
 from bot.api.replies import Choice, ChoiceStyle, Reply
 from bot.api.services import Services
 from bot.api.text import Text
 from bot.storage.scheduler import Job
-from bot.time.recurrence import rule_parts
 from cogs.announce import delivery
 from cogs.announce.delivery import Delivery
 from cogs.announce.markup import read_markup
@@ -254,7 +254,7 @@ class AnnounceFeature(Feature):
         moment = dates.moment_text(ctx.locale, due, ctx.timezone)
         if timing.rule:
             said = ctx._("Announcement #{id} repeats {every}; first on {date}.").format(
-                id=id, every=ctx._(_every(timing.rule)), date=moment
+                id=id, every=ctx._(every(timing.rule)), date=moment
             )
         else:
             said = ctx._("Announcement #{id} goes out on {date}.").format(id=id, date=moment)
@@ -420,7 +420,7 @@ class AnnounceFeature(Feature):
                     if upcoming.paused:
                         state += " ⏸ " + ctx._("paused")
                 if item.rule:
-                    state += ", " + ctx._(_every(item.rule))
+                    state += ", " + ctx._(every(item.rule))
             lines.append(
                 Text.format(
                     "`#{id}` {start} — __{state}__",
@@ -487,7 +487,7 @@ class AnnounceFeature(Feature):
         if found.rule:
             return ctx._(
                 "Announcement #{id} “{start}”, {every}, to every home of the community"
-            ).format(id=found.id, start=start, every=ctx._(_every(found.rule)))
+            ).format(id=found.id, start=start, every=ctx._(every(found.rule)))
         return ctx._("Announcement #{id} “{start}”, to every home of the community").format(
             id=found.id, start=start
         )
@@ -664,15 +664,3 @@ def _circle(ctx: Context) -> tuple[int, ...]:
     if ctx.circle:
         return ctx.circle
     return (ctx.community.id,) if ctx.community else ()
-
-
-_FREQUENCY_NAMES = {
-    "DAILY": N_("every day"),
-    "WEEKLY": N_("every week"),
-    "MONTHLY": N_("every month"),
-    "YEARLY": N_("every year"),
-}
-
-
-def _every(rule: str) -> str:
-    return _FREQUENCY_NAMES.get(rule_parts(rule).get("FREQ", ""), N_("repeating"))

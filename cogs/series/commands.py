@@ -19,7 +19,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.api import dates, identity
+from bot.api import dates, identity, moments
 from bot.api.arguments import UserError
 from bot.api.commands import N_, Feature, Permission, choice, command, text
 from bot.api.community import circle
@@ -30,7 +30,6 @@ from bot.api.services import Services
 from bot.api.text import Text
 from bot.catalog.store import Catalog
 from bot.storage.scheduler import Job, NotDelivered
-from bot.time.recurrence import rule_parts
 from cogs.catalog.public import cover_url
 from cogs.recommend.public import Themes, book_of_the_day, load_themes, theme_picks
 from cogs.series import posts
@@ -298,8 +297,7 @@ class SeriesFeature(Feature):
                 time=dates.clock_text(ctx.locale, series.start.time(), tz)
             )
         else:
-            frequency = rule_parts(series.rule or "").get("FREQ", "")
-            every = ctx._(_FREQUENCY_NAMES.get(frequency, REPEATING))
+            every = ctx._(moments.every(series.rule))
         if upcoming is None:
             return every
         return ctx._("{every}; next: {date}").format(
@@ -503,15 +501,6 @@ class SeriesFeature(Feature):
                 "Series: {name}, to every home of the community, if the catalog has new books"
             ).format(name=name)
         return ctx._("Series: {name}, to every home of the community").format(name=name)
-
-
-REPEATING = N_("repeating")
-_FREQUENCY_NAMES = {
-    "DAILY": N_("every day"),
-    "WEEKLY": N_("every week"),
-    "MONTHLY": N_("every month"),
-    "YEARLY": N_("every year"),
-}
 
 
 def sentence(text: str) -> str:
