@@ -10,7 +10,8 @@ statement is translated once). What it rewrites:
 - in ``CREATE TABLE``/``ALTER TABLE``: ``INTEGER PRIMARY KEY`` → ``BIGINT PRIMARY KEY`` with a
   trigger that gives it SQLite's rowid when none is inserted (the largest + 1), other
   ``INTEGER`` → ``BIGINT``, ``REAL`` →
-  ``DOUBLE PRECISION``, ``WITHOUT ROWID`` dropped; ``CAST(… AS INTEGER)`` → ``BIGINT``;
+  ``DOUBLE PRECISION``, ``BLOB`` → ``BYTEA``, ``WITHOUT ROWID`` dropped;
+  ``CAST(… AS INTEGER)`` → ``BIGINT``;
 - ``x IS ?`` / ``x IS NOT ?`` → ``IS [NOT] DISTINCT FROM`` (SQLite's ``IS`` compares with NULL);
 - ``LIKE`` → ``ILIKE`` (SQLite's LIKE ignores ASCII case), ``ifnull`` → ``coalesce``,
   ``group_concat`` → ``string_agg``, ``json_extract(col, '$.a.b')`` → ``col::jsonb #>> '{a,b}'``
@@ -111,6 +112,7 @@ _DDL_RULES = (
     (re.compile(r"\bINTEGER\s+PRIMARY\s+KEY\b", re.I), "BIGINT PRIMARY KEY"),
     (re.compile(r"\bINTEGER\b", re.I), "BIGINT"),
     (re.compile(r"\bREAL\b", re.I), "DOUBLE PRECISION"),
+    (re.compile(r"\bBLOB\b", re.I), "BYTEA"),
     (re.compile(r"\bWITHOUT\s+ROWID\b", re.I), ""),
 )
 

@@ -19,10 +19,10 @@ def test_placeholders_are_numbered_outside_strings_and_comments() -> None:
 
 def test_table_definitions_get_postgresql_types() -> None:
     made = translate(
-        "CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER NOT NULL, f REAL) WITHOUT ROWID"
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER NOT NULL, f REAL, b BLOB) WITHOUT ROWID"
     )
     assert made.sql.rstrip() == (
-        "CREATE TABLE t (id BIGINT PRIMARY KEY, n BIGINT NOT NULL, f DOUBLE PRECISION)"
+        "CREATE TABLE t (id BIGINT PRIMARY KEY, n BIGINT NOT NULL, f DOUBLE PRECISION, b BYTEA)"
     )
     assert made.after == (  # SQLite's rowid: the largest + 1 when no id is given
         "CREATE TRIGGER pustaka_rowid BEFORE INSERT ON t"
