@@ -9,11 +9,10 @@ What the rows hold (a destination, replies) is opaque here.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.storage.store import Store
+from bot.storage.store import Atomic, Store
 from bot.time.clock import utc_text
 
 
@@ -52,16 +51,16 @@ class OutboxTable:
         when = utc_text(now)
         state, attempts = ("sending", 1) if sending else ("waiting", 0)
 
-        def insert(db: sqlite3.Connection) -> int:
-            cursor = db.execute(
-                "INSERT INTO outbox (platform, destination, replies, key, state, attempts,"
-                " created_at, due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (platform, destination, replies, key, state, attempts, when, when),
+        def insert(db: Atomic) -> int:
+            return int(
+                db.fetchval(
+                    "INSERT INTO outbox (platform, destination, replies, key, state, attempts,"
+                    " created_at, due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                    (platform, destination, replies, key, state, attempts, when, when),
+                )
             )
-            assert cursor.lastrowid is not None
-            return cursor.lastrowid
 
-        return await self.store.sqlite_atomically(insert)
+        return await self.store.atomically(insert)
 
     async def sending(self, message_id: int) -> None:
         """The message goes to its platform now: a crash from here on leaves its outcome unknown."""
@@ -73,17 +72,16 @@ class OutboxTable:
     async def delivered(self, message_ids: list[int]) -> None:
         """The platform took them: forget them, and mark their send-once keys sent."""
 
-        def forget(db: sqlite3.Connection) -> None:
+        def forget(db: Atomic) -> None:
             marks = ",".join("?" * len(message_ids))
-            keys = db.execute(
-                f"DELETE FROM outbox WHERE id IN ({marks}) RETURNING key", message_ids
-            ).fetchall()
-            db.executemany(
-                "UPDATE sent_keys SET state = 'sent' WHERE key = ?",
-                [(key,) for (key,) in keys if key is not None],
+            keys = db.fetchall(
+                f"DELETE FROM outbox WHERE id IN ({marks}) RETURNING key", tuple(message_ids)
             )
+            for (key,) in keys:
+                if key is not None:
+                    db.execute("UPDATE sent_keys SET state = 'sent' WHERE key = ?", (key,))
 
-        await self.store.sqlite_atomically(forget)
+        await self.store.atomically(forget)
 
     async def forget(self, message_id: int) -> None:
         """Not sent, and not to be: its sender deals with the failure (bot/api/outbox.py)."""
