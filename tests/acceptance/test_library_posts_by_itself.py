@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ from tests.conftest import write_config
 from tests.fakes import telegram_api
 from tests.fakes.discord_api import CHANNEL_ID, GUILD_ID, MANAGE_GUILD, FakeDiscord
 from tests.fakes.discord_api import user as discord_user
+from tests.fakes.running import until
 from tests.fakes.telegram_api import FakeTelegram, group_chat, text_message
 
 GROUP = -100500
@@ -80,14 +80,6 @@ def discord_posts(fake: FakeDiscord) -> list[str]:
         for call in fake.calls
         if call.method == "POST" and call.path == f"/channels/{CHANNEL_ID}/messages" and call.body
     ]
-
-
-async def until(check: Callable[[], bool], what: str) -> None:
-    for _ in range(300):
-        if check():
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError(what)
 
 
 async def test_a_weekly_post_in_both_homes_across_a_restart(

@@ -4,7 +4,7 @@ length of an ``async with``: configured, started, connected, and stopped again."
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -84,3 +84,13 @@ async def _stop(app: App, task: asyncio.Task[None]) -> None:
     task.cancel()
     await asyncio.gather(task, return_exceptions=True)
     await app.close()
+
+
+async def until(check: Callable[[], bool], what: str) -> None:
+    """Until `check()` holds (a fake has received what the bot sends in the background), for
+    at most 6 s; else the test fails saying `what` did not happen."""
+    for _ in range(300):
+        if check():
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError(what)

@@ -27,6 +27,7 @@ from tests.conftest import write_config
 from tests.fakes import telegram_api
 from tests.fakes.discord_api import CHANNEL_ID, GUILD_ID, MANAGE_GUILD, FakeDiscord
 from tests.fakes.discord_api import user as discord_user
+from tests.fakes.running import until
 from tests.fakes.telegram_api import FakeTelegram, group_chat, text_message
 
 GROUP = -100500
@@ -49,14 +50,6 @@ def discord_posts(fake: FakeDiscord) -> list[str]:
         if call.method == "POST" and call.path == f"/channels/{CHANNEL_ID}/messages" and call.body
         for embed in call.body.get("embeds", [])
     ]
-
-
-async def until(check: Any, what: str) -> None:
-    for _ in range(300):
-        if check():
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError(what)
 
 
 async def test_a_quiz_played_in_both_homes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
