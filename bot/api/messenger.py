@@ -165,6 +165,10 @@ class Messenger:
     def serves(self, platform: str) -> bool:
         return platform in self._senders
 
+    def running(self) -> tuple[str, ...]:
+        """The platforms running now."""
+        return tuple(self._senders)
+
     async def send(self, destination: Destination, *replies: Reply, key: str | None = None) -> bool:
         """Deliver through the outbox: now, or after what waits for that destination (a
         ``local`` sender, the console, directly). False (and a log line) when that platform is

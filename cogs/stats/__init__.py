@@ -1,17 +1,28 @@
 """Engagement insight (/stats, `pustaka report stats`): active members per week, activity by
 feature, when members are active, and each feature's own figures, for a circle of linked
-communities."""
+communities.
+
+The feature's modules are imported in `setup`, not at the top: the chart drawing process
+(cogs/stats/drawing.py) imports this package and should load only the chart module.
+"""
 
 from __future__ import annotations
 
-from bot.api.commands import N_
-from bot.api.package import FeaturePackage
-from bot.api.privacy import Forget, Personal
-from cogs.stats.cli import REPORT
-from cogs.stats.commands import Stats
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.api.package import FeaturePackage
 
 
 def setup(package: FeaturePackage) -> None:
+    from bot.api.commands import N_
+    from bot.api.privacy import Forget, Personal
+    from bot.config import boolean
+    from cogs.stats.cli import REPORT
+    from cogs.stats.commands import Stats
+    from cogs.stats.settings import StatsSettings
+
+    package.settings(StatsSettings, chart_process=boolean)
     package.tables()
     package.report(REPORT)
     # Counted activity: it stays in the totals, no longer naming the member.

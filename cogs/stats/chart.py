@@ -1,6 +1,8 @@
 """The /stats chart: one PNG of a fixed size (`SIZE`), drawn with matplotlib's Agg canvas.
 
-matplotlib is imported only when a chart is drawn (it takes a while and some memory), and never
+What the chart shows is first put into a `Chart` of plain values (`plan`), so it can be drawn in
+another process (cogs/stats/drawing.py). This module imports nothing of the bot: that process
+imports only it and matplotlib. matplotlib is imported only when a chart is drawn, and never
 through pyplot: no global figure state, no GUI backend.
 """
 
@@ -10,13 +12,13 @@ import gc
 import io
 import textwrap
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
-
-from cogs.stats.figures import Figures
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+
+    from cogs.stats.figures import Figures
 
 SIZE = (1200, 1400)
 """Width and height in pixels."""
@@ -26,6 +28,9 @@ PANEL_ROWS = 8
 INSIGHT_PANELS = 3
 LABEL = 18
 """Characters of a bar's label (a longer one is cut with …)."""
+
+Bars = tuple[tuple[str, float], ...]
+"""(label, value) of each bar."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,29 +48,79 @@ class Words:
     nothing: str
     insights: Sequence[tuple[str, Sequence[tuple[str, float]]]]
     """(title, [(label, value)]) of each feature's table with a chart column."""
-    number: Callable[[float], str] = str
-    """A number on an axis, as the reader's language writes it (10.000, 10,000)."""
+    locale: str = "en"
+    """How numbers on an axis are written (10.000 in Indonesian, 10,000 in English)."""
 
 
-def prepare() -> None:
-    """Import matplotlib (half a second or more), e.g. in a thread while the figures are read."""
-    import matplotlib.backends.backend_agg  # noqa: F401
-    import matplotlib.figure  # noqa: F401
+@dataclass(frozen=True, slots=True)
+class Chart:
+    """Everything the chart shows, as plain values (it is sent to the drawing process)."""
+
+    words: Words
+    weeks: tuple[tuple[str, int, int], ...]
+    """(the week's Monday as dd/mm, returning members, new members)."""
+    features: Bars
+    heat: tuple[tuple[int, ...], ...]
+    """Seven rows (Monday first) of 24 hourly counts."""
 
 
-def render(figures: Figures, words: Words, feature_label: Callable[[str], str]) -> bytes:
+def plan(figures: Figures, words: Words, feature_label: Callable[[str], str]) -> Chart:
+    words = _plain(words)
+    return Chart(
+        words=words,
+        weeks=tuple(
+            (week.monday.strftime("%d/%m"), week.returning, week.new) for week in figures.weeks
+        ),
+        features=tuple(
+            (feature_label(name), float(count)) for name, count in figures.features[:PANEL_ROWS]
+        ),
+        heat=tuple(tuple(row) for row in figures.heat),
+    )
+
+
+def _plain(words: Words) -> Words:
+    return replace(
+        words,
+        weekdays=tuple(words.weekdays),
+        insights=tuple((title, tuple(rows)) for title, rows in words.insights),
+    )
+
+
+SAMPLE = Chart(
+    words=Words(
+        title="Sample",
+        weekly="Weekly",
+        new="New",
+        returning="Returning",
+        features="Features",
+        heat="Heat",
+        weekdays=("M", "T", "W", "T", "F", "S", "S"),
+        hour="Hour",
+        nothing="Nothing",
+        insights=(("Table", (("Row", 1.0),)),),
+    ),
+    weeks=(("05/01", 1, 2),),
+    features=(("Feature", 3.0),),
+    heat=tuple(tuple(range(24)) for _ in range(7)),
+)
+"""A chart with every part, drawn once ahead so the first real one is not slowed."""
+
+
+def render(chart: Chart) -> bytes:
     """The chart as PNG. A matplotlib figure is a web of reference cycles: it is collected at
     once, not when the collector's oldest generation next runs (which let every chart's
     memory pile up: about 90 MB held after ten charts instead of 50)."""
-    picture = _draw(figures, words, feature_label)
+    picture = _draw(chart)
     gc.collect()
     return picture
 
 
-def _draw(figures: Figures, words: Words, feature_label: Callable[[str], str]) -> bytes:
+def _draw(chart: Chart) -> bytes:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
+    words = chart.words
+    number = _numbers(words.locale)
     figure = Figure(figsize=(SIZE[0] / DPI, SIZE[1] / DPI), dpi=DPI)
     FigureCanvasAgg(figure)
     figure.suptitle(words.title, fontsize=15, fontweight="bold")
@@ -84,11 +139,11 @@ def _draw(figures: Figures, words: Words, feature_label: Callable[[str], str]) -
 
     weekly = figure.add_subplot(grid[0, :2])
     weekly.set_title(words.weekly, loc="left")
-    if figures.weeks:
-        labels = [week.monday.strftime("%d/%m") for week in figures.weeks]
+    if chart.weeks:
+        labels = [monday for monday, _, _ in chart.weeks]
         positions = range(len(labels))
-        returning = [week.returning for week in figures.weeks]
-        new = [week.new for week in figures.weeks]
+        returning = [count for _, count, _ in chart.weeks]
+        new = [count for _, _, count in chart.weeks]
         weekly.bar(positions, returning, color="#4c72b0", label=words.returning)
         weekly.bar(positions, new, bottom=returning, color="#dd8452", label=words.new)
         step = max(1, len(labels) // 13)
@@ -99,16 +154,14 @@ def _draw(figures: Figures, words: Words, feature_label: Callable[[str], str]) -
 
     used = figure.add_subplot(grid[0, 2])
     used.set_title(words.features, loc="left")
-    top = figures.features[:PANEL_ROWS]
-    if top:
-        labels = [feature_label(name) for name, _ in top]
-        _bars(used, labels, [count for _, count in top], words.number)
+    if chart.features:
+        _bars(used, chart.features, number)
     else:
         _empty(used, words.nothing)
 
     heat = figure.add_subplot(grid[1, :])
     heat.set_title(words.heat, loc="left")
-    heat.imshow(figures.heat, aspect="auto", cmap="YlOrRd", interpolation="nearest")
+    heat.imshow(chart.heat, aspect="auto", cmap="YlOrRd", interpolation="nearest")
     heat.set_yticks(range(7), list(words.weekdays))
     heat.set_xticks(range(0, 24, 2), [f"{hour:02d}" for hour in range(0, 24, 2)])
     heat.set_xlabel(words.hour)
@@ -121,9 +174,7 @@ def _draw(figures: Figures, words: Words, feature_label: Callable[[str], str]) -
         title, rows = words.insights[index]
         panel.set_title(textwrap.fill(title, 34), loc="left", fontsize=10)
         if rows:
-            shown = rows[:PANEL_ROWS]
-            labels = [label for label, _ in shown]
-            _bars(panel, labels, [value for _, value in shown], words.number)
+            _bars(panel, tuple(rows[:PANEL_ROWS]), number)
         else:
             _empty(panel, words.nothing)
 
@@ -132,12 +183,20 @@ def _draw(figures: Figures, words: Words, feature_label: Callable[[str], str]) -
     return out.getvalue()
 
 
-def _bars(
-    axes: Axes, labels: Sequence[str], values: Sequence[float], number: Callable[[float], str]
-) -> None:
+def _numbers(locale: str) -> Callable[[float], str]:
+    from babel.numbers import format_decimal
+
+    def number(value: float) -> str:
+        return format_decimal(int(value) if value == int(value) else value, "#,##0.#", locale)
+
+    return number
+
+
+def _bars(axes: Axes, bars: Bars, number: Callable[[float], str]) -> None:
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-    shortened = [label if len(label) <= LABEL else label[: LABEL - 1] + "…" for label in labels]
+    values = [value for _, value in bars]
+    shortened = [label if len(label) <= LABEL else label[: LABEL - 1] + "…" for label, _ in bars]
     axes.barh(range(len(values)), values, color="#55a868")
     axes.set_yticks(range(len(values)), shortened, fontsize=8)
     axes.invert_yaxis()

@@ -73,12 +73,13 @@ async def _run(args: argparse.Namespace, services: Services) -> int:
             _write_csv(args.csv, figures, voice)
             print(f"Figures of the last {args.days} days written to {args.csv}.")
         if args.png is not None:
-            from cogs.stats.chart import render
+            from cogs.stats.chart import plan, render
 
             title = voice.ngettext(
                 "Statistics: the last {days} day", "Statistics: the last {days} days", args.days
             ).format(days=args.days)
-            args.png.write_bytes(render(figures, chart_words(voice, figures, title), voice._))
+            words = chart_words(voice, figures, title)
+            args.png.write_bytes(render(plan(figures, words, voice._)))
             print(f"Chart of the last {args.days} days written to {args.png}.")
     except OSError as error:
         print(f"pustaka: cannot write the report: {error}", file=sys.stderr)

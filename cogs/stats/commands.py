@@ -4,6 +4,7 @@ images and as a text table elsewhere (the console)."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -15,14 +16,22 @@ from bot.api.services import Services
 from bot.time.clock import utc_text
 from cogs.catalog.public import BookLookedAt
 from cogs.stats import chart, rollup
+from cogs.stats.drawing import Drawing
 from cogs.stats.figures import Figures, feature_names, gather
 from cogs.stats.public import Responded
 from cogs.stats.render import chart_words, summary, table
+from cogs.stats.settings import StatsSettings
+
+log = logging.getLogger("pustaka.stats")
 
 DEFAULT_DAYS = 30
 MOST_DAYS = 365
 ROLLUP = "stats.rollup"
 ROLLUP_EVERY = timedelta(hours=6)
+DRAW_AHEAD_AFTER = 10.0
+"""Seconds after a platform showing images comes up before the drawing process starts: the
+bot's start (logging in, the command menus, the catalog) goes first. A chart asked for sooner
+starts it itself."""
 CATCH_UP_AT_MOST = 100_000
 """Usage rows /stats folds in itself (well under a second); a bigger backlog (the first start
 on a database with a long history) is left to the rollup job, which runs soon after start."""
@@ -37,6 +46,8 @@ class Stats(Feature):
         super().__init__(services)
         services.events.subscribe(BookLookedAt, self.count_look)
         services.events.subscribe(Responded, self.count_response)
+        self.drawing = Drawing(apart=services.config.section(StatsSettings).chart_process)
+        self._ahead: asyncio.Task[None] | None = None
 
     async def count_response(self, event: Responded) -> None:
         ctx = event.ctx
@@ -68,6 +79,26 @@ class Stats(Feature):
 
     async def on_start(self) -> None:
         await self._plan_rollup(self.services.clock.now() + timedelta(minutes=1))
+        if self.drawing.apart:
+            # not one of services.tasks: those are work in hand, which the console waits for
+            self._ahead = asyncio.create_task(self._draw_ahead(), name="stats.draw-ahead")
+
+    async def on_stop(self) -> None:
+        if self._ahead is not None:
+            self._ahead.cancel()
+            await asyncio.gather(self._ahead, return_exceptions=True)
+        await self.drawing.close()
+
+    async def _draw_ahead(self) -> None:
+        """Start the drawing process once a platform that shows images runs."""
+        messenger = self.services.messenger
+        while not any(messenger.capabilities(name).images for name in messenger.running()):
+            await messenger.wait_for_change()
+        await asyncio.sleep(DRAW_AHEAD_AFTER)
+        try:
+            await self.drawing.start()
+        except OSError:
+            log.exception("could not start the chart drawing process; charts are drawn here")
 
     async def _plan_rollup(self, due: datetime) -> None:
         await self.services.scheduler.schedule(
@@ -113,19 +144,14 @@ class Stats(Feature):
     )
     async def stats(self, ctx: Context, days: int = DEFAULT_DAYS) -> Reply:
         ctx.require_community()
-        drawing = ctx.capabilities.images
-        if drawing:
-            # matplotlib is imported (the first time) while the figures are read
-            prepared = asyncio.ensure_future(asyncio.to_thread(chart.prepare))
         figures = await self.figures(ctx.circle, days, ctx)
         title = ctx.ngettext(
             "Statistics: the last {days} day", "Statistics: the last {days} days", days
         ).format(days=days)
-        if not drawing:
+        if not ctx.capabilities.images:
             return Reply.of(table(ctx, figures), title=title)
-        await prepared
-        words = chart_words(ctx, figures, title)
-        picture = await asyncio.to_thread(chart.render, figures, words, ctx._)
+        plan = chart.plan(figures, chart_words(ctx, figures, title), ctx._)
+        picture = await self.drawing.draw(plan)
         return Reply.of(
             summary(ctx, figures), title=title, attachment=(_file_name(figures), picture)
         )

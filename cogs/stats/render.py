@@ -210,5 +210,5 @@ def chart_words(ctx: Speaker, figures: Figures, title: str) -> Words:
         hour=_("Hour of the day"),
         nothing=_("Nothing in this period."),
         insights=insights,
-        number=lambda value: _number(int(value) if value == int(value) else value, ctx.locale),
+        locale=ctx.locale,
     )

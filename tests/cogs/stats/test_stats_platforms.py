@@ -23,6 +23,7 @@ from tests.cogs.events.test_e2e_reminders import (
     START,
     stop,
 )
+from tests.cogs.stats.test_drawing import alive
 from tests.cogs.stats.test_stats import decoded_size
 from tests.conftest import write_config
 from tests.fakes.discord_api import GUILD_ID, MANAGE_GUILD, FakeDiscord
@@ -52,8 +53,10 @@ async def test_the_chart_in_a_telegram_group(tmp_path: Path, telegram_fake: Fake
         assert decoded_size(photo.params["photo"]["content"]) == SIZE
         figures = [c.params["text"] for c in telegram.sent()[sent + 2 :]]
         assert any("1 anggota ikut serta, 1 di antaranya baru." in text for text in figures)
+        drawn_by = drawing_process(app)
     finally:
         await stop(app, task)
+    assert not alive(drawn_by)
 
 
 async def test_the_chart_on_discord(tmp_path: Path, discord_fake: FakeDiscord) -> None:
@@ -79,5 +82,15 @@ async def test_the_chart_on_discord(tmp_path: Path, discord_fake: FakeDiscord) -
         assert name.startswith("stats-") and name.endswith(".png")
         assert decoded_size(content) == SIZE
         assert "1 anggota ikut serta, 1 di antaranya baru." in str(answer)
+        drawn_by = drawing_process(app)
     finally:
         await stop(app, task)
+    assert not alive(drawn_by)
+
+
+def drawing_process(app: App) -> int:
+    """The drawing process's pid: it was started (when the platform came up) and still runs."""
+    [stats] = [feature for feature in app.services.registry.features if feature.name == "stats"]
+    pid = stats.drawing.pid
+    assert pid is not None and alive(pid)
+    return pid
