@@ -1,7 +1,9 @@
 """Issue 15's acceptance, through the real discord.py and python-telegram-bot and their loopback
 fakes: a moderator links the library's Discord server and Telegram group, switches on the weekly
 Monday recommendation and schedules an announcement for tomorrow 08.00, sees both in /calendar,
-the bot restarts, and each post reaches each home exactly once at its time."""
+the bot restarts, and each post reaches each home exactly once at its time; /stats 30 then
+shows the chart with the members who took part on both platforms, and a member's /forgetme
+removes them."""
 
 from __future__ import annotations
 
@@ -18,7 +20,10 @@ from bot.config import Config, load_config
 from bot.process.app import App
 from bot.process.features import discover
 from bot.time.clock import FakeClock
+from cogs.stats.chart import SIZE
+from tests.bot.api.test_privacy import traces
 from tests.cogs.events.test_e2e_reminders import START, fire_due
+from tests.cogs.stats.test_stats import decoded_size
 from tests.conftest import write_config
 from tests.fakes import telegram_api
 from tests.fakes.discord_api import CHANNEL_ID, GUILD_ID, MANAGE_GUILD, FakeDiscord
@@ -28,6 +33,7 @@ from tests.fakes.telegram_api import FakeTelegram, group_chat, text_message
 
 GROUP = -100500
 LIBRARIAN = telegram_api.user(4004, "Bu Rina")
+WULAN = telegram_api.user(987654321, "Wulandari Sekar")
 MODERATOR = discord_user("940000000000000002", "rina")
 CODE = re.compile(r"[A-Z2-9]{4}-[A-Z2-9]{4}")
 HOUR = 3600
@@ -154,6 +160,40 @@ async def test_a_weekly_post_in_both_homes_across_a_restart(
         await until(lambda: posted(WEEKLY) == (1, 1), f"the weekly post: {posted(WEEKLY)}")
         await fire_due(app, clock, HOUR)
         assert posted(NOTICE) == posted(WEEKLY) == (1, 1)
+
+        # A member takes part on Telegram; the librarian reads the month's numbers on Discord.
+        telegram.push_update(
+            text_message("/buku Bumi Manusia", chat=group_chat(GROUP), sender=WULAN)
+        )
+        await until(lambda: any("Pramoedya" in t for t in telegram_posts(telegram)), "no /buku")
+        for _ in range(100):  # the use is recorded just after the answer
+            if await app.services.store.fetchval("SELECT count(*) FROM command_usage") == 7:
+                break
+            await asyncio.sleep(0.02)
+        asked = await discord.slash(
+            "stats",
+            [{"type": 4, "name": "days", "value": 30}],
+            member=MODERATOR,
+            permissions=MANAGE_GUILD,
+        )
+        answer = (await discord.response_to(asked, within=30)).body
+        [(name, picture)] = answer["files"]
+        assert name.endswith(".png") and decoded_size(picture) == SIZE
+        assert "3 anggota ikut serta, 3 di antaranya baru." in str(answer), answer
+
+        # The member asks to be forgotten, privately.
+        private = {"id": WULAN["id"], "type": "private", "first_name": WULAN["first_name"]}
+        telegram.push_update(text_message("/lupakansaya ya", chat=private, sender=WULAN))
+        await until(
+            lambda: any("Saya sudah melupakan Anda" in str(c.params) for c in telegram.calls),
+            "not forgotten",
+        )
+        left = ["?"]
+        for _ in range(100):  # the inbox forgets the stored update just after it is handled
+            if not (left := await traces(app.services.store, str(WULAN["id"]), "Wulandari")):
+                break
+            await asyncio.sleep(0.02)
+        assert left == [], left
     finally:
         await bot.stop()
         await discord.stop()

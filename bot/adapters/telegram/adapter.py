@@ -56,6 +56,7 @@ from bot.adapters.backoff import Outage
 from bot.adapters.errors import PlatformRefused
 from bot.adapters.telegram.admins import AdminCache
 from bot.adapters.telegram.fairness import FairUpdateProcessor
+from bot.adapters.telegram.marks import with_marks
 from bot.adapters.telegram.polling import InboxPoller, StoringQueue, retry_seconds
 from bot.adapters.telegram.render import CAPTION_LIMIT, MESSAGE_LIMIT, chunks, reply_lines
 from bot.api import buttons, platform_state, polls
@@ -205,7 +206,9 @@ class TelegramAdapter:
             return
         if not self._addressed_to_me(text):
             return
-        incoming = await self._incoming(message.chat, message.from_user, text, message)
+        entities = message.entities if message.text else message.caption_entities
+        marked = with_marks(text, entities)
+        incoming = await self._incoming(message.chat, message.from_user, marked, message)
         if message.document is not None:
             incoming = replace(incoming, attachments=(self._attachment(message.document),))
         elif message.photo:
@@ -225,7 +228,7 @@ class TelegramAdapter:
             member_id=str(chat.id),
             display_name=chat.title or str(chat.id),
             channel_id=str(chat.id),
-            text=post.text,
+            text=with_marks(post.text, post.entities),
             community_id=str(chat.id),
             community_name=chat.title or "",
             platform_moderator=True,

@@ -329,3 +329,45 @@ async def test_an_announcement_channel_publishes_a_picture_and_pings_only_the_ch
             member=READER,
         )
         assert "Hanya moderator" in str((await discord.response_to(refused)).body)
+
+
+def utf16(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+async def test_formatting_from_telegrams_toolbar_reaches_every_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A librarian on Telegram formats with the app (bold, a link on a word; Telegram sends
+    entities, never marks, and counts in UTF-16, which an emoji makes two units): the preview
+    and the posts on both platforms keep that formatting."""
+    async with linked_community(tmp_path, monkeypatch) as linked:
+        discord, telegram = linked.discord, linked.telegram
+        head = "/pengumuman 📚 "
+        text = head + "Jam buka baru: Senin sampai Jumat. Lihat jadwal."
+        bold = utf16(head), utf16("Jam buka baru")
+        link = utf16(head + "Jam buka baru: Senin sampai Jumat. Lihat "), utf16("jadwal")
+        message = text_message(text, chat=group_chat(GROUP), sender=LIBRARIAN)
+        message["message"]["entities"] += [
+            {"type": "bold", "offset": bold[0], "length": bold[1]},
+            {"type": "text_link", "offset": link[0], "length": link[1], "url": JADWAL},
+        ]
+        before = len(telegram.sent())
+        telegram.push_update(message)
+        [*_, preview] = await telegram.wait_for("sendMessage", count=before + 1)
+        shown = preview.params["text"]
+        assert "📚 <b>Jam buka baru</b>: Senin" in shown, shown
+        assert f'<a href="{JADWAL}">jadwal</a>' in shown, shown
+
+        await linked.slash("announce post", id=1)
+        [on_discord] = discord_posts(discord, "Senin sampai Jumat")
+        described = on_discord.body["embeds"][0]["description"]
+        assert "📚 **Jam buka baru**: Senin" in described, described
+        assert f"[jadwal]({JADWAL})" in described, described
+        [_preview, in_group] = telegram_posts(telegram, GROUP, "Senin sampai Jumat")
+        assert "<b>Jam buka baru</b>" in in_group.params["text"]
+        [in_channel] = telegram_posts(telegram, CHANNEL, "Senin sampai Jumat")
+        assert f'<a href="{JADWAL}">jadwal</a>' in in_channel.params["text"]
+
+
+JADWAL = "https://perpus.example/jadwal"
