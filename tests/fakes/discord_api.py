@@ -505,9 +505,8 @@ class FakeDiscord:
     async def reply(
         self, message: dict[str, Any], text: str, *, member: dict[str, Any] | None = None
     ) -> None:
-        """A member replies in the channel to `message` (one the bot posted, from `posted`). As
-        without the message content intent, the bot gets no content: a reply to the bot's
-        own message mentions it, so Discord would send the text, but the bot does not need it."""
+        """A member replies in the channel to `message` (one the bot posted, from `posted`); the
+        bot reads only the reference, not the text."""
         author = member or user()
         await self.dispatch(
             "MESSAGE_CREATE",
