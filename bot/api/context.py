@@ -66,6 +66,10 @@ class Incoming:
     """A private chat or the console: text that is not a command gets a hint instead of silence."""
     attachments: tuple[Attachment, ...] = ()
     """Files sent with the command, for its file parameters."""
+    reply_to: str | None = None
+    """The platform id of the message (in this channel) this one replies to."""
+    pressed_on: str | None = None
+    """A button press: the platform id of the message that carries the button."""
 
     @property
     def destination(self) -> Destination:

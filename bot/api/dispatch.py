@@ -28,7 +28,7 @@ from babel.numbers import format_decimal
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
-from bot.api import identity, private_chats
+from bot.api import identity, posts, private_chats
 from bot.api.arguments import UsageError, UserError, bind, parse_arguments
 from bot.api.commands import Command, Option, Permission
 from bot.api.community import circle
@@ -101,7 +101,33 @@ class Dispatcher:
         return Reply.of(question, choices=choices)
 
     async def handle_text(self, incoming: Incoming) -> list[Reply]:
-        """Answer one message typed by a member."""
+        """Answer one message typed by a member (or a button's command)."""
+        replies = await self._answer_text(incoming)
+        await self._responded(incoming)
+        return replies
+
+    async def _responded(self, incoming: Incoming) -> None:
+        """A press on a tracked post's button, or a reply to it, is published for statistics
+        (bot/api/posts.py), once the press's own command has run."""
+        if incoming.community_id is None:
+            return
+        for message_id, kind in (
+            (incoming.pressed_on, posts.PRESS),
+            (incoming.reply_to, posts.REPLY),
+        ):
+            if message_id is None:
+                continue
+            try:
+                tracked = await posts.find(
+                    self.services.store, incoming.platform, incoming.channel_id, message_id
+                )
+                if tracked is not None:
+                    ctx = await self.context(incoming)
+                    await self.services.events.publish(posts.PostResponse(ctx, tracked, kind))
+            except Exception:
+                log.exception("could not count a response to message %s", message_id)
+
+    async def _answer_text(self, incoming: Incoming) -> list[Reply]:
         text = clean(incoming.text)
         if text.startswith("/"):
             routed = await self._community_for(incoming, self.resolve(text)[1], text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.api.posts import Tracked
 from bot.api.text import Text, as_text
 
 
@@ -77,6 +78,8 @@ class Reply:
     """A file sent with the message: (file name, content), e.g. an event's .ics."""
     image: tuple[str, bytes] | None = None
     """A picture shown in the message: (file name, content), e.g. an announcement's image."""
+    tracked: Tracked | None = None
+    """A post whose presses and replies are counted (bot/api/posts.py)."""
 
     @classmethod
     def of(
@@ -93,6 +96,7 @@ class Reply:
         private: bool = False,
         attachment: tuple[str, bytes] | None = None,
         image: tuple[str, bytes] | None = None,
+        tracked: Tracked | None = None,
     ) -> Reply:
         """Build a reply from plain strings or Text, whichever is handy."""
         made: list[Field] = []
@@ -110,4 +114,5 @@ class Reply:
             private=private,
             attachment=attachment,
             image=image,
+            tracked=tracked,
         )

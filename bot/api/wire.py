@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from bot.api.posts import Tracked
 from bot.api.replies import Choice, ChoiceStyle, Field, Poll, Reply
 from bot.api.text import Span, Text
 
@@ -89,6 +90,7 @@ def _reply(reply: Reply) -> dict[str, Any]:
         "private": reply.private,
         "attachment": reply.attachment
         and [reply.attachment[0], base64.b64encode(reply.attachment[1]).decode()],
+        "tracked": reply.tracked and [reply.tracked.post, reply.tracked.series],
     }
 
 
@@ -113,4 +115,5 @@ def _read_reply(data: dict[str, Any]) -> Reply:
         ping=data["ping"],
         private=data["private"],
         attachment=attachment and (attachment[0], base64.b64decode(attachment[1])),
+        tracked=Tracked(*tracked) if (tracked := data.get("tracked")) else None,
     )

@@ -361,7 +361,7 @@ class AnnounceFeature(Feature):
                     Text.format(
                         ctx._("Delete announcement #{id} from every home? “{start}”"),
                         id=id,
-                        start=_start(found.body),
+                        start=delivery.first_words(found.body),
                     ),
                     choices=[
                         Choice(
@@ -426,7 +426,7 @@ class AnnounceFeature(Feature):
                     "`#{id}` {start} — __{state}__",
                     id=item.id,
                     state=state,
-                    start=_start(item.body),
+                    start=delivery.first_words(item.body),
                 )
             )
         return Reply.of(
@@ -478,7 +478,7 @@ class AnnounceFeature(Feature):
             return None
         if found.state not in ("scheduled", "posted"):
             return None
-        start = _start(found.body)
+        start = delivery.first_words(found.body)
         if job.kind == RETRY:
             where = await delivery.home_name(ctx, payload["home"], payload.get("home_community"))
             return ctx._("Announcement #{id} “{start}”: tried again in {where}").format(
@@ -652,12 +652,6 @@ def _megabytes(ctx: Context, size: int) -> str:
 
 def _number(ctx: Context, value: int) -> str:
     return format_decimal(value, "#,##0", locale=ctx.locale)
-
-
-def _start(body: str) -> str:
-    """The first words of an announcement, to recognise it in a list."""
-    plain = " ".join(str(read_markup(body)).split())
-    return plain if len(plain) <= 50 else plain[:49] + "…"
 
 
 def _circle(ctx: Context) -> tuple[int, ...]:

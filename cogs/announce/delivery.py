@@ -10,7 +10,7 @@ what failed and why, and again when it reached the home after all or was given u
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from bot.api import community as circles
@@ -19,6 +19,7 @@ from bot.api.commands import N_
 from bot.api.context import Context, Destination
 from bot.api.jobs import JobContext
 from bot.api.messenger import PostFailed
+from bot.api.posts import Tracked
 from bot.api.replies import Choice, Reply
 from bot.api.services import Services
 from bot.storage.scheduler import NotDelivered
@@ -77,6 +78,12 @@ async def home_name(ctx: Context | JobContext, home: str, community_id: int | No
     return f"{platform_name(ctx, where.platform)} «{name}»"
 
 
+def first_words(body: str) -> str:
+    """The first words of an announcement, to recognise it in a list."""
+    plain = " ".join(str(read_markup(body)).split())
+    return plain if len(plain) <= 50 else plain[:49] + "…"
+
+
 def ping_text(mention: str) -> str:
     return f"@{mention}" if mention in ("everyone", "here") else f"<@&{mention}>"
 
@@ -111,6 +118,23 @@ class Delivery:
         )
         return render(announcement, mention=pings)
 
+    async def _tracked(self, announcement: Announcement) -> Tracked:
+        """Its name in statistics, in its community's language: a repeating one is a series
+        whose posts are told apart by their day."""
+        store = self.services.store
+        found = await identity.community(store, announcement.community_id)
+        bot = self.services.config.bot
+        locale = (found.locale if found else None) or bot.locale
+        _ = self.services.i18n.translations(locale).gettext
+        name = _("Announcement #{id}: {start}").format(
+            id=announcement.id, start=first_words(announcement.body)
+        )
+        if not announcement.rule:
+            return Tracked(name)
+        today = self.services.clock.now().astimezone(identity.resolve_timezone(found, bot.tz))
+        day = dates.short_date(locale, today.date())
+        return Tracked(_("{post}, {day}").format(post=name, day=day), name)
+
     async def deliver(self, announcement: Announcement, occurrence: str) -> list[Outcome]:
         """Post to every home; each home's outcome."""
         homes = await homes_of(
@@ -124,7 +148,10 @@ class Delivery:
     async def post_home(
         self, announcement: Announcement, occurrence: str, community_id: int, home: Destination
     ) -> Outcome:
-        reply = self._reply_for(announcement, community_id, home)
+        reply = replace(
+            self._reply_for(announcement, community_id, home),
+            tracked=await self._tracked(announcement),
+        )
         services = self.services
 
         async def send() -> bool:

@@ -25,6 +25,7 @@ from bot.api.commands import N_, Feature, Permission, choice, command, text
 from bot.api.community import circle
 from bot.api.context import Context
 from bot.api.jobs import JobContext, job
+from bot.api.posts import Tracked
 from bot.api.replies import Choice, Reply
 from bot.api.services import Services
 from bot.api.text import Text
@@ -375,7 +376,7 @@ class SeriesFeature(Feature):
                 self.services.store, series.community_id, day, own.timezone
             )
         if render is not None:
-            await self._send(ctx, series, key, render)
+            await self._send(ctx, series, key, render, day)
 
     async def _rooms(self, ctx: JobContext, community_id: int) -> list[JobContext]:
         """The community's language, and the other one after it where it is bilingual."""
@@ -388,23 +389,35 @@ class SeriesFeature(Feature):
             replace(room, locale=other, translations=self.services.i18n.translations(other)),
         ]
 
-    async def _send(self, ctx: JobContext, series: Series, key: str, render: Render) -> None:
+    async def _send(
+        self, ctx: JobContext, series: Series, key: str, render: Render, day: date
+    ) -> None:
         """Post to every home, each in its own community's language (both where it is
         bilingual); one that fails does not stop the others (the job is retried and the homes
-        that got it are skipped)."""
+        that got it are skipped). Presses and replies count for the post (`_tracked`)."""
+        tracked = await self._tracked(ctx, series, render, day)
         failed: NotDelivered | None = None
         for community_id, home in await homes(
             self.services.store, series.community_id, series.channel
         ):
             rooms = await self._rooms(ctx, community_id)
+            replies = (replace(render(room), tracked=tracked) for room in rooms)
             try:
-                await rooms[0].send_once(
-                    f"{key}:{home.key()}", *(render(room) for room in rooms), to=home
-                )
+                await rooms[0].send_once(f"{key}:{home.key()}", *replies, to=home)
             except NotDelivered as error:
                 failed = error
         if failed is not None:
             raise failed
+
+    async def _tracked(self, ctx: JobContext, series: Series, render: Render, day: date) -> Tracked:
+        """The post's name in statistics: its title and day in the series' own community's
+        language, the same for every home and language it goes to."""
+        own = await ctx.for_community(series.community_id)
+        title = render(own).title or own._(KIND_NAMES[series.kind])
+        return Tracked(
+            own._("{post}, {day}").format(post=title, day=dates.short_date(own.locale, day)),
+            sentence(own._(KIND_NAMES[series.kind])),
+        )
 
     async def _weekly(
         self, series: Series, occurrence: str, day: date, locale: str
@@ -471,11 +484,14 @@ class SeriesFeature(Feature):
         cover = next(
             (url for book in books if (url := cover_url(self.services.config, book))), None
         )
+        assert ctx.job is not None
+        own = await ctx.for_community(series.community_id)
         await self._send(
             ctx,
             series,
             f"series:{series.community_id}:arrivals:{newest}",
             lambda room: posts.arrivals(room, books, total, cover),
+            ctx.job.due_at.astimezone(own.timezone).date(),
         )
         await self.series.set_mark(series, newest)
 

@@ -37,7 +37,8 @@ def _line(room: JobContext, number: int, book: Book) -> Text:
 
 
 def _open(books: Sequence[Book]) -> list[Choice]:
-    return [Choice(label(book), f"/book #{book.id}") for book in books]
+    # the post stays for everyone; the book is answered below it
+    return [Choice(label(book), f"/book #{book.id}", keep=True) for book in books]
 
 
 def weekly(room: JobContext, theme: str, books: Sequence[Book]) -> Reply:

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from bot.api.commands import N_, Feature, Permission, command, integer
 from bot.api.context import Context
 from bot.api.jobs import JobContext, job
+from bot.api.posts import PostResponse
 from bot.api.replies import Reply
 from bot.api.services import Services
 from bot.time.clock import utc_text
@@ -46,8 +47,14 @@ class Stats(Feature):
         super().__init__(services)
         services.events.subscribe(BookLookedAt, self.count_look)
         services.events.subscribe(Responded, self.count_response)
+        services.events.subscribe(PostResponse, self.count_post_response)
         self.drawing = Drawing(apart=services.config.section(StatsSettings).chart_process)
         self._ahead: asyncio.Task[None] | None = None
+
+    async def count_post_response(self, event: PostResponse) -> None:
+        """A press on or a reply to a series post or an announcement, seen by the core."""
+        tracked = event.post
+        await self.count_response(Responded(event.ctx, tracked.post, event.kind, tracked.series))
 
     async def count_response(self, event: Responded) -> None:
         ctx = event.ctx

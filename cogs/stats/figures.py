@@ -87,7 +87,7 @@ async def _responses(
             "responses_per_post",
             N_("Posts that drew responses"),
             (
-                N_("Post"),
+                N_("Post name"),
                 N_("Series"),
                 N_("Presses"),
                 N_("RSVPs"),

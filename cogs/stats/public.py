@@ -4,7 +4,8 @@
   default time for a post a moderator schedules without one.
 - `Responded`, the event a feature publishes when a member responds to something it posted
   (a button pressed, an RSVP, a vote, a reply): /stats shows which posts and series drew
-  responses.
+  responses. Presses on and replies to posts a feature marks `tracked` (series posts,
+  announcements) come from the core instead (bot/api/posts.py `PostResponse`).
 - `InsightWanted`, the event /stats and `pustaka report stats` publish to ask every feature for
   its part of the statistics; a handler returns a list of `Insight` tables (quiz participation,
   RSVPs per event, club progress, unmet demand …). Stats sits below the features that use it,

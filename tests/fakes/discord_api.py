@@ -478,9 +478,11 @@ class FakeDiscord:
         member: dict[str, Any] | None = None,
         locale: str = "id",
         permissions: int = 0,
+        message: dict[str, Any] | None = None,
     ) -> str:
-        """Press a button of a message the bot sent."""
-        message = self._message(
+        """Press a button of a message the bot sent: `message` as posted (from `posted`), or one
+        made up that carries only this button."""
+        message = message or self._message(
             CHANNEL_ID,
             {
                 "components": [
@@ -499,6 +501,31 @@ class FakeDiscord:
         )
         await self.dispatch("INTERACTION_CREATE", payload)
         return interaction_id
+
+    async def reply(
+        self, message: dict[str, Any], text: str, *, member: dict[str, Any] | None = None
+    ) -> None:
+        """A member replies in the channel to `message` (one the bot posted, from `posted`); the
+        bot reads only the reference, not the text."""
+        author = member or user()
+        await self.dispatch(
+            "MESSAGE_CREATE",
+            {
+                **self._message(message["channel_id"], {"content": text}),
+                "author": author,
+                "guild_id": GUILD_ID,
+                "member": {"roles": [], "joined_at": _now(), "deaf": False, "mute": False},
+                "type": 19,
+                "message_reference": {
+                    "type": 0,
+                    "message_id": message["id"],
+                    "channel_id": message["channel_id"],
+                    "guild_id": GUILD_ID,
+                },
+                "referenced_message": message,
+                "mentions": [BOT_USER],
+            },
+        )
 
     async def autocomplete(
         self, name: str, options: list[dict[str, Any]], *, locale: str = "id"

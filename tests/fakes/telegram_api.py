@@ -37,6 +37,8 @@ class Call:
     params: dict[str, Any]
     at: float = field(default_factory=time.monotonic)
     """When the request reached the server (time.monotonic)."""
+    result: Any = None
+    """What the server answered (a sent message, with its message_id), once it has."""
 
 
 @dataclass
@@ -102,9 +104,10 @@ class FakeTelegram:
             return _answer({"ok": False, "error_code": 401, "description": "Unauthorized"})
         method = request.match_info["method"]
         params = await _params(request)
+        call = Call(method, params)
         if method != "getUpdates":
             async with self._changed:
-                self.calls.append(Call(method, params))
+                self.calls.append(call)
                 self._changed.notify_all()
         if params.get("chat_id") and int(params["chat_id"]) in self.kicked:
             return _answer(
@@ -122,6 +125,7 @@ class FakeTelegram:
         result = await handler(params) if handler else True
         if isinstance(result, web.Response):
             return result
+        call.result = result
         return _answer({"ok": True, "result": result})
 
     def _flood(self, method: str, params: dict[str, Any]) -> dict[str, Any] | None:
@@ -396,7 +400,9 @@ def text_message(
     sender: dict[str, Any] | None = None,
     thread: int | None = None,
     message_id: int = 10,
+    reply_to: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """A member's message; `reply_to` the message it replies to (as the bot sent it)."""
     message: dict[str, Any] = {
         "message_id": message_id,
         "date": int(time.time()),
@@ -410,6 +416,8 @@ def text_message(
     if thread is not None:
         message["message_thread_id"] = thread
         message["is_topic_message"] = True
+    if reply_to is not None:
+        message["reply_to_message"] = reply_to
     return {"message": message}
 
 

@@ -1,7 +1,8 @@
 """Pustaka on Discord through discord.py: slash commands, embeds, persistent buttons, polls.
 
-An AutoShardedClient with minimal intents (no message content: everything arrives as
-interactions). Commands are generated from the neutral declarations and synced at start only
+An AutoShardedClient with minimal intents (no message content: commands arrive as
+interactions; members' messages only show which of the bot's posts they reply to,
+bot/api/posts.py). Commands are generated from the neutral declarations and synced at start only
 when the command set changed. Buttons carry their command in the custom_id (or a stored key), and
 a DynamicItem registered at start answers them, so a button pressed after a restart still works.
 """
@@ -15,6 +16,7 @@ import json
 import logging
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -26,7 +28,7 @@ from bot.adapters.backoff import Outage
 from bot.adapters.discord import commands
 from bot.adapters.discord.render import DESCRIPTION_LIMIT, embeds
 from bot.adapters.errors import PlatformRefused
-from bot.api import buttons, platform_state, polls
+from bot.api import buttons, platform_state, polls, posts
 from bot.api.capabilities import Capabilities
 from bot.api.commands import Command, Param
 from bot.api.context import Destination, Incoming
@@ -81,6 +83,7 @@ class PustakaClient(discord.AutoShardedClient):
         intents = discord.Intents.none()
         intents.guilds = True
         intents.guild_polls = True
+        intents.guild_messages = True  # replies to the bot's posts (their content is not read)
         super().__init__(intents=intents, allowed_mentions=NO_MENTIONS)
         self.adapter = adapter
         self.tree = app_commands.CommandTree(self)
@@ -90,6 +93,9 @@ class PustakaClient(discord.AutoShardedClient):
 
     async def on_raw_poll_vote_add(self, payload: discord.RawPollVoteActionEvent) -> None:
         await self.adapter.vote(payload)
+
+    async def on_message(self, message: discord.Message) -> None:
+        await self.adapter.replied(message)
 
 
 class DiscordAdapter:
@@ -254,6 +260,8 @@ class DiscordAdapter:
             await interaction.response.defer()
             return
         incoming = self.incoming(interaction, pressed.command)
+        if interaction.message is not None:
+            incoming = replace(incoming, pressed_on=str(interaction.message.id))
         if pressed.community_id is not None:
             incoming = await self.dispatcher.acting_on(incoming, pressed.community_id)
         replies = await self.dispatcher.handle_text(incoming)
@@ -298,6 +306,34 @@ class DiscordAdapter:
             await self.deliver(where, replies, member_id=payload.user_id)
         except Undeliverable as error:
             log.info("answer to a poll vote not delivered: %s", error)
+
+    async def replied(self, message: discord.Message) -> None:
+        """A member's message in a server that replies to one of the bot's messages: counted
+        when that message is a tracked post; nothing is answered."""
+        reference = message.reference
+        if (
+            message.author.bot
+            or message.guild is None
+            or reference is None
+            or reference.message_id is None
+            or reference.channel_id != message.channel.id
+        ):
+            return
+        answered = reference.resolved
+        me = self.client.user
+        if isinstance(answered, discord.Message) and me and answered.author.id != me.id:
+            return
+        incoming = Incoming(
+            platform=PLATFORM,
+            member_id=str(message.author.id),
+            display_name=message.author.display_name,
+            channel_id=str(message.channel.id),
+            text="",
+            community_id=str(message.guild.id),
+            community_name=message.guild.name,
+            reply_to=str(reference.message_id),
+        )
+        await self.dispatcher.handle_text(incoming)
 
     async def _respond(self, interaction: discord.Interaction, replies: Sequence[Reply]) -> None:
         for reply in replies:
@@ -355,6 +391,7 @@ class DiscordAdapter:
                 posted.append(str(message.id))
                 if isinstance(channel, discord.TextChannel) and channel.is_news():
                     await message.publish()
+            await self._track(reply, str(channel.id), posted)
             return posted
         except (discord.HTTPException, aiohttp.ClientError, OSError) as error:
             raise _failed(error) from error
@@ -449,12 +486,22 @@ class DiscordAdapter:
         return self.client.get_guild(guild_id) or await self.client.fetch_guild(guild_id)
 
     async def _post(self, target: Any, reply: Reply, nonce: str | None = None) -> None:
+        posted: list[str] = []
         for index, parts in enumerate(await self._messages(reply)):
             if nonce:
                 parts["nonce"] = f"{nonce}.{index}"[:25]
             message = await target.send(**parts)
+            posted.append(str(message.id))
             if index == 0 and reply.poll:
                 await self._remember_poll(message, reply, getattr(message, "guild", None))
+        if posted:
+            await self._track(reply, str(message.channel.id), posted)
+
+    async def _track(self, reply: Reply, channel_id: str, message_ids: list[str]) -> None:
+        if reply.tracked is not None:
+            now = self.services.clock.now()
+            store = self.services.store
+            await posts.remember(store, PLATFORM, channel_id, message_ids, reply.tracked, now)
 
     async def _messages(self, reply: Reply) -> list[dict[str, Any]]:
         """One reply as Discord messages: an embed each; the poll and a moderator's ping with the

@@ -59,7 +59,7 @@ from bot.adapters.telegram.fairness import FairUpdateProcessor
 from bot.adapters.telegram.marks import with_marks
 from bot.adapters.telegram.polling import InboxPoller, StoringQueue, retry_seconds
 from bot.adapters.telegram.render import CAPTION_LIMIT, MESSAGE_LIMIT, chunks, reply_lines
-from bot.api import buttons, platform_state, polls
+from bot.api import buttons, platform_state, polls, posts
 from bot.api.capabilities import Capabilities
 from bot.api.context import Destination, Incoming
 from bot.api.dispatch import Dispatcher
@@ -209,6 +209,9 @@ class TelegramAdapter:
         entities = message.entities if message.text else message.caption_entities
         marked = with_marks(text, entities)
         incoming = await self._incoming(message.chat, message.from_user, marked, message)
+        answered = message.reply_to_message
+        if answered and answered.from_user and answered.from_user.id == self.application.bot.id:
+            incoming = replace(incoming, reply_to=str(answered.message_id))
         if message.document is not None:
             incoming = replace(incoming, attachments=(self._attachment(message.document),))
         elif message.photo:
@@ -246,6 +249,7 @@ class TelegramAdapter:
             await self._call(lambda: query.answer())
             return
         incoming = await self._incoming(message.chat, query.from_user, pressed.command, message)
+        incoming = replace(incoming, pressed_on=str(message.message_id))
         if pressed.community_id is not None:
             incoming = await self.dispatcher.acting_on(incoming, pressed.community_id)
         replies = await self.dispatcher.handle_text(incoming)
@@ -497,6 +501,10 @@ class TelegramAdapter:
             await self._call(lambda: send(chat_id, InputFile(content, filename=name), **common))
         if reply.poll:
             await self._send_poll(chat_id, reply, thread)
+        if reply.tracked and sent:
+            ids = [str(message.message_id) for message in sent]
+            store, now = self.services.store, self.services.clock.now()
+            await posts.remember(store, PLATFORM, str(chat_id), ids, reply.tracked, now)
         return sent
 
     async def _send_poll(self, chat_id: int, reply: Reply, thread: int | None) -> None:

@@ -1,10 +1,12 @@
-"""A reply kept in the outbox comes back as it was sent: marks, buttons, a poll, a file."""
+"""A reply kept in the outbox comes back as it was sent: marks, buttons, a poll, a file, the
+post it is counted as."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
 from bot.api import wire
+from bot.api.posts import Tracked
 from bot.api.replies import Choice, ChoiceStyle, Poll, Reply
 from bot.api.text import Text
 
@@ -21,8 +23,15 @@ def test_every_part_of_a_reply_survives_the_outbox() -> None:
         poll=Poll("Siapa penulisnya?", (Choice("Pram", "/jawab 1"),), 0, "Pramoedya", 60),
         ping="@everyone",
         attachment=("acara.ics", b"BEGIN:VCALENDAR\x00\xff"),
+        tracked=Tracked("Buku hari ini: Bumi Manusia, 7 Des 2026", "Buku hari ini"),
     )
     assert wire.loads(wire.dumps([reply, Reply.of("dua", private=True)])) == (
         reply,
         Reply.of("dua", private=True),
     )
+
+
+def test_a_reply_stored_before_posts_were_counted_still_loads() -> None:
+    stored = wire.dumps([Reply.of("lama")]).replace(',"tracked":null', "")
+    assert '"tracked"' not in stored
+    assert wire.loads(stored) == (Reply.of("lama"),)

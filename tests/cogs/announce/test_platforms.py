@@ -17,6 +17,7 @@ import pytest
 
 from bot.adapters.discord import DiscordAdapter
 from bot.adapters.telegram import TelegramAdapter
+from bot.api.package import FeaturePackage
 from bot.config import load_config
 from bot.process.app import App
 from bot.process.features import discover
@@ -108,8 +109,15 @@ def _settings(discord: FakeDiscord, telegram: FakeTelegram) -> str:
 
 @asynccontextmanager
 async def linked_community(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, news: bool = False
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    news: bool = False,
+    sample: bool = False,
+    features: list[FeaturePackage] | None = None,
 ) -> AsyncIterator[Linked]:
+    """The linked community's app; with `sample`, the bundled catalog; `features` instead of
+    every feature as found."""
     discord, telegram = FakeDiscord(), FakeTelegram()
     if news:
         discord.news.add(CHANNEL_ID)
@@ -118,7 +126,9 @@ async def linked_community(
     discord.patch(monkeypatch)
     telegram.admins[GROUP] = [LIBRARIAN["id"]]
     telegram.channels.add(CHANNEL)
-    app, clock = await open_app(tmp_path, _settings(discord, telegram))
+    app, clock = await open_app(
+        tmp_path, _settings(discord, telegram), sample=sample, features=features
+    )
     linked = Linked(tmp_path, discord, telegram, app, clock)
     await linked.start()
     try:

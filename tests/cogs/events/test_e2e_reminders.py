@@ -18,6 +18,7 @@ import pytest
 
 from bot.adapters.discord import DiscordAdapter
 from bot.adapters.telegram import TelegramAdapter
+from bot.api.package import FeaturePackage
 from bot.config import load_config
 from bot.process.app import App
 from bot.process.features import discover
@@ -51,10 +52,16 @@ async def fire_due(app: App, clock: FakeClock, seconds: float) -> None:
     raise AssertionError("the scheduler did not finish the jobs that fell due")
 
 
-async def open_app(tmp_path: Path, extra: str) -> tuple[App, FakeClock]:
+async def open_app(
+    tmp_path: Path,
+    extra: str,
+    *,
+    sample: bool = False,
+    features: list[FeaturePackage] | None = None,
+) -> tuple[App, FakeClock]:
     clock = FakeClock(START)
-    config = load_config(write_config(tmp_path, extra), env={})
-    app = await App.open(config, clock=clock, features=discover())
+    config = load_config(write_config(tmp_path, extra, sample=sample), env={})
+    app = await App.open(config, clock=clock, features=features or discover())
     return app, clock
 
 
