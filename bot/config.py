@@ -72,6 +72,15 @@ class DiscordSettings:
     guild_ids: tuple[int, ...] = ()
     moderator_role: str = ""
     forum_channel: str = ""
+    shard_count: int = 0
+    """Shards in all, across every process (0: as many as Discord recommends, all here)."""
+    shard_ids: tuple[int, ...] = ()
+    """The shards this process runs (empty: all of them)."""
+
+    @property
+    def syncs_commands(self) -> bool:
+        """Slash commands are synced by one process: the one running shard 0."""
+        return not self.shard_ids or 0 in self.shard_ids
 
 
 @dataclass(frozen=True)
@@ -433,6 +442,8 @@ SECTIONS: dict[str, tuple[type, dict[str, Check]]] = {
             "guild_ids": array(_guild_id),
             "moderator_role": _role,
             "forum_channel": _channel_id,
+            "shard_count": integer_in(0, 100_000),
+            "shard_ids": array(integer_in(0, 99_999)),
         },
     ),
     "openlibrary": (
@@ -490,6 +501,14 @@ def load_config(
         config = config.declare(sections)
     if config.telegram.mode == "webhook" and not config.telegram.webhook_url:
         raise ConfigError("telegram.webhook_url", 'needed when mode = "webhook"')
+    discord = config.discord
+    if discord.shard_ids and not discord.shard_count:
+        raise ConfigError("discord.shard_count", "needed with shard_ids (the shards in all)")
+    if outside := [i for i in discord.shard_ids if i >= discord.shard_count > 0]:
+        raise ConfigError(
+            "discord.shard_ids",
+            f"shard {outside[0]} is not one of 0 to {discord.shard_count - 1} (shard_count)",
+        )
     for platform, variable in ENVIRONMENT_TOKENS.items():
         if token := env.get(variable, "").strip():
             settings = replace(getattr(config, platform), token=token)

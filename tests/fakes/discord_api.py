@@ -82,6 +82,9 @@ class FakeDiscord:
 
     def __post_init__(self) -> None:
         self._sockets: list[web.WebSocketResponse] = []
+        self.shards: dict[web.WebSocketResponse, tuple[int, int]] = {}
+        """Each gateway connection's (shard id, shard count), as its IDENTIFY said."""
+        self.identifies: list[tuple[int, int]] = []
         self._seq = itertools.count(1)
         self._ids = itertools.count(950000000000000001)
         self.by_nonce: dict[tuple[str, str], dict[str, Any]] = {}
@@ -337,26 +340,32 @@ class FakeDiscord:
             if message["op"] == 1:
                 await socket.send_str(json.dumps({"op": 11}))
             elif message["op"] == 2:
+                shard = message["d"].get("shard") or [0, 1]
+                self.shards[socket] = (shard[0], shard[1])
+                self.identifies.append((shard[0], shard[1]))
+                ours = _shard_of(GUILD_ID, shard[1]) == shard[0]
                 await self._dispatch(
                     socket,
                     "READY",
                     {
                         "v": 10,
                         "user": BOT_USER,
-                        "session_id": "session-1",
+                        "session_id": f"session-{shard[0]}",
                         "resume_gateway_url": f"ws://127.0.0.1:{self.port}/gateway",
-                        "guilds": [{"id": GUILD_ID, "unavailable": True}],
+                        "guilds": [{"id": GUILD_ID, "unavailable": True}] if ours else [],
                         "application": {"id": APP_ID, "flags": 0},
-                        "shard": [0, 1],
+                        "shard": shard,
                     },
                 )
-                guild = _guild(self.roles)
-                for channel in guild["channels"]:
-                    if channel["id"] in self.news:
-                        channel["type"] = 5
-                await self._dispatch(socket, "GUILD_CREATE", guild)
-                self.identified.set()
+                if ours:
+                    guild = _guild(self.roles)
+                    for channel in guild["channels"]:
+                        if channel["id"] in self.news:
+                            channel["type"] = 5
+                    await self._dispatch(socket, "GUILD_CREATE", guild)
+                    self.identified.set()
         self._sockets.remove(socket)
+        self.shards.pop(socket, None)
         return socket
 
     async def _dispatch(self, socket: web.WebSocketResponse, event: str, data: Any) -> None:
@@ -364,8 +373,13 @@ class FakeDiscord:
         await socket.send_str(json.dumps(frame))
 
     async def dispatch(self, event: str, data: Any) -> None:
+        """To the connection of the shard the event's guild is on (direct messages: shard 0),
+        as Discord routes them."""
+        guild = data.get("guild_id") if isinstance(data, dict) else None
         for socket in list(self._sockets):
-            await self._dispatch(socket, event, data)
+            shard, count = self.shards.get(socket, (0, 1))
+            if (_shard_of(guild, count) if guild else 0) == shard:
+                await self._dispatch(socket, event, data)
 
     # Interactions a test sends ----------------------------------------------------------------
 
@@ -591,6 +605,11 @@ def _thread(thread_id: str, parent_id: str, name: str) -> dict[str, Any]:
             "locked": False,
         },
     }
+
+
+def _shard_of(guild_id: str, count: int) -> int:
+    """Discord's rule: (guild_id >> 22) % shard_count."""
+    return (int(guild_id) >> 22) % count
 
 
 def _guild(roles: list[dict[str, Any]]) -> dict[str, Any]:

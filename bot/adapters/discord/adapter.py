@@ -84,7 +84,13 @@ class PustakaClient(discord.AutoShardedClient):
         intents.guilds = True
         intents.guild_polls = True
         intents.guild_messages = True  # replies to the bot's posts (their content is not read)
-        super().__init__(intents=intents, allowed_mentions=NO_MENTIONS)
+        settings = adapter.settings
+        super().__init__(
+            intents=intents,
+            allowed_mentions=NO_MENTIONS,
+            shard_count=settings.shard_count or None,
+            shard_ids=list(settings.shard_ids) or None,
+        )
         self.adapter = adapter
         self.tree = app_commands.CommandTree(self)
 
@@ -151,7 +157,10 @@ class DiscordAdapter:
         client.add_dynamic_items(PressButton)
         self.services.messenger.register(PLATFORM, self)
         await self._record("connected")
-        await self.sync_commands(client)
+        if self.settings.syncs_commands:
+            await self.sync_commands(client)
+        else:
+            log.info("slash commands are synced by the process running shard 0")
 
     async def sync_commands(self, client: PustakaClient) -> None:
         """Sync to the configured guilds (instant) or globally, only when the set changed."""
