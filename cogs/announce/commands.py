@@ -34,7 +34,7 @@ from cogs.announce import delivery
 from cogs.announce.delivery import Delivery
 from cogs.announce.markup import read_markup
 from cogs.announce.store import ONCE, OPEN, Announcement, Announcements
-from cogs.announce.timing import EXAMPLES, TimingError, read_timing
+from cogs.announce.timing import EXAMPLES, read_timing
 
 POST = "announce.post"
 RETRY = "announce.retry"
@@ -242,10 +242,7 @@ class AnnounceFeature(Feature):
                     "08.00."
                 ).format(id=id)
             )
-        try:
-            timing = read_timing(when, ctx.clock.now(), ctx.timezone)
-        except TimingError as error:
-            raise UserError(ctx._(error.message).format(when=error.when)) from None
+        timing = read_timing(ctx, when)
         await self.services.scheduler.cancel(f"announce:{found.id}:")
         scheduled = await self.announcements.schedule(found.id, timing.rule, timing.start)
         due = await self._plan(scheduled, ctx.clock.now())

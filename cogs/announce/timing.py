@@ -1,6 +1,6 @@
 """When an announcement goes out: one time ("Senin jam 08.00", "next friday 7pm") or repeating
-("setiap Senin 08.00", an RRULE), read in the community's timezone and kept as wall-clock time,
-like a series (cogs/series/timing.py)."""
+("setiap Senin 08.00", an RRULE), read in the community's timezone (bot/api/moments.py) and kept
+as wall-clock time, like a series (cogs/series/timing.py)."""
 
 from __future__ import annotations
 
@@ -9,14 +9,13 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from bot.api.commands import N_
-from bot.time.recurrence import RecurrenceError, is_recurring, parse_recurrence
-from bot.time.when import parse_when
+from bot.api.context import Context
+from bot.api.moments import read_schedule
 
 EXAMPLES = N_(
     "I can't read “{when}” as a time. Try for example: Senin jam 08.00, besok pukul 19.00, "
     "next friday 7pm, setiap Senin 08.00, every Friday 7pm."
 )
-PAST = N_("“{when}” has already passed. Give a time in the future, e.g. Senin jam 08.00.")
 RECURRENCE_ERRORS = {
     "frequency": N_(
         "An announcement repeats at most once a day; “{when}” repeats more often. Try for "
@@ -42,27 +41,11 @@ class Timing:
         return self.start.replace(tzinfo=tz).astimezone(UTC)
 
 
-class TimingError(ValueError):
-    """`message` is the msgid to show, formatted with `when`."""
-
-    def __init__(self, message: str, when: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.when = when
-
-
-def read_timing(when: str, now: datetime, tz: ZoneInfo) -> Timing:
-    """What a moderator typed; raises :class:`TimingError`."""
-    shown = " ".join(when.split())[:80]
-    if is_recurring(when):
-        try:
-            recurrence = parse_recurrence(when, now, tz)
-        except RecurrenceError as error:
-            raise TimingError(RECURRENCE_ERRORS.get(error.reason, EXAMPLES), shown) from None
+def read_timing(ctx: Context, when: str) -> Timing:
+    """What a moderator typed; a :class:`~bot.api.arguments.UserError` names what cannot be
+    read, with examples."""
+    first, recurrence = read_schedule(ctx, when, EXAMPLES, RECURRENCE_ERRORS)
+    if recurrence is not None:
         return Timing(recurrence.rule, recurrence.start)
-    moment = parse_when(when, now, tz)
-    if moment is None:
-        raise TimingError(EXAMPLES, shown)
-    if moment <= now:
-        raise TimingError(PAST, shown)
-    return Timing(None, moment.astimezone(tz).replace(tzinfo=None, second=0, microsecond=0))
+    local = first.astimezone(ctx.timezone)
+    return Timing(None, local.replace(tzinfo=None, second=0, microsecond=0))

@@ -14,7 +14,7 @@ from bot.api import platform_state
 from bot.api.package import FeatureFactory, FeaturePackage
 from bot.config import load_config
 from bot.process.app import App
-from bot.time.clock import Clock, SystemClock
+from bot.time.clock import Clock, FakeClock, SystemClock, utc_text
 from tests.conftest import write_config
 from tests.fakes.discord_api import GUILD_ID, FakeDiscord
 from tests.fakes.telegram_api import FakeTelegram
@@ -94,3 +94,21 @@ async def until(check: Callable[[], bool], what: str) -> None:
             return
         await asyncio.sleep(0.02)
     raise AssertionError(what)
+
+
+async def run_due(app: App, clock: FakeClock, seconds: float) -> None:
+    """Move the fake clock by `seconds` and wait (up to 10 s) until the app's scheduler has
+    finished every job that fell due (a paused job is not due)."""
+    await clock.advance(seconds)
+    store = app.services.store
+    for _ in range(2000):
+        await asyncio.sleep(0.005)
+        busy = await store.fetchval(
+            "SELECT count(*) FROM jobs WHERE state = 'running'"
+            " OR (state = 'pending' AND paused = 0 AND due_at <= ?)",
+            (utc_text(clock.now()),),
+        )
+        if not busy:
+            await asyncio.sleep(0.01)  # what the last job handed on (a follow-up) settles
+            return
+    raise AssertionError("the scheduler did not finish the jobs that fell due")

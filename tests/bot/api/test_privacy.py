@@ -25,12 +25,12 @@ from bot.config import Config, ConfigError, load_config
 from bot.process.app import App
 from bot.process.features import discover
 from bot.storage.store import Store
-from bot.time.clock import FakeClock, utc_text
+from bot.time.clock import FakeClock
 from tests.cogs.quiz.test_quiz import ChoicesFirst, quiz_features
 from tests.conftest import Chat, write_config
 from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.discord_api import user as discord_user
-from tests.fakes.running import discord_bot, telegram_bot
+from tests.fakes.running import discord_bot, run_due, telegram_bot
 from tests.fakes.telegram_api import FakeTelegram, callback_press, group_chat, text_message, user
 
 WULAN = "wulan_rahasia"  # the console's member id is also their name
@@ -318,20 +318,6 @@ async def test_privacy_in_english(chat: Chat) -> None:
 def short_keep(tmp_path: Path) -> Config:
     extra = "[privacy]\nkeep_usage_days = 30\n"
     return load_config(write_config(tmp_path, extra), env={})
-
-
-async def run_due(app: App, clock: FakeClock, seconds: float) -> None:
-    await clock.advance(seconds)
-    for _ in range(400):
-        await asyncio.sleep(0.005)
-        due = await app.services.store.fetchval(
-            "SELECT count(*) FROM jobs WHERE state = 'running'"
-            " OR (state = 'pending' AND due_at <= ?)",
-            (utc_text(clock.now()),),
-        )
-        if not due:
-            return
-    raise AssertionError("the scheduler did not finish the due jobs")
 
 
 async def test_usage_records_are_pruned_daily(short_keep: Config, clock: FakeClock) -> None:

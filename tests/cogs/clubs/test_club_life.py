@@ -11,8 +11,8 @@ from bot.catalog.store import Catalog
 from bot.config import Config
 from bot.process.app import App
 from bot.time.clock import FakeClock
-from tests.cogs.clubs.conftest import run_jobs
 from tests.conftest import Chat
+from tests.fakes.running import run_due as run_jobs
 
 DAY = 86400
 

@@ -11,9 +11,9 @@ import pytest
 
 from bot.api.context import Destination
 from bot.time.clock import FakeClock
-from tests.cogs.clubs.conftest import run_jobs
 from tests.fakes.discord_api import CHANNEL_ID, GUILD_ID, MANAGE_GUILD, FakeDiscord
 from tests.fakes.running import discord_bot, telegram_bot
+from tests.fakes.running import run_due as run_jobs
 from tests.fakes.telegram_api import FakeTelegram, group_chat, text_message, user
 
 GROUP = -100500

@@ -22,10 +22,11 @@ from bot.api.package import FeaturePackage
 from bot.config import load_config
 from bot.process.app import App
 from bot.process.features import discover
-from bot.time.clock import FakeClock, utc_text
+from bot.time.clock import FakeClock
 from tests.conftest import write_config
 from tests.fakes import discord_api, telegram_api
 from tests.fakes.discord_api import CHANNEL_ID, GUILD_ID, MANAGE_GUILD, FakeDiscord
+from tests.fakes.running import run_due as fire_due
 from tests.fakes.telegram_api import FakeTelegram, callback_press, group_chat, text_message
 
 TITLE = "Bedah Buku Laut Bercerita"
@@ -34,22 +35,6 @@ TITLE = "Bedah Buku Laut Bercerita"
 START = datetime(2026, 1, 5, 3, 0, tzinfo=UTC)
 TO_FIRST = 9 * 3600
 TO_SECOND = 23 * 3600
-
-
-async def fire_due(app: App, clock: FakeClock, seconds: float) -> None:
-    """Move the fake clock; wait until the scheduler has finished every job that fell due."""
-    await clock.advance(seconds)
-    store = app.services.store
-    for _ in range(1000):
-        await asyncio.sleep(0.01)
-        busy = await store.fetchval(
-            "SELECT count(*) FROM jobs WHERE state = 'running'"
-            " OR (state = 'pending' AND due_at <= ?)",
-            (utc_text(clock.now()),),
-        )
-        if not busy:
-            return
-    raise AssertionError("the scheduler did not finish the jobs that fell due")
 
 
 async def open_app(

@@ -2,30 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Sequence
 
 from bot.api.context import Destination
 from bot.api.replies import Reply
 from bot.process.app import App
-from bot.time.clock import utc_text
 from tests.conftest import Chat
-
-
-async def run_jobs(app: App, clock, seconds: float) -> None:
-    """Move the clock and let the app's scheduler finish everything that fell due."""
-    await clock.advance(seconds)
-    store = app.services.store
-    for _ in range(200):
-        await asyncio.sleep(0.005)
-        due = await store.fetchval(
-            "SELECT count(*) FROM jobs WHERE state = 'running'"
-            " OR (state = 'pending' AND due_at <= ?)",
-            (utc_text(clock.now()),),
-        )
-        if not due:
-            return
-    raise AssertionError("the scheduler did not finish the due jobs")
+from tests.fakes.running import run_due as run_jobs
 
 
 class Room:

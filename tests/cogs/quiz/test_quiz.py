@@ -15,10 +15,11 @@ from bot.api.package import FeatureFactory, FeaturePackage
 from bot.config import Config
 from bot.process.app import App
 from bot.process.features import discover
-from bot.time.clock import FakeClock, utc_text
+from bot.time.clock import FakeClock
 from cogs.quiz.commands import Quizzes
 from cogs.quiz.packs import Pack, Question
 from tests.conftest import Chat
+from tests.fakes.running import run_due as run_jobs
 
 SEED = 7
 
@@ -95,23 +96,6 @@ def quiz_features(
 @pytest.fixture
 def features() -> list[FeaturePackage | FeatureFactory]:
     return quiz_features()
-
-
-async def run_jobs(app: App, clock: FakeClock, seconds: float) -> None:
-    """Move the clock and let the app's scheduler finish everything that fell due."""
-    await clock.advance(seconds)
-    store = app.services.store
-    for _ in range(400):
-        await asyncio.sleep(0.005)
-        due = await store.fetchval(
-            "SELECT count(*) FROM jobs WHERE state = 'running'"
-            " OR (state = 'pending' AND due_at <= ?)",
-            (utc_text(clock.now()),),
-        )
-        if not due:
-            await asyncio.sleep(0.01)
-            return
-    raise AssertionError("the scheduler did not finish the due jobs")
 
 
 def button(shown: str, choice: str) -> str:

@@ -9,8 +9,8 @@ from bot.config import Config
 from bot.process.app import App
 from bot.time.clock import FakeClock
 from cogs.quiz.packs import bundled_packs
-from tests.cogs.calendar.conftest import run_jobs
 from tests.conftest import Chat
+from tests.fakes.running import run_due as run_jobs
 
 # The fake clock starts on Monday 5 January 2026, 10:00 WIB.
 HOUR = 3600
