@@ -2,7 +2,8 @@
 
 CSV columns (--format csv), named in a header row, in any order, any case; Indonesian names too:
   id            the book's number in your catalog; without it a book is known by its
-                title, first author and year
+                title, first author and year (and, with barcodes, a corrected title or year
+                is the same book: found by its copies' barcodes)
   title         judul; required
   authors       pengarang, penulis; several separated by ";" ("Toer, Pramoedya" is turned
                 round to "Pramoedya Toer")
@@ -15,6 +16,8 @@ CSV columns (--format csv), named in a header row, in any order, any case; Indon
   call_number   nomor_panggil, no_panggil
   copies        eksemplar: how many copies (1 when empty and there is a call number)
   on_loan       dipinjam: how many of them are on loan now
+  barcodes      barcode, item_code, kode_eksemplar: the copies' barcodes, several separated
+                by ";" (one copy each; then copies is not needed)
 Other columns are ignored. Separator , ; tab or |; UTF-8 (else read as Windows-1252).
 """
 
@@ -56,6 +59,7 @@ _SYNONYMS = {
     "call_number": ("call_number", "nomor_panggil", "no_panggil"),
     "copies": ("copies", "eksemplar"),
     "on_loan": ("on_loan", "dipinjam"),
+    "barcodes": ("barcodes", "barcode", "item_code", "kode_eksemplar", "barkode"),
 }
 MAX_COPIES = 999
 _WHOLE = re.compile(r"(\d+)(?:[.,]0+)?")  # "2", or "2.0" from a spreadsheet
@@ -93,8 +97,9 @@ def read_generic_csv(
         if ignored:
             warnings.append(f"{name}: columns ignored: {', '.join(ignored)}")
         if "id" not in positions:
+            by = " and their copies' barcodes" if "barcodes" in positions else ""
             warnings.append(
-                f"{name} has no id column: books are matched by title, first author and year"
+                f"{name} has no id column: books are matched by title, first author and year{by}"
             )
     # The cells of a row in _ORDER, an absent column (or a short row) read as "".
     width = len(header.cells)
@@ -117,6 +122,7 @@ _ORDER = (
     "call_number",
     "copies",
     "on_loan",
+    "barcodes",
 )
 
 
@@ -149,6 +155,7 @@ def _record(
         call_number_text,
         copies_text,
         on_loan_text,
+        barcodes_text,
     ) = cells(row.cells + padding)
     title = " ".join(title.split())
     if not title:
@@ -159,7 +166,8 @@ def _record(
     if has_id and not source_id:
         return Skipped(f"row {row.number}", "no id")
     call_number = " ".join(call_number_text.split()) or None
-    copies = _count(copies_text, default=1 if call_number else 0)
+    barcodes = unique(_split(barcodes_text))
+    copies = _count(copies_text, default=len(barcodes) or (1 if call_number else 0))
     on_loan = _count(on_loan_text, default=0)
     if copies is None:
         return Skipped(f"row {row.number}", f"copies {copies_text!r} is not a whole number")
@@ -167,6 +175,10 @@ def _record(
         return Skipped(f"row {row.number}", f"on_loan {on_loan_text!r} is not a whole number")
     if copies > MAX_COPIES:
         return Skipped(f"row {row.number}", f"{copies} copies: more than {MAX_COPIES}, a mistake?")
+    if barcodes and copies != len(barcodes):
+        return Skipped(
+            f"row {row.number}", f"{copies} copies but {len(barcodes)} barcodes: which is right?"
+        )
     if on_loan > copies:
         return Skipped(f"row {row.number}", f"{on_loan} copies on loan but only {copies} copies")
     return Record(
@@ -180,17 +192,23 @@ def _record(
         year=year,
         isbns=find_isbns(_split(isbns)) if isbns else (),
         publisher=" ".join(publisher.split()) or None,
-        copies=_copies(call_number, copies, on_loan),
+        copies=_copies(call_number, copies, on_loan, barcodes),
     )
 
 
-def _copies(call_number: str | None, count: int, on_loan: int) -> tuple[Copy, ...]:
+def _copies(
+    call_number: str | None, count: int, on_loan: int, barcodes: tuple[str, ...]
+) -> tuple[Copy, ...]:
     """The first `on_loan` copies on loan, the others on the shelf."""
-    if not count:
-        return ()
-    lent = Copy(call_number=call_number, status=CopyStatus.ON_LOAN)
-    shelved = Copy(call_number=call_number)
-    return (lent,) * on_loan + (shelved,) * (count - on_loan)
+    codes: tuple[str | None, ...] = barcodes or (None,) * count
+    return tuple(
+        Copy(
+            barcode=code,
+            call_number=call_number,
+            status=CopyStatus.ON_LOAN if index < on_loan else CopyStatus.AVAILABLE,
+        )
+        for index, code in enumerate(codes)
+    )
 
 
 def _count(text: str, *, default: int) -> int | None:

@@ -86,10 +86,11 @@ class CatalogFile:
         """Import the file; read by a second process when it is large (or when asked).
 
         `seen` receives each source's ids in the file (see `Catalog.upsert_rows`). A SLiMS
-        export has no record ids, so its records are also matched by their copies' barcodes.
+        export has no record ids (nor has a spreadsheet without an id column), so its records
+        are also matched by their copies' barcodes.
         """
         summary = ImportSummary()
-        match_barcodes = edited if self.format == "slims-csv" else None
+        match_barcodes = edited if self.format in ("slims-csv", "csv") else None
         size = os.fstat(self.handle.fileno()).st_size
         if separate_process is None:
             separate_process = size >= SEPARATE_PROCESS_FROM

@@ -164,3 +164,45 @@ async def test_a_barcode_on_a_wholly_different_book_is_not_an_edit(tmp_path: Pat
         assert [row[0] for row in rows] == ["Ronggeng dukuh paruk", "Saman"]
     finally:
         await store.close()
+
+
+SHEET = (
+    "judul;pengarang;tahun;no_panggil;kode_eksemplar;dipinjam\n"
+    "Laskar pelangi;Andrea Hirata;2005;899.221 HIR l;B001; B002;1\n"
+    "Cantik itu luka;Eka Kurniawan;2002;899.221 KUR c;B003;0\n"
+    "Saman;Ayu Utami;1998;899.221 UTA s;B004;0\n"
+    "Negeri 5 menara;Ahmad Fuadi;2009;899.221 FUA n;B005;0\n"
+    "Bumi manusia;Pramoedya Ananta Toer;1980;899.221 TOE b;B006;0\n"
+)
+
+
+def test_a_spreadsheet_without_ids_finds_an_edit_by_its_barcodes(tmp_path: Path) -> None:
+    """--format csv without an id column but with the copies' barcodes: a corrected title is
+    the same book (its barcodes say so), not a new one beside an old one removed."""
+    sheet = tmp_path / "katalog.csv"
+    typo = SHEET.replace("B001; B002", '"B001;B002"').replace("Laskar pelangi", "Laskar pelagi")
+    sheet.write_text(typo, encoding="utf-8")
+    first = pustaka(tmp_path, "catalog", "import", str(sheet), "--format", "csv")
+    assert first.returncode == 0, first.stderr
+    assert counts(first.stdout)["added"] == 5
+    assert "matched by title, first author and year and their copies' barcodes" in first.stdout
+    assert ("Laskar pelagi", "B001,B002") in books(tmp_path)
+
+    sheet.write_text(SHEET.replace("B001; B002", '"B001;B002"'), encoding="utf-8")
+    again = pustaka(tmp_path, "catalog", "import", str(sheet), "--format", "csv")
+    assert again.returncode == 0, again.stderr
+    assert counts(again.stdout) == dict(added=0, updated=1, unchanged=4, removed=0, skipped=0)
+    assert ("Laskar pelangi", "B001,B002") in books(tmp_path)
+    assert len(books(tmp_path)) == 5
+
+
+def test_copies_and_barcodes_that_disagree_are_skipped_with_the_reason(tmp_path: Path) -> None:
+    sheet = tmp_path / "katalog.csv"
+    sheet.write_text(
+        "judul,eksemplar,kode_eksemplar\nSaman,3,B004;B005\nBumi manusia,,B006\n",
+        encoding="utf-8",
+    )
+    done = pustaka(tmp_path, "catalog", "import", str(sheet), "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    assert "3 copies but 2 barcodes: which is right?" in done.stdout
+    assert books(tmp_path) == [("Bumi manusia", "B006")]
