@@ -150,6 +150,7 @@ async def run(folder: Path, *, kills: int, burst: int, seed: int, reminders: int
             log += bot.log
             fall_due(database, per_round)
             bot = await Bot.start(folder, fake)
+        await handled(database)  # the last requests too, so that their reminders fall due
         fall_due(database, reminders)
         await bot.stop(signal.SIGKILL)  # so the last ones are picked up at a start, as above
         log += bot.log
@@ -258,6 +259,7 @@ async def run_discord(folder: Path, *, kills: int, seed: int, reminders: int) ->
             log += bot.log
             fall_due(database, per_round)
             bot = await DiscordBot.start_on(folder, fake)
+        await handled(database)
         fall_due(database, reminders)
         await bot.stop(signal.SIGKILL)
         log += bot.log
@@ -306,6 +308,18 @@ async def run_discord(folder: Path, *, kills: int, seed: int, reminders: int) ->
 def _reminded(text: str) -> str | None:
     found = re.search(r"chaos-r(\d+)", text)
     return found[1] if found else None
+
+
+async def handled(database: Path, within: float = 60) -> None:
+    """Until the inbox holds nothing unfinished (or `within` seconds passed), and a second more
+    for what is handled without it."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        with sqlite3.connect(database) as db:
+            if not db.execute("SELECT count(*) FROM inbox WHERE state = 'pending'").fetchone()[0]:
+                break
+        await asyncio.sleep(0.2)
+    await asyncio.sleep(1)
 
 
 def reminders_asked(database: Path, platform: str) -> Counter[str]:

@@ -107,6 +107,7 @@ class TelegramAdapter:
         self.application = self._build(inbox)
         self.admins = AdminCache(self.application.bot, self.services.clock)
         self.poller = InboxPoller(self.application, inbox, ALLOWED_UPDATES, self._record)
+        dispatcher.keeps_updates(PLATFORM, inbox)
         self.services.scheduler.handle(STOP_POLL, self._stop_poll)
         dispatcher.has_private_chats(PLATFORM, self._is_admin)
 
@@ -206,6 +207,7 @@ class TelegramAdapter:
         if not self._addressed_to_me(text):
             return
         incoming = await self._incoming(message.chat, message.from_user, text, message)
+        incoming = self._kept(update, incoming)
         if message.document is not None:
             incoming = replace(incoming, attachments=(self._attachment(message.document),))
         elif message.photo:
@@ -230,7 +232,7 @@ class TelegramAdapter:
             community_name=chat.title or "",
             platform_moderator=True,
         )
-        replies = await self.dispatcher.handle_text(incoming)
+        replies = await self.dispatcher.handle_text(self._kept(update, incoming))
         await self._send(chat, replies, reply_to=post)
 
     async def _on_callback(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
@@ -243,6 +245,7 @@ class TelegramAdapter:
             await self._call(lambda: query.answer())
             return
         incoming = await self._incoming(message.chat, query.from_user, pressed.command, message)
+        incoming = self._kept(update, incoming)
         if pressed.community_id is not None:
             incoming = await self.dispatcher.acting_on(incoming, pressed.community_id)
         replies = await self.dispatcher.handle_text(incoming)
@@ -270,6 +273,7 @@ class TelegramAdapter:
             platform_moderator=where.community_id is not None
             and await self.admins.is_admin(where.community_id, answer.user.id),
         )
+        incoming = self._kept(update, incoming)
         replies = await self.dispatcher.handle_text(incoming)
         await self.deliver(incoming.destination, replies, member=answer.user)
 
@@ -277,6 +281,11 @@ class TelegramAdapter:
         log.error("error while handling a Telegram update", exc_info=context.error)
 
     # Who, where ------------------------------------------------------------------------------
+
+    def _kept(self, update: Update, incoming: Incoming) -> Incoming:
+        """The update's id in the inbox, and whether it is taken up again after a stop."""
+        update_id = str(update.update_id)
+        return replace(incoming, update_id=update_id, again=update_id in self.poller.again)
 
     def _addressed_to_me(self, text: str) -> bool:
         """``/cmd@OtherBot`` in a group is for another bot."""

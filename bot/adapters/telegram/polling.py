@@ -52,6 +52,8 @@ class InboxPoller:
         self.inbox = inbox
         self.allowed = list(allowed)
         self.offset: int | None = None
+        self.again: set[str] = set()
+        """Updates taken up again at start, until they are finished."""
         self.outage = Outage(log, "Telegram", record)
         application.add_handler(TypeHandler(Update, self._handled), group=DONE_GROUP)
 
@@ -66,11 +68,13 @@ class InboxPoller:
         unfinished = await self.inbox.unfinished()
         if unfinished:
             log.warning(
-                "%d Telegram updates were not finished when the process stopped; handled again"
-                " now (an answer cut off mid-send may be sent twice): %s",
+                "%d Telegram updates were not finished when the process stopped; taken up again"
+                " now (one answered already has its answer sent again, and a chat may get it"
+                " twice): %s",
                 len(unfinished),
                 " ".join(update_id for update_id, _ in unfinished[:20]),
             )
+        self.again.update(update_id for update_id, _ in unfinished)
         for update_id, payload in unfinished:
             await self._hand_over(update_id, payload)
 
@@ -121,6 +125,7 @@ class InboxPoller:
     async def _handled(self, update: object, _: ContextTypes.DEFAULT_TYPE) -> None:
         if isinstance(update, Update):
             await self.inbox.finish(str(update.update_id))
+            self.again.discard(str(update.update_id))
 
 
 class StoringQueue(asyncio.Queue[object]):
