@@ -56,7 +56,7 @@ from bot.adapters.backoff import Outage
 from bot.adapters.errors import PlatformRefused
 from bot.adapters.telegram.admins import AdminCache
 from bot.adapters.telegram.fairness import FairUpdateProcessor
-from bot.adapters.telegram.polling import InboxPoller, StoringQueue, retry_seconds
+from bot.adapters.telegram.polling import InboxPoller, WebhookReceiver, retry_seconds
 from bot.adapters.telegram.render import CAPTION_LIMIT, MESSAGE_LIMIT, chunks, reply_lines
 from bot.api import buttons, platform_state, polls
 from bot.api.capabilities import Capabilities
@@ -126,8 +126,6 @@ class TelegramAdapter:
             .concurrent_updates(self.processor)
             .job_queue(None)  # timed work is the durable scheduler's; PTB's would be in memory
         )
-        if self.webhook:  # stored before the webhook's 200 (bot/adapters/telegram/polling.py)
-            builder = builder.update_queue(StoringQueue(inbox))
         application = builder.build()
         text = filters.UpdateType.MESSAGE & filters.TEXT
         application.add_handler(MessageHandler(text, self._on_message))
@@ -157,15 +155,25 @@ class TelegramAdapter:
                 await self.poller.run()
             else:
                 await self.poller.replay()
-                await application.updater.start_webhook(
-                    listen=self.settings.listen,
-                    port=self.settings.port,
-                    url_path="telegram",
-                    webhook_url=self.settings.webhook_url,
-                    secret_token=self.settings.secret_token or None,
-                    allowed_updates=ALLOWED_UPDATES,
+                # Stored before the webhook's 200 (bot/adapters/telegram/polling.py).
+                receiver = WebhookReceiver(
+                    self.poller,
+                    self.settings.listen,
+                    self.settings.port,
+                    self.settings.secret_token,
                 )
-                await asyncio.Event().wait()
+                await receiver.start()
+                try:
+                    await self._call(
+                        lambda: application.bot.set_webhook(
+                            self.settings.webhook_url,
+                            allowed_updates=ALLOWED_UPDATES,
+                            secret_token=self.settings.secret_token or None,
+                        )
+                    )
+                    await asyncio.Event().wait()
+                finally:
+                    await receiver.stop()
         except InvalidToken as error:
             raise PlatformRefused(f"Telegram refused the token ({error})") from None
         finally:
