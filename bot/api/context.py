@@ -5,21 +5,25 @@ from __future__ import annotations
 import gettext
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.api.arguments import UserError
 from bot.api.files import Attachment
 from bot.api.replies import Reply
+from bot.storage import inbox
 
 if TYPE_CHECKING:
     from bot.api.capabilities import Capabilities
     from bot.api.commands import Command
     from bot.api.identity import Community, Member
     from bot.api.services import Services
-    from bot.storage.store import Store
+    from bot.storage.store import Atomic, Store
     from bot.time.clock import Clock
+
+T = TypeVar("T")
 
 PLATFORMS = ("console", "telegram", "discord")
 
@@ -70,6 +74,11 @@ class Incoming:
     """The platform id of the message (in this channel) this one replies to."""
     pressed_on: str | None = None
     """A button press: the platform id of the message that carries the button."""
+    update_id: str | None = None
+    """The platform's id of the update this came in, as the inbox keeps it (bot/storage/inbox.py);
+    None where nothing is kept (the console, a poll vote on Discord)."""
+    again: bool = False
+    """Taken up again at start: the process stopped while handling it."""
 
     @property
     def destination(self) -> Destination:
@@ -89,6 +98,8 @@ class Context:
     command: Command | None = None
     circle: tuple[int, ...] = ()
     """The community and those linked with it (bot/api/community.py); () in a private chat."""
+    update_id: str | None = None
+    """The update being answered, as the inbox keeps it (None on the console)."""
 
     @property
     def platform(self) -> str:
@@ -128,6 +139,15 @@ class Context:
     @property
     def private_destination(self) -> Destination:
         return Destination(self.platform, self.member.platform_id, private=True)
+
+    async def once(self, name: str, work: Callable[[Atomic], T]) -> T:
+        """Run a write (`work`, one transaction) that must happen once per command a member
+        sent, such as creating their reminder: when the update is handled again after a crash,
+        the first run's result (JSON: an id, a list) comes back and nothing is written again.
+        `name` tells apart the writes of one command."""
+        if self.update_id is None:
+            return await self.store.atomically(work)
+        return await inbox.once(self.store, self.platform, self.update_id, name, work)
 
     async def send(self, reply: Reply, *, to: Destination | None = None) -> None:
         """Post a message outside the direct answer: now, or later from a background task."""

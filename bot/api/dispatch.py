@@ -13,6 +13,11 @@ that come out. Every error is handled here, in this order:
 
 Whatever happens, the dispatcher returns replies; nothing a member types reaches the adapter as
 an exception.
+
+An update kept in a platform's inbox (``Incoming.update_id``, the platform registered with
+:meth:`Dispatcher.keeps_updates`) is answered once: its replies are kept with it before the adapter
+sends them, and when it is taken up again after a crash (``Incoming.again``) those replies come
+back instead of the command running a second time.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -28,7 +33,7 @@ from babel.numbers import format_decimal
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
-from bot.api import identity, posts, private_chats
+from bot.api import identity, posts, private_chats, wire
 from bot.api.arguments import UsageError, UserError, bind, parse_arguments
 from bot.api.commands import Command, Option, Permission
 from bot.api.community import circle
@@ -39,6 +44,7 @@ from bot.api.replies import Choice, Reply
 from bot.api.services import Services
 from bot.api.text import Text
 from bot.api.usage import explain
+from bot.storage.inbox import Inbox
 
 log = logging.getLogger("pustaka.dispatch")
 
@@ -52,6 +58,11 @@ class Dispatcher:
         self.registry = services.registry
         self._admin_checks: dict[str, AdminCheck] = {}
         self._homes: dict[str, HomeChannel] = {}
+        self._inboxes: dict[str, Inbox] = {}
+
+    def keeps_updates(self, platform: str, inbox: Inbox) -> None:
+        """This platform's updates come through `inbox`: their answers are kept there."""
+        self._inboxes[platform] = inbox
 
     def has_private_chats(
         self, platform: str, is_admin: AdminCheck, home: HomeChannel | None = None
@@ -102,7 +113,7 @@ class Dispatcher:
 
     async def handle_text(self, incoming: Incoming) -> list[Reply]:
         """Answer one message typed by a member (or a button's command)."""
-        replies = await self._answer_text(incoming)
+        replies = await self._once(incoming, lambda: self._handle_text(incoming))
         await self._responded(incoming)
         return replies
 
@@ -127,7 +138,24 @@ class Dispatcher:
             except Exception:
                 log.exception("could not count a response to message %s", message_id)
 
-    async def _answer_text(self, incoming: Incoming) -> list[Reply]:
+    async def _once(
+        self, incoming: Incoming, answer: Callable[[], Awaitable[list[Reply]]]
+    ) -> list[Reply]:
+        inbox = self._inboxes.get(incoming.platform)
+        if inbox is None or incoming.update_id is None:
+            return await answer()
+        if incoming.again and (kept := await inbox.answer(incoming.update_id)) is not None:
+            log.info(
+                "%s update %s was answered before the stop; its answer is sent again",
+                incoming.platform,
+                incoming.update_id,
+            )
+            return list(wire.loads(kept))
+        replies = await answer()
+        await inbox.answered(incoming.update_id, wire.dumps(replies))
+        return replies
+
+    async def _handle_text(self, incoming: Incoming) -> list[Reply]:
         text = clean(incoming.text)
         if text.startswith("/"):
             routed = await self._community_for(incoming, self.resolve(text)[1], text)
@@ -179,11 +207,15 @@ class Dispatcher:
         self, incoming: Incoming, command: Command, values: Mapping[str, Any]
     ) -> list[Reply]:
         """Run a command whose arguments arrived typed (a Discord slash command)."""
-        routed = await self._community_for(incoming, command, typed_command(command, values))
-        if isinstance(routed, Reply):
-            return [routed]
-        ctx = await self.context(routed, command)
-        return await self._run(ctx, command, lambda: bind(command, values, ctx._))
+
+        async def answer() -> list[Reply]:
+            routed = await self._community_for(incoming, command, typed_command(command, values))
+            if isinstance(routed, Reply):
+                return [routed]
+            ctx = await self.context(routed, command)
+            return await self._run(ctx, command, lambda: bind(command, values, ctx._))
+
+        return await self._once(incoming, answer)
 
     async def autocomplete(
         self, incoming: Incoming, command: Command, param_name: str, current: str
@@ -226,6 +258,7 @@ class Dispatcher:
             translations=services.i18n.translations(locale),
             command=command,
             circle=await circle(services.store, community.id) if community else (),
+            update_id=incoming.update_id if incoming.platform in self._inboxes else None,
         )
 
     async def _run(self, ctx: Context, command: Command, arguments: Any) -> list[Reply]:

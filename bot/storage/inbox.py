@@ -5,18 +5,26 @@ the process dies, as long as each update is stored before the confirmation goes 
 done only once it was handled. :meth:`Inbox.take` stores a batch and returns only the updates not
 seen before (a re-sent one is not handled twice); :meth:`Inbox.unfinished` gives, at start, those
 stored but not finished, to be handled once.
+
+Handled once means taking effect once. The replies a handler produced are kept with its update
+(:meth:`Inbox.answered`) before they are sent, so one taken up again after a crash is answered
+from there (:meth:`Inbox.answer`) rather than run again. A command cut before that runs again;
+a write that must not happen twice (a second reminder) goes through :func:`once`, which keeps
+its result with the update in the write's own transaction and gives it back the second time.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Sequence
-from datetime import timedelta
-from typing import Any
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
 
-from bot.storage.store import Store
+from bot.storage.store import Atomic, Params, Store
 from bot.time.clock import Clock, utc_text
+
+T = TypeVar("T")
 
 KEEP = timedelta(days=2)
 """How long finished updates are kept: longer than any platform re-sends an update."""
@@ -27,7 +35,7 @@ class Inbox:
         self.store = store
         self.clock = clock
         self.platform = platform
-        self._finished: list[tuple[str, str]] = []
+        self._marks: list[tuple[str, Params]] = []
         self._writing = asyncio.Lock()
 
     async def take(self, updates: Sequence[tuple[str, dict[str, Any]]]) -> list[str]:
@@ -61,22 +69,55 @@ class Inbox:
         )
         return [(update_id, json.loads(payload)) for update_id, payload in rows]
 
+    async def received(self, update_id: str) -> datetime | None:
+        """When an update was stored."""
+        found = await self.store.fetchval(
+            "SELECT received_at FROM inbox WHERE platform = ? AND update_id = ?",
+            (self.platform, update_id),
+        )
+        return datetime.fromisoformat(found) if found else None
+
     async def finish(self, update_id: str, *, skipped: bool = False) -> None:
-        """Mark an update handled (or skipped). Marks made while one is being written are
-        written together next, in one transaction: under a burst the inbox costs one commit
-        per batch, not one per update, and when idle a mark is written at once."""
-        self._finished.append((update_id, "skipped" if skipped else "done"))
+        """Mark an update handled (or skipped)."""
+        await self._mark(
+            "UPDATE inbox SET state = ?, finished_at = ? WHERE platform = ? AND update_id = ?",
+            (
+                "skipped" if skipped else "done",
+                utc_text(self.clock.now()),
+                self.platform,
+                update_id,
+            ),
+        )
+
+    async def answered(self, update_id: str, answer: str) -> None:
+        """Keep the replies (bot/api/wire.py) an update's handler produced, before they go out."""
+        await self._mark(
+            "UPDATE inbox SET answer = ? WHERE platform = ? AND update_id = ?",
+            (answer, self.platform, update_id),
+        )
+
+    async def answer(self, update_id: str) -> str | None:
+        """The replies kept for an update, when its handler had finished."""
+        return await self.store.fetchval(
+            "SELECT answer FROM inbox WHERE platform = ? AND update_id = ?",
+            (self.platform, update_id),
+        )
+
+    async def _mark(self, sql: str, params: Params) -> None:
+        """Write one mark; it is written once this returns. Marks made while one is being
+        written are written together next, in one transaction: under a burst the inbox costs
+        one commit per batch, not one per update, and when idle a mark is written at once."""
+        self._marks.append((sql, params))
         async with self._writing:
-            if not self._finished:
+            if not self._marks:
                 return  # written by the mark before us
-            marks, self._finished = self._finished, []
-            now = utc_text(self.clock.now())
-            async with self.store.transaction() as tx:
-                await tx.executemany(
-                    "UPDATE inbox SET state = ?, finished_at = ?"
-                    " WHERE platform = ? AND update_id = ?",
-                    [(state, now, self.platform, update_id) for update_id, state in marks],
-                )
+            marks, self._marks = self._marks, []
+
+            def write(db: Atomic) -> None:
+                for statement, values in marks:
+                    db.execute(statement, values)
+
+            await self.store.atomically(write)
 
     async def prune(self) -> int:
         """Forget finished updates older than `KEEP`; how many."""
@@ -86,3 +127,27 @@ class Inbox:
             (self.platform, utc_text(self.clock.now() - KEEP)),
         )
         return len(rows)
+
+
+async def once(
+    store: Store, platform: str, update_id: str, name: str, work: Callable[[Atomic], T]
+) -> T:
+    """Run `work` (one transaction) once for an update in the inbox: run again for it (the
+    update taken up after a crash), its first result (JSON: an id, a list) comes back instead.
+    `name` tells apart the writes one command makes."""
+
+    def guarded(db: Atomic) -> T:
+        kept = db.fetchval(
+            "SELECT result FROM update_effects WHERE platform = ? AND update_id = ? AND name = ?",
+            (platform, update_id, name),
+        )
+        if kept is not None:
+            return json.loads(kept)  # type: ignore[no-any-return]
+        result = work(db)
+        db.execute(
+            "INSERT INTO update_effects (platform, update_id, name, result) VALUES (?, ?, ?, ?)",
+            (platform, update_id, name, json.dumps(result)),
+        )
+        return result
+
+    return await store.atomically(guarded)

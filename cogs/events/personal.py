@@ -86,15 +86,21 @@ class PersonalReminders(Feature):
                     count=pending
                 )
             )
-        reminder_id = await ctx.store.fetchval(
-            "INSERT INTO personal_reminders (member_id, community_id, text, due_at, created_at)"
-            " VALUES (?, ?, ?, ?, ?) RETURNING id",
-            (
-                ctx.member.id,
-                ctx.community.id if ctx.community else None,
-                text,
-                utc_text(due),
-                utc_text(ctx.clock.now()),
+        values = (
+            ctx.member.id,
+            ctx.community.id if ctx.community else None,
+            text,
+            utc_text(due),
+            utc_text(ctx.clock.now()),
+        )
+        # Once per /remind me sent: one handled again after a crash finds its reminder.
+        reminder_id: int = await ctx.once(
+            "reminder",
+            lambda db: db.fetchval(
+                "INSERT INTO personal_reminders"
+                " (member_id, community_id, text, due_at, created_at)"
+                " VALUES (?, ?, ?, ?, ?) RETURNING id",
+                values,
             ),
         )
         await self.services.scheduler.schedule(

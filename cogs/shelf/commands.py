@@ -256,7 +256,7 @@ class ShelfFeature(Feature):
             tail = f" {note}".rstrip()
             return ask_which(ctx, title, found, lambda t: f"/suggest {t}{tail}")
         number = await self.shelves.suggest(
-            community.id, ctx.member.id, found.book.id, note, ctx.clock.now()
+            community.id, ctx.member.id, found.book.id, note, ctx.clock.now(), once=ctx.once
         )
         return await self._post(ctx, found.book, number, note, votes=0)
 

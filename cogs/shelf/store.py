@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from bot.storage.store import Store
+from bot.storage.store import Atomic, Store
+
+Once = Callable[[str, Callable[[Atomic], Any]], Awaitable[Any]]
+"""`Context.once`: a write done once per command a member sent."""
 
 STATUSES = ("want", "reading", "read")
 
@@ -113,12 +117,29 @@ class ShelfStore:
         return [Rating(*row) for row in rows]
 
     async def suggest(
-        self, community_id: int, member_id: int, book_id: int, note: str, now: datetime
+        self,
+        community_id: int,
+        member_id: int,
+        book_id: int,
+        note: str,
+        now: datetime,
+        *,
+        once: Once | None = None,
     ) -> int:
-        return await self.store.execute(
-            "INSERT INTO suggestions (community_id, member_id, book_id, note, created_at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (community_id, member_id, book_id, note, now.isoformat()),
+        """A new suggestion's number; through `once`, a command handled again after a crash
+        gets the one it made the first time."""
+
+        def insert(db: Atomic) -> int:
+            return int(
+                db.fetchval(
+                    "INSERT INTO suggestions (community_id, member_id, book_id, note, created_at)"
+                    " VALUES (?, ?, ?, ?, ?) RETURNING id",
+                    (community_id, member_id, book_id, note, now.isoformat()),
+                )
+            )
+
+        return int(
+            await once("suggestion", insert) if once else await self.store.atomically(insert)
         )
 
     async def suggestion(self, suggestion_id: int, circle: Sequence[int]) -> Suggestion | None:

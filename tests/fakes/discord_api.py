@@ -456,6 +456,32 @@ class FakeDiscord:
     ) -> str:
         """Run /name as a member; returns the interaction id. `files` maps an attachment
         option's name to (file name, content), served from the fake's CDN."""
+        interaction_id, payload = self.slash_payload(
+            name,
+            options,
+            member=member,
+            locale=locale,
+            permissions=permissions,
+            roles=roles,
+            files=files,
+            dm=dm,
+        )
+        await self.dispatch("INTERACTION_CREATE", payload)
+        return interaction_id
+
+    def slash_payload(
+        self,
+        name: str,
+        options: list[dict[str, Any]] | None = None,
+        *,
+        member: dict[str, Any] | None = None,
+        locale: str = "id",
+        permissions: int = 0,
+        roles: list[dict[str, Any]] | None = None,
+        files: dict[str, tuple[str, bytes]] | None = None,
+        dm: bool = False,
+    ) -> tuple[str, dict[str, Any]]:
+        """The interaction /name would be, not sent: its id and payload."""
         data: dict[str, Any] = {
             "id": str(next(self._ids)),
             "name": name,
@@ -479,11 +505,7 @@ class FakeDiscord:
                     target = target[0]["options"]
                 target.append({"type": 11, "name": option, "value": upload})
             data["resolved"] = {"attachments": resolved}
-        interaction_id, payload = self._interaction(
-            2, data, member, locale, permissions, roles=roles, dm=dm
-        )
-        await self.dispatch("INTERACTION_CREATE", payload)
-        return interaction_id
+        return self._interaction(2, data, member, locale, permissions, roles=roles, dm=dm)
 
     async def press(
         self,

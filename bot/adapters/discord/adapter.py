@@ -5,6 +5,13 @@ interactions; members' messages only show which of the bot's posts they reply to
 bot/api/posts.py). Commands are generated from the neutral declarations and synced at start only
 when the command set changed. Buttons carry their command in the custom_id (or a stored key), and
 a DynamicItem registered at start answers them, so a button pressed after a restart still works.
+
+A slash command or a button press is stored in the durable inbox (bot/storage/inbox.py) before it
+is handled, and marked done once answered; Discord never sends an interaction again, so one the
+process stopped while handling is taken up at the next start, once, from the stored payload. Its
+token may be spent by then (an initial answer is due within 3 s, follow-ups within 15 minutes): it
+is answered with a follow-up while the token lasts, else, and when the follow-up is refused, with
+ordinary messages through the outbox, in the channel, a private reply in the member's DMs.
 """
 
 from __future__ import annotations
@@ -15,9 +22,10 @@ import io
 import json
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import aiohttp
@@ -37,6 +45,7 @@ from bot.api.files import Attachment
 from bot.api.messenger import CalendarEvent, PostFailed
 from bot.api.outbox import SendLimits, Undeliverable
 from bot.api.replies import Choice, ChoiceStyle, Reply
+from bot.storage.inbox import Inbox
 
 log = logging.getLogger("pustaka.discord")
 
@@ -46,6 +55,8 @@ CAPABILITIES = Capabilities(
 )
 CUSTOM_ID_LIMIT = 100 - 1  # characters; one goes to the "p" prefix
 DEFER_AFTER = 2.0  # seconds: Discord wants an answer within 3
+TOKEN_LASTS = timedelta(minutes=14)  # an interaction's follow-ups: 15 minutes, less a margin
+KEPT_TYPES = (2, 3)  # interactions stored in the inbox: slash commands, button presses
 NO_MENTIONS = discord.AllowedMentions.none()
 ROLE_MENTION = re.compile(r"<@&(\d{15,22})>")
 STYLES = {
@@ -93,9 +104,21 @@ class PustakaClient(discord.AutoShardedClient):
         )
         self.adapter = adapter
         self.tree = app_commands.CommandTree(self)
+        parse = self._connection.parsers["INTERACTION_CREATE"]
+
+        def interaction_created(data: dict[str, Any]) -> None:
+            adapter.arrived(data)
+            parse(data)
+
+        # The payload as Discord sent it, for the inbox; discord.py keeps only what it parsed.
+        self._connection.parsers["INTERACTION_CREATE"] = interaction_created
+        self.take_up_again = interaction_created
 
     async def setup_hook(self) -> None:
         await self.adapter.setup(self)
+
+    async def on_ready(self) -> None:
+        await self.adapter.ready()
 
     async def on_raw_poll_vote_add(self, payload: discord.RawPollVoteActionEvent) -> None:
         await self.adapter.vote(payload)
@@ -113,6 +136,12 @@ class DiscordAdapter:
         self.dispatcher = dispatcher
         self.services = dispatcher.services
         self.settings = self.services.config.discord
+        self.inbox = Inbox(self.services.store, self.services.clock, PLATFORM)
+        dispatcher.keeps_updates(PLATFORM, self.inbox)
+        self._payloads: dict[str, dict[str, Any]] = {}
+        self._again: dict[str, datetime] = {}
+        """Interactions taken up again at start, with when they were stored."""
+        self._replayed = False
         self.client = PustakaClient(self)
         dispatcher.has_private_chats(PLATFORM, self._is_admin, self._home_channel)
 
@@ -189,6 +218,98 @@ class DiscordAdapter:
 
     # Interactions ------------------------------------------------------------------------------
 
+    def arrived(self, payload: dict[str, Any]) -> None:
+        """An interaction from the gateway, before discord.py hands it to a command or button."""
+        if payload.get("type") in KEPT_TYPES and "id" in payload:
+            self._payloads[str(payload["id"])] = payload
+            while len(self._payloads) > 1000:  # never taken by a callback (an unknown command)
+                del self._payloads[next(iter(self._payloads))]
+
+    async def ready(self) -> None:
+        """Connected: take up, once a run, the interactions the last run did not finish."""
+        if self._replayed:
+            return
+        self._replayed = True
+        await self.inbox.prune()
+        unfinished = await self.inbox.unfinished()
+        if not unfinished:
+            return
+        log.warning(
+            "%d Discord interactions were not finished when the process stopped; taken up again"
+            " now (one answered already has its answer sent again): %s",
+            len(unfinished),
+            " ".join(update_id for update_id, _ in unfinished[:20]),
+        )
+        for update_id, payload in unfinished:
+            self._again[update_id] = (
+                await self.inbox.received(update_id) or self.services.clock.now()
+            )
+            try:
+                self.client.take_up_again(payload)
+            except Exception:
+                log.exception("Discord interaction %s could not be read; skipped", update_id)
+                self._again.pop(update_id, None)
+                await self.inbox.finish(update_id, skipped=True)
+
+    @asynccontextmanager
+    async def _handling(self, interaction: discord.Interaction) -> AsyncIterator[str | None]:
+        """Store the interaction, then mark it done once handled (also when handling failed, as
+        for Telegram; not when the process is stopping: then it is taken up at the next start).
+        Gives its id in the inbox; None when it was not seen on the gateway (nothing to keep);
+        an interaction already in the inbox and not being taken up again is not handled."""
+        update_id = str(interaction.id)
+        payload = self._payloads.pop(update_id, None)
+        if update_id not in self._again:
+            if payload is None:
+                yield None
+                return
+            if not await self.inbox.take([(update_id, payload)]):
+                log.info("Discord interaction %s was handled already", update_id)
+                raise _AlreadyHandled
+        try:
+            yield update_id
+        except asyncio.CancelledError:
+            raise
+        except BaseException:
+            await self._finish(update_id)
+            raise
+        await self._finish(update_id)
+
+    async def _finish(self, update_id: str) -> None:
+        await self.inbox.finish(update_id)
+        self._again.pop(update_id, None)
+
+    def _kept(self, incoming: Incoming, update_id: str | None) -> Incoming:
+        return replace(incoming, update_id=update_id, again=update_id in self._again)
+
+    async def _answer_again(
+        self, interaction: discord.Interaction, update_id: str, replies: Sequence[Reply]
+    ) -> None:
+        """An interaction taken up after a stop: a follow-up while its token lasts, else (or when
+        Discord refuses it: never acknowledged) ordinary messages, private ones in DMs."""
+        if not replies:
+            return
+        stored = self._again.get(update_id, self.services.clock.now())
+        if self.services.clock.now() - stored < TOKEN_LASTS:
+            try:
+                for reply in replies:
+                    for parts in await self._messages(reply):
+                        await interaction.followup.send(ephemeral=reply.private, wait=True, **parts)
+                return
+            except discord.HTTPException as error:
+                log.info("no follow-up for interaction %s (%s); posting instead", update_id, error)
+        here = Destination(
+            PLATFORM,
+            str(interaction.channel_id or interaction.user.id),
+            str(interaction.guild_id) if interaction.guild_id else None,
+        )
+        privately = Destination(PLATFORM, str(interaction.user.id), private=True)
+        messenger = self.services.messenger
+        if public := [r for r in replies if not r.private]:
+            await messenger.send(here, *public)
+        if private := [r for r in replies if r.private]:
+            await messenger.send(privately if interaction.guild_id else here, *private)
+
     def incoming(self, interaction: discord.Interaction, text: str = "") -> Incoming:
         user = interaction.user
         guild = interaction.guild
@@ -254,26 +375,48 @@ class DiscordAdapter:
             else value
             for name, value in values.items()
         }
-        work = asyncio.ensure_future(
-            self.dispatcher.invoke(self.incoming(interaction), command, values)
-        )
-        done, _ = await asyncio.wait({work}, timeout=DEFER_AFTER)
-        if not done:
-            await interaction.response.defer(ephemeral=command.private, thinking=True)
-        await self._respond(interaction, await work)
+        try:
+            async with self._handling(interaction) as update_id:
+                incoming = self._kept(self.incoming(interaction), update_id)
+                work = asyncio.ensure_future(self.dispatcher.invoke(incoming, command, values))
+                if incoming.again:
+                    assert update_id is not None
+                    await self._answer_again(interaction, update_id, await work)
+                    return
+                done, _ = await asyncio.wait({work}, timeout=DEFER_AFTER)
+                if not done:
+                    await interaction.response.defer(ephemeral=command.private, thinking=True)
+                await self._respond(interaction, await work)
+        except _AlreadyHandled:
+            return
 
     async def press(self, interaction: discord.Interaction, data: str) -> None:
         """A button: run its command; the answer replaces the message unless the button keeps it."""
-        pressed = await buttons.decode(self.services.store, data)
-        if pressed is None:
-            await interaction.response.defer()
+        try:
+            async with self._handling(interaction) as update_id:
+                await self._press(interaction, data, update_id)
+        except _AlreadyHandled:
             return
-        incoming = self.incoming(interaction, pressed.command)
+
+    async def _press(
+        self, interaction: discord.Interaction, data: str, update_id: str | None
+    ) -> None:
+        pressed = await buttons.decode(self.services.store, data)
+        again = update_id in self._again
+        if pressed is None:
+            if not again:
+                await interaction.response.defer()
+            return
+        incoming = self._kept(self.incoming(interaction, pressed.command), update_id)
         if interaction.message is not None:
             incoming = replace(incoming, pressed_on=str(interaction.message.id))
         if pressed.community_id is not None:
             incoming = await self.dispatcher.acting_on(incoming, pressed.community_id)
         replies = await self.dispatcher.handle_text(incoming)
+        if again:
+            assert update_id is not None
+            await self._answer_again(interaction, update_id, replies)
+            return
         public = [r for r in replies if not r.private]
         if not pressed.keep and public and not public[0].poll and not public[0].attachment:
             first = public[0]
@@ -571,6 +714,10 @@ class DiscordAdapter:
             )
             view.add_item(PressButton(data, choice.label, STYLES[choice.style]))
         return view
+
+
+class _AlreadyHandled(Exception):
+    """An interaction found in the inbox already: discord.py handed it over twice."""
 
 
 def pinged(ping: str) -> discord.AllowedMentions:

@@ -57,7 +57,7 @@ from bot.adapters.errors import PlatformRefused
 from bot.adapters.telegram.admins import AdminCache
 from bot.adapters.telegram.fairness import FairUpdateProcessor
 from bot.adapters.telegram.marks import with_marks
-from bot.adapters.telegram.polling import InboxPoller, StoringQueue, retry_seconds
+from bot.adapters.telegram.polling import InboxPoller, WebhookReceiver, retry_seconds
 from bot.adapters.telegram.render import CAPTION_LIMIT, MESSAGE_LIMIT, chunks, reply_lines
 from bot.api import buttons, platform_state, polls, posts
 from bot.api.capabilities import Capabilities
@@ -108,6 +108,7 @@ class TelegramAdapter:
         self.application = self._build(inbox)
         self.admins = AdminCache(self.application.bot, self.services.clock)
         self.poller = InboxPoller(self.application, inbox, ALLOWED_UPDATES, self._record)
+        dispatcher.keeps_updates(PLATFORM, inbox)
         self.services.scheduler.handle(STOP_POLL, self._stop_poll)
         dispatcher.has_private_chats(PLATFORM, self._is_admin)
 
@@ -126,8 +127,6 @@ class TelegramAdapter:
             .concurrent_updates(self.processor)
             .job_queue(None)  # timed work is the durable scheduler's; PTB's would be in memory
         )
-        if self.webhook:  # stored before the webhook's 200 (bot/adapters/telegram/polling.py)
-            builder = builder.update_queue(StoringQueue(inbox))
         application = builder.build()
         text = filters.UpdateType.MESSAGE & filters.TEXT
         application.add_handler(MessageHandler(text, self._on_message))
@@ -157,15 +156,25 @@ class TelegramAdapter:
                 await self.poller.run()
             else:
                 await self.poller.replay()
-                await application.updater.start_webhook(
-                    listen=self.settings.listen,
-                    port=self.settings.port,
-                    url_path="telegram",
-                    webhook_url=self.settings.webhook_url,
-                    secret_token=self.settings.secret_token or None,
-                    allowed_updates=ALLOWED_UPDATES,
+                # Stored before the webhook's 200 (bot/adapters/telegram/polling.py).
+                receiver = WebhookReceiver(
+                    self.poller,
+                    self.settings.listen,
+                    self.settings.port,
+                    self.settings.secret_token,
                 )
-                await asyncio.Event().wait()
+                await receiver.start()
+                try:
+                    await self._call(
+                        lambda: application.bot.set_webhook(
+                            self.settings.webhook_url,
+                            allowed_updates=ALLOWED_UPDATES,
+                            secret_token=self.settings.secret_token or None,
+                        )
+                    )
+                    await asyncio.Event().wait()
+                finally:
+                    await receiver.stop()
         except InvalidToken as error:
             raise PlatformRefused(f"Telegram refused the token ({error})") from None
         finally:
@@ -212,6 +221,7 @@ class TelegramAdapter:
         answered = message.reply_to_message
         if answered and answered.from_user and answered.from_user.id == self.application.bot.id:
             incoming = replace(incoming, reply_to=str(answered.message_id))
+        incoming = self._kept(update, incoming)
         if message.document is not None:
             incoming = replace(incoming, attachments=(self._attachment(message.document),))
         elif message.photo:
@@ -236,7 +246,7 @@ class TelegramAdapter:
             community_name=chat.title or "",
             platform_moderator=True,
         )
-        replies = await self.dispatcher.handle_text(incoming)
+        replies = await self.dispatcher.handle_text(self._kept(update, incoming))
         await self._send(chat, replies, reply_to=post)
 
     async def _on_callback(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
@@ -250,6 +260,7 @@ class TelegramAdapter:
             return
         incoming = await self._incoming(message.chat, query.from_user, pressed.command, message)
         incoming = replace(incoming, pressed_on=str(message.message_id))
+        incoming = self._kept(update, incoming)
         if pressed.community_id is not None:
             incoming = await self.dispatcher.acting_on(incoming, pressed.community_id)
         replies = await self.dispatcher.handle_text(incoming)
@@ -277,6 +288,7 @@ class TelegramAdapter:
             platform_moderator=where.community_id is not None
             and await self.admins.is_admin(where.community_id, answer.user.id),
         )
+        incoming = self._kept(update, incoming)
         replies = await self.dispatcher.handle_text(incoming)
         await self.deliver(incoming.destination, replies, member=answer.user)
 
@@ -284,6 +296,11 @@ class TelegramAdapter:
         log.error("error while handling a Telegram update", exc_info=context.error)
 
     # Who, where ------------------------------------------------------------------------------
+
+    def _kept(self, update: Update, incoming: Incoming) -> Incoming:
+        """The update's id in the inbox, and whether it is taken up again after a stop."""
+        update_id = str(update.update_id)
+        return replace(incoming, update_id=update_id, again=update_id in self.poller.again)
 
     def _addressed_to_me(self, text: str) -> bool:
         """``/cmd@OtherBot`` in a group is for another bot."""

@@ -10,8 +10,10 @@ An update the library cannot read (a ``poll_answer`` from a Bot API server older
 is logged once with its id, marked skipped and confirmed with the rest, so it never stops the
 loop. Network failures are waited out (bot/adapters/backoff.py).
 
-In webhook mode (:class:`StoringQueue`) an update is stored before Telegram gets its 200, and
-what a stopped run left unfinished is handed over at start (:meth:`InboxPoller.replay`) as well.
+In webhook mode (:class:`WebhookReceiver`) an update is stored before Telegram gets its 200 and
+handed over the same way, so one the library cannot read is logged once and answered 200 as well
+(python-telegram-bot's own webhook answers it 400, and Telegram sends it again and again); what a
+stopped run left unfinished is handed over at start (:meth:`InboxPoller.replay`) as well.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
+from aiohttp import web
 from telegram import Update
 from telegram.error import NetworkError, RetryAfter
 from telegram.ext import Application, ContextTypes, TypeHandler
@@ -52,6 +55,8 @@ class InboxPoller:
         self.inbox = inbox
         self.allowed = list(allowed)
         self.offset: int | None = None
+        self.again: set[str] = set()
+        """Updates taken up again at start, until they are finished."""
         self.outage = Outage(log, "Telegram", record)
         application.add_handler(TypeHandler(Update, self._handled), group=DONE_GROUP)
 
@@ -66,11 +71,13 @@ class InboxPoller:
         unfinished = await self.inbox.unfinished()
         if unfinished:
             log.warning(
-                "%d Telegram updates were not finished when the process stopped; handled again"
-                " now (an answer cut off mid-send may be sent twice): %s",
+                "%d Telegram updates were not finished when the process stopped; taken up again"
+                " now (one answered already has its answer sent again, and a chat may get it"
+                " twice): %s",
                 len(unfinished),
                 " ".join(update_id for update_id, _ in unfinished[:20]),
             )
+        self.again.update(update_id for update_id, _ in unfinished)
         for update_id, payload in unfinished:
             await self._hand_over(update_id, payload)
 
@@ -99,6 +106,10 @@ class InboxPoller:
         )
         return [u for u in result if isinstance(u, dict) and "update_id" in u]
 
+    async def receive(self, update: dict[str, Any]) -> None:
+        """One update from the webhook: stored, then handed over when new."""
+        await self._take([update])
+
     async def _take(self, batch: list[dict[str, Any]]) -> None:
         """Store the batch, then hand over what is new; the next fetch confirms it."""
         if not batch:
@@ -115,29 +126,54 @@ class InboxPoller:
         except Exception as error:
             log.error("Telegram update %s could not be read and is skipped: %s", update_id, error)
             await self.inbox.finish(update_id, skipped=True)
+            self.again.discard(update_id)
             return
         await self.application.update_queue.put(update)
 
     async def _handled(self, update: object, _: ContextTypes.DEFAULT_TYPE) -> None:
         if isinstance(update, Update):
             await self.inbox.finish(str(update.update_id))
+            self.again.discard(str(update.update_id))
 
 
-class StoringQueue(asyncio.Queue[object]):
-    """The Application's update queue in webhook mode: python-telegram-bot's webhook handler
-    puts each update here before it answers Telegram, so an update is in the inbox before the
-    200 goes out; one Telegram sends again after it was stored is not handled twice."""
+class WebhookReceiver:
+    """Telegram's webhook calls: each update stored in the inbox before Telegram gets its 200
+    (one Telegram sends again after it was stored is not handled twice), then handed over."""
 
-    def __init__(self, inbox: Inbox) -> None:
-        super().__init__()
-        self.inbox = inbox
+    SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
-    async def put(self, item: object) -> None:
-        if isinstance(item, Update) and not await self.inbox.take(
-            [(str(item.update_id), item.to_dict())]
-        ):
-            return
-        await super().put(item)
+    def __init__(self, poller: InboxPoller, listen: str, port: int, secret: str) -> None:
+        self.poller = poller
+        self.listen = listen
+        self.port = port
+        self.secret = secret
+        self._runner: web.AppRunner | None = None
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_route("*", "/telegram", self._receive)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, self.listen, self.port).start()
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def _receive(self, request: web.Request) -> web.Response:
+        if request.method != "POST":
+            return web.Response(status=405)
+        if self.secret and request.headers.get(self.SECRET_HEADER) != self.secret:
+            return web.Response(status=403)
+        try:
+            update = await request.json()
+        except ValueError:
+            return web.Response(status=400)
+        if not isinstance(update, dict) or "update_id" not in update:
+            log.error("a Telegram webhook call without an update id is skipped")
+            return web.Response(status=200)
+        await self.poller.receive(update)
+        return web.Response(status=200)
 
 
 def retry_seconds(error: RetryAfter) -> float:

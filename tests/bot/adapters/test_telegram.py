@@ -361,6 +361,46 @@ async def test_webhook_mode_checks_the_secret(tmp_path: Path, fake: FakeTelegram
         await stop_bot(app, task)
 
 
+async def test_webhook_mode_skips_an_unreadable_update_once_and_answers_200(
+    tmp_path: Path, fake: FakeTelegram, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A poll_answer python-telegram-bot cannot read (no option_persistent_ids) reaches the
+    webhook: stored, logged once with its id, skipped, answered 200 so Telegram moves on; the
+    /help after it is answered."""
+    port = free_port()
+    extra = (
+        f'mode = "webhook"\nwebhook_url = "https://bot.example/telegram"\n'
+        f'listen = "127.0.0.1"\nport = {port}\n'
+    )
+    app, task = await start_bot(tmp_path, fake, extra)
+    try:
+        await fake.wait_for("setWebhook")
+        url = f"http://127.0.0.1:{port}/telegram"
+        poison = {
+            "update_id": 7,
+            "poll_answer": {"poll_id": "7", "user": user(), "option_ids": [0]},
+        }
+        async with aiohttp.ClientSession() as http:
+            for _ in range(100):
+                try:
+                    await http.get(url)
+                    break
+                except aiohttp.ClientConnectionError:
+                    await asyncio.sleep(0.05)
+            for _ in range(2):  # Telegram would send it again had it not had its 200
+                assert (await http.post(url, json=poison)).status == 200
+            help_ = {"update_id": 8, **text_message("/help")}
+            assert (await http.post(url, json=help_)).status == 200
+        [reply] = await fake.wait_for("sendMessage")
+        assert "Yang bisa saya lakukan" in reply.params["text"]
+        states = dict(await app.services.store.fetchall("SELECT update_id, state FROM inbox"))
+        assert states["7"] == "skipped"
+    finally:
+        await stop_bot(app, task)
+    unreadable = [r.getMessage() for r in caplog.records if "could not be read" in r.getMessage()]
+    assert len(unreadable) == 1 and "7" in unreadable[0]
+
+
 async def test_pustaka_run_serves_telegram(tmp_path: Path, fake: FakeTelegram) -> None:
     """`pustaka run` with a token serves Telegram, answers /start and /help, stops on SIGTERM."""
     write_config(tmp_path, f'[telegram]\nbase_url = "{fake.base_url}"\n')

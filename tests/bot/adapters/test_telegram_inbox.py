@@ -1,6 +1,7 @@
 """Telegram through the durable inbox: an update is stored before Telegram is told it arrived,
-one left unfinished is answered at the next start (once), an update the library cannot read is
-skipped without stopping the loop, and a network that is down at start is waited out."""
+one left unfinished is answered at the next start (once, taking effect once), an update the
+library cannot read is skipped without stopping the loop, and a network that is down at start
+is waited out."""
 
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ from bot.storage.inbox import Inbox
 from tests.bot.adapters.test_telegram import free_port
 from tests.conftest import write_config
 from tests.fakes.running import telegram_bot
-from tests.fakes.telegram_api import FakeTelegram, text_message, user
+from tests.fakes.telegram_api import FakeTelegram, private_chat, text_message, user
+
+REMIND = "/remind me besok jam 8 pagi kembalikan buku"
 
 
 async def open_app(tmp_path: Path, token: str, base_url: str) -> App:
@@ -68,6 +71,66 @@ async def test_an_update_stored_but_not_handled_is_answered_at_start_once(
         await asyncio.sleep(1.5)
         assert len(telegram_fake.sent()) == 1
         assert await states(again) == {str(update_id): "done"}
+
+
+async def reminders(app: App) -> list[tuple[int, int]]:
+    """Each personal reminder with the number of its jobs."""
+    rows = await app.services.store.fetchall(
+        "SELECT r.id, (SELECT count(*) FROM jobs WHERE key = 'remind:' || r.id || ':due')"
+        " FROM personal_reminders r"
+    )
+    return [(row[0], row[1]) for row in rows]
+
+
+async def test_an_update_answered_but_not_finished_is_answered_again_not_run_again(
+    tmp_path: Path, telegram_fake: FakeTelegram, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Killed while sending the answer to /remind me (answer kept, update not marked done): at
+    the next start the member gets the same answer again, and still has one reminder."""
+    caplog.set_level(logging.INFO, logger="pustaka")
+    async with telegram_bot(tmp_path, telegram_fake) as app:
+        update_id = telegram_fake.push_update(text_message(REMIND, chat=private_chat()))
+        [first] = await telegram_fake.wait_for("sendMessage", within=10)
+        await asyncio.sleep(0.3)  # the inbox's mark
+        made = await reminders(app)
+        assert len(made) == 1
+    app = await open_app(tmp_path, telegram_fake.token, telegram_fake.base_url)
+    await app.services.store.execute("UPDATE inbox SET state = 'pending', finished_at = NULL")
+    await app.close()
+
+    async with telegram_bot(tmp_path, telegram_fake) as again:
+        [_, second] = await telegram_fake.wait_for("sendMessage", count=2, within=10)
+        assert second.params["text"] == first.params["text"]
+        assert f"(#{made[0][0]})" in second.params["text"]
+        await asyncio.sleep(0.3)
+        assert await reminders(again) == made == [(made[0][0], 1)]
+        assert await states(again) == {str(update_id): "done"}
+    assert any("answered before the stop" in r.getMessage() for r in caplog.records)
+
+
+async def test_a_command_cut_before_its_answer_was_kept_takes_effect_once(
+    tmp_path: Path, telegram_fake: FakeTelegram
+) -> None:
+    """Killed after /remind me made the reminder and before its answer was kept: the command
+    runs again at the next start, finds the reminder it made, and answers with its number."""
+    async with telegram_bot(tmp_path, telegram_fake) as app:
+        telegram_fake.push_update(text_message(REMIND, chat=private_chat()))
+        [first] = await telegram_fake.wait_for("sendMessage", within=10)
+        await asyncio.sleep(0.3)
+        made = await reminders(app)
+    app = await open_app(tmp_path, telegram_fake.token, telegram_fake.base_url)
+    await app.services.store.execute(
+        "UPDATE inbox SET state = 'pending', finished_at = NULL, answer = NULL"
+    )
+    await app.close()
+
+    async with telegram_bot(tmp_path, telegram_fake) as again:
+        [_, second] = await telegram_fake.wait_for("sendMessage", count=2, within=10)
+        assert f"(#{made[0][0]})" in second.params["text"]
+        await asyncio.sleep(0.3)
+        assert await reminders(again) == made
+        assert len(telegram_fake.sent()) == 2
+    assert first.params["text"] == second.params["text"]
 
 
 async def test_no_network_at_start_is_waited_out(
