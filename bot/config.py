@@ -396,10 +396,7 @@ def _source(key: str, value: Any) -> SourceSettings:
     for needed in ("kind", "url"):
         if needed not in value:
             raise ConfigError(f"{key}.{needed}", "missing")
-    source = _parse(key, value, SourceSettings, _SOURCE_CHECKS)
-    if source.kind == "inlislite" and not source.oai_url:
-        raise ConfigError(f"{key}.oai_url", "needed for inlislite (its OAI-PMH base URL)")
-    return source
+    return _parse(key, value, SourceSettings, _SOURCE_CHECKS)
 
 
 def _sources(key: str, value: Any) -> tuple[SourceSettings, ...]:

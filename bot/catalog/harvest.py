@@ -96,18 +96,20 @@ async def harvest(
     progress: Progress | None = None,
     source: str | None = None,
     request_seconds: float = 60,
+    dated: bool = True,
 ) -> ImportSummary:
     """Harvest `url` into the catalog; raises HarvestError in one line.
 
-    Without `from_` only what changed since the last complete harvest is asked for. The records
-    are kept under `source` (default: the URL); `request_seconds`: how long one request may take.
+    Without `from_` only what changed since the last complete harvest is asked for, unless the
+    repository cannot be asked that (`dated` false: every record is read). The records are kept
+    under `source` (default: the URL); `request_seconds`: how long one request may take.
     """
     if metadata_prefix not in METADATA_PREFIXES:
         raise ValueError(f"metadata prefix must be one of {', '.join(METADATA_PREFIXES)}")
     if from_ is not None and not _DAY.fullmatch(from_):
         raise ValueError(f"from must be a date written YYYY-MM-DD, not {from_!r}")
     stored = await last_harvest(store, url, metadata_prefix, set_spec)
-    since = from_ or (stored[:10] if stored else None)
+    since = from_ or (stored[:10] if stored and dated else None)
     summary = ImportSummary()
     start = partial(Pages, source=source, timeout=request_seconds)
     pages = await asyncio.to_thread(start, url, metadata_prefix, set_spec, since)

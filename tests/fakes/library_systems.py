@@ -332,3 +332,44 @@ class RecordedSlims(_Server):
                 return 404, "text/html", b"<html><body>Not recorded</body></html>"
             return 200, f"text/{suffix}; charset=utf-8", found.read_bytes()
         return 404, "text/html", b"<html><body>404</body></html>"
+
+
+INLISLITE = Path(__file__).parent.parent / "fixtures" / "inlislite" / "recorded"
+_INLISLITE_NOT_FOUND = {"3-detail-15.html"}  # recorded with HTTP 404: the record was deleted
+
+
+class RecordedInlislite(RecordedSlims):
+    """A real INLISLite 3's answers, recorded (tests/fixtures/inlislite/recorded, see NOTE.md
+    there), replayed by `stage` as RecordedSlims does, under its OPAC's routes: OAI-PMH at
+    ``/oai`` (asked with `from`: the page it answers with HTTP 500) and ``/detail-opac?id=N``."""
+
+    def _file(self, name: str) -> Path | None:
+        for stage in range(self.stage, 0, -1):
+            if (found := INLISLITE / f"{stage}-{name}").is_file():
+                return found
+        return None
+
+    def answer(self, target: str) -> tuple[int, str, bytes]:
+        url = urlsplit(target)
+        args = dict(parse_qsl(url.query))
+        if url.path == "/oai":
+            self.oai_requests += 1
+            if self.oai_requests in self.fail_requests:
+                return 500, "text/html", b"<html><body>Internal Server Error</body></html>"
+            if args.get("verb") == "Identify":
+                return 200, "text/xml", (INLISLITE / "identify.xml").read_bytes()
+            if "from" in args:
+                return 500, "text/html; charset=UTF-8", self._read("listrecords-from.html")
+            return 200, "text/xml", self._read("listrecords.xml")
+        if url.path == "/detail-opac":
+            found = self._file(f"detail-{args.get('id', '')}.html")
+            if found is None:
+                return 404, "text/html", b"<html><body>Not recorded</body></html>"
+            status = 404 if found.name in _INLISLITE_NOT_FOUND else 200
+            return status, "text/html; charset=UTF-8", found.read_bytes()
+        return 404, "text/html", b"<html><body>404</body></html>"
+
+    def _read(self, name: str) -> bytes:
+        found = self._file(name)
+        assert found is not None, name
+        return found.read_bytes()

@@ -65,6 +65,11 @@ async def check_source(source: LiveSource, say: Say) -> bool:
             "  • edits: SLiMS dates records by their creation, so an edit is not seen by the"
             " incremental sync; the nightly reconciliation updates it"
         )
+    elif not source.dated:
+        say(
+            f"  • edits: {KIND_NAMES[source.kind]} lists every record, undated, and cannot list"
+            " what changed since a date: each sync reads the whole catalog"
+        )
     return ok
 
 
@@ -102,7 +107,7 @@ async def _copies(
             say("  ✗ copies: the records carry none, and this kind has no per-record status")
         say("  ✗ loans: not readable from this kind of source")
         return True
-    where = "the OPAC detail page" if source.kind == "slims" else "the public REST API"
+    where = "the public REST API" if source.kind == "koha" else "the OPAC detail page"
     copies: tuple = ()
     for record in records:
         try:
@@ -123,6 +128,11 @@ async def _copies(
     on_loan = sum(1 for c in copies if c.status is CopyStatus.ON_LOAN)
     if source.kind == "slims":
         say(f"  ✓ loans: each copy's status and due date ({on_loan} of these on loan now)")
+    elif source.kind == "inlislite":
+        say(
+            f"  ✓ loans: whether each copy is on loan ({on_loan} of these now);"
+            " its OPAC shows no due dates"
+        )
     else:
         dated = sum(1 for c in copies if c.due)
         note = "" if dated or not on_loan else "; due dates not given by this server"

@@ -8,6 +8,10 @@ next starts again from the last complete one (unchanged records cost nothing); a
 reconciliation keeps the records it read and its next page's resumption token with each page,
 and resumes from there.
 
+INLISLite's OAI-PMH lists every record, undated, and fails when asked for those changed since a
+date, so each of its incremental syncs reads the whole list (edits are seen at once; deletions
+still wait for the reconciliation, which alone removes books).
+
 Why a nightly full reconciliation: some servers send no deletion marker (SLiMS's oai2.php
 leaves a deleted record out, marking only records hidden from the OPAC), and some date records
 by their creation (SLiMS's ``input_date``), so an incremental harvest by datestamp never sees
@@ -106,6 +110,7 @@ class Syncer:
                     self.source.metadata_prefix,
                     source=self.source.name,
                     request_seconds=TIMEOUT,
+                    dated=self.source.dated,
                 )
             except HarvestError as error:
                 raise SyncFailed(str(error)) from None

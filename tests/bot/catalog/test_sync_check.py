@@ -62,11 +62,8 @@ def test_no_sources(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
 def test_a_wrong_source_is_one_configuration_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """An unknown kind, or INLISLite without its OAI-PMH address, is refused at start."""
+    """An unknown kind is refused at start."""
     config = write_config(tmp_path, '[[catalog.sources]]\nkind = "evergreen"\nurl = "http://x/"\n')
     assert main(["--config", str(config), "catalog", "check"]) == 2
     error = capsys.readouterr().err
     assert "catalog.sources[0].kind: 'evergreen' is not one of: slims, koha, inlislite" in error
-    config = write_config(tmp_path, '[[catalog.sources]]\nkind = "inlislite"\nurl = "http://x/"\n')
-    assert main(["--config", str(config), "catalog", "check"]) == 2
-    assert "catalog.sources[0].oai_url: needed for inlislite" in capsys.readouterr().err
