@@ -44,6 +44,7 @@ from bot.process.app import App  # noqa: E402
 from bot.time.clock import FakeClock  # noqa: E402
 from cogs.stats import rollup  # noqa: E402
 from cogs.stats.commands import Stats  # noqa: E402
+from cogs.stats.figures import Figures  # noqa: E402
 from tests.conftest import Chat, write_config  # noqa: E402
 
 TARGET_S = 1.0
@@ -262,13 +263,12 @@ def stats_feature(app: App) -> Stats:
     return stats
 
 
-async def read_once(app: App) -> float:
-    """Reading the figures of /stats 365 once, seconds."""
+async def figures_of(app: App) -> Figures:
+    """The figures of /stats 365, read as the command reads them."""
     from cogs.stats.figures import feature_names, gather
 
     services = app.services
-    began = time.perf_counter()
-    await gather(
+    return await gather(
         services.store,
         services.events,
         await circle_of(app),
@@ -277,26 +277,22 @@ async def read_once(app: App) -> float:
         tz=services.config.bot.tz,
         features=feature_names(services.registry),
     )
+
+
+async def read_once(app: App) -> float:
+    """Reading the figures of /stats 365 once, seconds."""
+    began = time.perf_counter()
+    await figures_of(app)
     return time.perf_counter() - began
 
 
 async def draw_once(app: App) -> float:
     """Drawing the chart of /stats 365 once, where the bot draws it, seconds."""
     from cogs.stats.chart import plan
-    from cogs.stats.figures import feature_names, gather
     from cogs.stats.render import Voice, chart_words
 
-    services = app.services
-    figures = await gather(
-        services.store,
-        services.events,
-        await circle_of(app),
-        days=365,
-        now=NOW,
-        tz=services.config.bot.tz,
-        features=feature_names(services.registry),
-    )
-    voice = Voice("id", services.i18n.translations("id"))
+    figures = await figures_of(app)
+    voice = Voice("id", app.services.i18n.translations("id"))
     chart = plan(figures, chart_words(voice, figures, "Statistik"), voice._)
     began = time.perf_counter()
     await stats_feature(app).drawing.draw(chart)

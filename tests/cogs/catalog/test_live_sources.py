@@ -4,7 +4,7 @@ harvested and kept in step by the scheduler, with copies, loans and due dates on
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -14,7 +14,7 @@ from bot.config import Config, load_config
 from bot.process.app import App
 from bot.process.cli import main
 from bot.time.clock import FakeClock
-from cogs.catalog.commands import SYNC
+from tests.cogs.catalog.conftest import held_app, sync_due
 from tests.conftest import Chat, write_config
 from tests.fakes.library_systems import Biblio, FakeSlims, Item
 
@@ -49,23 +49,7 @@ def config(tmp_path: Path, slims: FakeSlims) -> Config:
     return load_config(write_config(tmp_path, extra), env={})
 
 
-async def sync_due(app: App) -> int:
-    """Run the jobs due now and wait for the syncs they start in the background; how many of
-    them were syncs (other features' jobs, such as the statistics' roll-up, may fall due too)."""
-    store = app.services.store
-    done = "SELECT count(*) FROM jobs WHERE kind = ? AND state = 'done'"
-    before = await store.fetchval(done, (SYNC,))
-    await app.services.scheduler.run_due()
-    await app.services.tasks.wait_idle()
-    return int(await store.fetchval(done, (SYNC,))) - int(before)
-
-
-@pytest.fixture
-async def app(config: Config, clock: FakeClock) -> AsyncIterator[App]:
-    app = await App.open(config, clock=clock)
-    app.services.scheduler.hold()  # only run_due performs jobs here
-    yield app
-    await app.close()
+app = pytest.fixture(held_app, name="app")
 
 
 async def test_harvested_book_shows_real_copies_and_loans(

@@ -4,7 +4,7 @@ through the console; and `pustaka catalog check` against the same answers."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,7 @@ from bot.catalog.sync.sources import live_source
 from bot.config import Config, load_config
 from bot.process.app import App
 from bot.time.clock import FakeClock
-from tests.cogs.catalog.test_live_sources import sync_due
+from tests.cogs.catalog.conftest import held_app, sync_due
 from tests.conftest import Chat, write_config
 from tests.fakes.library_systems import INLISLITE, RecordedInlislite
 
@@ -32,12 +32,7 @@ def config(tmp_path: Path, inlislite: RecordedInlislite) -> Config:
     return load_config(write_config(tmp_path, source), env={})
 
 
-@pytest.fixture
-async def app(config: Config, clock: FakeClock) -> AsyncIterator[App]:
-    app = await App.open(config, clock=clock)
-    app.services.scheduler.hold()  # only run_due performs jobs here
-    yield app
-    await app.close()
+app = pytest.fixture(held_app, name="app")
 
 
 async def test_recorded_inlislite_from_harvest_to_nightly_reconciliation(

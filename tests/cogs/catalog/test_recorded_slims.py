@@ -3,7 +3,7 @@ copies and call numbers, a loan, an edited title and a deleted record, through t
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,7 +11,7 @@ import pytest
 from bot.config import Config, load_config
 from bot.process.app import App
 from bot.time.clock import FakeClock
-from tests.cogs.catalog.test_live_sources import sync_due
+from tests.cogs.catalog.conftest import held_app, sync_due
 from tests.conftest import Chat, write_config
 from tests.fakes.library_systems import RecordedSlims
 
@@ -28,12 +28,7 @@ def config(tmp_path: Path, slims: RecordedSlims) -> Config:
     return load_config(write_config(tmp_path, source), env={})
 
 
-@pytest.fixture
-async def app(config: Config, clock: FakeClock) -> AsyncIterator[App]:
-    app = await App.open(config, clock=clock)
-    app.services.scheduler.hold()  # only run_due performs jobs here
-    yield app
-    await app.close()
+app = pytest.fixture(held_app, name="app")
 
 
 async def test_recorded_slims_from_harvest_to_nightly_reconciliation(
