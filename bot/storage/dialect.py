@@ -16,7 +16,7 @@ statement is translated once). What it rewrites:
   (``convert_to``: ``length`` of them counts bytes, as SQLite's does);
 - ``x IS ?`` / ``x IS NOT ?`` → ``IS [NOT] DISTINCT FROM`` (SQLite's ``IS`` compares with NULL);
 - ``LIKE`` → ``ILIKE`` (SQLite's LIKE ignores ASCII case), ``ifnull`` → ``coalesce``,
-  ``group_concat`` → ``string_agg``, ``instr`` → ``strpos``,
+  ``group_concat`` → ``string_agg``, ``instr`` → ``strpos``, ``temp.table`` → ``pg_temp.table``,
   ``json_extract(col, '$.a.b')`` → ``col::jsonb #>> '{a,b}'`` (its text: compare it with
   text), ``datetime('now')`` → the same UTC text from ``now()``;
 - ``books_fts MATCH ?`` → the full-text index's tsvector ``@@`` the FTS5 query turned into a
@@ -110,8 +110,8 @@ _CODE_RULES = (
     (re.compile(r"\bNOT\s+LIKE\b", re.I), "NOT ILIKE"),
     (re.compile(r"(?<!NOT )\bLIKE\b", re.I), "ILIKE"),
     (re.compile(r"\bifnull\s*\(", re.I), "coalesce("),
-    (re.compile(r"\bgroup_concat\s*\(", re.I), "string_agg("),
     (re.compile(r"\binstr\s*\(", re.I), "strpos("),
+    (re.compile(r"(?<![.\w])temp\.(?=\w)", re.I), "pg_temp."),
     (re.compile(r"\bCAST\s*\(([^()]*?)\s*\bAS\s+BLOB\s*\)", re.I), r"convert_to(\1, 'UTF8')"),
     (re.compile(r"\bBEGIN\s+IMMEDIATE\b", re.I), "BEGIN"),
 )
@@ -173,7 +173,31 @@ def translate(sql: str, primary_keys: PrimaryKeys | None = None) -> Translated:
         else:
             text = f"{text[:returning]}{conflict.strip()} {text[returning:]}"
     text = _TYPED_NULL_TEST.sub(r"CAST(\1 AS TEXT)\2", text)
-    return Translated(_qualify_upsert(_alias_subqueries(text)), tuple(fts), _rowid_trigger(code))
+    text = _group_concat(_alias_subqueries(text))
+    return Translated(_qualify_upsert(text), tuple(fts), _rowid_trigger(code))
+
+
+_GROUP_CONCAT = re.compile(r"\bgroup_concat\s*\(", re.I)
+
+
+def _group_concat(sql: str) -> str:
+    """``group_concat(x)`` → ``string_agg(CAST(x AS TEXT), ',')``; a separator given is kept."""
+    while found := _GROUP_CONCAT.search(_code_of(sql)):
+        code = _code_of(sql)
+        depth, comma, end = 0, None, None
+        for index in range(found.end() - 1, len(code)):
+            depth += {"(": 1, ")": -1}.get(code[index], 0)
+            if code[index] == "," and depth == 1 and comma is None:
+                comma = index
+            if depth == 0:
+                end = index
+                break
+        if end is None:
+            raise Untranslatable(f"group_concat without its closing parenthesis: {sql.strip()}")
+        value = sql[found.end() : comma if comma is not None else end]
+        separator = sql[comma + 1 : end] if comma is not None else " ','"
+        sql = f"{sql[: found.start()]}string_agg(CAST({value} AS TEXT),{separator}){sql[end + 1 :]}"
+    return sql
 
 
 _TYPED_NULL_TEST = re.compile(r"(\$\d+)(\s+IS\s+(?:NOT\s+)?NULL\b)", re.I)

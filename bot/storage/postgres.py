@@ -137,13 +137,23 @@ BEGIN
     END LOOP;
     RETURN result;
 END $$;
+
+CREATE OR REPLACE FUNCTION pustaka_count_true(total bigint, value boolean) RETURNS bigint
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$ SELECT CASE WHEN value IS NULL THEN total ELSE coalesce(total, 0) + value::int END $$;
+
+CREATE OR REPLACE AGGREGATE sum(boolean) (
+    SFUNC = pustaka_count_true, STYPE = bigint, COMBINEFUNC = int8pl, PARALLEL = SAFE
+);
 """
-"""SQLite's ``date(time, modifier, …)`` and ``strftime(format, time, modifier, …)`` for the
-subset features write: a time as text (ISO 8601, UTC unless it says its offset); the modifiers
-``±N seconds|minutes|hours|days|months|years``, ``weekday N`` and ``start of
-day|month|year``; the formats ``%Y %m %d %H %M %S %f %j %w %s %%``. Anything else raises
-rather than answer differently. (Months are added as PostgreSQL does: 31 January + 1 month is
-28 February, where SQLite says 3 March.)"""
+"""SQLite's functions features use that PostgreSQL lacks or has otherwise. ``sum(a = b)``:
+SQLite's comparisons are numbers, so summing one counts the rows where it holds (NULL when no
+row has a value, as SQLite's sum). ``date(time, modifier, …)`` and ``strftime(format, time,
+modifier, …)`` for the subset features write: a time as text (ISO 8601, UTC unless it says its
+offset); the modifiers ``±N seconds|minutes|hours|days|months|years``, ``weekday N`` and
+``start of day|month|year``; the formats ``%Y %m %d %H %M %S %f %j %w %s %%``. Anything else
+raises rather than answer differently. (Months are added as PostgreSQL does: 31 January + 1
+month is 28 February, where SQLite says 3 March.)"""
 
 
 def fold_function() -> str:
