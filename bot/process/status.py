@@ -58,6 +58,10 @@ def _from_postgres(url: str, now: datetime) -> list[str]:
     except asyncpg.InvalidCatalogNameError as error:
         loop.close()
         raise FileNotFoundError(url) from error
+    if loop.run_until_complete(conn.fetchval("SELECT to_regclass('schema_versions')")) is None:
+        loop.run_until_complete(conn.close())
+        loop.close()
+        raise FileNotFoundError(url)  # the bot never opened it: it has no tables yet
 
     def rows(sql: str, *params: object) -> list[tuple]:
         try:
