@@ -41,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.config import load_config  # noqa: E402
 from bot.process.app import App  # noqa: E402
+from bot.storage.store import Atomic  # noqa: E402
 from bot.time.clock import FakeClock  # noqa: E402
 from cogs.stats import rollup  # noqa: E402
 from cogs.stats.commands import Stats  # noqa: E402
@@ -73,7 +74,7 @@ async def fill(app: App, members: int, usage: int, answers: int, events: int) ->
     start = int(NOW.timestamp()) - YEAR
     stamp = NOW.isoformat()
 
-    def work(db) -> None:  # type: ignore[no-untyped-def]
+    def work(db: Atomic) -> None:
         db.execute(
             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)"
             " INSERT INTO members (platform, platform_id, display_name, created_at, last_seen_at)"
@@ -136,7 +137,7 @@ async def fill(app: App, members: int, usage: int, answers: int, events: int) ->
             (first, members),
         )
 
-    await store.sqlite_atomically(work)
+    await store.atomically(work)
 
 
 @dataclass

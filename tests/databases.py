@@ -105,6 +105,13 @@ def target(path: Path) -> Path | str:
 _by_path: dict[str, str] = {}
 
 
+def never_opened(path: Path) -> None:
+    """On PostgreSQL, `target(path)` is a database without tables, as one the bot never
+    opened (a missing file on SQLite)."""
+    if SERVER:
+        _by_path[str(path)] = create(empty=True)
+
+
 def reset_targets() -> None:
     _by_path.clear()
 

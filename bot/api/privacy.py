@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import logging
 import re
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -39,7 +38,7 @@ from bot.time.clock import utc_text
 if TYPE_CHECKING:
     from bot.api.services import Services
     from bot.storage.scheduler import Job
-    from bot.storage.store import Store
+    from bot.storage.store import Atomic, Column, Store
 
 
 log = logging.getLogger("pustaka.privacy")
@@ -85,7 +84,7 @@ class Personal:
     holds: Holds = Holds.MEMBER
     usage_at: str | None = None
     """For usage records: the column with the time, pruned after ``[privacy] keep_usage_days``
-    (the table must have a rowid)."""
+    (the table's primary key must be one column)."""
     jobs: str | None = None
     """The key prefix of the scheduled jobs a deleted row had, formatted with the row's columns
     (``"remind:{id}:"``): those still pending are cancelled with it."""
@@ -184,26 +183,25 @@ async def inventory(store: Store, data: PersonalData, member: Member) -> Invento
     """Everything stored about `member`, declaration by declaration (those holding nothing left
     out), and how many message-machinery rows name them."""
 
-    def work(db: sqlite3.Connection) -> Inventory:
+    def work(db: Atomic) -> Inventory:
         found = []
         for package, personal in data.all():
             where, args = _where(personal, member)
-            count = db.execute(f"SELECT count(*) FROM {personal.table} WHERE {where}", args)
-            total = int(count.fetchone()[0])
+            total = int(db.fetchval(f"SELECT count(*) FROM {personal.table} WHERE {where}", args))
             if not total:
                 continue
             examples: tuple[str, ...] = ()
             if personal.example:
-                rows = db.execute(
-                    f"SELECT {personal.example} FROM {personal.table} WHERE {where}"
-                    f" GROUP BY 1 LIMIT {EXAMPLES}",
+                rows = db.fetchall(
+                    f"SELECT DISTINCT {personal.example} FROM {personal.table} WHERE {where}"
+                    f" ORDER BY 1 LIMIT {EXAMPLES}",
                     args,
-                ).fetchall()
+                )
                 examples = tuple(_short(row[0]) for row in rows if row[0] not in (None, ""))
             found.append(Found(package, personal, total, examples))
         return Inventory(found, sum(len(keys) for keys in _traces(db, member).values()))
 
-    return await store.sqlite_atomically(work)
+    return await store.atomically(work)
 
 
 async def forget(
@@ -212,53 +210,61 @@ async def forget(
     """Forget `member` in one transaction: their rows deleted or anonymised as declared, the
     message-machinery rows naming them deleted, their own row emptied and named `former` (the
     bot's word for a former member, where anonymous points are listed). How many rows changed."""
+    tables = await store.tables()
 
-    def work(db: sqlite3.Connection) -> int:
+    def work(db: Atomic) -> int:
         changed = 0
         for (table, _column), keys in _traces(db, member).items():
             for key_columns, values in keys:
                 where = " AND ".join(f"{c} = ?" for c in key_columns)
-                changed += db.execute(f"DELETE FROM {table} WHERE {where}", values).rowcount
+                changed += _count(db, f"DELETE FROM {table} WHERE {where}", values)
         for _package, personal in data.all():
             if personal.table == "members":
                 continue
-            changed += _forget_rows(db, personal, member)
-        changed += db.execute(
+            changed += _forget_rows(db, personal, member, _declared_column(tables, personal))
+        changed += _count(
+            db,
             "UPDATE members SET platform_id = ?, display_name = ?, locale = NULL,"
             " platform_locale = NULL, created_at = ?, last_seen_at = ? WHERE id = ?",
             (f"{FORGOTTEN}{member.id}", former, utc_text(now), utc_text(now), member.id),
-        ).rowcount
+        )
         return changed
 
-    return await store.sqlite_atomically(work)
+    return await store.atomically(work)
 
 
-def _forget_rows(db: sqlite3.Connection, personal: Personal, member: Member) -> int:
+def _count(db: Atomic, sql: str, params: tuple[object, ...]) -> int:
+    """How many rows an UPDATE or DELETE changed (RETURNING: neither engine's rowcount)."""
+    return len(db.fetchall(f"{sql} RETURNING 1", params))
+
+
+def _declared_column(tables: dict[str, tuple[Column, ...]], personal: Personal) -> Column:
+    for column in tables.get(personal.table, ()):
+        if column.name == personal.column:
+            return column
+    raise ValueError(f"{personal.table}.{personal.column} does not exist")
+
+
+def _forget_rows(db: Atomic, personal: Personal, member: Member, column: Column) -> int:
     where, args = _where(personal, member)
     if personal.forget is Forget.DELETE:
         if personal.jobs:
-            cursor = db.execute(f"SELECT * FROM {personal.table} WHERE {where}", args)
-            names = [column[0] for column in cursor.description]
-            for row in cursor.fetchall():
-                prefix = personal.jobs.format(**dict(zip(names, row, strict=True)))
+            for row in db.fetchall(f"SELECT * FROM {personal.table} WHERE {where}", args):
+                prefix = personal.jobs.format(**dict(zip(row.keys(), row, strict=True)))
                 db.execute(
                     "UPDATE jobs SET state = 'cancelled' WHERE state = 'pending'"
                     " AND key >= ? AND key < ?",
                     (prefix, prefix + "\U0010ffff"),
                 )
-        return db.execute(f"DELETE FROM {personal.table} WHERE {where}", args).rowcount
-    emptied = [f"{column} = ''" for column in personal.blank]
-    if _nullable(db, personal.table, personal.column):
+        return _count(db, f"DELETE FROM {personal.table} WHERE {where}", args)
+    emptied = [f"{name} = ''" for name in personal.blank]
+    if column.nullable:
         emptied.append(f"{personal.column} = NULL")
     elif personal.holds is Holds.PLATFORM_ID:
         emptied.append(f"{personal.column} = '{FORGOTTEN}{member.id}'")
     if not emptied:  # the rows point at the member's row, which is emptied itself
-        return int(
-            db.execute(f"SELECT count(*) FROM {personal.table} WHERE {where}", args).fetchone()[0]
-        )
-    return db.execute(
-        f"UPDATE {personal.table} SET {', '.join(emptied)} WHERE {where}", args
-    ).rowcount
+        return int(db.fetchval(f"SELECT count(*) FROM {personal.table} WHERE {where}", args))
+    return _count(db, f"UPDATE {personal.table} SET {', '.join(emptied)} WHERE {where}", args)
 
 
 def _where(personal: Personal, member: Member) -> tuple[str, tuple[object, ...]]:
@@ -266,15 +272,8 @@ def _where(personal: Personal, member: Member) -> tuple[str, tuple[object, ...]]
     return f"{personal.column} = ?", (value,)
 
 
-def _nullable(db: sqlite3.Connection, table: str, column: str) -> bool:
-    for row in db.execute(f"PRAGMA table_info({table})"):
-        if row[1] == column:
-            return not row[3] and not row[5]
-    raise ValueError(f"{table}.{column} does not exist")
-
-
 def _traces(
-    db: sqlite3.Connection, member: Member
+    db: Atomic, member: Member
 ) -> dict[tuple[str, str], list[tuple[tuple[str, ...], tuple[object, ...]]]]:
     """The message-machinery rows whose text names the member's platform id as a whole word (a
     Telegram id inside a group's negative id, or inside a longer number, is not them)."""
@@ -285,7 +284,7 @@ def _traces(
     seen: set[tuple[str, tuple[object, ...]]] = set()
     for trace in TRACES:
         keys = ", ".join(trace.key)
-        rows = db.execute(
+        rows = db.fetchall(
             f"SELECT {trace.column}, {keys} FROM {trace.table} WHERE instr({trace.column}, ?) > 0",
             (member.platform_id,),
         )
@@ -308,40 +307,30 @@ def _short(value: object) -> str:
 MEMBER_COLUMN_NAMES = frozenset({"member_id", "user_id", "platform_user_id"})
 
 
-def member_columns(db: sqlite3.Connection) -> set[tuple[str, str]]:
+def member_columns(tables: dict[str, tuple[Column, ...]]) -> set[tuple[str, str]]:
     """Every (table, column) that refers to ``members`` or is named as holding a member."""
-    found = set()
-    tables = db.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-    ).fetchall()
-    for (table,) in tables:
-        if table == "members":
-            continue
-        for reference in db.execute(f"PRAGMA foreign_key_list('{table}')"):
-            if reference[2] == "members":
-                found.add((table, reference[3]))
-        for column in db.execute(f"PRAGMA table_info('{table}')"):
-            if column[1] in MEMBER_COLUMN_NAMES:
-                found.add((table, column[1]))
-    return found
+    return {
+        (table, column.name)
+        for table, columns in tables.items()
+        if table != "members"
+        for column in columns
+        if column.references == "members" or column.name in MEMBER_COLUMN_NAMES
+    }
 
 
 async def undeclared(store: Store, data: PersonalData) -> list[tuple[str, str]]:
     """Columns holding a member that no declaration covers, and declarations naming a table
     or column the schema lacks: both mean /forgetme would leave something behind."""
-
-    def work(db: sqlite3.Connection) -> list[tuple[str, str]]:
-        declared = {(p.table, p.column) for _, p in data.all()}
-        missing = member_columns(db) - declared
-        for _, personal in data.all():
-            names = {row[1] for row in db.execute(f"PRAGMA table_info('{personal.table}')")}
-            fields = [f for _, f, _, _ in Formatter().parse(personal.jobs or "") if f]
-            for column in (personal.column, *personal.blank, *fields):
-                if column not in names:
-                    missing.add((personal.table, column))
-        return sorted(missing)
-
-    return await store.sqlite_atomically(work)
+    tables = await store.tables()
+    declared = {(p.table, p.column) for _, p in data.all()}
+    missing = member_columns(tables) - declared
+    for _, personal in data.all():
+        names = {column.name for column in tables.get(personal.table, ())}
+        fields = [f for _, f, _, _ in Formatter().parse(personal.jobs or "") if f]
+        for name in (personal.column, *personal.blank, *fields):
+            if name not in names:
+                missing.add((personal.table, name))
+    return sorted(missing)
 
 
 # Pruning usage records -----------------------------------------------------------------------
@@ -352,18 +341,25 @@ async def prune_usage(store: Store, data: PersonalData, now: datetime, keep_days
     transaction each, so the first pruning of years of records never holds the database long."""
     before = utc_text(now - timedelta(days=keep_days))
     pruned = 0
+    tables = await store.tables()
     for _package, personal in data.all():
         if not personal.usage_at:
             continue
+        key = _single_key(tables, personal.table)
         sql = (
-            f"DELETE FROM {personal.table} WHERE rowid IN (SELECT rowid FROM {personal.table}"
+            f"DELETE FROM {personal.table} WHERE {key} IN (SELECT {key} FROM {personal.table}"
             f" WHERE {personal.usage_at} < ? LIMIT {PRUNE_BATCH})"
         )
-        while deleted := await store.sqlite_atomically(
-            lambda db, sql=sql: db.execute(sql, (before,)).rowcount
-        ):
+        while deleted := await store.atomically(lambda db, sql=sql: _count(db, sql, (before,))):
             pruned += deleted
     return pruned
+
+
+def _single_key(tables: dict[str, tuple[Column, ...]], table: str) -> str:
+    keys = [column.name for column in tables.get(table, ()) if column.primary_key]
+    if len(keys) != 1:
+        raise ValueError(f"{table}: usage records need a primary key of one column, not {keys}")
+    return keys[0]
 
 
 async def start_pruning(services: Services) -> None:

@@ -83,7 +83,7 @@ class App:
             await outbox.recover()
             for package in packages:
                 services.privacy.add(package.name, package.personal or ())
-            for missing in await _undeclared(store, services):
+            for missing in await privacy.undeclared(store, services.privacy):
                 log.error(
                     "%s.%s: a column holding a member that no feature declares, or a declaration"
                     " naming a column that does not exist (package.personal_data): /forgetme"
@@ -179,13 +179,3 @@ async def _logged(run: Callable[[], Awaitable[None]]) -> bool:
         log.exception("an adapter stopped with an error")
         return False
     return True
-
-
-async def _undeclared(store: Store, services: Services) -> list[tuple[str, str]]:
-    """Member columns no feature declares; the check reads SQLite's schema, so on PostgreSQL
-    it is not made yet (issue 19) and says so once."""
-    try:
-        return await privacy.undeclared(store, services.privacy)
-    except NotImplementedError:
-        log.info("the check of declared personal data needs SQLite; skipped")
-        return []

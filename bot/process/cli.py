@@ -338,7 +338,7 @@ def _status(config: Config) -> int:
     from bot.process.status import report
 
     try:
-        lines = report(config.database.path)
+        lines = report(config.database.target)
     except FileNotFoundError:
         print(f"pustaka: no database at {config.database.path}: the bot has not run yet")
         return 2

@@ -4,38 +4,82 @@ Each platform's connection state (kept by its adapter), the updates stored but n
 (the inbox), the messages not yet taken by their platform (the outbox), the scheduled work
 (overdue jobs mean the bot is down or behind) and how each catalog source's syncs went
 ([[catalog.sources]]). The database is opened read-only: asking never changes or locks anything.
+A SQLite file is read with sqlite3, a PostgreSQL database ([database] url) with one asyncpg
+connection on a thread of its own (the caller may be running an event loop).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
+import asyncpg
+
+from bot.storage.dialect import translate
+from bot.storage.store import is_postgres_url
 from bot.time.clock import utc_text
 
+Rows = Callable[..., list[tuple]]
+"""``rows(sql, *params)``: a statement's rows, or none when a table an older database does not
+have yet is missing."""
 
-def report(database: Path, now: datetime | None = None) -> list[str]:
+
+def report(database: Path | str, now: datetime | None = None) -> list[str]:
     """The status lines; raises FileNotFoundError when there is no database yet."""
+    now = now or datetime.now(UTC)
+    if is_postgres_url(database):
+        with ThreadPoolExecutor(1) as thread:
+            return thread.submit(_from_postgres, str(database), now).result()
+    assert isinstance(database, Path)
     if not database.exists():
         raise FileNotFoundError(database)
-    now = now or datetime.now(UTC)
     with sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True) as db:
-        lines = [f"{platform}: {state}" for platform, state in _connections(db)]
-        if not lines:
-            lines.append("platforms: none has connected yet")
-        lines += _inbox(db)
-        lines += _outbox(db)
-        lines += _jobs(db, now)
-        lines += _catalog_sources(db)
-    return lines
+        return _lines(lambda sql, *params: _rows(db, sql, *params), now)
 
 
-def _catalog_sources(db: sqlite3.Connection) -> list[str]:
+def _lines(rows: Rows, now: datetime) -> list[str]:
+    lines = [f"{platform}: {state}" for platform, state in _connections(rows)]
+    if not lines:
+        lines.append("platforms: none has connected yet")
+    return lines + _inbox(rows) + _outbox(rows) + _jobs(rows, now) + _catalog_sources(rows)
+
+
+def _from_postgres(url: str, now: datetime) -> list[str]:
+    loop = asyncio.new_event_loop()
+    try:
+        conn = loop.run_until_complete(
+            asyncpg.connect(url, server_settings={"default_transaction_read_only": "on"})
+        )
+    except asyncpg.InvalidCatalogNameError as error:
+        loop.close()
+        raise FileNotFoundError(url) from error
+    if loop.run_until_complete(conn.fetchval("SELECT to_regclass('schema_versions')")) is None:
+        loop.run_until_complete(conn.close())
+        loop.close()
+        raise FileNotFoundError(url)  # the bot never opened it: it has no tables yet
+
+    def rows(sql: str, *params: object) -> list[tuple]:
+        try:
+            found = loop.run_until_complete(conn.fetch(translate(sql).sql, *params))
+        except (asyncpg.UndefinedTableError, asyncpg.UndefinedColumnError):
+            return []
+        return [tuple(row) for row in found]
+
+    try:
+        return _lines(rows, now)
+    finally:
+        loop.run_until_complete(conn.close())
+        loop.close()
+
+
+def _catalog_sources(rows: Rows) -> list[str]:
     lines = []
-    for source, last_sync, last_full, failing_since, error in _rows(
-        db,
+    for source, last_sync, last_full, failing_since, error in rows(
         "SELECT source, last_sync, last_full, failing_since, last_error FROM catalog_sync"
         " ORDER BY source",
     ):
@@ -48,38 +92,36 @@ def _catalog_sources(db: sqlite3.Connection) -> list[str]:
     return lines
 
 
-def _connections(db: sqlite3.Connection) -> list[tuple[str, str]]:
+def _connections(rows: Rows) -> list[tuple[str, str]]:
     found = []
-    for platform, value in _rows(
-        db, "SELECT platform, value FROM platform_state WHERE key = 'connection' ORDER BY platform"
+    for platform, value in rows(
+        "SELECT platform, value FROM platform_state WHERE key = 'connection' ORDER BY platform"
     ):
         known = json.loads(value)
         found.append((platform, f"{known['state']} since {_when(known['since'])}"))
     return found
 
 
-def _inbox(db: sqlite3.Connection) -> list[str]:
-    rows = _rows(
-        db,
+def _inbox(rows: Rows) -> list[str]:
+    found = rows(
         "SELECT platform, count(*), min(received_at) FROM inbox WHERE state = 'pending'"
         " GROUP BY platform ORDER BY platform",
     )
-    if not rows:
+    if not found:
         return ["inbox: nothing waiting"]
     return [
         f"inbox: {count} {platform} updates waiting, the oldest since {_when(oldest)}"
-        for platform, count, oldest in rows
+        for platform, count, oldest in found
     ]
 
 
-def _outbox(db: sqlite3.Connection) -> list[str]:
-    rows = _rows(
-        db,
+def _outbox(rows: Rows) -> list[str]:
+    found = rows(
         "SELECT platform, sum(state != 'failed'), min(CASE WHEN state != 'failed' THEN created_at"
         " END), sum(state = 'failed') FROM outbox GROUP BY platform ORDER BY platform",
     )
     lines = []
-    for platform, waiting, oldest, failed in rows:
+    for platform, waiting, oldest, failed in found:
         line = f"outbox: {waiting} {platform} messages waiting"
         if oldest:
             line += f", the oldest since {_when(oldest)}"
@@ -89,17 +131,15 @@ def _outbox(db: sqlite3.Connection) -> list[str]:
     return lines or ["outbox: nothing waiting"]
 
 
-def _jobs(db: sqlite3.Connection, now: datetime) -> list[str]:
+def _jobs(rows: Rows, now: datetime) -> list[str]:
     due = utc_text(now)
-    [(pending, next_due)] = _rows(
-        db, "SELECT count(*), min(due_at) FROM jobs WHERE state = 'pending'"
+    [(pending, next_due)] = rows(
+        "SELECT count(*), min(due_at) FROM jobs WHERE state = 'pending'"
     ) or [(0, None)]
     overdue_sql = "SELECT count(*), min(due_at) FROM jobs WHERE state = 'pending' AND due_at <= ?"
     # a job a moderator paused (/calendar pause) is held, not behind; older databases have none
     [(overdue, oldest)] = (
-        _rows(db, overdue_sql + " AND paused = 0", due)
-        or _rows(db, overdue_sql, due)
-        or [(0, None)]
+        rows(overdue_sql + " AND paused = 0", due) or rows(overdue_sql, due) or [(0, None)]
     )
     line = f"scheduled: {pending} jobs waiting"
     if next_due:

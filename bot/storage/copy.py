@@ -17,11 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.storage.folding import folded
 from bot.storage.store import Migration, Store, StoreError
 
 BATCH = 2000
 _NOT_COPIED = ("sqlite_", "books_fts", "books_vocab")
 _SKIPPED = {"schema_versions"}
+_INDEXED = ", ".join(folded(column) for column in ("title", "authors", "subjects", "description"))
 _IN_USE = ("members", "communities", "books", "jobs")
 """Tables a database in use has rows in: the PostgreSQL database must have none."""
 
@@ -139,7 +141,7 @@ async def copy_database(
             progress(f"{table}: {rows} rows, checksum {sum_source}")
         await target.execute(
             "INSERT INTO books_fts (rowid, title, authors, subjects, description)"
-            " SELECT id, title, authors, subjects, description FROM books"
+            f" SELECT id, {_INDEXED} FROM books"
         )
         return copied
     finally:

@@ -4,18 +4,21 @@ Features and migrations are written once, in the SQLite subset listed in docs/ar
 ("Both engines"); the PostgreSQL store passes every statement through `translate` (cached, so a
 statement is translated once). What it rewrites:
 
-- ``?`` placeholders → ``$1, $2 …`` (never inside a string, a quoted name or a comment);
+- ``?`` placeholders → ``$1, $2 …`` and ``?NNN`` → ``$NNN`` (never inside a string, a quoted
+  name or a comment);
 - ``INSERT OR IGNORE`` → ``INSERT … ON CONFLICT DO NOTHING``; ``INSERT OR REPLACE`` → ``INSERT …
   ON CONFLICT (primary key) DO UPDATE`` of the other columns inserted;
 - in ``CREATE TABLE``/``ALTER TABLE``: ``INTEGER PRIMARY KEY`` → ``BIGINT PRIMARY KEY`` with a
   trigger that gives it SQLite's rowid when none is inserted (the largest + 1), other
   ``INTEGER`` → ``BIGINT``, ``REAL`` →
   ``DOUBLE PRECISION``, ``BLOB`` → ``BYTEA``, ``WITHOUT ROWID`` dropped;
-  ``CAST(… AS INTEGER)`` → ``BIGINT``;
+  ``CAST(… AS INTEGER)`` → ``BIGINT``; elsewhere ``CAST(text AS BLOB)`` → its UTF-8 bytes
+  (``convert_to``: ``length`` of them counts bytes, as SQLite's does);
 - ``x IS ?`` / ``x IS NOT ?`` → ``IS [NOT] DISTINCT FROM`` (SQLite's ``IS`` compares with NULL);
 - ``LIKE`` → ``ILIKE`` (SQLite's LIKE ignores ASCII case), ``ifnull`` → ``coalesce``,
-  ``group_concat`` → ``string_agg``, ``json_extract(col, '$.a.b')`` → ``col::jsonb #>> '{a,b}'``
-  (its text: compare it with text), ``datetime('now')`` → the same UTC text from ``now()``;
+  ``group_concat`` → ``string_agg``, ``instr`` → ``strpos``, ``temp.table`` → ``pg_temp.table``,
+  ``json_extract(col, '$.a.b')`` → ``col::jsonb #>> '{a,b}'`` (its text: compare it with
+  text), ``datetime('now')`` → the same UTC text from ``now()``;
 - ``books_fts MATCH ?`` → the full-text index's tsvector ``@@`` the FTS5 query turned into a
   tsquery (`fts_query`; only the FTS5 subset Pustaka writes: quoted terms, ``*`` prefixes,
   phrases, ``OR``, ``column : (…)``).
@@ -57,7 +60,7 @@ _TOKEN = re.compile(
       | "(?:[^"]|"")*"      # a quoted name
       | --[^\n]*            # a comment to the end of the line
       | /\*.*?\*/           # a block comment
-      | \?                  # a placeholder
+      | \?\d*               # a placeholder: ? or ?NNN
       | ;                   # the end of a statement
       | [^'"?;/-]+          # anything else, in runs
       | .                   # a lone / or -
@@ -89,7 +92,9 @@ def split_statements(script: str) -> list[str]:
 
 
 def _code_of(sql: str) -> str:
-    return "".join(t if _is_code(t) else " " for t in _tokens(sql))
+    """`sql` with its strings, quoted names and comments blanked out: the same length, so a
+    position found in it is that position in `sql`."""
+    return "".join(t if _is_code(t) else " " * len(t) for t in _tokens(sql))
 
 
 _JSON_EXTRACT = re.compile(r"\bjson_extract\(\s*([\w.]+)\s*,\s*'\$((?:\.\w+|\[\d+\])+)'\s*\)", re.I)
@@ -105,7 +110,9 @@ _CODE_RULES = (
     (re.compile(r"\bNOT\s+LIKE\b", re.I), "NOT ILIKE"),
     (re.compile(r"(?<!NOT )\bLIKE\b", re.I), "ILIKE"),
     (re.compile(r"\bifnull\s*\(", re.I), "coalesce("),
-    (re.compile(r"\bgroup_concat\s*\(", re.I), "string_agg("),
+    (re.compile(r"\binstr\s*\(", re.I), "strpos("),
+    (re.compile(r"(?<![.\w])temp\.(?=\w)", re.I), "pg_temp."),
+    (re.compile(r"\bCAST\s*\(([^()]*?)\s*\bAS\s+BLOB\s*\)", re.I), r"convert_to(\1, 'UTF8')"),
     (re.compile(r"\bBEGIN\s+IMMEDIATE\b", re.I), "BEGIN"),
 )
 _DDL_RULES = (
@@ -134,7 +141,8 @@ def translate(sql: str, primary_keys: PrimaryKeys | None = None) -> Translated:
     fts: list[int] = []
     count = 0
     for token in _tokens(sql):
-        if token == "?":
+        if token[0] == "?":
+            number = int(token[1:]) if len(token) > 1 else count + 1
             recent = min(4, len(out))  # what precedes it: enough for "x MATCH ", "x IS NOT "
             before = "".join(out[len(out) - recent :])
             match = _MATCH.search(before)
@@ -142,15 +150,15 @@ def translate(sql: str, primary_keys: PrimaryKeys | None = None) -> Translated:
             if match:
                 del out[len(out) - recent :]
                 out.append(f"{before[: match.start()]}{match[1]}.document @@ ")
-                out.append(f"CAST(${count + 1} AS tsquery)")
-                fts.append(count)
+                out.append(f"CAST(${number} AS tsquery)")
+                fts.append(number - 1)
             else:
                 if negated:
                     distinct = "IS DISTINCT FROM" if negated[1] else "IS NOT DISTINCT FROM"
                     del out[len(out) - recent :]
                     out.append(f"{before[: negated.start()]}{distinct} ")
-                out.append(f"${count + 1}")
-            count += 1
+                out.append(f"${number}")
+            count = max(count, number)
             continue
         if _is_code(token) and token != ";":
             for pattern, replacement in _CODE_RULES + (_DDL_RULES if ddl else ()):
@@ -165,7 +173,31 @@ def translate(sql: str, primary_keys: PrimaryKeys | None = None) -> Translated:
         else:
             text = f"{text[:returning]}{conflict.strip()} {text[returning:]}"
     text = _TYPED_NULL_TEST.sub(r"CAST(\1 AS TEXT)\2", text)
-    return Translated(_qualify_upsert(_alias_subqueries(text)), tuple(fts), _rowid_trigger(code))
+    text = _group_concat(_alias_subqueries(text))
+    return Translated(_qualify_upsert(text), tuple(fts), _rowid_trigger(code))
+
+
+_GROUP_CONCAT = re.compile(r"\bgroup_concat\s*\(", re.I)
+
+
+def _group_concat(sql: str) -> str:
+    """``group_concat(x)`` → ``string_agg(CAST(x AS TEXT), ',')``; a separator given is kept."""
+    while found := _GROUP_CONCAT.search(_code_of(sql)):
+        code = _code_of(sql)
+        depth, comma, end = 0, None, None
+        for index in range(found.end() - 1, len(code)):
+            depth += {"(": 1, ")": -1}.get(code[index], 0)
+            if code[index] == "," and depth == 1 and comma is None:
+                comma = index
+            if depth == 0:
+                end = index
+                break
+        if end is None:
+            raise Untranslatable(f"group_concat without its closing parenthesis: {sql.strip()}")
+        value = sql[found.end() : comma if comma is not None else end]
+        separator = sql[comma + 1 : end] if comma is not None else " ','"
+        sql = f"{sql[: found.start()]}string_agg(CAST({value} AS TEXT),{separator}){sql[end + 1 :]}"
+    return sql
 
 
 _TYPED_NULL_TEST = re.compile(r"(\$\d+)(\s+IS\s+(?:NOT\s+)?NULL\b)", re.I)

@@ -5,9 +5,10 @@ part of a word: the prime of a romanized soft sign in "Ipatʹevskīĭ" (ʹ, U+02
 apostrophe-like ʼ, so that "ipatevskii" as a member types it found nothing. `fold` removes what
 a member would not type — modifier letters that stand for a mark, spacing accents (´ ¨ ˘) and
 combining marks — and writes compatibility forms plainly (ﬁ → fi, full-width letters, ² → 2).
-It is applied to the text indexed (through the SQL function ``fold``, which the store registers
-on its connection) and to every search, so both sides agree. ASCII text is left as it is without
-calling Python from SQL at all (`folded`), which keeps an import's indexing at its speed.
+It is applied to the text indexed (through the SQL function ``fold``: SQLite's store registers
+this module's `fold` on its connection, PostgreSQL's creates the same in SQL from `removed`) and
+to every search, so both sides agree. ASCII text is left as it is without calling Python from
+SQL at all (`folded`), which keeps an import's indexing at its speed.
 """
 
 from __future__ import annotations
@@ -48,6 +49,17 @@ def _is_mark(char: str) -> bool:
         return False
     code = ord(char)
     return any(low <= code <= high for low, high in _MODIFIER_BLOCKS)
+
+
+@lru_cache(maxsize=1)
+def removed() -> tuple[str, str]:
+    """What `fold` removes, as two strings of characters: the spacing accents it removes
+    first, and the marks it removes from the compatibility decomposition (for an SQL
+    ``translate`` that folds as `fold` does). Planes 0, 1 and 14 hold every such character;
+    the others are ideographs, private use or unassigned."""
+    found = [chr(c) for plane in (range(0x80, 0x20000), range(0xE0000, 0xF0000)) for c in plane]
+    accent, mark = _is_spacing_accent.__wrapped__, _is_mark.__wrapped__  # not filling the caches
+    return "".join(c for c in found if accent(c)), "".join(c for c in found if mark(c))
 
 
 def folded(column: str) -> str:

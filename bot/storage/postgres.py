@@ -30,10 +30,12 @@ from typing import Any, TypeVar
 import asyncpg
 
 from bot.storage.dialect import Translated, Untranslatable, fts_query, split_statements, translate
+from bot.storage.folding import removed
 from bot.storage.store import (
     _SET_VERSION,
     CORE,
     Atomic,
+    Column,
     Conflict,
     Migration,
     Params,
@@ -73,6 +75,98 @@ END $$
 deleted last row's number is used again (a discarded draft leaves no gap), as SQLite does. Each
 such table has a trigger calling this (bot/storage/dialect.py); the advisory lock, held until
 the transaction ends, keeps two processes from taking one number."""
+
+
+SQLITE_FUNCTIONS = r"""
+CREATE OR REPLACE FUNCTION pustaka_time(value text, modifiers text[]) RETURNS timestamp
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE SET TimeZone = 'UTC' AS $$
+DECLARE
+    moment timestamp := value::timestamptz AT TIME ZONE 'UTC';
+    modifier text;
+    parts text[];
+BEGIN
+    FOREACH modifier IN ARRAY modifiers LOOP
+        modifier := lower(btrim(modifier));
+        parts := regexp_match(
+            modifier, '^([+-]?[0-9]+(\.[0-9]+)?) *(second|minute|hour|day|month|year)s?$');
+        IF parts IS NOT NULL THEN
+            moment := moment + (parts[1] || ' ' || parts[3])::interval;
+        ELSIF modifier ~ '^weekday [0-6]$' THEN
+            moment := moment + (substr(modifier, 9)::int - extract(dow FROM moment)::int + 7) % 7
+                * interval '1 day';
+        ELSIF modifier IN ('start of day', 'start of month', 'start of year') THEN
+            moment := date_trunc(substr(modifier, 10), moment);
+        ELSE
+            RAISE EXCEPTION 'the date modifier ''%'' is not supported on PostgreSQL', modifier;
+        END IF;
+    END LOOP;
+    RETURN moment;
+END $$;
+
+CREATE OR REPLACE FUNCTION date(value text, VARIADIC modifiers text[] DEFAULT '{}') RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+AS $$ SELECT to_char(pustaka_time(value, modifiers), 'YYYY-MM-DD') $$;
+
+CREATE OR REPLACE FUNCTION strftime(format text, value text, VARIADIC modifiers text[] DEFAULT '{}')
+RETURNS text LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+DECLARE
+    moment timestamp := pustaka_time(value, modifiers);
+    result text := '';
+    piece text;
+    i int := 1;
+BEGIN
+    WHILE i <= length(format) LOOP
+        piece := substr(format, i, 1);
+        IF piece = '%' THEN
+            i := i + 1;
+            piece := CASE substr(format, i, 1)
+                WHEN 'Y' THEN to_char(moment, 'YYYY') WHEN 'm' THEN to_char(moment, 'MM')
+                WHEN 'd' THEN to_char(moment, 'DD') WHEN 'H' THEN to_char(moment, 'HH24')
+                WHEN 'M' THEN to_char(moment, 'MI') WHEN 'S' THEN to_char(moment, 'SS')
+                WHEN 'f' THEN to_char(moment, 'SS.MS') WHEN 'j' THEN to_char(moment, 'DDD')
+                WHEN 'w' THEN extract(dow FROM moment)::int::text
+                WHEN 's' THEN extract(epoch FROM moment)::bigint::text WHEN '%' THEN '%'
+            END;
+            IF piece IS NULL THEN
+                RAISE EXCEPTION 'strftime: %%% is not supported on PostgreSQL',
+                    substr(format, i, 1);
+            END IF;
+        END IF;
+        result := result || piece;
+        i := i + 1;
+    END LOOP;
+    RETURN result;
+END $$;
+
+CREATE OR REPLACE FUNCTION pustaka_count_true(total bigint, value boolean) RETURNS bigint
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$ SELECT CASE WHEN value IS NULL THEN total ELSE coalesce(total, 0) + value::int END $$;
+
+CREATE OR REPLACE AGGREGATE sum(boolean) (
+    SFUNC = pustaka_count_true, STYPE = bigint, COMBINEFUNC = int8pl, PARALLEL = SAFE
+);
+"""
+"""SQLite's functions features use that PostgreSQL lacks or has otherwise. ``sum(a = b)``:
+SQLite's comparisons are numbers, so summing one counts the rows where it holds (NULL when no
+row has a value, as SQLite's sum). ``date(time, modifier, …)`` and ``strftime(format, time,
+modifier, …)`` for the subset features write: a time as text (ISO 8601, UTC unless it says its
+offset); the modifiers ``±N seconds|minutes|hours|days|months|years``, ``weekday N`` and
+``start of day|month|year``; the formats ``%Y %m %d %H %M %S %f %j %w %s %%``. Anything else
+raises rather than answer differently. (Months are added as PostgreSQL does: 31 January + 1
+month is 28 February, where SQLite says 3 March.)"""
+
+
+def fold_function() -> str:
+    """SQLite's store registers bot/storage/folding.py's `fold` as an SQL function; this is the
+    same in SQL: the spacing accents removed, the compatibility decomposition's marks removed,
+    composed again."""
+    accents, marks = removed()
+    return (
+        "CREATE OR REPLACE FUNCTION fold(text) RETURNS text LANGUAGE sql IMMUTABLE STRICT"
+        " PARALLEL SAFE AS $$ SELECT CASE WHEN octet_length($1) = length($1) THEN $1 ELSE"
+        f" normalize(translate(normalize(translate($1, '{accents}', ''), NFKD), '{marks}', ''),"
+        " NFC) END $$"
+    )
 
 
 class Row(tuple):  # type: ignore[type-arg]
@@ -375,6 +469,39 @@ class PostgresStore(_Statements, Store):
         self._rowids = {row[0]: bytes(row[1]).split(b"\x00")[0].decode() for row in rowids}
         self._translations.clear()
 
+    async def tables(self) -> dict[str, tuple[Column, ...]]:
+        """Read from information_schema (and pg_constraint for foreign keys), this schema's
+        tables only."""
+        async with self._pool.acquire() as conn:
+            columns = await conn.fetch(
+                "SELECT c.table_name, c.column_name, c.is_nullable = 'YES'"
+                " FROM information_schema.columns c JOIN information_schema.tables t"
+                " ON t.table_schema = c.table_schema AND t.table_name = c.table_name"
+                " WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE'"
+                " ORDER BY c.table_name, c.ordinal_position"
+            )
+            keys = await conn.fetch(
+                "SELECT tc.table_name, kcu.column_name FROM information_schema.table_constraints tc"
+                " JOIN information_schema.key_column_usage kcu"
+                " ON kcu.constraint_name = tc.constraint_name AND kcu.table_name = tc.table_name"
+                " AND kcu.table_schema = tc.table_schema"
+                " WHERE tc.constraint_type = 'PRIMARY KEY' AND tc.table_schema = current_schema()"
+            )
+            references = await conn.fetch(
+                "SELECT owner.relname, a.attname, target.relname FROM pg_constraint k"
+                " JOIN pg_class owner ON owner.oid = k.conrelid"
+                " JOIN pg_class target ON target.oid = k.confrelid"
+                " JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = ANY (k.conkey)"
+                " WHERE k.contype = 'f' AND owner.relnamespace = current_schema()::regnamespace"
+            )
+        primary = {(table, column) for table, column in keys}
+        target = {(table, column): to for table, column, to in references}
+        found: dict[str, tuple[Column, ...]] = {}
+        for table, name, nullable in columns:
+            column = Column(name, nullable, (table, name) in primary, target.get((table, name)))
+            found[table] = (*found.get(table, ()), column)
+        return found
+
     async def _learn_param_types(self, conn: asyncpg.Connection, sql: str) -> list[str]:
         """The parameters' types of a statement that was given other Python types: from now
         on its values are converted before they are sent."""
@@ -458,8 +585,11 @@ class PostgresStore(_Statements, Store):
 async def _prepare_database(conn: asyncpg.Connection) -> None:
     """What SQLite has built in: the NOCASE collation (``x = ? COLLATE NOCASE``), here an ICU
     collation that ignores case (and, unlike SQLite's, not only ASCII letters' case); and the
-    rowid's next value (`ROWID_FUNCTION`)."""
+    rowid's next value (`ROWID_FUNCTION`); the date functions (`SQLITE_FUNCTIONS`) and the
+    catalog's ``fold`` (`fold_function`)."""
     await conn.execute(ROWID_FUNCTION)
+    await conn.execute(SQLITE_FUNCTIONS)
+    await conn.execute(fold_function())
     exists = await conn.fetchval(
         "SELECT 1 FROM pg_collation WHERE collname = 'nocase'"
         " AND collnamespace = current_schema()::regnamespace"

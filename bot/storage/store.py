@@ -58,6 +58,18 @@ class Conflict(StoreError, sqlite3.IntegrityError):
     it keeps working; new code names Conflict.)"""
 
 
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column of a table, as `Store.tables` describes it on either engine."""
+
+    name: str
+    nullable: bool
+    """It may hold NULL: neither NOT NULL nor part of the primary key."""
+    primary_key: bool
+    references: str | None = None
+    """The table its foreign key points at, if it has one."""
+
+
 class Atomic(Protocol):
     """The statements of ``store.atomically(work)``: plain calls, one transaction."""
 
@@ -277,13 +289,10 @@ class Store(Queries):
         statements. `work` must not block on anything but the database."""
         raise NotImplementedError
 
-    async def sqlite_atomically(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        """`work` on the raw sqlite3 connection, in one transaction: code not yet written for
-        both engines (it reads PRAGMAs, cursors or rowcounts). PostgreSQL refuses it with the
-        reason, so what still needs porting (issue 19) fails loudly, never silently."""
-        raise NotImplementedError(
-            "this needs SQLite (store.sqlite_atomically); it is not yet written for PostgreSQL"
-        )
+    async def tables(self) -> dict[str, tuple[Column, ...]]:
+        """Every table with its columns, in their order: for code that checks the schema
+        itself (which columns hold a member, /privacy), written once for both engines."""
+        raise NotImplementedError
 
     async def close(self) -> None:
         """Wait for running work and close. Safe to call twice."""
@@ -586,8 +595,26 @@ class SQLiteStore(_SQLiteQueries, Store):
             )
         )
 
-    async def sqlite_atomically(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        return await self._checked(lambda: self._db._execute(_in_transaction, self._db._conn, work))
+    async def tables(self) -> dict[str, tuple[Column, ...]]:
+        """Read from ``sqlite_master`` and each table's PRAGMAs (its own tables left out)."""
+
+        def read(db: Atomic) -> dict[str, tuple[Column, ...]]:
+            found = {}
+            names = db.fetchall(
+                "SELECT name FROM sqlite_master WHERE type = 'table'"
+                " AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            )
+            for (table,) in names:
+                references = {
+                    row[3]: row[2] for row in db.fetchall(f"PRAGMA foreign_key_list('{table}')")
+                }
+                found[table] = tuple(
+                    Column(name, not not_null and not key, bool(key), references.get(name))
+                    for _, name, _, not_null, _, key in db.fetchall(f"PRAGMA table_info('{table}')")
+                )
+            return found
+
+        return await self.atomically(read)
 
     async def close(self) -> None:
         """Wait for a running transaction, optimise, close. Safe to call twice."""

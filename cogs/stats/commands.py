@@ -80,7 +80,8 @@ class Stats(Feature):
         day = ctx.clock.now().astimezone(ctx.timezone).date().isoformat()
         await self.services.store.execute(
             "INSERT INTO stats_books_looked (community_id, day, book_id, looks)"
-            " VALUES (?, ?, ?, 1) ON CONFLICT DO UPDATE SET looks = looks + 1",
+            " VALUES (?, ?, ?, 1) ON CONFLICT (community_id, day, book_id) DO UPDATE"
+            " SET looks = looks + 1",
             (ctx.community.id, day, event.book.id),
         )
 

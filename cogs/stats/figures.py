@@ -182,7 +182,7 @@ async def gather(
     looked = await store.fetchall(
         f"SELECT b.title, sum(l.looks) FROM stats_books_looked l JOIN books b ON b.id = l.book_id"
         f" WHERE l.community_id IN ({marks}) AND l.day >= ?"
-        " GROUP BY l.book_id ORDER BY 2 DESC, b.title LIMIT ?",
+        " GROUP BY b.id ORDER BY 2 DESC, b.title LIMIT ?",
         (*members, start.date().isoformat(), MOST_LOOKED),
     )
     insights = [*await _responses(store, members, start, now)]

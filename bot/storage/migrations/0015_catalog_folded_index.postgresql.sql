@@ -1,4 +1,8 @@
--- On PostgreSQL the search index is written by bot/catalog/store.py and bot/storage/dialect.py,
--- not by SQLite's FTS5 and its `fold` function: nothing to re-fold here. Folding modifier
--- letters (bot/storage/folding.py) into the PostgreSQL index is not done yet (issue 19).
-SELECT 1;
+-- PostgreSQL's text of 0015_catalog_folded_index.sql: the search index's text folded again
+-- through `fold` (modifier letters and spacing accents removed, as bot/storage/folding.py does;
+-- the store creates the function: bot/storage/postgres.py), so that "Ipatʹevskīĭ" is found as
+-- "ipatevskii" as on SQLite. The catalog words are counted in Python (bot/catalog/vocabulary.py)
+-- from folded text already.
+UPDATE books_fts SET title = fold(books.title), authors = fold(books.authors),
+    subjects = fold(books.subjects), description = fold(books.description)
+    FROM books WHERE books.id = books_fts.rowid;

@@ -268,7 +268,8 @@ async def test_poll_vote_runs_the_option_command(fake: FakeTelegram, bot: App) -
 async def test_other_updates_are_ignored(
     fake: FakeTelegram, bot: App, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """Stickers, photos, edits, channel posts and my_chat_member updates cause no reply or error."""
+    """Stickers, photos, edits, channel posts that are no command and my_chat_member updates
+    cause no reply or error."""
     base = text_message("x")["message"]
     sticker = {k: v for k, v in base.items() if k != "text"}
     sticker["sticker"] = {
@@ -286,7 +287,7 @@ async def test_other_updates_are_ignored(
         "message_id": 5,
         "date": 0,
         "chat": {"id": -1009, "type": "channel"},
-        "text": "/help",
+        "text": "Koleksi baru minggu ini",  # a command there is the channel acting: answered
     }
     member_update = {
         "chat": group_chat(),

@@ -9,7 +9,6 @@ import asyncio
 import json
 import logging
 import re
-import sqlite3
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -49,22 +48,16 @@ def features() -> list[FeaturePackage | FeatureFactory]:
 
 
 async def traces(store: Store, *needles: str) -> list[str]:
-    """Every value in every column of every table (sqlite_master) that contains a needle."""
-
-    def work(db: sqlite3.Connection) -> list[str]:
-        found = []
-        tables = db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
-        for (table,) in tables:
-            columns = [row[1] for row in db.execute(f"PRAGMA table_info('{table}')")]
-            listed = ", ".join(f'"{column}"' for column in columns)
-            for row in db.execute(f'SELECT {listed} FROM "{table}"'):
-                for column, value in zip(columns, row, strict=True):
-                    text = value.decode("utf-8", "replace") if isinstance(value, bytes) else value
-                    if any(needle in str(text) for needle in needles):
-                        found.append(f"{table}.{column}: {str(text)[:120]}")
-        return found
-
-    return await store.sqlite_atomically(work)
+    """Every value in every column of every table (`Store.tables`) that contains a needle."""
+    found = []
+    for table, columns in (await store.tables()).items():
+        listed = ", ".join(f'"{column.name}"' for column in columns)
+        for row in await store.fetchall(f'SELECT {listed} FROM "{table}"'):
+            for column, value in zip(columns, row, strict=True):
+                text = value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+                if any(needle in str(text) for needle in needles):
+                    found.append(f"{table}.{column.name}: {str(text)[:120]}")
+    return found
 
 
 async def use_everything(librarian: Chat, wulan: Chat, budi: Chat) -> None:
@@ -362,7 +355,7 @@ async def test_every_feature_declares_what_it_keeps(app: App) -> None:
     feature whose migration adds such a column without declaring it makes this test fail."""
     assert [p.name for p in discover() if p.personal is None] == []
     assert await privacy.undeclared(app.services.store, app.services.privacy) == []
-    columns = await app.services.store.sqlite_atomically(privacy.member_columns)
+    columns = privacy.member_columns(await app.services.store.tables())
     assert ("quiz_answers", "member_id") in columns and ("events", "created_by") in columns
 
 

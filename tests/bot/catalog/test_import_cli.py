@@ -9,7 +9,7 @@ from pathlib import Path
 from bot.storage.store import Store
 from tests.bot.catalog.test_import_marc import KOHA, chronicle, write_marc
 from tests.conftest import write_config
-from tests.databases import target
+from tests.databases import rows, target
 from tests.fakes.oai_pmh import FakeOAI, FakeRecord, dc
 
 ROOT = Path(__file__).parents[3]
@@ -215,7 +215,5 @@ def test_a_marc_file_in_another_encoding_is_refused_then_imported_with_it(tmp_pa
     done = pustaka(tmp_path, "catalog", "import", str(path), "--encoding", "cp1251")
     assert done.returncode == 0, done.stderr
     assert counts(done.stdout)["added"] == 1
-    import sqlite3
-
-    with sqlite3.connect(tmp_path / "pustaka.db") as db:
-        assert db.execute("SELECT title FROM books").fetchall() == [("Ипатьевская летопись",)]
+    titles = rows(tmp_path / "pustaka.db", "SELECT title FROM books")
+    assert titles == [("Ипатьевская летопись",)]

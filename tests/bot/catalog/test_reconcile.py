@@ -3,7 +3,6 @@ a mass removal refused unless asked for, a part of a catalog imported with --par
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from bot.catalog.records import Copy, Record
 from bot.catalog.store import Catalog
 from bot.storage.store import Store
 from bot.time.clock import FakeClock
+from tests import databases
 from tests.bot.catalog.test_import_cli import FIXTURES, counts, pustaka
 
 EXPORT = FIXTURES / "slims_full_export.csv"
@@ -30,12 +30,12 @@ def export(path: Path, *, fix_typo: bool = False, drop: tuple[str, ...] = ()) ->
 
 
 def books(directory: Path) -> list[tuple[str, str]]:
-    with sqlite3.connect(directory / "pustaka.db") as db:
-        rows = db.execute(
-            "SELECT title, group_concat(barcode) FROM books JOIN copies ON book_id = books.id"
-            " GROUP BY books.id ORDER BY title"
-        ).fetchall()
-    return [(row[0], row[1]) for row in rows]
+    rows = databases.rows(
+        directory / "pustaka.db",
+        "SELECT title, group_concat(barcode) FROM books JOIN copies ON book_id = books.id"
+        " GROUP BY books.id ORDER BY title",
+    )
+    return [(str(row[0]), str(row[1])) for row in rows]
 
 
 def test_a_corrected_title_is_an_edit_and_a_deleted_record_goes(tmp_path: Path) -> None:

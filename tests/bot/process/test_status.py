@@ -14,6 +14,7 @@ from bot.process.app import App
 from bot.process.cli import main
 from bot.storage.inbox import Inbox
 from bot.storage.outbox import OutboxTable
+from tests import databases
 from tests.bot.adapters.test_telegram import free_port
 from tests.conftest import write_config
 from tests.databases import on_postgres
@@ -85,6 +86,7 @@ async def test_an_unreachable_platform(tmp_path: Path, capsys: pytest.CaptureFix
 
 
 def test_before_the_bot_ever_ran(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    databases.never_opened(tmp_path / "pustaka.db")
     write_config(tmp_path)
     code, shown = status(tmp_path, capsys)
     assert code == 2
