@@ -20,6 +20,7 @@ Statements arrive in the SQLite subset features write and are translated once ea
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
@@ -568,7 +569,16 @@ class PostgresStore(_Statements, Store):
         loop = asyncio.get_running_loop()
         async with self.transaction() as tx:
             assert isinstance(tx, PostgresTransaction)
-            return await asyncio.to_thread(work, _ThreadAtomic(tx, loop))
+            working = asyncio.ensure_future(asyncio.to_thread(work, _ThreadAtomic(tx, loop)))
+            try:
+                return await asyncio.shield(working)
+            except asyncio.CancelledError:
+                # The work goes on in its thread, on this transaction's connection: it must
+                # end before the transaction is rolled back, else the two collide on the
+                # connection and the cancellation is lost in the error that follows.
+                with contextlib.suppress(Exception):
+                    await working
+                raise
 
     async def close(self) -> None:
         if self._closed:

@@ -391,6 +391,10 @@ class Scheduler:
         except asyncio.CancelledError:
             raise
         except Exception as error:
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                # stopping: the error came of the cancellation, which must not be lost
+                raise asyncio.CancelledError from error
             log.exception("%s job %s failed (attempt %d)", job.kind, job.key, job.attempts)
             if job.attempts < ATTEMPTS:
                 retry = _utc(self.clock.now() + RETRY_AFTER)
