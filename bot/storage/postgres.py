@@ -451,14 +451,7 @@ class PostgresStore(_Statements, Store):
     async def _learn_schema(self) -> None:
         """Primary keys (for INSERT OR REPLACE) and the tables whose ``id`` is an identity."""
         async with self._pool.acquire() as conn:
-            keys = await conn.fetch(
-                "SELECT tc.table_name, kcu.column_name FROM information_schema.table_constraints tc"
-                " JOIN information_schema.key_column_usage kcu"
-                " ON kcu.constraint_name = tc.constraint_name AND kcu.table_name = tc.table_name"
-                " AND kcu.table_schema = tc.table_schema"
-                " WHERE tc.constraint_type = 'PRIMARY KEY' AND tc.table_schema = current_schema()"
-                " ORDER BY tc.table_name, kcu.ordinal_position"
-            )
+            keys = await conn.fetch(_PRIMARY_KEYS)
             rowids = await conn.fetch(
                 "SELECT c.relname, t.tgargs FROM pg_trigger AS t JOIN pg_class AS c"
                 " ON c.oid = t.tgrelid WHERE t.tgname LIKE 'pustaka_rowid%'"
@@ -481,13 +474,7 @@ class PostgresStore(_Statements, Store):
                 " WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE'"
                 " ORDER BY c.table_name, c.ordinal_position"
             )
-            keys = await conn.fetch(
-                "SELECT tc.table_name, kcu.column_name FROM information_schema.table_constraints tc"
-                " JOIN information_schema.key_column_usage kcu"
-                " ON kcu.constraint_name = tc.constraint_name AND kcu.table_name = tc.table_name"
-                " AND kcu.table_schema = tc.table_schema"
-                " WHERE tc.constraint_type = 'PRIMARY KEY' AND tc.table_schema = current_schema()"
-            )
+            keys = await conn.fetch(_PRIMARY_KEYS)
             references = await conn.fetch(
                 "SELECT owner.relname, a.attname, target.relname FROM pg_constraint k"
                 " JOIN pg_class owner ON owner.oid = k.conrelid"
@@ -590,6 +577,17 @@ class PostgresStore(_Statements, Store):
         except TimeoutError:
             log.warning("PostgreSQL connections still busy after 10 s; closing them")
             self._pool.terminate()
+
+
+_PRIMARY_KEYS = (
+    "SELECT tc.table_name, kcu.column_name FROM information_schema.table_constraints tc"
+    " JOIN information_schema.key_column_usage kcu"
+    " ON kcu.constraint_name = tc.constraint_name AND kcu.table_name = tc.table_name"
+    " AND kcu.table_schema = tc.table_schema"
+    " WHERE tc.constraint_type = 'PRIMARY KEY' AND tc.table_schema = current_schema()"
+    " ORDER BY tc.table_name, kcu.ordinal_position"
+)
+"""(table, column) of this schema's primary keys, a key's columns in their order."""
 
 
 async def _prepare_database(conn: asyncpg.Connection) -> None:

@@ -183,13 +183,17 @@ def _draw(chart: Chart) -> bytes:
     return out.getvalue()
 
 
-def _numbers(locale: str) -> Callable[[float], str]:
+def number(value: float, locale: str) -> str:
+    """A number as the reader's language writes it (10.000 in Indonesian, 10,000 in English),
+    at most one decimal."""
     from babel.numbers import format_decimal
 
-    def number(value: float) -> str:
-        return format_decimal(int(value) if value == int(value) else value, "#,##0.#", locale)
+    return format_decimal(value, "#,##0.#", locale=locale)
 
-    return number
+
+def _numbers(locale: str) -> Callable[[float], str]:
+    """An axis's numbers: matplotlib hands whole numbers as floats (2.0), shown as 2."""
+    return lambda value: number(int(value) if value == int(value) else value, locale)
 
 
 def _bars(axes: Axes, bars: Bars, number: Callable[[float], str]) -> None:

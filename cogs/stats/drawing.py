@@ -3,12 +3,13 @@
 Why not in the bot: matplotlib with numpy adds about 60 MB to the process that imports it, for
 good, and drawing a chart holds the interpreter for a few hundred milliseconds, during which
 the bot answers no one. The drawing process imports only cogs/stats/chart.py and matplotlib;
-it is started when a platform that shows images comes up, so the first /stats does not wait
-for matplotlib's import (half a second to over a second). It reads charts from its standard
-input and writes PNGs to its standard output, one frame each (a 4-byte length, then the bytes:
-a pickled `Chart` in, PNG out, or a text error; an empty answer first when it is ready); it
-ends when its input closes, so it never outlives the bot, even one killed with SIGKILL. If it
-dies, the chart is drawn in the bot this once and the next chart starts another process.
+it is started a little after a platform that shows images comes up (cogs/stats/commands.py),
+so the first /stats does not wait for matplotlib's import (half a second to over a second).
+It reads charts from its standard input and writes PNGs to its standard output, one frame each
+(a 4-byte length, then the bytes: a pickled `Chart` in, PNG out, or a text error; an empty
+answer first when it is ready); it ends when its input closes, so it never outlives the bot,
+even one killed with SIGKILL. If it dies, the chart is drawn in the bot this once and the next
+chart starts another process.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.api.context import Context
+from bot.api.posts import PRESS, REPLY
 from bot.storage.store import Store
 
 __all__ = [
@@ -37,7 +38,9 @@ __all__ = [
 ]
 
 RECENT_DAYS = 90
-PRESS, RSVP, VOTE, REPLY = "press", "rsvp", "vote", "reply"
+RSVP, VOTE = "rsvp", "vote"
+"""With PRESS and REPLY (bot/api/posts.py, which the core counts on tracked posts), the kinds
+of a response."""
 
 
 @dataclass(frozen=True, slots=True)

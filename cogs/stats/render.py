@@ -9,10 +9,9 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from babel.dates import get_day_names
-from babel.numbers import format_decimal
 
 from bot.api.text import Text
-from cogs.stats.chart import INSIGHT_PANELS, PANEL_ROWS, Words
+from cogs.stats.chart import INSIGHT_PANELS, PANEL_ROWS, Words, number
 from cogs.stats.figures import Figures
 from cogs.stats.public import Insight
 
@@ -54,7 +53,7 @@ def weekdays(locale: str) -> list[str]:
 def _number(value: str | int | float, locale: str) -> str:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)
-    return format_decimal(value, "#,##0.#", locale=locale)
+    return number(value, locale)
 
 
 def _headline(ctx: Speaker, figures: Figures) -> list[Text]:
