@@ -94,9 +94,13 @@ def move_reminders(database: Path, now: datetime) -> dict[int, str]:
 
 
 async def sends_finished(database: Path) -> None:
-    """Until every message the bot began to send has been taken by the platform."""
+    """Until every message the bot began to send has been taken by the platform and written
+    down as taken: its send-once key marked sent and its outbox row gone (a kill before the
+    outbox forgets a delivered row sends it again, as one cut mid-send)."""
     for _ in range(300):
-        if not rows(database, "SELECT 1 FROM sent_keys WHERE state = 'sending'"):
+        if not rows(database, "SELECT 1 FROM sent_keys WHERE state = 'sending'") and not rows(
+            database, "SELECT 1 FROM outbox"
+        ):
             return
         await asyncio.sleep(0.05)
     raise AssertionError("a send never finished")
