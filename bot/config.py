@@ -142,6 +142,26 @@ class ModeratorSettings:
 
 
 @dataclass(frozen=True)
+class WebSettings:
+    """The web dashboard (bot/web/): off unless enabled; served on `listen`:`port`, reached at
+    `public_url` when a reverse proxy in front of it terminates HTTPS."""
+
+    enabled: bool = False
+    listen: str = "127.0.0.1"
+    port: int = 8080
+    public_url: str = ""
+    max_upload_mb: int = 20
+
+    @property
+    def base_url(self) -> str:
+        """Where a moderator's browser reaches the dashboard, without a trailing slash."""
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = f"[{self.listen}]" if ":" in self.listen else self.listen
+        return f"http://{host}:{self.port}"
+
+
+@dataclass(frozen=True)
 class Section:
     """A configuration section a feature brings (declared in its setup()): ``[name]``, a frozen
     dataclass whose defaults are the section's defaults, and a check for each key."""
@@ -162,6 +182,7 @@ class Config:
     scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
     privacy: PrivacySettings = field(default_factory=PrivacySettings)
     moderators: ModeratorSettings = field(default_factory=ModeratorSettings)
+    web: WebSettings = field(default_factory=WebSettings)
     links: tuple[tuple[str, str], ...] = ()
     source: Path | None = None
     sections: Mapping[str, Any] = field(default_factory=dict)
@@ -464,6 +485,16 @@ SECTIONS: dict[str, tuple[type, dict[str, Check]]] = {
     "moderators": (
         ModeratorSettings,
         {platform: _user_ids for platform in MODERATOR_PLATFORMS},
+    ),
+    "web": (
+        WebSettings,
+        {
+            "enabled": boolean,
+            "listen": non_empty,
+            "port": port,
+            "public_url": optional_url,
+            "max_upload_mb": integer_in(1, 200),
+        },
     ),
 }
 ENVIRONMENT_TOKENS = {"telegram": "PUSTAKA_TELEGRAM_TOKEN", "discord": "PUSTAKA_DISCORD_TOKEN"}

@@ -79,6 +79,8 @@ class Incoming:
     None where nothing is kept (the console, a poll vote on Discord)."""
     again: bool = False
     """Taken up again at start: the process stopped while handling it."""
+    locale: str | None = None
+    """A language chosen for this one request (the web dashboard's switch), over the member's."""
 
     @property
     def destination(self) -> Destination:

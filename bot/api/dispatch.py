@@ -245,7 +245,7 @@ class Dispatcher:
             community_name=clean(incoming.community_name)[:100],
             now=services.clock.now(),
         )
-        locale = identity.resolve_locale(member, community, config.bot.locale)
+        locale = incoming.locale or identity.resolve_locale(member, community, config.bot.locale)
         return Context(
             services=services,
             member=member,

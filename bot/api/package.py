@@ -19,6 +19,8 @@ database is opened, and only declares:
   nothing when it stores nothing about members. Every feature says so, once.
 - ``package.report(Report(...))``: a kind of ``pustaka report <kind>``, one verb several
   features add to (``pustaka report stats``).
+- ``package.page(Page(...))``: a page of the web dashboard (bot/api/web.py), its templates in
+  ``<folder>/templates/``.
 
 bot/process/ finds the folders, calls their ``setup`` and loops over what they declared; the
 core never imports a feature.
@@ -34,6 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.api.privacy import Personal
+from bot.api.web import Page
 from bot.config import Check, Config, Section
 from bot.storage.store import Migration, Store, read_migrations
 
@@ -89,6 +92,7 @@ class FeaturePackage:
     personal: tuple[Personal, ...] | None = None
     """What it stores about a member; None until it says (see :meth:`personal_data`)."""
     reports: list[Report] = field(default_factory=list)
+    pages: list[Page] = field(default_factory=list)
 
     def serve(self, factory: FeatureFactory) -> None:
         self.factory = factory
@@ -121,6 +125,13 @@ class FeaturePackage:
 
     def report(self, kind: Report) -> None:
         self.reports.append(kind)
+
+    def page(self, page: Page) -> None:
+        self.pages.append(page)
+
+    @property
+    def templates(self) -> Path:
+        return self.folder / "templates"
 
     def with_factory(self, factory: FeatureFactory) -> FeaturePackage:
         """The same declarations, the feature built another way (tests seed its randomness)."""

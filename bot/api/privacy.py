@@ -122,6 +122,20 @@ CORE_DATA = (
         usage_at="at",
     ),
     Personal("community_link_codes", "created_by", N_("Community link codes you made")),
+    Personal(
+        "web_sessions",
+        "member_id",
+        N_("Your web dashboard sessions"),
+        example="created_at",
+        holds=Holds.PLATFORM_ID,
+    ),
+    Personal(
+        "web_links",
+        "member_id",
+        N_("Your web dashboard links"),
+        example="created_at",
+        holds=Holds.PLATFORM_ID,
+    ),
 )
 TRACES = (
     Trace("inbox", "payload", ("platform", "update_id")),

@@ -10,6 +10,7 @@ from bot.api.messenger import Messenger
 from bot.api.privacy import PersonalData
 from bot.api.registry import Registry
 from bot.api.tasks import Tasks
+from bot.api.web import Dashboard
 from bot.config import Config
 from bot.storage.scheduler import Scheduler
 from bot.storage.store import Store
@@ -29,3 +30,5 @@ class Services:
     events: Events = field(default_factory=Events)
     privacy: PersonalData = field(default_factory=PersonalData)
     """What each feature stores about a member (bot/api/privacy.py)."""
+    web: Dashboard = field(default_factory=Dashboard)
+    """The web dashboard's pages and login links (bot/api/web.py; served by bot/web/)."""

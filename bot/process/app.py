@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from contextlib import suppress
 from datetime import timedelta
 from typing import Protocol
@@ -25,6 +25,7 @@ from bot.process.features import discover, packages_of
 from bot.storage.outbox import OutboxTable
 from bot.storage.scheduler import Scheduler
 from bot.storage.store import Store
+from bot.storage.web import WebLogins
 from bot.time.clock import Clock, SystemClock
 
 log = logging.getLogger("pustaka")
@@ -83,6 +84,11 @@ class App:
             await outbox.recover()
             for package in packages:
                 services.privacy.add(package.name, package.personal or ())
+                for page in package.pages:
+                    services.web.add(package.name, page, package.templates)
+            if config.web.enabled:
+                services.web.logins = WebLogins(store)
+                services.web.base_url = config.web.base_url
             for missing in await privacy.undeclared(store, services.privacy):
                 log.error(
                     "%s.%s: a column holding a member that no feature declares, or a declaration"
@@ -121,11 +127,12 @@ class App:
         await self.services.store.close()
 
 
-async def serve(app: App, adapters: list[Adapter]) -> bool:
+async def serve(app: App, adapters: list[Adapter], companions: Sequence[Adapter] = ()) -> bool:
     """Run the adapters until they all finish or SIGINT/SIGTERM arrives; then close everything.
 
     Returns False when an adapter stopped with an error (a refused token, say): the others are
-    stopped too, since a bot half-up is worse than a clear failure.
+    stopped too, since a bot half-up is worse than a clear failure. `companions` (the web
+    dashboard) run beside them, send nothing, and stop with them.
     """
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
@@ -137,6 +144,7 @@ async def serve(app: App, adapters: list[Adapter]) -> bool:
     app.services.scheduler.hold()
     releasing = asyncio.create_task(_release_jobs(app, len(adapters)))
     running = {asyncio.create_task(_logged(a.run), name=type(a).__name__) for a in adapters}
+    beside = [asyncio.create_task(_logged(c.run), name=type(c).__name__) for c in companions]
     stopper = asyncio.create_task(stop.wait())
     pending, failed = set(running), False
     try:
@@ -150,9 +158,9 @@ async def serve(app: App, adapters: list[Adapter]) -> bool:
     finally:
         stopper.cancel()
         releasing.cancel()
-        for task in running:
+        for task in (*running, *beside):
             task.cancel()
-        await asyncio.gather(*running, return_exceptions=True)
+        await asyncio.gather(*running, *beside, return_exceptions=True)
         for signum in installed:
             loop.remove_signal_handler(signum)
         await app.close()

@@ -15,6 +15,7 @@ from contextlib import asynccontextmanager
 from datetime import date
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot import __version__
 from bot.api.package import FeaturePackage
@@ -22,6 +23,9 @@ from bot.config import SUPPORTED_LOCALES, Config, ConfigError, load_config
 from bot.process.features import discover
 from bot.process.logs import setup_logging
 from bot.storage.store import Store, StoreError
+
+if TYPE_CHECKING:
+    from bot.process.app import Adapter, App
 
 CONFIG_HELP = "configuration file (TOML)"
 
@@ -237,7 +241,7 @@ def main(
 
 async def _platforms(config: Config, packages: Sequence[FeaturePackage]) -> bool:
     """Every platform with a token, served together from one process and one database."""
-    from bot.process.app import Adapter, App, serve
+    from bot.process.app import App, serve
 
     app = await App.open(config, features=packages)
     adapters: list[Adapter] = []
@@ -249,7 +253,7 @@ async def _platforms(config: Config, packages: Sequence[FeaturePackage]) -> bool
         from bot.adapters.discord import DiscordAdapter
 
         adapters.append(DiscordAdapter(app.dispatcher))
-    return await serve(app, adapters)
+    return await serve(app, adapters, _web(app))
 
 
 async def _chat(
@@ -268,7 +272,16 @@ async def _chat(
     console = ConsoleAdapter(
         app.dispatcher, user=user, moderator=moderator, locale=locale, files=files
     )
-    await serve(app, [console])
+    await serve(app, [console], _web(app))
+
+
+def _web(app: App) -> list[Adapter]:
+    """The web dashboard, when the configuration turns it on."""
+    if not app.services.config.web.enabled:
+        return []
+    from bot.web.server import WebServer
+
+    return [WebServer(app.dispatcher)]
 
 
 def _catalog(config: Config, args: argparse.Namespace) -> int:

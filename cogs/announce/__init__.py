@@ -7,6 +7,7 @@ from __future__ import annotations
 from bot.api.commands import N_
 from bot.api.package import FeaturePackage
 from bot.api.privacy import Forget, Personal
+from cogs.announce import web
 from cogs.announce.commands import AnnounceFeature
 
 
@@ -23,3 +24,4 @@ def setup(package: FeaturePackage) -> None:
         ),
     )
     package.serve(AnnounceFeature)
+    package.page(web.PAGE)

@@ -7,7 +7,7 @@ from bot.api.commands import N_
 from bot.api.package import FeaturePackage
 from bot.api.privacy import Forget, Personal
 from bot.config import one_of
-from cogs.quiz import cli
+from cogs.quiz import cli, web
 from cogs.quiz.commands import Quizzes
 from cogs.quiz.packs import load_pack
 from cogs.quiz.settings import QuizSettings
@@ -38,3 +38,4 @@ def setup(package: FeaturePackage) -> None:
         ),
     )
     package.serve(Quizzes)
+    package.page(web.PAGE)

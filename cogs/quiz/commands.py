@@ -195,6 +195,31 @@ class Quizzes(QuizScheduling):
             )
         )
 
+    @command(
+        "quiz remove",
+        N_("Remove a quiz pack this community imported (the bundled ones stay)."),
+        text(
+            "pack", N_("The pack's key (see /quiz packs)"), max_length=60, autocomplete="pack_keys"
+        ),
+        permission=Permission.MODERATOR,
+        aliases=("kuis hapus",),
+    )
+    async def remove_pack(self, ctx: Context, pack: str) -> Reply:
+        community = ctx.require_community()
+        key = pack.strip().lower()
+        title = await self.quizzes.remove_pack(community.id, key)
+        if title is None:
+            if key in self.bundled:
+                raise UserError(
+                    ctx._("{key} is a bundled pack: it cannot be removed.").format(key=key)
+                )
+            raise UserError(
+                ctx._("This community has no imported pack {key}. /quiz packs lists them.").format(
+                    key=key[:60]
+                )
+            )
+        return Reply.of(Text.format(ctx._("Removed **{title}**."), title=title))
+
     async def pack_keys(self, ctx: Context, current: str) -> list[Option]:
         """Autocomplete for /quiz start: the packs of this community that match."""
         if ctx.community is None:

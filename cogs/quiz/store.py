@@ -422,6 +422,14 @@ class QuizStore:
             (community_id, key),
         )
 
+    async def remove_pack(self, community_id: int, key: str) -> str | None:
+        """Forget a community's own pack; its title, None when it had none by that key."""
+        return await self.store.fetchval(
+            "DELETE FROM quiz_packs WHERE community_id = ? AND key = ? COLLATE NOCASE"
+            " RETURNING title",
+            (community_id, key),
+        )
+
     async def pack_sources(self, community_id: int) -> list[tuple[str, str]]:
         rows = await self.store.fetchall(
             "SELECT key, source FROM quiz_packs WHERE community_id = ? ORDER BY key",

@@ -21,6 +21,7 @@ def setup(package: FeaturePackage) -> None:
     from cogs.stats.cli import REPORT
     from cogs.stats.commands import Stats
     from cogs.stats.settings import StatsSettings
+    from cogs.stats.web import PAGE
 
     package.settings(StatsSettings, chart_process=boolean)
     package.tables()
@@ -44,3 +45,4 @@ def setup(package: FeaturePackage) -> None:
         ),
     )
     package.serve(Stats)
+    package.page(PAGE)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -15,7 +16,7 @@ from bot.api.services import Services
 from cogs.stats import rollup
 from cogs.stats.commands import MOST_DAYS
 from cogs.stats.figures import Figures, feature_names, gather
-from cogs.stats.render import Voice, chart_words, weekdays
+from cogs.stats.render import Speaker, Voice, chart_words, weekdays
 
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
@@ -88,9 +89,13 @@ async def _run(args: argparse.Namespace, services: Services) -> int:
 
 
 def _write_csv(path: Path, figures: Figures, voice: Voice) -> None:
+    path.write_text(csv_text(figures, voice), encoding="utf-8", newline="")
+
+
+def csv_text(figures: Figures, voice: Speaker) -> str:
     """One row per figure: section, name, then its values, so a spreadsheet can filter it."""
     days = weekdays(voice.locale)
-    with path.open("w", encoding="utf-8", newline="") as out:
+    with io.StringIO(newline="") as out:
         writer = csv.writer(out)
         writer.writerow(["section", "name", "value", "value2", "value3", "value4"])
         writer.writerow(["summary", "members", figures.members])
@@ -109,6 +114,7 @@ def _write_csv(path: Path, figures: Figures, voice: Voice) -> None:
         for insight in figures.insights:
             for values in insight.rows:
                 writer.writerow([insight.key, *values])
+        return out.getvalue()
 
 
 REPORT = Report("stats", "members' activity: CSV figures and a PNG chart", _arguments, _run)

@@ -161,9 +161,9 @@ class Stats(Feature):
         plan = chart.plan(figures, chart_words(ctx, figures, title), ctx._)
         picture = await self.drawing.draw(plan)
         return Reply.of(
-            summary(ctx, figures), title=title, attachment=(_file_name(figures), picture)
+            summary(ctx, figures), title=title, attachment=(file_name(figures), picture)
         )
 
 
-def _file_name(figures: Figures) -> str:
+def file_name(figures: Figures) -> str:
     return f"stats-{figures.since.isoformat()}-{figures.until.isoformat()}.png"

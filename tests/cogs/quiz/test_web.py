@@ -1,0 +1,89 @@
+"""The quiz packs page of the web dashboard: a broken pack's problems listed as /quiz import
+reports them, a good one added and previewed, an imported one removed."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+from aiohttp import FormData
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.config import Config, load_config
+from bot.process.app import App
+from bot.web.server import WebServer
+from tests.bot.web.conftest import csrf_of, sign_in
+from tests.cogs.quiz.test_quiz_import import BROKEN, PACK
+from tests.conftest import Chat, write_config
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Config:
+    return load_config(write_config(tmp_path, "[web]\nenabled = true\n"), env={})
+
+
+@pytest.fixture
+async def client(app: App) -> AsyncIterator[TestClient]:
+    async with TestClient(TestServer(WebServer(app.dispatcher).application())) as client:
+        yield client
+
+
+def upload(csrf: str, name: str, content: bytes) -> FormData:
+    form = FormData()
+    form.add_field("csrf", csrf)
+    form.add_field("action", "import")
+    form.add_field("pack", content, filename=name)
+    return form
+
+
+async def test_a_broken_pack_then_a_good_one(
+    client: TestClient, make_chat: Callable[..., Chat]
+) -> None:
+    librarian = make_chat(moderator=True)
+    csrf = csrf_of(await sign_in(client, librarian))
+    broken = await client.post("/p/quizzes", data=upload(csrf, "rusak.toml", BROKEN.encode()))
+    html = await broken.text()
+    assert broken.status == 400
+    assert "rusak.toml bukan paket kuis yang sah:" in html
+    problems = re.findall(r"<li>(Pertanyaan 1, [^<]*)</li>", html)
+    assert len(problems) == 2 and any("correct" in p for p in problems)
+
+    good = await client.post("/p/quizzes", data=upload(csrf, "nusantara.toml", PACK.encode()))
+    html = await good.text()
+    assert good.status == 200
+    assert "Ditambahkan" in html and "Pengarang Nusantara" in html
+    assert "nusantara — Pengarang Nusantara (2 pertanyaan" in await librarian.say("/quiz packs")
+
+    preview = await (await client.get("/p/quizzes?pack=nusantara")).text()
+    assert "Siapa pengarang Ronggeng Dukuh Paruk?" in preview
+    assert '<li class="correct">Ahmad Tohari ✓</li>' in preview
+    assert "Jawaban diketik: Belitung, Belitong" in preview
+
+
+async def test_removing_an_imported_pack_and_never_a_bundled_one(
+    client: TestClient, make_chat: Callable[..., Chat]
+) -> None:
+    librarian = make_chat(moderator=True)
+    csrf = csrf_of(await sign_in(client, librarian))
+    await client.post("/p/quizzes", data=upload(csrf, "nusantara.toml", PACK.encode()))
+    removed = await client.post(
+        "/p/quizzes", data={"csrf": csrf, "action": "remove", "pack": "nusantara"}
+    )
+    assert "Pengarang Nusantara dihapus." in await removed.text()
+    assert "nusantara" not in await librarian.say("/quiz packs")
+    bundled = await client.post(
+        "/p/quizzes", data={"csrf": csrf, "action": "remove", "pack": "sastra-indonesia"}
+    )
+    assert "paket bawaan: tidak dapat dihapus" in await bundled.text()
+
+
+async def test_a_pack_larger_than_the_limit_is_refused(
+    client: TestClient, make_chat: Callable[..., Chat]
+) -> None:
+    csrf = csrf_of(await sign_in(client, make_chat(moderator=True)))
+    response = await client.post(
+        "/p/quizzes", data=upload(csrf, "besar.toml", b"# " + b"x" * 1_200_000)
+    )
+    assert response.status == 413

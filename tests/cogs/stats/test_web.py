@@ -1,0 +1,66 @@
+"""The statistics page of the web dashboard: /stats's table for the days asked, its chart as a
+PNG, and the figures as CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.config import Config, load_config
+from bot.process.app import App
+from bot.web.server import WebServer
+from tests.bot.web.conftest import sign_in
+from tests.conftest import Chat, write_config
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Config:
+    return load_config(
+        write_config(tmp_path, "[web]\nenabled = true\n[stats]\nchart_process = false\n"), env={}
+    )
+
+
+@pytest.fixture
+async def client(app: App) -> AsyncIterator[TestClient]:
+    async with TestClient(TestServer(WebServer(app.dispatcher).application())) as client:
+        yield client
+
+
+async def test_the_page_shows_the_figures_the_chart_and_the_downloads(
+    client: TestClient, make_chat: Callable[..., Chat]
+) -> None:
+    for name in ("ani", "budi", "citra"):
+        member = make_chat(user=name)
+        await member.say("/help")
+        await member.say("/about")
+    librarian = make_chat(user="pustakawan", moderator=True)
+    await sign_in(client, librarian)
+
+    page = await client.get("/p/stats?days=7")
+    html = await page.text()
+    assert "Statistik: 7 hari terakhir" in html
+    assert '<img class="chart" src="/p/stats?days=7&amp;format=png"' in html
+    assert "Anggota aktif" in html or "anggota" in html.lower()
+
+    chart = await client.get("/p/stats?days=7&format=png")
+    assert chart.status == 200 and chart.content_type == "image/png"
+    assert (await chart.read()).startswith(b"\x89PNG\r\n\x1a\n")
+
+    download = await client.get("/p/stats?days=7&format=csv")
+    assert download.headers["Content-Disposition"].startswith("attachment; filename=")
+    rows = list(csv.reader(io.StringIO(await download.text())))
+    summary = {row[1]: row[2] for row in rows if row[0] == "summary"}
+    assert summary["members"] == "4"  # three members and the librarian
+
+
+async def test_a_days_value_out_of_range_shows_the_default(
+    client: TestClient, make_chat: Callable[..., Chat]
+) -> None:
+    await sign_in(client, make_chat(user="pustakawan", moderator=True))
+    html = await (await client.get("/p/stats?days=9999")).text()
+    assert "Statistik: 30 hari terakhir" in html
