@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
+from aiohttp.test_utils import TestClient, TestServer
 
 from bot.adapters.console import ConsoleAdapter
 from bot.api.package import FeatureFactory, FeaturePackage
@@ -81,9 +82,30 @@ def database_engine() -> Iterator[None]:
         databases.end_test()
 
 
+WEB = "[web]\nenabled = true\n"
+"""The settings of a test of the web dashboard: ``pytestmark = pytest.mark.settings(WEB)``."""
+
+
+def configured(tmp_path: Path, request: pytest.FixtureRequest, *, sample: bool = False) -> Config:
+    """The test's configuration, with what ``@pytest.mark.settings(lines, sample=…)`` adds."""
+    marker = request.node.get_closest_marker("settings")
+    extra = marker.args[0] if marker else ""
+    sample = marker.kwargs.get("sample", sample) if marker else sample
+    return load_config(write_config(tmp_path, extra, sample=sample), env={})
+
+
 @pytest.fixture
-def config(tmp_path: Path) -> Config:
-    return load_config(write_config(tmp_path), env={})
+def config(tmp_path: Path, request: pytest.FixtureRequest) -> Config:
+    return configured(tmp_path, request)
+
+
+@pytest.fixture
+async def client(app: App) -> AsyncIterator[TestClient]:
+    """A browser of the web dashboard (aiohttp's test client on the bot's own loop)."""
+    from bot.web.server import WebServer
+
+    async with TestClient(TestServer(WebServer(app.dispatcher).application())) as client:
+        yield client
 
 
 @pytest.fixture

@@ -27,6 +27,7 @@ from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import jinja2
 from aiohttp import web
@@ -228,7 +229,7 @@ class WebServer:
             if isinstance(value, web.FileField):
                 content = value.file.read()
                 if content:
-                    files[name] = _attachment(Path(value.filename or "").name or "upload", content)
+                    files[name] = _attachment(_file_name(value.filename), content)
             else:
                 form[name] = str(value)
         if not hmac.compare_digest(form.get("csrf", ""), session.csrf):
@@ -423,6 +424,13 @@ def _incoming(session: Session) -> Incoming:
 
 def _see_other(location: str) -> web.Response:
     return web.Response(status=303, headers={"Location": location})
+
+
+def _file_name(sent: str | None) -> str:
+    """What to call an upload when showing it: the last part of the name the browser sent
+    (some clients percent-encode it). Never used as a path."""
+    name = unquote(sent or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    return name or "upload"
 
 
 def _attachment(name: str, content: bytes) -> Attachment:

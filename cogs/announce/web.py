@@ -10,11 +10,12 @@ from typing import Any
 from bot.api.commands import N_
 from bot.api.replies import Reply
 from bot.api.web import Page, Redirect, Render, View, WebRequest
-from cogs.announce.commands import IMAGE_LIMIT, TEXT_LIMIT
+from cogs.announce.commands import IMAGE_LIMIT, TEXT_LIMIT, AnnounceFeature
 from cogs.announce.markup import read_markup
 from cogs.stats.public import busiest_hour
 
 ACTIONS = ("preview", "post", "schedule")
+EXCERPT = 60
 DRAFT = re.compile(r"^/announce post (\d+)$")
 PLATFORMS = (("discord", "Discord"), ("telegram", "Telegram"))
 
@@ -22,6 +23,8 @@ PLATFORMS = (("discord", "Discord"), ("telegram", "Telegram"))
 async def view(request: WebRequest) -> View:
     if request.method == "POST" and request.form.get("action") in ACTIONS:
         return await _write(request)
+    if request.method == "POST" and request.form.get("action") == "edit":
+        return await _edit(request)
     return await _page(request, dict(request.query))
 
 
@@ -51,6 +54,9 @@ async def _page(
             }
         )
     preview = _spans(values.get("text", "")) if values.get("text") else None
+    announce = next(f for f in ctx.services.registry.features if isinstance(f, AnnounceFeature))
+    circle = ctx.circle or ((ctx.community.id,) if ctx.community else ())
+    recent = await announce.announcements.of_circle(circle, ("draft", "scheduled", "posted"))
     return Render(
         "announce/page.html",
         {
@@ -61,6 +67,10 @@ async def _page(
             "image_mb": IMAGE_LIMIT // 1_000_000,
             "listing": [str(line) for reply in listing for line in reply.text.lines()],
             "error": notice,
+            "editable": [
+                {"id": item.id, "excerpt": _excerpt(item.body), "body": item.body}
+                for item in recent
+            ],
         },
         status=status,
     )
@@ -92,6 +102,20 @@ async def _write(request: WebRequest) -> View:
         when = form.get("repeat", "").strip() or f"{form.get('date', '')} {form.get('time', '')}"
         said = await request.run("announce schedule", id=draft, when=when.strip())
     return Redirect("/p/announcements", _said(said))
+
+
+async def _edit(request: WebRequest) -> View:
+    """/announce edit: the new text on every platform where it is posted."""
+    form = request.form
+    if not form.get("id", "").isdigit():
+        return Redirect("/p/announcements", request._("Choose the announcement to change."))
+    said = await request.run("announce edit", id=int(form["id"]), text=form.get("text", ""))
+    return Redirect("/p/announcements", _said(said))
+
+
+def _excerpt(body: str) -> str:
+    flat = " ".join(body.split())
+    return flat if len(flat) <= EXCERPT else flat[: EXCERPT - 1] + "…"
 
 
 def _draft_of(replies: Sequence[Reply]) -> int | None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from bot.api.package import FeaturePackage
+from cogs.catalog import web
 from cogs.catalog.commands import CatalogFeature
 
 
 def setup(package: FeaturePackage) -> None:
     package.personal_data()  # stores nothing about members
     package.serve(CatalogFeature)
+    package.page(web.PAGE)

@@ -22,6 +22,7 @@ from bot.catalog.sync.engine import LiveCatalog, SyncFailed
 from bot.catalog.sync.sources import LiveSource, live_source
 from cogs.catalog.cards import after_title, label, long_date, summary
 from cogs.catalog.public import book_card, looked_at, wanted_missing
+from cogs.catalog.web import Uploads
 
 log = logging.getLogger("pustaka.catalog")
 
@@ -50,8 +51,10 @@ class CatalogFeature(Feature):
         self.live = LiveCatalog(self.catalog, sources)
         # One sync of a source at a time: a reconciliation waits for a sync still running.
         self._syncing = {source.name: asyncio.Lock() for source in sources}
+        self.uploads = Uploads(self)
 
     async def on_stop(self) -> None:
+        await self.uploads.close()
         await self.openlibrary.aclose()
         await self.live.aclose()
 

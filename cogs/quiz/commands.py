@@ -196,6 +196,52 @@ class Quizzes(QuizScheduling):
         )
 
     @command(
+        "quiz disable",
+        N_("Switch a quiz pack off here: not listed, started or scheduled until switched on."),
+        text("pack", N_("The pack's key (see /quiz packs)"), max_length=60),
+        permission=Permission.MODERATOR,
+        aliases=("kuis matikan",),
+    )
+    async def disable_pack(self, ctx: Context, pack: str) -> Reply:
+        return await self._switch(ctx, pack, on=False)
+
+    @command(
+        "quiz enable",
+        N_("Switch a quiz pack on again here."),
+        text("pack", N_("The pack's key (see /quiz packs)"), max_length=60),
+        permission=Permission.MODERATOR,
+        aliases=("kuis nyalakan",),
+    )
+    async def enable_pack(self, ctx: Context, pack: str) -> Reply:
+        return await self._switch(ctx, pack, on=True)
+
+    async def _switch(self, ctx: Context, pack: str, *, on: bool) -> Reply:
+        community = ctx.require_community()
+        wanted = pack.strip().casefold()
+        every = await self._packs(community.id, switched_off=True)
+        found = next((p for p in every if p.key.casefold() == wanted), None)
+        if found is None:
+            raise UserError(
+                ctx._("There is no quiz pack {key}. /quiz packs lists them.").format(
+                    key=pack.strip()[:60]
+                )
+            )
+        changed = await self.quizzes.switch_pack(community.id, found.key, on=on)
+        if on:
+            message = (
+                ctx._("**{title}** is on again: /quiz start {key} plays it.")
+                if changed
+                else ctx._("**{title}** is already on.")
+            )
+        else:
+            message = (
+                ctx._("**{title}** is off here; /quiz enable {key} switches it on again.")
+                if changed
+                else ctx._("**{title}** is already off.")
+            )
+        return Reply.of(Text.format(message, title=found.title, key=found.key))
+
+    @command(
         "quiz remove",
         N_("Remove a quiz pack this community imported (the bundled ones stay)."),
         text(
@@ -774,8 +820,9 @@ class Quizzes(QuizScheduling):
 
     # Packs -------------------------------------------------------------------------------
 
-    async def _packs(self, community_id: int) -> list[Pack]:
-        """This community's own packs, then the bundled ones."""
+    async def _packs(self, community_id: int, *, switched_off: bool = False) -> list[Pack]:
+        """This community's own packs, then the bundled ones; those it switched off only with
+        `switched_off`."""
         own = []
         for key, source in await self.quizzes.pack_sources(community_id):
             try:
@@ -783,7 +830,11 @@ class Quizzes(QuizScheduling):
             except PackError:
                 log.warning("the stored quiz pack %s no longer validates; skipped", key)
         taken = {pack.key for pack in own}
-        return own + [pack for key, pack in self.bundled.items() if key not in taken]
+        every = own + [pack for key, pack in self.bundled.items() if key not in taken]
+        if switched_off:
+            return every
+        off = await self.quizzes.packs_off(community_id)
+        return [pack for pack in every if pack.key not in off]
 
     async def _pack(self, community_id: int, key: str) -> Pack | None:
         wanted = key.strip().casefold()

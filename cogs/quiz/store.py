@@ -422,6 +422,27 @@ class QuizStore:
             (community_id, key),
         )
 
+    async def packs_off(self, community_id: int) -> set[str]:
+        rows = await self.store.fetchall(
+            "SELECT key FROM quiz_packs_off WHERE community_id = ?", (community_id,)
+        )
+        return {row[0] for row in rows}
+
+    async def switch_pack(self, community_id: int, key: str, *, on: bool) -> bool:
+        """Switch a pack on or off for a community; False when it already was."""
+        if on:
+            gone = await self.store.fetchall(
+                "DELETE FROM quiz_packs_off WHERE community_id = ? AND key = ? RETURNING key",
+                (community_id, key),
+            )
+            return bool(gone)
+        added = await self.store.fetchval(
+            "INSERT INTO quiz_packs_off (community_id, key) VALUES (?, ?)"
+            " ON CONFLICT (community_id, key) DO NOTHING RETURNING key",
+            (community_id, key),
+        )
+        return added is not None
+
     async def remove_pack(self, community_id: int, key: str) -> str | None:
         """Forget a community's own pack; its title, None when it had none by that key."""
         return await self.store.fetchval(

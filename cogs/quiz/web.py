@@ -23,6 +23,9 @@ async def view(request: WebRequest) -> View:
                 replies = await request.run("quiz import", pack=upload)
                 said = [line for reply in replies for line in str(reply.text).split("\n")]
                 refused = not await _stored(request, upload.name, await upload.read())
+        elif action in ("enable", "disable"):
+            replies = await request.run(f"quiz {action}", pack=request.form.get("pack", ""))
+            said = [str(reply.text) for reply in replies]
         elif action == "remove":
             replies = await request.run("quiz remove", pack=request.form.get("pack", ""))
             said = [str(reply.text) for reply in replies]
@@ -48,7 +51,8 @@ async def _page(request: WebRequest, said: list[str], refused: bool) -> Render:
     ctx = request.ctx
     quizzes = _feature(request)
     community = ctx.require_community()
-    packs = await quizzes._packs(community.id)
+    packs = await quizzes._packs(community.id, switched_off=True)
+    off = await quizzes.quizzes.packs_off(community.id)
     own = {key for key, _ in await quizzes.quizzes.pack_sources(community.id)}
     wanted = request.query.get("pack", "")
     shown: Pack | None = next((p for p in packs if p.key == wanted), None)
@@ -62,6 +66,7 @@ async def _page(request: WebRequest, said: list[str], refused: bool) -> Render:
                     "questions": len(pack.questions),
                     "language": pack.language,
                     "own": pack.key in own,
+                    "on": pack.key not in off,
                 }
                 for pack in packs
             ],

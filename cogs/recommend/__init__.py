@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.api.commands import N_
 from bot.api.package import FeaturePackage
 from bot.api.privacy import Forget, Personal
-from cogs.recommend import cli
+from cogs.recommend import cli, web
 from cogs.recommend.commands import RecommendFeature
 from cogs.recommend.themes import load_themes
 
@@ -25,3 +25,4 @@ def setup(package: FeaturePackage) -> None:
         ),
     )
     package.serve(RecommendFeature)
+    package.page(web.PAGE)

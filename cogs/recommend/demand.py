@@ -16,6 +16,7 @@ search /book makes), checked when the list is read, so every kind of import coun
 from __future__ import annotations
 
 import csv
+import io
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -141,7 +142,14 @@ async def export_wanted(store: Store, path: Path, days: int, now: datetime) -> i
     """Write the unmet demand of the last `days` days to a CSV file; returns how many rows."""
     demand = await most_wanted(store, now - timedelta(days=days), limit=None)
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
+        handle.write(wanted_csv(demand))
+    return len(demand)
+
+
+def wanted_csv(demand: list[Demand]) -> str:
+    """The unmet demand as CSV, one row a wanted title, for acquisitions' spreadsheet."""
+    with io.StringIO(newline="") as out:
+        writer = csv.writer(out)
         writer.writerow(CSV_COLUMNS)
         for item in demand:
             writer.writerow(
@@ -155,4 +163,4 @@ async def export_wanted(store: Store, path: Path, days: int, now: datetime) -> i
                     item.last,
                 )
             )
-    return len(demand)
+        return out.getvalue()

@@ -166,3 +166,11 @@ def test_a_librarian_plans_a_post_uploads_a_pack_and_reads_the_numbers(
         time.sleep(0.1)
     assert browser.execute_script("return arguments[0].naturalWidth", chart) > 400
     browser.save_screenshot(str(ARTIFACTS / "statistics.png"))
+
+    # on a phone: the month becomes a list of days, nothing wider than the screen
+    browser.set_window_size(390, 844)
+    browser.get(link.split("/login/")[0] + f"/p/calendar?month={day:%Y-%m}")
+    shows(browser, "Bedah buku")
+    wide = browser.execute_script("return document.documentElement.scrollWidth")
+    assert wide <= browser.execute_script("return window.innerWidth")
+    browser.save_screenshot(str(ARTIFACTS / "calendar-phone.png"))

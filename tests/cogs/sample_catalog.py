@@ -8,15 +8,15 @@ from pathlib import Path
 import pytest
 
 from bot.catalog.store import Book, Catalog
-from bot.config import Config, load_config
+from bot.config import Config
 from bot.process.app import App
-from tests.conftest import write_config
+from tests.conftest import configured
 
 
 @pytest.fixture
-def config(tmp_path: Path) -> Config:
+def config(tmp_path: Path, request: pytest.FixtureRequest) -> Config:
     """The bundled sample catalog (real books, invented holdings) is loaded at start."""
-    return load_config(write_config(tmp_path, sample=True), env={})
+    return configured(tmp_path, request, sample=True)
 
 
 @pytest.fixture

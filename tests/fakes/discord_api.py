@@ -589,6 +589,18 @@ class FakeDiscord:
         )
         return call
 
+    async def answer_to(self, interaction_id: str, within: float = 10.0) -> dict[str, Any]:
+        """What the member sees: the first response, or, when the bot deferred it (a command
+        slower than two seconds, as a chart on a busy machine), the message that follows it."""
+        first = (await self.response_to(interaction_id, within)).body or {}
+        if first.get("type") != 5:
+            return first
+        follow = await self.wait_for(
+            lambda c: c.path.startswith("/webhooks/") and f"/token-{interaction_id}" in c.path,
+            within=within,
+        )
+        return follow[0].body or {}
+
 
 def _channel(channel_id: str) -> dict[str, Any]:
     return {

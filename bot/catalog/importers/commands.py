@@ -68,22 +68,11 @@ async def run_import(
                     bar.update(task, completed=done, total=size or None, records=records)
 
                 summary = await opened.import_into(catalog, progress=advance, seen=seen)
-            removals = []
+            removals: list[Removal] = []
             if not partial:
-                for name, ids in sorted(seen.items()):
-                    try:
-                        removal = await reconcile(
-                            store,
-                            name,
-                            ids,
-                            allow_mass_removal=allow_mass_removal,
-                            max_share=max_share,
-                        )
-                    except MassRemovalRefused as error:
-                        refused.append(error)
-                        continue
-                    summary.removed += removal.books
-                    removals.append(removal)
+                removals, refused = await reconcile_seen(
+                    store, seen, summary, allow_mass_removal=allow_mass_removal, max_share=max_share
+                )
             _say(f"Imported {file.name} ({FORMAT_NAMES[opened.format]}):")
             _say(summary_text(summary))
             for removal in removals:
@@ -101,6 +90,31 @@ async def run_import(
         finally:
             await store.close()
     return 1 if refused else 0
+
+
+async def reconcile_seen(
+    store: Store,
+    seen: dict[str, set[str]],
+    summary: ImportSummary,
+    *,
+    allow_mass_removal: bool = False,
+    max_share: float = MAX_SHARE,
+) -> tuple[list[Removal], list[MassRemovalRefused]]:
+    """After a whole catalog's import: each source's books the file lacked are removed (counted
+    in `summary`), unless that would remove too many (refused, the books kept)."""
+    removals: list[Removal] = []
+    refused: list[MassRemovalRefused] = []
+    for name, ids in sorted(seen.items()):
+        try:
+            removal = await reconcile(
+                store, name, ids, allow_mass_removal=allow_mass_removal, max_share=max_share
+            )
+        except MassRemovalRefused as error:
+            refused.append(error)
+            continue
+        summary.removed += removal.books
+        removals.append(removal)
+    return removals, refused
 
 
 async def run_harvest(

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from aiohttp.test_utils import TestClient
 
 from bot.time.clock import FakeClock
-from tests.bot.web.conftest import csrf_of, link_of, sign_in
-from tests.conftest import Chat
+from tests.conftest import WEB, Chat
+from tests.web import csrf_of, link_of, sign_in
+
+pytestmark = pytest.mark.settings(WEB + "port = 18080\n")
 
 
 async def test_a_moderator_signs_in_with_the_link_from_dashboard(
@@ -166,3 +169,43 @@ async def test_the_dashboard_off_says_how_to_turn_it_on(tmp_path) -> None:
     finally:
         await app.close()
     assert "[web] enabled = true" in answer
+
+
+async def test_behind_https_the_cookie_is_secure_and_links_use_the_public_address(
+    tmp_path,
+) -> None:
+    from aiohttp.test_utils import TestServer
+
+    from bot.config import load_config
+    from bot.process.app import App
+    from bot.web.server import WebServer
+    from tests.conftest import Chat, write_config
+
+    extra = '[web]\nenabled = true\npublic_url = "https://bot.perpus.example/"\n'
+    app = await App.open(load_config(write_config(tmp_path, extra), env={}))
+    try:
+        answer = await Chat(app, moderator=True).say("/dashboard")
+        assert "(https://bot.perpus.example/login/" in answer
+        token = answer.split("/login/")[1].split(")")[0]
+        async with TestClient(TestServer(WebServer(app.dispatcher).application())) as client:
+            response = await client.get(f"/login/{token}", allow_redirects=False)
+            assert "Secure" in response.headers["Set-Cookie"]
+    finally:
+        await app.close()
+
+
+async def test_every_change_is_logged_with_the_moderator(
+    client: TestClient, make_chat, caplog
+) -> None:
+    import logging
+
+    html = await sign_in(client, make_chat(user="rina", moderator=True))
+    with caplog.at_level(logging.INFO, logger="pustaka.web"):
+        await client.post(
+            "/p/calendar", data={"csrf": csrf_of(html), "action": "pause", "id": "99"}
+        )
+    assert any(
+        "rina (console rina)" in record.getMessage()
+        and "changed calendar: pause" in record.getMessage()
+        for record in caplog.records
+    )

@@ -3,31 +3,19 @@ posted now or scheduled through the /announce commands, with their refusals."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 from aiohttp import FormData
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 
-from bot.config import Config, load_config
-from bot.process.app import App
-from bot.web.server import WebServer
-from tests.bot.web.conftest import csrf_of, sign_in
-from tests.conftest import Chat, write_config
+from tests.conftest import WEB, Chat
+from tests.web import csrf_of, sign_in
 
 # The fake clock starts on Monday 5 January 2026, 10:00 WIB.
 
 
-@pytest.fixture
-def config(tmp_path: Path) -> Config:
-    return load_config(write_config(tmp_path, "[web]\nenabled = true\n"), env={})
-
-
-@pytest.fixture
-async def client(app: App) -> AsyncIterator[TestClient]:
-    async with TestClient(TestServer(WebServer(app.dispatcher).application())) as client:
-        yield client
+pytestmark = pytest.mark.settings(WEB)
 
 
 @pytest.fixture
@@ -133,3 +121,22 @@ async def test_a_post_without_the_csrf_token_posts_nothing(
     response = await client.post("/p/announcements", data={"action": "post", "text": "Tanpa token"})
     assert response.status == 403
     assert "Tanpa token" not in await librarian.say("/announce list")
+
+
+async def test_a_posted_announcement_is_changed_everywhere_from_the_page(
+    client: TestClient, signed: tuple[Chat, str]
+) -> None:
+    librarian, csrf = signed
+    await client.post(
+        "/p/announcements",
+        data={"csrf": csrf, "action": "post", "text": "Perpustakaan tutup hari Senin."},
+    )
+    page = await (await client.get("/p/announcements")).text()
+    assert '<option value="1">#1 — Perpustakaan tutup hari Senin.</option>' in page
+    start = librarian.output.tell()
+    changed = await client.post(
+        "/p/announcements",
+        data={"csrf": csrf, "action": "edit", "id": "1", "text": "Perpustakaan tutup Selasa."},
+    )
+    assert "Pengumuman #1 sudah diubah di 1 tempat." in await changed.text()
+    assert "✎ console-1\nPerpustakaan tutup Selasa." in librarian.printed_since(start)

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Config, load_config
-from tests.conftest import write_config
+from bot.config import Config
+from tests.conftest import configured
 
 
 @pytest.fixture
-def config(tmp_path: Path) -> Config:
-    return load_config(write_config(tmp_path, sample=True), env={})
+def config(tmp_path: Path, request: pytest.FixtureRequest) -> Config:
+    return configured(tmp_path, request, sample=True)

@@ -4,31 +4,20 @@ made through the /calendar commands, refused as the commands refuse them."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Callable
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 
-from bot.config import Config, load_config
 from bot.process.app import App
-from bot.web.server import WebServer
-from tests.bot.web.conftest import csrf_of, sign_in
 from tests.cogs.calendar.test_calendar import number
-from tests.conftest import Chat, write_config
+from tests.conftest import WEB, Chat
+from tests.web import csrf_of, sign_in
 
 # The fake clock starts on Monday 5 January 2026, 10:00 WIB.
 
 
-@pytest.fixture
-def config(tmp_path: Path) -> Config:
-    return load_config(write_config(tmp_path, "[web]\nenabled = true\n"), env={})
-
-
-@pytest.fixture
-async def client(app: App) -> AsyncIterator[TestClient]:
-    async with TestClient(TestServer(WebServer(app.dispatcher).application())) as client:
-        yield client
+pytestmark = pytest.mark.settings(WEB)
 
 
 async def scheduled(make_chat: Callable[..., Chat]) -> tuple[Chat, int]:

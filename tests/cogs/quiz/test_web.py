@@ -4,30 +4,17 @@ reports them, a good one added and previewed, an imported one removed."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Callable
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 from aiohttp import FormData
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 
-from bot.config import Config, load_config
-from bot.process.app import App
-from bot.web.server import WebServer
-from tests.bot.web.conftest import csrf_of, sign_in
 from tests.cogs.quiz.test_quiz_import import BROKEN, PACK
-from tests.conftest import Chat, write_config
+from tests.conftest import WEB, Chat
+from tests.web import csrf_of, sign_in
 
-
-@pytest.fixture
-def config(tmp_path: Path) -> Config:
-    return load_config(write_config(tmp_path, "[web]\nenabled = true\n"), env={})
-
-
-@pytest.fixture
-async def client(app: App) -> AsyncIterator[TestClient]:
-    async with TestClient(TestServer(WebServer(app.dispatcher).application())) as client:
-        yield client
+pytestmark = pytest.mark.settings(WEB)
 
 
 def upload(csrf: str, name: str, content: bytes) -> FormData:
@@ -87,3 +74,23 @@ async def test_a_pack_larger_than_the_limit_is_refused(
         "/p/quizzes", data=upload(csrf, "besar.toml", b"# " + b"x" * 1_200_000)
     )
     assert response.status == 413
+
+
+async def test_a_pack_switched_off_here_is_not_played_here(
+    client: TestClient, make_chat: Callable[..., Chat]
+) -> None:
+    librarian = make_chat(moderator=True)
+    csrf = csrf_of(await sign_in(client, librarian))
+    off = await client.post(
+        "/p/quizzes", data={"csrf": csrf, "action": "disable", "pack": "sastra-indonesia"}
+    )
+    html = await off.text()
+    assert "dimatikan di sini" in html
+    assert "sastra-indonesia" not in await librarian.say("/quiz packs")
+    refused = await librarian.say("/quiz start sastra-indonesia")
+    assert "Tidak ada paket kuis “sastra-indonesia”" in refused
+    on = await client.post(
+        "/p/quizzes", data={"csrf": csrf, "action": "enable", "pack": "sastra-indonesia"}
+    )
+    assert "menyala lagi" in await on.text()
+    assert "sastra-indonesia" in await librarian.say("/quiz packs")

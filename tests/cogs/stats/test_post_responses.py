@@ -78,7 +78,7 @@ async def test_replies_and_presses_on_a_series_post_and_an_announcement_are_coun
             member=MODERATOR,
             permissions=MANAGE_GUILD,
         )
-        answer = (await discord.response_to(asked, within=30)).body
+        answer = await discord.answer_to(asked, within=30)
         embeds = (answer.get("data") or answer)["embeds"]
         summary = "\n".join(embed.get("description", "") for embed in embeds)
 

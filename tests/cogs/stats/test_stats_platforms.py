@@ -69,7 +69,7 @@ async def test_the_chart_on_discord(tmp_path: Path, discord_fake: FakeDiscord) -
         await asyncio.wait_for(discord.identified.wait(), 20)
         await asyncio.sleep(0.3)
         refused = await discord.slash("stats", [], member=READER)
-        assert "Hanya moderator" in str((await discord.response_to(refused)).body)
+        assert "Hanya moderator" in str(await discord.answer_to(refused))
 
         asked = await discord.slash(
             "stats",
@@ -77,7 +77,7 @@ async def test_the_chart_on_discord(tmp_path: Path, discord_fake: FakeDiscord) -
             member=MODERATOR,
             permissions=MANAGE_GUILD,
         )
-        answer = (await discord.response_to(asked, within=30)).body
+        answer = await discord.answer_to(asked, within=30)
         [(name, content)] = answer["files"]
         assert name.startswith("stats-") and name.endswith(".png")
         assert decoded_size(content) == SIZE

@@ -5,30 +5,15 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import AsyncIterator, Callable
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 
-from bot.config import Config, load_config
-from bot.process.app import App
-from bot.web.server import WebServer
-from tests.bot.web.conftest import sign_in
-from tests.conftest import Chat, write_config
+from tests.conftest import WEB, Chat
+from tests.web import sign_in
 
-
-@pytest.fixture
-def config(tmp_path: Path) -> Config:
-    return load_config(
-        write_config(tmp_path, "[web]\nenabled = true\n[stats]\nchart_process = false\n"), env={}
-    )
-
-
-@pytest.fixture
-async def client(app: App) -> AsyncIterator[TestClient]:
-    async with TestClient(TestServer(WebServer(app.dispatcher).application())) as client:
-        yield client
+pytestmark = pytest.mark.settings(WEB + "[stats]\nchart_process = false\n")
 
 
 async def test_the_page_shows_the_figures_the_chart_and_the_downloads(
