@@ -140,7 +140,7 @@ class WebServer:
         return response
 
     async def _login(self, request: web.Request) -> web.StreamResponse:
-        address = request.remote or "?"
+        address = self._address(request)
         if self._too_many_failures(address):
             return self._plain(
                 self._(
@@ -179,6 +179,15 @@ class WebServer:
             path="/",
         )
         return response
+
+    def _address(self, request: web.Request) -> str:
+        """Who is trying a link: the browser's address, which a reverse proxy on this machine
+        (``public_url`` set) passes in X-Forwarded-For; elsewhere that header is not believed."""
+        remote = request.remote or "?"
+        forwarded = request.headers.get("X-Forwarded-For", "")
+        if forwarded and self.settings.public_url and remote in ("127.0.0.1", "::1"):
+            return forwarded.rsplit(",", 1)[-1].strip() or remote
+        return remote
 
     def _too_many_failures(self, address: str) -> bool:
         failures = self._failures[address]

@@ -209,3 +209,30 @@ async def test_every_change_is_logged_with_the_moderator(
         and "changed calendar: pause" in record.getMessage()
         for record in caplog.records
     )
+
+
+async def test_behind_a_proxy_one_address_guessing_links_does_not_lock_out_others(
+    tmp_path,
+) -> None:
+    from aiohttp.test_utils import TestServer
+
+    from bot.config import load_config
+    from bot.process.app import App
+    from bot.web.server import WebServer
+    from tests.conftest import Chat, write_config
+
+    extra = '[web]\nenabled = true\npublic_url = "https://bot.perpus.example"\n'
+    app = await App.open(load_config(write_config(tmp_path, extra), env={}))
+    try:
+        async with TestClient(TestServer(WebServer(app.dispatcher).application())) as proxy:
+            guesser = {"X-Forwarded-For": "203.0.113.9"}
+            for attempt in range(10):
+                await proxy.get(f"/login/guess{attempt}", headers=guesser)
+            assert (await proxy.get("/login/again", headers=guesser)).status == 429
+            answer = await Chat(app, moderator=True).say("/dashboard")
+            token = answer.split("/login/")[1].split(")")[0]
+            librarian = {"X-Forwarded-For": "198.51.100.4"}
+            response = await proxy.get(f"/login/{token}", headers=librarian, allow_redirects=False)
+            assert response.status == 303
+    finally:
+        await app.close()
