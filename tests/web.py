@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from aiohttp import FormData
 from aiohttp.test_utils import TestClient
 
 from tests.conftest import Chat
@@ -31,3 +32,13 @@ def csrf_of(html: str) -> str:
     found = re.search(r'name="csrf" value="([^"]+)"', html)
     assert found, html
     return found.group(1)
+
+
+def upload(csrf: str, field: str, name: str, content: bytes, **fields: str) -> FormData:
+    """A form with a file, as a browser posts it (multipart), with its CSRF token; the action
+    is "import" unless `fields` say otherwise."""
+    form = FormData()
+    for key, value in {"csrf": csrf, "action": "import", **fields}.items():
+        form.add_field(key, value)
+    form.add_field(field, content, filename=name)
+    return form

@@ -10,24 +10,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from aiohttp import FormData
 from aiohttp.test_utils import TestClient
 
 from tests.conftest import WEB, Chat
-from tests.web import csrf_of, sign_in
+from tests.web import csrf_of, sign_in, upload
 
 EXPORT = Path(__file__).parents[2] / "fixtures" / "catalog" / "slims_export.csv"
 
 
 pytestmark = pytest.mark.settings(WEB)
-
-
-def upload(csrf: str, name: str, content: bytes) -> FormData:
-    form = FormData()
-    form.add_field("csrf", csrf)
-    form.add_field("action", "import")
-    form.add_field("catalog", content, filename=name)
-    return form
 
 
 async def finished(client: TestClient, location: str) -> str:
@@ -47,7 +38,7 @@ async def test_a_slims_export_is_imported_with_its_summary(
     csrf = csrf_of(await sign_in(client, librarian))
     sent = await client.post(
         "/p/catalog",
-        data=upload(csrf, "ekspor slims.csv", EXPORT.read_bytes()),
+        data=upload(csrf, "catalog", "ekspor slims.csv", EXPORT.read_bytes()),
         allow_redirects=False,
     )
     assert sent.status == 303
@@ -67,12 +58,16 @@ async def test_a_file_that_is_no_catalog_is_refused_with_its_reason(
     client: TestClient, make_chat: Callable[..., Chat]
 ) -> None:
     csrf = csrf_of(await sign_in(client, make_chat(moderator=True)))
-    sent = await client.post("/p/catalog", data=upload(csrf, "foto.jpg", b"\xff\xd8\xff\xe0 JFIF"))
+    sent = await client.post(
+        "/p/catalog", data=upload(csrf, "catalog", "foto.jpg", b"\xff\xd8\xff\xe0 JFIF")
+    )
     html = await finished(client, str(sent.url.relative()))
     assert "Berkas tidak dapat diimpor:" in html
     assert "ditambahkan" not in html
 
 
 async def test_members_never_reach_the_upload(client: TestClient) -> None:
-    sent = await client.post("/p/catalog", data=upload("x", "a.csv", EXPORT.read_bytes()))
+    sent = await client.post(
+        "/p/catalog", data=upload("x", "catalog", "a.csv", EXPORT.read_bytes())
+    )
     assert sent.status == 401

@@ -7,22 +7,13 @@ import re
 from collections.abc import Callable
 
 import pytest
-from aiohttp import FormData
 from aiohttp.test_utils import TestClient
 
 from tests.cogs.quiz.test_quiz_import import BROKEN, PACK
 from tests.conftest import WEB, Chat
-from tests.web import csrf_of, sign_in
+from tests.web import csrf_of, sign_in, upload
 
 pytestmark = pytest.mark.settings(WEB)
-
-
-def upload(csrf: str, name: str, content: bytes) -> FormData:
-    form = FormData()
-    form.add_field("csrf", csrf)
-    form.add_field("action", "import")
-    form.add_field("pack", content, filename=name)
-    return form
 
 
 async def test_a_broken_pack_then_a_good_one(
@@ -30,14 +21,18 @@ async def test_a_broken_pack_then_a_good_one(
 ) -> None:
     librarian = make_chat(moderator=True)
     csrf = csrf_of(await sign_in(client, librarian))
-    broken = await client.post("/p/quizzes", data=upload(csrf, "rusak.toml", BROKEN.encode()))
+    broken = await client.post(
+        "/p/quizzes", data=upload(csrf, "pack", "rusak.toml", BROKEN.encode())
+    )
     html = await broken.text()
     assert broken.status == 400
     assert "rusak.toml bukan paket kuis yang sah:" in html
     problems = re.findall(r"<li>(Pertanyaan 1, [^<]*)</li>", html)
     assert len(problems) == 2 and any("correct" in p for p in problems)
 
-    good = await client.post("/p/quizzes", data=upload(csrf, "nusantara.toml", PACK.encode()))
+    good = await client.post(
+        "/p/quizzes", data=upload(csrf, "pack", "nusantara.toml", PACK.encode())
+    )
     html = await good.text()
     assert good.status == 200
     assert "Ditambahkan" in html and "Pengarang Nusantara" in html
@@ -54,7 +49,7 @@ async def test_removing_an_imported_pack_and_never_a_bundled_one(
 ) -> None:
     librarian = make_chat(moderator=True)
     csrf = csrf_of(await sign_in(client, librarian))
-    await client.post("/p/quizzes", data=upload(csrf, "nusantara.toml", PACK.encode()))
+    await client.post("/p/quizzes", data=upload(csrf, "pack", "nusantara.toml", PACK.encode()))
     removed = await client.post(
         "/p/quizzes", data={"csrf": csrf, "action": "remove", "pack": "nusantara"}
     )
@@ -71,7 +66,7 @@ async def test_a_pack_larger_than_the_limit_is_refused(
 ) -> None:
     csrf = csrf_of(await sign_in(client, make_chat(moderator=True)))
     response = await client.post(
-        "/p/quizzes", data=upload(csrf, "besar.toml", b"# " + b"x" * 1_200_000)
+        "/p/quizzes", data=upload(csrf, "pack", "besar.toml", b"# " + b"x" * 1_200_000)
     )
     assert response.status == 413
 
