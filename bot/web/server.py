@@ -107,7 +107,18 @@ class WebServer:
         runner = web.AppRunner(self.application(), access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, self.settings.listen, self.settings.port)
-        await site.start()
+        try:
+            await site.start()
+        except OSError as error:
+            await runner.cleanup()
+            log.error(
+                "the web dashboard cannot listen on %s:%d (%s): the bot goes on without it;"
+                " choose another [web] port",
+                self.settings.listen,
+                self.settings.port,
+                error.strerror or error,
+            )
+            return
         log.info(
             "web dashboard at %s (listening on %s:%d)",
             self.dashboard.base_url,

@@ -236,3 +236,27 @@ async def test_behind_a_proxy_one_address_guessing_links_does_not_lock_out_other
             assert response.status == 303
     finally:
         await app.close()
+
+
+async def test_a_port_in_use_leaves_the_bot_running_and_says_why(tmp_path, caplog) -> None:
+    import logging
+    import socket
+
+    from bot.config import load_config
+    from bot.process.app import App
+    from bot.web.server import WebServer
+    from tests.conftest import Chat, write_config
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        extra = f"[web]\nenabled = true\nport = {port}\n"
+        app = await App.open(load_config(write_config(tmp_path, extra), env={}))
+        try:
+            with caplog.at_level(logging.ERROR, logger="pustaka.web"):
+                await WebServer(app.dispatcher).run()  # returns instead of serving
+            assert f"cannot listen on 127.0.0.1:{port}" in caplog.text
+            assert "Perpustakaan" in await Chat(app).say("/about")
+        finally:
+            await app.close()
