@@ -62,6 +62,7 @@ bench: $(STAMP) $(MO)
 	$(BIN)/python bench/privacy.py
 	$(BIN)/python bench/announce.py
 	$(BIN)/python bench/stats.py
+	$(BIN)/python bench/web.py
 	$(BIN)/python bench/engines.py --titles 100000 --queries 1000 --jobs 5000
 
 # The real process killed with SIGKILL 50 times during bursts of updates; figures in BENCHMARKS.md.

@@ -48,18 +48,29 @@ def feature(app: App, name: str) -> Any:
     return found
 
 
-async def fill(app: App, librarian: Chat, items: int, others: int) -> None:
+async def fill(
+    app: App,
+    items: int,
+    others: int,
+    *,
+    moderator: str = "pustakawan",
+    home: Destination | None = None,
+    spread: timedelta = SPREAD,
+) -> None:
+    """`items` scheduled for the database's first community (posted to `home`, the console
+    room unless given), evenly within `spread` from now, and `others` for another community
+    (also bench/web.py)."""
     services = app.services
     now = services.clock.now()
     tz = services.config.bot.tz
     member = await services.store.fetchval(
-        "SELECT id FROM members WHERE platform_id = 'pustakawan'"
+        "SELECT id FROM members WHERE platform_id = ?", (moderator,)
     )
-    community = await services.store.fetchval("SELECT id FROM communities")
-    room = Destination("console", "console", "console").key()
+    community = await services.store.fetchval("SELECT id FROM communities ORDER BY id")
+    room = (home or Destination("console", "console", "console")).key()
     events, quizzes = feature(app, "events"), feature(app, "quiz")
     pack = bundled_packs()[0]
-    step = SPREAD / items
+    step = spread / items
     for n in range(items // 4):  # two reminders each
         starts = now + timedelta(days=1, hours=1) + step * 4 * n
         event_id = await events.events.create(
@@ -121,7 +132,7 @@ async def main(items: int, others: int, runs: int) -> int:
         try:
             librarian = Chat(app, user="pustakawan", moderator=True)
             await librarian.say("/help")  # the member and the community exist
-            await fill(app, librarian, items, others)
+            await fill(app, items, others)
             listed = await app.services.store.fetchval(
                 "SELECT count(*) FROM jobs WHERE state = 'pending'"
             )

@@ -67,12 +67,15 @@ def reset_peak() -> None:
     Path("/proc/self/clear_refs").write_text("5")
 
 
-async def fill(app: App, members: int, usage: int, answers: int, events: int) -> None:
+async def fill(
+    app: App, members: int, usage: int, answers: int, events: int, now: datetime = NOW
+) -> None:
+    """A year of activity until `now` in the database's one community (also bench/web.py)."""
     store = app.services.store
     community = await store.fetchval("SELECT id FROM communities")
     moderator = await store.fetchval("SELECT id FROM members")
-    start = int(NOW.timestamp()) - YEAR
-    stamp = NOW.isoformat()
+    start = int(now.timestamp()) - YEAR
+    stamp = now.isoformat()
 
     def work(db: Atomic) -> None:
         db.execute(

@@ -164,8 +164,10 @@ class Scheduler:
         until: datetime,
         kinds: Collection[str],
         communities: Collection[int] | None = None,
+        since: datetime | None = None,
     ) -> list[Job]:
-        """Pending jobs (paused ones too) of these kinds due before `until`, earliest first.
+        """Pending jobs (paused ones too) of these kinds due before `until` (and from `since`
+        on, when given), earliest first.
 
         With `communities`, a job whose payload names a ``community`` outside them is left out;
         one whose payload names none is kept (its owner decides whom it is for)."""
@@ -176,6 +178,9 @@ class Scheduler:
             f"SELECT {_JOB} FROM jobs WHERE state = 'pending' AND due_at < ? AND kind IN ({marks})"
         )
         params: list[Any] = [_utc(until), *kinds]
+        if since is not None:
+            sql += " AND due_at >= ?"
+            params.append(_utc(since))
         if communities is not None:
             among = ",".join("?" * len(communities)) or "NULL"
             sql += (

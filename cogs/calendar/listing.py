@@ -38,10 +38,12 @@ async def page(
     until: datetime,
     number: int = 1,
     size: int = PAGE,
+    since: datetime | None = None,
 ) -> Page:
-    """The `number`-th page of what is scheduled until `until` for the circle."""
+    """The `number`-th page of what is scheduled until `until` (from `since` on, when given)
+    for the circle."""
     registry = services.registry
-    jobs = await services.scheduler.upcoming(until, registry.described_kinds(), circle)
+    jobs = await services.scheduler.upcoming(until, registry.described_kinds(), circle, since=since)
     reader = JobContext.reading(ctx)
     skip = (number - 1) * size
     shown: list[Item] = []

@@ -51,10 +51,10 @@ async def _month(request: WebRequest) -> View:
     last = date(first.year, first.month, months.monthrange(first.year, first.month)[1])
     start = datetime.combine(first, time(), tz)
     end = datetime.combine(last + timedelta(days=1), time(), tz)
-    found = await listing.page(services, ctx, circle_of(ctx), end, size=SHOWN)
-    items = [item for item in found.items if item.job.due_at >= start]
+    # only the month's own items are described: a month far ahead costs what it holds
+    found = await listing.page(services, ctx, circle_of(ctx), end, size=SHOWN, since=start)
     by_day: dict[date, list[dict[str, object]]] = {}
-    for item in items:
+    for item in found.items:
         local = item.job.due_at.astimezone(tz)
         by_day.setdefault(local.date(), []).append(
             {

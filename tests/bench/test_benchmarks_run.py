@@ -36,6 +36,14 @@ BENCH = Path(__file__).resolve().parents[2] / "bench"
             "/stats 365",
         ),
         ("telegram_latency.py", [], "telegram /help"),
+        (
+            "web.py",
+            [
+                *("--members", "50", "--usage", "2000", "--answers", "500", "--events", "5"),
+                *("--items", "40", "--loads", "3", "--rounds", "3", "--settle", "0"),
+            ],
+            "/help on Telegram, dashboard every page loaded",
+        ),
     ],
 )
 def test_benchmark_runs(script: str, arguments: list[str], reported: str) -> None:

@@ -10,6 +10,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from bot.process.app import App
+from cogs.calendar import web
 from tests.cogs.calendar.test_calendar import number
 from tests.conftest import WEB, Chat
 from tests.web import csrf_of, sign_in
@@ -40,6 +41,30 @@ async def test_the_month_shows_what_will_be_posted_on_its_day(
     assert f"#{item}</code> Kamis, 8 Januari 2026, 18.00 WIB" in html
     february = await (await client.get("/p/calendar?month=2026-02")).text()
     assert "Februari 2026" in february and "Bedah Buku" not in february
+
+
+async def test_a_later_month_shows_its_items_however_full_the_months_before_are(
+    client: TestClient, make_chat: Callable[..., Chat], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(web, "SHOWN", 2)  # a month shows at most 2 items here, not 1,000
+    librarian = make_chat(user="pustakawan", moderator=True)
+    await librarian.say("/event reminders 1h")
+    for title, when in (
+        ("Bedah Buku", "Kamis jam 19.00"),
+        ("Klub Puisi", "Jumat jam 19.00"),
+        ("Dongeng Anak", "Sabtu jam 10.00"),
+        ("Temu Penulis", "12 Februari 2026 19.00"),
+    ):
+        await librarian.say(f'/event create "{title}" "{when}"')
+    for event in range(1, 5):
+        await librarian.say(f"/event confirm {event}")
+    await sign_in(client, librarian)
+    january = await (await client.get("/p/calendar")).text()
+    assert "Bedah Buku" in january and "Klub Puisi" in january
+    assert "Dongeng Anak" not in january and "Hanya item pertama yang ditampilkan" in january
+    february = await (await client.get("/p/calendar?month=2026-02")).text()
+    assert "Pengingat Temu Penulis" in february
+    assert "Bedah Buku" not in february
 
 
 async def test_moving_pausing_and_cancelling_go_through_the_commands(
