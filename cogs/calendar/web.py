@@ -75,7 +75,7 @@ async def _month(request: WebRequest) -> View:
         for week in months.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
     ]
     hour = await busiest_hour(services.store, circle_of(ctx), ctx.clock.now(), tz)
-    confirm = request.query.get("confirm", "")
+    opened = request.query.get("item", "")
     return Render(
         "calendar/month.html",
         {
@@ -88,7 +88,8 @@ async def _month(request: WebRequest) -> View:
             "this_month": _month_key(first),
             "default_time": f"{hour:02d}:00" if hour is not None else "09:00",
             "busiest": hour is not None,
-            "confirm": int(confirm) if confirm.isdigit() else None,
+            "opened": int(opened) if opened.isdigit() else None,
+            "confirm": request.query.get("confirm") == "1",
             "more": found.more,
         },
     )

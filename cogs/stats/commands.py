@@ -20,6 +20,7 @@ from cogs.stats import chart, rollup
 from cogs.stats.drawing import Drawing
 from cogs.stats.figures import Figures, feature_names, gather
 from cogs.stats.public import Responded
+from cogs.stats.recent import Recent
 from cogs.stats.render import chart_words, summary, table
 from cogs.stats.settings import StatsSettings
 
@@ -50,6 +51,8 @@ class Stats(Feature):
         services.events.subscribe(PostResponse, self.count_post_response)
         self.drawing = Drawing(apart=services.config.section(StatsSettings).chart_process)
         self._ahead: asyncio.Task[None] | None = None
+        self.recent = Recent()
+        """What the dashboard's statistics page showed lately (cogs/stats/web.py)."""
 
     async def count_post_response(self, event: PostResponse) -> None:
         """A press on or a reply to a series post or an announcement, seen by the core."""

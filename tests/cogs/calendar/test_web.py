@@ -139,3 +139,18 @@ async def test_another_communitys_item_cannot_be_touched(
 async def test_members_cannot_open_the_calendar(client: TestClient) -> None:
     response = await client.get("/p/calendar")
     assert response.status == 401
+
+
+async def test_an_items_changes_are_offered_when_it_is_opened(
+    client: TestClient, make_chat: Callable[..., Chat]
+) -> None:
+    librarian, item = await scheduled(make_chat)
+    await sign_in(client, librarian)
+    month = await (await client.get("/p/calendar?month=2026-01")).text()
+    assert 'name="action" value="move"' not in month  # a full month stays light
+    opened = await (await client.get(f"/p/calendar?month=2026-01&item={item}")).text()
+    assert f'<input type="hidden" name="id" value="{item}">' in opened
+    assert 'value="2026-01-08"' in opened and 'value="18:00"' in opened  # its date and time
+    assert "Batalkan item ini untuk seterusnya?" not in opened
+    asked = await (await client.get(f"/p/calendar?month=2026-01&item={item}&confirm=1")).text()
+    assert "Batalkan item ini untuk seterusnya?" in asked

@@ -49,3 +49,21 @@ async def test_a_days_value_out_of_range_shows_the_default(
     await sign_in(client, make_chat(user="pustakawan", moderator=True))
     html = await (await client.get("/p/stats?days=9999")).text()
     assert "Statistik: 30 hari terakhir" in html
+
+
+async def test_the_pages_figures_are_at_most_a_minute_old(
+    client: TestClient, make_chat: Callable[..., Chat], clock
+) -> None:
+    await make_chat(user="ani").say("/help")
+    await sign_in(client, make_chat(user="pustakawan", moderator=True))
+
+    async def members() -> str:
+        download = await client.get("/p/stats?days=7&format=csv")
+        rows = csv.reader(io.StringIO(await download.text()))
+        return {row[1]: row[2] for row in rows if row[0] == "summary"}["members"]
+
+    assert await members() == "2"
+    await make_chat(user="budi").say("/help")
+    assert await members() == "2"  # the page and its chart read the figures once
+    await clock.advance(61)
+    assert await members() == "3"

@@ -1,0 +1,29 @@
+"""The dashboard's statistics, kept a minute (cogs/stats/web.py)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TypeVar
+
+from cogs.stats.figures import Figures
+
+KEEP = timedelta(minutes=1)
+T = TypeVar("T")
+
+
+class Recent:
+    """The figures and charts the page showed in the last minute, by circle, days and language.
+
+    A visit reads the figures twice (the page, then its chart) and a moderator switching
+    between 30 and 365 days reads them again: a year of a large community costs a fifth of a
+    second each time, which other members' answers would wait for. So the page's numbers may
+    be up to a minute old (/stats in the chat is always fresh). Kept per process, in memory."""
+
+    def __init__(self) -> None:
+        self.figures: dict[tuple[tuple[int, ...], int], tuple[datetime, Figures]] = {}
+        self.charts: dict[tuple[tuple[int, ...], int, str], tuple[datetime, bytes]] = {}
+
+    def fresh(self, entry: tuple[datetime, T] | None, now: datetime) -> T | None:
+        if entry is None or now - entry[0] > KEEP:
+            return None
+        return entry[1]
