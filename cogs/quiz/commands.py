@@ -251,14 +251,26 @@ class Quizzes(QuizScheduling):
                     pack=pack[:60]
                 )
             )
-        quiz = await self._begin(
-            community.id, ctx.channel, chosen, questions, seconds, started_by=ctx.member.id
-        )
+        # The update is the quiz's origin, as a scheduled occurrence's job is: one handled
+        # again after a crash finds the quiz it started and posts only what did not go out.
+        origin = f"update:{ctx.platform}:{ctx.update_id}" if ctx.update_id else None
+        quiz = await self.quizzes.started_from(origin) if origin else None
+        if quiz is None:
+            quiz = await self._begin(
+                community.id,
+                ctx.channel,
+                chosen,
+                questions,
+                seconds,
+                started_by=ctx.member.id,
+                origin=origin,
+            )
         if quiz is None:
             raise UserError(ctx._("A quiz is already running here. /quiz stop ends it."))
-        # Posted in the channel rather than answered: a Telegram moderator may have started
-        # the quiz from a private chat with the bot.
-        await self._open_quiz(await self._speaker(community.id, ctx.channel), quiz)
+        if quiz.state == "running":
+            # Posted in the channel rather than answered: a Telegram moderator may have
+            # started the quiz from a private chat with the bot.
+            await self._open_quiz(await self._speaker(community.id, ctx.channel), quiz)
         return _private(ctx._("The quiz has started."))
 
     async def _begin(
@@ -273,7 +285,7 @@ class Quizzes(QuizScheduling):
         origin: str | None = None,
     ) -> Quiz | None:
         """Create a quiz in `where`; None when one is already running there (or `origin`, a
-        scheduled occurrence, already started one)."""
+        scheduled occurrence or a /quiz start's update, already started one)."""
         now = self.services.clock.now()
         circle = await circles.circle(self.services.store, community_id)
         season = await self.quizzes.current_season(circle, now)
