@@ -531,12 +531,6 @@ class Quizzes(QuizScheduling):
             return await self._season_board(ctx.translations, community.id, current)
         if not name:
             raise UsageError(ctx._("Missing {name}.").format(name="name"))
-        if current is not None:
-            raise UserError(
-                ctx._("The season {name} is still on: end it first with /quiz season end.").format(
-                    name=current.name
-                )
-            )
         ends = None
         if until:
             ends = parse_when(until, now, ctx.timezone)
@@ -548,24 +542,35 @@ class Quizzes(QuizScheduling):
                 )
             if ends <= now:
                 raise UserError(ctx._("{date} has already passed.").format(date=_date(ctx, ends)))
-        season_id = await self.quizzes.start_season(
-            community.id, name, ctx.channel.key(), now, ends
+        # Once per /quiz season start: one handled again after a crash finds its season.
+        season_id, on = await self.quizzes.start_season(
+            community.id, ctx.circle, name, ctx.channel.key(), now, ends, once=ctx.once
         )
-        if season_id is None:
+        if on is not None:
+            raise UserError(
+                ctx._("The season {name} is still on: end it first with /quiz season end.").format(
+                    name=on
+                )
+            )
+        started = await self.quizzes.season(season_id) if season_id is not None else None
+        if started is None:
             raise UserError(
                 ctx._("There was already a season called {name}; choose another name.").format(
                     name=name
                 )
             )
-        if ends is not None:
+        if started.ends_at is not None:
             await self.services.scheduler.schedule(
-                "quiz-season-end", f"quiz-season:{season_id}:end", ends, {"season": season_id}
+                "quiz-season-end",
+                f"quiz-season:{started.id}:end",
+                started.ends_at,
+                {"season": started.id},
             )
             message = ctx._("The quiz season {name} has begun; it ends on {date}.").format(
-                name=name, date=_date(ctx, ends)
+                name=started.name, date=_date(ctx, started.ends_at)
             )
         else:
-            message = ctx._("The quiz season {name} has begun.").format(name=name)
+            message = ctx._("The quiz season {name} has begun.").format(name=started.name)
         return Reply.of(
             message + " " + ctx._("Quizzes started from now on count for it: /quiz leaderboard.")
         )
