@@ -13,6 +13,7 @@ import logging
 import math
 import random
 import re
+import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -251,10 +252,11 @@ class Quizzes(QuizScheduling):
                     pack=pack[:60]
                 )
             )
-        # The update is the quiz's origin, as a scheduled occurrence's job is: one handled
-        # again after a crash finds the quiz it started and posts only what did not go out.
-        origin = f"update:{ctx.platform}:{ctx.update_id}" if ctx.update_id else None
-        quiz = await self.quizzes.started_from(origin) if origin else None
+        # The quiz's origin, as a scheduled occurrence's job key is, kept once per update: one
+        # handled again after a crash finds the quiz it started and posts only what did not go
+        # out. (Not the update's id itself: Telegram may give an old id to a new update.)
+        origin: str = await ctx.once("origin", lambda _: f"command:{secrets.token_hex(8)}")
+        quiz = await self.quizzes.started_from(origin)
         if quiz is None:
             quiz = await self._begin(
                 community.id,
@@ -285,7 +287,7 @@ class Quizzes(QuizScheduling):
         origin: str | None = None,
     ) -> Quiz | None:
         """Create a quiz in `where`; None when one is already running there (or `origin`, a
-        scheduled occurrence or a /quiz start's update, already started one)."""
+        scheduled occurrence or a /quiz start, already started one)."""
         now = self.services.clock.now()
         circle = await circles.circle(self.services.store, community_id)
         season = await self.quizzes.current_season(circle, now)

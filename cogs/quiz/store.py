@@ -106,8 +106,9 @@ class QuizStore:
         homes: Sequence[Home] = (),
     ) -> int | None:
         """The new quiz's id, or None when a quiz is already running in that channel (or one
-        was already started from `origin`: a scheduled occurrence's job key, or the update of
-        a /quiz start). Of its other `homes`, one with a quiz of its own running is left out."""
+        was already started from `origin`: a scheduled occurrence's job key, or one a /quiz
+        start kept for its update). Of its other `homes`, one with a quiz of its own running is
+        left out."""
         try:
             async with self.store.transaction() as tx:
                 quiz_id = int(
@@ -170,7 +171,7 @@ class QuizStore:
         return Quiz(*row) if row else None
 
     async def started_from(self, origin: str) -> Quiz | None:
-        """The quiz a scheduled occurrence (or an update's /quiz start) started, if it did."""
+        """The quiz a scheduled occurrence (or a /quiz start) started, if it did."""
         row = await self.store.fetchone(
             f"SELECT {_QUIZ} FROM quizzes q WHERE q.origin = ?", (origin,)
         )
