@@ -396,24 +396,35 @@ class ClubStore:
         closes_at: datetime,
         member_id: int,
         now: datetime,
-    ) -> int:
-        async with self.store.transaction() as tx:
+        *,
+        once: Once | None = None,
+    ) -> tuple[int | None, int | None]:
+        """Open a vote: its id and None; or None and the id of the vote already open in the
+        club. Through `once`, a command handled again after a crash gets the vote it opened."""
+
+        def open_(db: Atomic) -> list[int | None]:
+            already = db.fetchval(
+                "SELECT id FROM club_votes WHERE club_id = ? AND state = 'open'", (club_id,)
+            )
+            if already is not None:
+                return [None, int(already)]
             vote_id = int(
-                await tx.fetchval(
+                db.fetchval(
                     "INSERT INTO club_votes (club_id, closes_at, created_by, created_at)"
                     " VALUES (?, ?, ?, ?) RETURNING id",
                     (club_id, _utc(closes_at), member_id, _utc(now)),
                 )
             )
-            await tx.executemany(
-                "INSERT INTO club_vote_options (vote_id, position, book_id, title, byline)"
-                " VALUES (?, ?, ?, ?, ?)",
-                [
-                    (vote_id, position, book_id, title, byline)
-                    for position, (book_id, title, byline) in enumerate(options, 1)
-                ],
-            )
-        return vote_id
+            for position, (book_id, title, byline) in enumerate(options, 1):
+                db.execute(
+                    "INSERT INTO club_vote_options (vote_id, position, book_id, title, byline)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (vote_id, position, book_id, title, byline),
+                )
+            return [vote_id, None]
+
+        made = await once("vote", open_) if once else await self.store.atomically(open_)
+        return made[0], made[1]
 
     async def vote(self, vote_id: int) -> Vote | None:
         row = await self.store.fetchone(

@@ -66,3 +66,37 @@ async def test_create_handled_again_finds_its_club(
     assert len([c for c in discord_fake.calls if opened(c)]) == 1
     welcomes = f"/channels/{home.channel_id}/messages"
     assert len([c for c in discord_fake.calls if c.method == "POST" and c.path == welcomes]) == 1
+
+
+async def test_vote_handled_again_finds_its_vote(tmp_path: Path, discord_fake: FakeDiscord) -> None:
+    """/club vote: one vote, its poll posted once in the club's thread, the same answer."""
+    vote = [
+        {
+            "type": 1,
+            "name": "vote",
+            "options": [
+                {"type": 3, "name": "club", "value": "Klub Sastra"},
+                {"type": 3, "name": "books", "value": "Cantik Itu Luka | Laut Bercerita"},
+            ],
+        }
+    ]
+    async with discord_bot(tmp_path, discord_fake, sample=True) as app:
+        await discord_fake.response_to(
+            await discord_fake.slash("club", CREATE, permissions=MANAGE_GUILD)
+        )
+        home = Destination.from_key(await app.services.store.fetchval("SELECT home FROM clubs"))
+        opened = await discord_fake.slash("club", vote, permissions=MANAGE_GUILD)
+        first = answer_text(await discord_fake.response_to(opened))
+        assert "Pemungutan suara dibuka" in first
+        await cut_before_its_answer(app, opened)
+
+    def poll(call: Call) -> bool:
+        return call.path == f"/channels/{home.channel_id}/messages" and "poll" in (call.body or {})
+
+    async with discord_bot(tmp_path, discord_fake, sample=True) as app:
+        [again] = await discord_fake.wait_for(
+            lambda c: c.path.startswith("/webhooks/") and "Pemungutan suara" in answer_text(c)
+        )
+        assert answer_text(again) == first
+        assert await app.services.store.fetchval("SELECT count(*) FROM club_votes") == 1
+    assert len([c for c in discord_fake.calls if poll(c)]) == 1
