@@ -5,25 +5,29 @@ from __future__ import annotations
 import gettext
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.api.arguments import UserError
 from bot.api.files import Attachment
 from bot.api.replies import Reply
 from bot.storage import inbox
+from bot.storage.store import Atomic
 
 if TYPE_CHECKING:
     from bot.api.capabilities import Capabilities
     from bot.api.commands import Command
     from bot.api.identity import Community, Member
     from bot.api.services import Services
-    from bot.storage.store import Atomic, Store
+    from bot.storage.store import Store
     from bot.time.clock import Clock
 
 T = TypeVar("T")
+
+Once = Callable[[str, Callable[[Atomic], Any]], Awaitable[Any]]
+""":meth:`Context.once` as a feature's store takes it: its write then happens once per update."""
 
 PLATFORMS = ("console", "telegram", "discord")
 

@@ -115,7 +115,7 @@ class AnnounceFeature(Feature):
         picture = await _picture(ctx, image) if image is not None else None
         await self._check_fits(ctx, community.id, ctx.channel.key(), text, picture is not None)
         made = await self.announcements.create(
-            community.id, ctx.member.id, ctx.channel, text, picture, ctx.clock.now()
+            community.id, ctx.member.id, ctx.channel, text, picture, ctx.clock.now(), once=ctx.once
         )
         return await self._preview(ctx, made)
 
@@ -188,12 +188,15 @@ class AnnounceFeature(Feature):
         aliases=("umumkan kirim", "pengumuman kirim"),
     )
     async def post(self, ctx: Context, id: int) -> list[Reply]:
-        found = await self._open(ctx, id)
-        if found.state == "scheduled":
-            await self.services.scheduler.cancel(f"announce:{found.id}:")
-        posting = await self.announcements.change(
-            found.id, state="posted", rule=None, revision=found.revision + 1
-        )
+        found = await self._mine(ctx, id)
+        # Once per Post: one handled again after a crash posts where the first did not reach
+        # (each home's message goes out once for its key) and answers as the first would have.
+        revision = await self.announcements.take_up(found.id, once=ctx.once)
+        if revision is None:
+            raise UserError(_not_open(ctx, found))
+        await self._forget_plan(found.id, revision)
+        posting = await self.announcements.get(found.id)
+        assert posting is not None
         outcomes = await self.delivery.deliver(posting, ONCE)
         room = JobContext.reading(ctx)
         await self.delivery.after_failures(room, posting, ONCE, outcomes, tell=False)
@@ -243,8 +246,12 @@ class AnnounceFeature(Feature):
                 ).format(id=id)
             )
         timing = read_timing(ctx, when)
-        await self.services.scheduler.cancel(f"announce:{found.id}:")
-        scheduled = await self.announcements.schedule(found.id, timing.rule, timing.start)
+        # Once per Schedule: one handled again after a crash keeps the revision the first gave,
+        # whose jobs are planned already (planning them again changes nothing).
+        scheduled = await self.announcements.schedule(
+            found.id, timing.rule, timing.start, once=ctx.once
+        )
+        await self._forget_plan(found.id, scheduled.revision)
         due = await self._plan(scheduled, ctx.clock.now())
         if due is None:
             raise UserError(ctx._(EXAMPLES).format(when=when[:80]))
@@ -524,6 +531,12 @@ class AnnounceFeature(Feature):
                 break
         return first
 
+    async def _forget_plan(self, announcement_id: int, revision: int) -> None:
+        """Cancel the jobs of the revision before `revision`: they would do nothing (a job
+        checks its revision), and /calendar need not list them. Those of `revision` stay, so
+        a command handled again after a crash does not cancel what it planned the first time."""
+        await self.services.scheduler.cancel(f"announce:{announcement_id}:r{revision - 1}:")
+
     async def _timezone(self, community_id: int) -> ZoneInfo:
         community = await identity.community(self.services.store, community_id)
         return identity.resolve_timezone(community, self.services.config.bot.tz)
@@ -544,12 +557,7 @@ class AnnounceFeature(Feature):
         """An announcement not posted yet (a draft or a scheduled one)."""
         found = await self._mine(ctx, id)
         if found.state not in OPEN:
-            raise UserError(
-                ctx._(
-                    "Announcement #{id} is {state}. Change a posted one with /announce edit {id} "
-                    "<text>, or write a new one with /announce <text>."
-                ).format(id=id, state=ctx._(STATE_NAMES[found.state]))
-            )
+            raise UserError(_not_open(ctx, found))
         return found
 
     async def _check_fits(
@@ -607,6 +615,13 @@ class AnnounceFeature(Feature):
             ),
             footer=" ".join(notes),
         )
+
+
+def _not_open(ctx: Context, found: Announcement) -> str:
+    return ctx._(
+        "Announcement #{id} is {state}. Change a posted one with /announce edit {id} "
+        "<text>, or write a new one with /announce <text>."
+    ).format(id=found.id, state=ctx._(STATE_NAMES[found.state]))
 
 
 async def _picture(ctx: Context, image: Attachment) -> tuple[str, bytes]:

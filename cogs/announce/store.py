@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.api.context import Destination
-from bot.storage.store import Store
+from bot.api.context import Destination, Once
+from bot.storage.store import Atomic, Store
 from bot.time.recurrence import Recurrence
 
 ONCE = "once"
@@ -86,21 +86,32 @@ class Announcements:
         body: str,
         image: tuple[str, bytes] | None,
         now: datetime,
+        *,
+        once: Once | None = None,
     ) -> Announcement:
-        new_id = await self.store.fetchval(
-            "INSERT INTO announcements"
-            " (community_id, author_id, channel, body, image_name, image, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            (
-                community_id,
-                author_id,
-                channel.key(),
-                body,
-                image[0] if image else None,
-                image[1] if image else None,
-                now.isoformat(),
-            ),
+        """A new draft; through `once`, a command handled again after a crash gets the draft
+        it made the first time."""
+        values = (
+            community_id,
+            author_id,
+            channel.key(),
+            body,
+            image[0] if image else None,
+            image[1] if image else None,
+            now.isoformat(),
         )
+
+        def insert(db: Atomic) -> int:
+            return int(
+                db.fetchval(
+                    "INSERT INTO announcements"
+                    " (community_id, author_id, channel, body, image_name, image, created_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                    values,
+                )
+            )
+
+        new_id = await once("announcement", insert) if once else await self.store.atomically(insert)
         found = await self.get(int(new_id))
         assert found is not None
         return found
@@ -141,15 +152,42 @@ class Announcements:
         assert found is not None
         return found
 
+    async def take_up(self, announcement_id: int, *, once: Once | None = None) -> int | None:
+        """Mark a draft or scheduled announcement posted now: its new revision, or None when it
+        was neither. Through `once`, a Post handled again after a crash gets the revision the
+        first one gave."""
+
+        def take(db: Atomic) -> int | None:
+            revision = db.fetchval(
+                "UPDATE announcements SET state = 'posted', rule = NULL, revision = revision + 1"
+                " WHERE id = ? AND state IN ('draft', 'scheduled') RETURNING revision",
+                (announcement_id,),
+            )
+            return None if revision is None else int(revision)
+
+        return await once("post", take) if once else await self.store.atomically(take)
+
     async def schedule(
-        self, announcement_id: int, rule: str | None, start: datetime
+        self,
+        announcement_id: int,
+        rule: str | None,
+        start: datetime,
+        *,
+        once: Once | None = None,
     ) -> Announcement:
-        """Scheduled at `start` (naive, wall-clock), repeating by `rule`; a new revision."""
-        await self.store.execute(
-            "UPDATE announcements SET state = 'scheduled', rule = ?, start = ?,"
-            " revision = revision + 1 WHERE id = ?",
-            (rule, start.isoformat(), announcement_id),
-        )
+        """Scheduled at `start` (naive, wall-clock), repeating by `rule`; a new revision.
+        Through `once`, a Schedule handled again after a crash changes nothing more."""
+
+        def change(db: Atomic) -> int:
+            return int(
+                db.fetchval(
+                    "UPDATE announcements SET state = 'scheduled', rule = ?, start = ?,"
+                    " revision = revision + 1 WHERE id = ? RETURNING revision",
+                    (rule, start.isoformat(), announcement_id),
+                )
+            )
+
+        await once("schedule", change) if once else await self.store.atomically(change)
         found = await self.get(announcement_id)
         assert found is not None
         return found

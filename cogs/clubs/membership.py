@@ -15,6 +15,7 @@ from bot.time.when import parse_when
 from cogs.catalog.public import byline
 from cogs.clubs.base import ClubBase
 from cogs.clubs.formatting import date_text, day_text, hashtag, range_text
+from cogs.clubs.posts import new_reading
 
 log = logging.getLogger("pustaka.clubs")
 
@@ -68,48 +69,47 @@ class Membership(ClubBase):
         found = await self.find_book(ctx, book)
         now = ctx.clock.now()
         starts = self._start(ctx, start) if start else now
-        taken = any(
-            c.name.casefold() == name.casefold() for c in await self.clubs.clubs(ctx.circle)
+        first = new_reading(found, found.record.title, byline(found), starts, weeks)
+        # Once per /club create: one handled again after a crash finds the club it made and
+        # goes on from where the first stopped (the home is opened only while it has none).
+        made = await self.clubs.create(
+            community.id, ctx.circle, name, ctx.member.id, now, first, once=ctx.once
         )
-        club_id = None if taken else await self.clubs.create(community.id, name, ctx.member.id, now)
-        if club_id is None:
+        if made is None:
             raise UserError(
                 ctx._(
                     "There is already a club called {name} here. Choose another name, "
                     "or join it with /club join {name}."
                 ).format(name=name)
             )
-        club = await self.clubs.get(club_id)
-        assert club is not None
-        reading = await self.posts.start_reading(
-            club, found, found.record.title, byline(found), starts, weeks
-        )
-        await self.clubs.join(club.id, ctx.member.id, now)
-        speaker = await self.posts.voice(community.id)
-        welcome = await self.posts.welcome(club, reading, speaker, now)
+        club = await self.clubs.get(made[0])
+        reading = await self.clubs.reading(made[1])
+        if club is None or reading is None:  # removed when its home could not be opened
+            raise UserError(_no_home(ctx))
+        await self.posts.schedule(club, reading)
         tag = hashtag(name)
-        if ctx.capabilities.hashtag_homes:
-            welcome = replace(welcome, text=Text.plain(tag + "\n") + welcome.text)
-        try:
-            home = await self.services.messenger.open_thread(ctx.channel, name, welcome)
-        except Exception:
-            log.exception("could not open a home for club %s", club.id)
-            await self.posts.forget(club.id)
-            await self.clubs.remove(club.id)
-            raise UserError(
-                ctx._(
-                    "I could not open a thread for the club here. Check that I may create "
-                    "threads (or topics) in this channel, then try again."
-                )
-            ) from None
-        own_place = home != ctx.channel or not ctx.capabilities.hashtag_homes
-        await self.clubs.set_home(club.id, home.key(), "" if own_place else tag)
+        if club.home:
+            own_place = not club.hashtag
+        else:
+            speaker = await self.posts.voice(community.id)
+            welcome = await self.posts.welcome(club, reading, speaker, now)
+            if ctx.capabilities.hashtag_homes:
+                welcome = replace(welcome, text=Text.plain(tag + "\n") + welcome.text)
+            try:
+                home = await self.services.messenger.open_thread(ctx.channel, name, welcome)
+            except Exception:
+                log.exception("could not open a home for club %s", club.id)
+                await self.posts.forget(club.id)
+                await self.clubs.remove(club.id)
+                raise UserError(_no_home(ctx)) from None
+            own_place = home != ctx.channel or not ctx.capabilities.hashtag_homes
+            await self.clubs.set_home(club.id, home.key(), "" if own_place else tag)
         lines = [
             ctx._("{club} is open: {title} over {weeks} weeks, from {date}.").format(
                 club=name,
-                title=found.record.title,
+                title=reading.title,
                 weeks=len(reading.plan.sections),
-                date=date_text(ctx, starts),
+                date=date_text(ctx, reading.starts_at),
             ),
             ctx._("The club's posts come here under {hashtag}.").format(hashtag=tag)
             if not own_place
@@ -294,3 +294,10 @@ class Membership(ClubBase):
 
 def _short(title: str) -> str:
     return title if len(title) <= 40 else title[:39] + "…"
+
+
+def _no_home(ctx: Context) -> str:
+    return ctx._(
+        "I could not open a thread for the club here. Check that I may create "
+        "threads (or topics) in this channel, then try again."
+    )

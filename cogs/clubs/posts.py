@@ -24,7 +24,7 @@ from cogs.catalog.public import card, headline
 from cogs.clubs.formatting import Speaker, date_text, day_text, range_text
 from cogs.clubs.plan import Section
 from cogs.clubs.prompts import choose, load_prompts
-from cogs.clubs.store import Club, ClubStore, Reading
+from cogs.clubs.store import Club, ClubStore, NewReading, Reading
 
 if TYPE_CHECKING:
     from bot.api.context import Context
@@ -203,19 +203,31 @@ class Posts:
         vote_id: int | None = None,
     ) -> Reading:
         reading_id = await self.clubs.start_reading(
-            club.id,
-            book.id if book else None,
-            title,
-            byline,
-            starts_at,
-            weeks,
-            book.record.pages if book else None,
-            vote_id,
+            club.id, new_reading(book, title, byline, starts_at, weeks, vote_id)
         )
         reading = await self.clubs.reading(reading_id)
         assert reading is not None
         await self.schedule(club, reading)
         return reading
+
+
+def new_reading(
+    book: Book | None,
+    title: str,
+    byline: str,
+    starts_at: datetime,
+    weeks: int,
+    vote_id: int | None = None,
+) -> NewReading:
+    return NewReading(
+        book.id if book else None,
+        title,
+        byline,
+        starts_at,
+        weeks,
+        book.record.pages if book else None,
+        vote_id,
+    )
 
 
 def tagged(club: Club, replies: tuple[Reply, ...]) -> tuple[Reply, ...]:

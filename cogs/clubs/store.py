@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.storage.store import Store
+from bot.api.context import Once
+from bot.storage.store import Atomic, Store
 from bot.time.clock import utc_text as _utc
 from cogs.clubs.plan import Plan, make_plan
 
@@ -121,6 +122,40 @@ def _reading(row: Any) -> Reading:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class NewReading:
+    """A book a club starts reading (its first, or one chosen later): its plan is made from
+    these."""
+
+    book_id: int | None
+    title: str
+    byline: str
+    starts_at: datetime
+    weeks: int
+    pages: int | None
+    vote_id: int | None = None
+
+
+def _insert_reading(db: Atomic, club_id: int, reading: NewReading) -> int:
+    return int(
+        db.fetchval(
+            "INSERT INTO club_readings (club_id, book_id, title, byline, starts_at, weeks,"
+            " unit, pages, vote_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            (
+                club_id,
+                reading.book_id,
+                reading.title,
+                reading.byline,
+                _utc(reading.starts_at),
+                reading.weeks,
+                "pages" if reading.pages else "percent",
+                reading.pages,
+                reading.vote_id,
+            ),
+        )
+    )
+
+
 class ClubStore:
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -128,14 +163,46 @@ class ClubStore:
     # Clubs -------------------------------------------------------------------------------------
 
     async def create(
-        self, community_id: int, name: str, member_id: int, now: datetime
-    ) -> int | None:
-        """A new active club; None when an active club of the community has the name."""
-        return await self.store.fetchval(
-            "INSERT INTO clubs (community_id, name, name_key, created_by, created_at)"
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
-            (community_id, name, name.casefold(), member_id, _utc(now)),
-        )
+        self,
+        community_id: int,
+        circle: Sequence[int],
+        name: str,
+        member_id: int,
+        now: datetime,
+        first: NewReading,
+        *,
+        once: Once | None = None,
+    ) -> tuple[int, int] | None:
+        """A new active club with its first reading and its creator as a member, in one
+        transaction: the club's and the reading's ids; None when an active club of the circle
+        has the name. Through `once`, a command handled again after a crash gets the club it
+        made the first time."""
+        among = ", ".join("?" * len(circle)) or "NULL"
+
+        def insert(db: Atomic) -> list[int] | None:
+            taken = db.fetchval(
+                f"SELECT 1 FROM clubs WHERE community_id IN ({among}) AND state = 'active'"
+                " AND name_key = ?",
+                (*circle, name.casefold()),
+            )
+            club_id = None
+            if not taken:
+                club_id = db.fetchval(
+                    "INSERT INTO clubs (community_id, name, name_key, created_by, created_at)"
+                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
+                    (community_id, name, name.casefold(), member_id, _utc(now)),
+                )
+            if club_id is None:
+                return None
+            reading_id = _insert_reading(db, club_id, first)
+            db.execute(
+                "INSERT INTO club_members (club_id, member_id, joined_at) VALUES (?, ?, ?)",
+                (club_id, member_id, _utc(now)),
+            )
+            return [club_id, reading_id]
+
+        made = await once("club", insert) if once else await self.store.atomically(insert)
+        return (int(made[0]), int(made[1])) if made else None
 
     async def set_home(self, club_id: int, home: str, hashtag: str) -> None:
         await self.store.execute(
@@ -227,34 +294,8 @@ class ClubStore:
 
     # Readings ----------------------------------------------------------------------------------
 
-    async def start_reading(
-        self,
-        club_id: int,
-        book_id: int | None,
-        title: str,
-        byline: str,
-        starts_at: datetime,
-        weeks: int,
-        pages: int | None,
-        vote_id: int | None = None,
-    ) -> int:
-        return int(
-            await self.store.fetchval(
-                "INSERT INTO club_readings (club_id, book_id, title, byline, starts_at, weeks,"
-                " unit, pages, vote_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                (
-                    club_id,
-                    book_id,
-                    title,
-                    byline,
-                    _utc(starts_at),
-                    weeks,
-                    "pages" if pages else "percent",
-                    pages,
-                    vote_id,
-                ),
-            )
-        )
+    async def start_reading(self, club_id: int, first: NewReading) -> int:
+        return int(await self.store.atomically(lambda db: _insert_reading(db, club_id, first)))
 
     async def reading(self, reading_id: int) -> Reading | None:
         row = await self.store.fetchone("SELECT * FROM club_readings WHERE id = ?", (reading_id,))
@@ -355,24 +396,35 @@ class ClubStore:
         closes_at: datetime,
         member_id: int,
         now: datetime,
-    ) -> int:
-        async with self.store.transaction() as tx:
+        *,
+        once: Once | None = None,
+    ) -> tuple[int | None, int | None]:
+        """Open a vote: its id and None; or None and the id of the vote already open in the
+        club. Through `once`, a command handled again after a crash gets the vote it opened."""
+
+        def open_(db: Atomic) -> list[int | None]:
+            already = db.fetchval(
+                "SELECT id FROM club_votes WHERE club_id = ? AND state = 'open'", (club_id,)
+            )
+            if already is not None:
+                return [None, int(already)]
             vote_id = int(
-                await tx.fetchval(
+                db.fetchval(
                     "INSERT INTO club_votes (club_id, closes_at, created_by, created_at)"
                     " VALUES (?, ?, ?, ?) RETURNING id",
                     (club_id, _utc(closes_at), member_id, _utc(now)),
                 )
             )
-            await tx.executemany(
-                "INSERT INTO club_vote_options (vote_id, position, book_id, title, byline)"
-                " VALUES (?, ?, ?, ?, ?)",
-                [
-                    (vote_id, position, book_id, title, byline)
-                    for position, (book_id, title, byline) in enumerate(options, 1)
-                ],
-            )
-        return vote_id
+            for position, (book_id, title, byline) in enumerate(options, 1):
+                db.execute(
+                    "INSERT INTO club_vote_options (vote_id, position, book_id, title, byline)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (vote_id, position, book_id, title, byline),
+                )
+            return [vote_id, None]
+
+        made = await once("vote", open_) if once else await self.store.atomically(open_)
+        return made[0], made[1]
 
     async def vote(self, vote_id: int) -> Vote | None:
         row = await self.store.fetchone(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
 from bot.api.arguments import UserError
@@ -9,6 +10,7 @@ from bot.api.commands import N_, command, integer, text
 from bot.api.context import Context, Destination
 from bot.api.replies import Reply
 from bot.api.text import Text
+from bot.storage.scheduler import NotDelivered
 from bot.time.when import parse_when
 from cogs.catalog.public import byline
 from cogs.clubs.base import _same_place
@@ -18,6 +20,8 @@ from cogs.clubs.plan import Position, PositionError, fraction_of, read_position
 from cogs.clubs.store import Club, Reading, Vote
 from cogs.clubs.votes import FEWEST, MOST, read_vote
 from cogs.stats.public import VOTE, Responded
+
+log = logging.getLogger("pustaka.clubs")
 
 VOTE_DAYS = 3  # a vote stays open this long when no closing time is given
 LONGEST_VOTE = timedelta(days=30)
@@ -206,13 +210,6 @@ class Together(Membership):
         club, rest = await self.club_here(ctx, books, command="club vote")
         self.may_manage(ctx, club)
         now = ctx.clock.now()
-        already = await self.clubs.open_vote_of(club.id)
-        if already is not None:
-            raise UserError(
-                ctx._("{club} already has an open vote; it closes on {date}.").format(
-                    club=club.name, date=date_text(ctx, already.closes_at)
-                )
-            )
         typed = read_vote(rest)
         if len(typed.books) < FEWEST:
             raise UserError(
@@ -232,16 +229,34 @@ class Together(Membership):
                 )
             options.append((book.id, book.record.title, byline(book)))
         closes = self._closes(ctx, typed.closes)
-        vote_id = await self.clubs.open_vote(club.id, options, closes, ctx.member.id, now)
+        # Once per /club vote: one handled again after a crash finds the vote it opened, and
+        # its poll goes out once for its key.
+        vote_id, already = await self.clubs.open_vote(
+            club.id, options, closes, ctx.member.id, now, once=ctx.once
+        )
+        if already is not None:
+            open_vote = await self.clubs.vote(already)
+            assert open_vote is not None
+            raise UserError(
+                ctx._("{club} already has an open vote; it closes on {date}.").format(
+                    club=club.name, date=date_text(ctx, open_vote.closes_at)
+                )
+            )
+        assert vote_id is not None
         vote = await self.clubs.vote(vote_id)
         assert vote is not None
         await self.votes.schedule(club, vote)
         speaker = await self.posts.voice(club.community_id)
         poll = self.votes.poll(club, vote, await self.clubs.options(vote_id), speaker)
-        await self.posts.post(club, poll)
+        try:
+            await self.services.scheduler.send_once(
+                f"club:{club.id}:vote:{vote.id}:poll", lambda: self.posts.post(club, poll)
+            )
+        except NotDelivered:
+            log.warning("the poll of vote %s was not posted in %s's home", vote.id, club.name)
         return Reply.of(
             ctx._("The vote is open in {club}'s home until {date}.").format(
-                club=club.name, date=date_text(ctx, closes)
+                club=club.name, date=date_text(ctx, vote.closes_at)
             ),
             private=_same_place(Destination.from_key(club.home), ctx.channel),
         )

@@ -207,6 +207,7 @@ class Events(PersonalReminders):
             ctx.member.id,
             ctx.clock.now(),
             recurrence,
+            once=ctx.once,
         )
         return Reply.of(
             Text.format(
@@ -229,19 +230,23 @@ class Events(PersonalReminders):
         aliases=("acara simpan",),
     )
     async def confirm(self, ctx: Context, id: int) -> list[Reply]:
-        event = await self._draft(ctx, id)
-        await self.events.set_state(event.id, "scheduled")
+        await self._event(ctx, id)
+        # Once per Save: one handled again after a crash finds the event it saved, and does
+        # what the first may not have done (each step below is safe to repeat).
+        if not await self.events.save_draft(id, ctx.member.id, once=ctx.once):
+            raise UserError(ctx._("There is no such event #{id} here.").format(id=id))
         event = await self._event(ctx, id)
         await self.planner.plan(event)
         slot = await self._next(ctx, event)
-        try:
-            platform_id = await self.services.messenger.schedule_event(
-                Destination.from_key(event.destination), calendar_event(event, slot)
-            )
-            if platform_id:
-                await self.events.set_platform_id(event.id, platform_id)
-        except Exception:
-            log.exception("could not create the platform's scheduled event for %s", event.id)
+        if event.platform_event_id is None:
+            try:
+                platform_id = await self.services.messenger.schedule_event(
+                    Destination.from_key(event.destination), calendar_event(event, slot)
+                )
+                if platform_id:
+                    await self.events.set_platform_id(event.id, platform_id)
+            except Exception:
+                log.exception("could not create the platform's scheduled event for %s", event.id)
         minutes = await self.events.reminder_minutes(event.community_id)
         saved = Reply.of(
             ctx._("Saved. Reminders go out {offsets} before.").format(
@@ -260,8 +265,9 @@ class Events(PersonalReminders):
         aliases=("acara buang",),
     )
     async def discard(self, ctx: Context, id: int) -> Reply:
-        event = await self._draft(ctx, id)
-        await self.events.drop_draft(event.id)
+        ctx.require_community()
+        if not await self.events.drop_draft(id, ctx.member.id, ctx.circle, once=ctx.once):
+            raise UserError(ctx._("There is no such event #{id} here.").format(id=id))
         return Reply.of(ctx._("Not saved."))
 
     # Reading ---------------------------------------------------------------------------
@@ -678,14 +684,6 @@ class Events(PersonalReminders):
             or event.community_id not in ctx.circle
             or (states and event.state not in states)
         ):
-            raise UserError(ctx._("There is no such event #{id} here.").format(id=event_id))
-        return event
-
-    async def _draft(self, ctx: Context, event_id: int) -> Event:
-        """The member's own draft: a discarded draft's number goes to the next event created, so
-        the Save and Cancel buttons left under another moderator's draft must not reach it."""
-        event = await self._event(ctx, event_id, states=("draft",))
-        if await self.events.created_by(event.id) != ctx.member.id:
             raise UserError(ctx._("There is no such event #{id} here.").format(id=event_id))
         return event
 

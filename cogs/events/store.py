@@ -10,8 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.api.context import Once
 from bot.api.identity import Member
-from bot.storage.store import Store, Transaction
+from bot.storage.store import Atomic, Store, Transaction
 from bot.time.clock import utc_text as _utc
 from bot.time.recurrence import Recurrence
 
@@ -63,37 +64,70 @@ class EventStore:
         member_id: int,
         now: datetime,
         recurrence: Recurrence | None = None,
+        *,
+        once: Once | None = None,
     ) -> int:
-        return int(
-            await self.store.fetchval(
-                "INSERT INTO events (community_id, destination, title, starts_at, place,"
-                " description, capacity, created_by, created_at, rrule, local_start)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                (
-                    community_id,
-                    destination,
-                    title,
-                    _utc(starts),
-                    place,
-                    description,
-                    capacity,
-                    member_id,
-                    _utc(now),
-                    recurrence.rule if recurrence else None,
-                    recurrence.start.isoformat() if recurrence else None,
-                ),
-            )
+        """A new draft's number; through `once`, a command handled again after a crash gets
+        the draft it made the first time."""
+        values = (
+            community_id,
+            destination,
+            title,
+            _utc(starts),
+            place,
+            description,
+            capacity,
+            member_id,
+            _utc(now),
+            recurrence.rule if recurrence else None,
+            recurrence.start.isoformat() if recurrence else None,
         )
 
-    async def drop_draft(self, event_id: int) -> None:
-        """Forget an event never saved: the next one created takes its number, so that the
-        numbers members see do not skip."""
-        await self.store.execute("DELETE FROM events WHERE id = ? AND state = 'draft'", (event_id,))
+        def insert(db: Atomic) -> int:
+            return int(
+                db.fetchval(
+                    "INSERT INTO events (community_id, destination, title, starts_at, place,"
+                    " description, capacity, created_by, created_at, rrule, local_start)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                    values,
+                )
+            )
 
-    async def created_by(self, event_id: int) -> int | None:
-        """The member who created the event (None once that member is gone)."""
-        found = await self.store.fetchval("SELECT created_by FROM events WHERE id = ?", (event_id,))
-        return None if found is None else int(found)
+        return int(await once("event", insert) if once else await self.store.atomically(insert))
+
+    async def save_draft(self, event_id: int, member_id: int, *, once: Once | None = None) -> bool:
+        """Save the member's own draft; False when it is not a draft of theirs (a discarded
+        draft's number goes to the next event created, so the Save and Cancel buttons left
+        under another moderator's draft must not reach it). Through `once`, a Save handled
+        again after a crash is told what the first one did."""
+
+        def save(db: Atomic) -> bool:
+            saved = db.fetchval(
+                "UPDATE events SET state = 'scheduled'"
+                " WHERE id = ? AND state = 'draft' AND created_by = ? RETURNING id",
+                (event_id, member_id),
+            )
+            return saved is not None
+
+        return bool(await once("saved", save) if once else await self.store.atomically(save))
+
+    async def drop_draft(
+        self, event_id: int, member_id: int, circle: Sequence[int], *, once: Once | None = None
+    ) -> bool:
+        """Forget the member's own draft, never saved, made in `circle`; False when there is
+        no such draft. The next event created takes its number, so that the numbers members
+        see do not skip. Through `once`, a Cancel handled again is told what the first did."""
+        among = ", ".join("?" * len(circle)) or "NULL"
+
+        def drop(db: Atomic) -> bool:
+            dropped = db.fetchval(
+                "DELETE FROM events WHERE id = ? AND state = 'draft' AND created_by = ?"
+                f" AND community_id IN ({among}) RETURNING id",
+                (event_id, member_id, *circle),
+            )
+            return dropped is not None
+
+        return bool(await once("dropped", drop) if once else await self.store.atomically(drop))
 
     async def get(self, event_id: int) -> Event | None:
         row = await self.store.fetchone(f"SELECT {_EVENT} FROM events WHERE id = ?", (event_id,))

@@ -13,6 +13,7 @@ import logging
 import math
 import random
 import re
+import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -322,14 +323,27 @@ class Quizzes(QuizScheduling):
                     pack=pack[:60]
                 )
             )
-        quiz = await self._begin(
-            community.id, ctx.channel, chosen, questions, seconds, started_by=ctx.member.id
-        )
+        # The quiz's origin, as a scheduled occurrence's job key is, kept once per update: one
+        # handled again after a crash finds the quiz it started and posts only what did not go
+        # out. (Not the update's id itself: Telegram may give an old id to a new update.)
+        origin: str = await ctx.once("origin", lambda _: f"command:{secrets.token_hex(8)}")
+        quiz = await self.quizzes.started_from(origin)
+        if quiz is None:
+            quiz = await self._begin(
+                community.id,
+                ctx.channel,
+                chosen,
+                questions,
+                seconds,
+                started_by=ctx.member.id,
+                origin=origin,
+            )
         if quiz is None:
             raise UserError(ctx._("A quiz is already running here. /quiz stop ends it."))
-        # Posted in the channel rather than answered: a Telegram moderator may have started
-        # the quiz from a private chat with the bot.
-        await self._open_quiz(await self._speaker(community.id, ctx.channel), quiz)
+        if quiz.state == "running":
+            # Posted in the channel rather than answered: a Telegram moderator may have
+            # started the quiz from a private chat with the bot.
+            await self._open_quiz(await self._speaker(community.id, ctx.channel), quiz)
         return _private(ctx._("The quiz has started."))
 
     async def _begin(
@@ -344,7 +358,7 @@ class Quizzes(QuizScheduling):
         origin: str | None = None,
     ) -> Quiz | None:
         """Create a quiz in `where`; None when one is already running there (or `origin`, a
-        scheduled occurrence, already started one)."""
+        scheduled occurrence or a /quiz start, already started one)."""
         now = self.services.clock.now()
         circle = await circles.circle(self.services.store, community_id)
         season = await self.quizzes.current_season(circle, now)
@@ -590,12 +604,6 @@ class Quizzes(QuizScheduling):
             return await self._season_board(ctx.translations, community.id, current)
         if not name:
             raise UsageError(ctx._("Missing {name}.").format(name="name"))
-        if current is not None:
-            raise UserError(
-                ctx._("The season {name} is still on: end it first with /quiz season end.").format(
-                    name=current.name
-                )
-            )
         ends = None
         if until:
             ends = parse_when(until, now, ctx.timezone)
@@ -607,24 +615,35 @@ class Quizzes(QuizScheduling):
                 )
             if ends <= now:
                 raise UserError(ctx._("{date} has already passed.").format(date=_date(ctx, ends)))
-        season_id = await self.quizzes.start_season(
-            community.id, name, ctx.channel.key(), now, ends
+        # Once per /quiz season start: one handled again after a crash finds its season.
+        season_id, on = await self.quizzes.start_season(
+            community.id, ctx.circle, name, ctx.channel.key(), now, ends, once=ctx.once
         )
-        if season_id is None:
+        if on is not None:
+            raise UserError(
+                ctx._("The season {name} is still on: end it first with /quiz season end.").format(
+                    name=on
+                )
+            )
+        started = await self.quizzes.season(season_id) if season_id is not None else None
+        if started is None:
             raise UserError(
                 ctx._("There was already a season called {name}; choose another name.").format(
                     name=name
                 )
             )
-        if ends is not None:
+        if started.ends_at is not None:
             await self.services.scheduler.schedule(
-                "quiz-season-end", f"quiz-season:{season_id}:end", ends, {"season": season_id}
+                "quiz-season-end",
+                f"quiz-season:{started.id}:end",
+                started.ends_at,
+                {"season": started.id},
             )
             message = ctx._("The quiz season {name} has begun; it ends on {date}.").format(
-                name=name, date=_date(ctx, ends)
+                name=started.name, date=_date(ctx, started.ends_at)
             )
         else:
-            message = ctx._("The quiz season {name} has begun.").format(name=name)
+            message = ctx._("The quiz season {name} has begun.").format(name=started.name)
         return Reply.of(
             message + " " + ctx._("Quizzes started from now on count for it: /quiz leaderboard.")
         )

@@ -12,8 +12,9 @@ from datetime import datetime
 from itertools import islice
 from zoneinfo import ZoneInfo
 
+from bot.api.context import Once
 from bot.storage.scheduler import Scheduler
-from bot.storage.store import Store
+from bot.storage.store import Atomic, Store
 from bot.time.clock import utc_text
 from bot.time.recurrence import Recurrence
 
@@ -89,28 +90,39 @@ class ScheduleStore:
         said: str,
         created_by: int,
         now: datetime,
+        once: Once | None = None,
     ) -> Schedule:
-        row = await self.store.fetchone(
-            "INSERT INTO quiz_schedules (community_id, destination, pack_key, pack_title,"
-            " questions, seconds, starts_at, rrule, local_start, said, created_by, created_at)"
-            f" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING {_SCHEDULE}",
-            (
-                community_id,
-                destination,
-                pack_key,
-                pack_title,
-                questions,
-                seconds,
-                utc_text(starts_at),
-                recurrence.rule if recurrence else None,
-                recurrence.start.isoformat() if recurrence else None,
-                said,
-                created_by,
-                utc_text(now),
-            ),
+        """A new schedule; through `once`, a command handled again after a crash gets the one
+        it made the first time."""
+        values = (
+            community_id,
+            destination,
+            pack_key,
+            pack_title,
+            questions,
+            seconds,
+            utc_text(starts_at),
+            recurrence.rule if recurrence else None,
+            recurrence.start.isoformat() if recurrence else None,
+            said,
+            created_by,
+            utc_text(now),
         )
-        assert row is not None
-        return _schedule(row)
+
+        def insert(db: Atomic) -> int:
+            return int(
+                db.fetchval(
+                    "INSERT INTO quiz_schedules (community_id, destination, pack_key, pack_title,"
+                    " questions, seconds, starts_at, rrule, local_start, said, created_by,"
+                    " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                    values,
+                )
+            )
+
+        made = await once("schedule", insert) if once else await self.store.atomically(insert)
+        found = await self.get(int(made))
+        assert found is not None
+        return found
 
     async def get(self, schedule_id: int) -> Schedule | None:
         row = await self.store.fetchone(

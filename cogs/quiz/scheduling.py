@@ -172,10 +172,11 @@ class QuizScheduling(Feature):
             said=" ".join(when.split()),
             created_by=ctx.member.id,
             now=ctx.clock.now(),
+            once=ctx.once,  # one handled again after a crash finds the schedule it made
         )
         await plan(self.services.scheduler, schedule, ctx.clock.now(), ctx.timezone)
-        date = moment_text(ctx.locale, starts, ctx.timezone)
-        if recurrence is not None:
+        date = moment_text(ctx.locale, schedule.starts_at, ctx.timezone)
+        if schedule.rrule is not None:
             message = ctx._(
                 "Scheduled #{id}: {title} starts here by itself {when}, the first time on "
                 "{date}. /calendar shows it; /quiz schedule cancel {id} ends it."

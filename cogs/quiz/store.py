@@ -14,7 +14,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from bot.storage.store import Conflict, Store
+from bot.api.context import Once
+from bot.storage.store import Atomic, Conflict, Store
 from bot.time.clock import utc_text as _utc
 from cogs.quiz.game import Asked, Drawn
 
@@ -105,8 +106,9 @@ class QuizStore:
         homes: Sequence[Home] = (),
     ) -> int | None:
         """The new quiz's id, or None when a quiz is already running in that channel (or one
-        was already started from `origin`, a scheduled occurrence). Of its other `homes`, one
-        with a quiz of its own running is left out."""
+        was already started from `origin`: a scheduled occurrence's job key, or one a /quiz
+        start kept for its update). Of its other `homes`, one with a quiz of its own running is
+        left out."""
         try:
             async with self.store.transaction() as tx:
                 quiz_id = int(
@@ -169,7 +171,7 @@ class QuizStore:
         return Quiz(*row) if row else None
 
     async def started_from(self, origin: str) -> Quiz | None:
-        """The quiz a scheduled occurrence started, if it did."""
+        """The quiz a scheduled occurrence (or a /quiz start) started, if it did."""
         row = await self.store.fetchone(
             f"SELECT {_QUIZ} FROM quizzes q WHERE q.origin = ?", (origin,)
         )
@@ -354,22 +356,40 @@ class QuizStore:
     async def start_season(
         self,
         community_id: int,
+        circle: Sequence[int],
         name: str,
         destination: str,
         now: datetime,
         ends: datetime | None,
-    ) -> int | None:
-        """The new season's id; None when the community already had a season of that name."""
-        try:
-            return int(
-                await self.store.fetchval(
-                    "INSERT INTO quiz_seasons (community_id, name, destination, started_at,"
-                    " ends_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
-                    (community_id, name, destination, _utc(now), _utc(ends) if ends else None),
-                )
+        *,
+        once: Once | None = None,
+    ) -> tuple[int | None, str | None]:
+        """Start a season: its id; else (None, the name of the season still on in the circle),
+        or (None, None) when the community already had a season of that name. Through `once`,
+        a command handled again after a crash gets what the first one did."""
+
+        def start(db: Atomic) -> list[Any]:
+            on = db.fetchval(
+                f"SELECT name FROM quiz_seasons WHERE community_id IN {_in(circle)}"
+                " AND ended_at IS NULL ORDER BY started_at DESC LIMIT 1",
+                tuple(circle),
             )
-        except Conflict:
-            return None
+            if on is not None:
+                return [None, on]
+            if db.fetchval(
+                "SELECT 1 FROM quiz_seasons WHERE community_id = ? AND name = ?",
+                (community_id, name),
+            ):
+                return [None, None]
+            season_id = db.fetchval(
+                "INSERT INTO quiz_seasons (community_id, name, destination, started_at,"
+                " ends_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+                (community_id, name, destination, _utc(now), _utc(ends) if ends else None),
+            )
+            return [int(season_id), None]
+
+        made = await once("season", start) if once else await self.store.atomically(start)
+        return made[0], made[1]
 
     async def end_season(self, season_id: int, now: datetime) -> bool:
         ended = await self.store.fetchval(

@@ -112,3 +112,22 @@ async def run_due(app: App, clock: FakeClock, seconds: float) -> None:
             await asyncio.sleep(0.01)  # what the last job handed on (a follow-up) settles
             return
     raise AssertionError("the scheduler did not finish the jobs that fell due")
+
+
+async def cut_before_its_answer(app: App, update_id: str) -> None:
+    """As if the process had stopped after the update's handler wrote what it made and before
+    its answer was kept: once the inbox has finished the update, it is made pending again
+    without its answer, so the next start handles it again (run again, not answered from the
+    inbox). What a command must not do twice goes through ``ctx.once``."""
+    store = app.services.store
+    for _ in range(300):
+        state = await store.fetchval("SELECT state FROM inbox WHERE update_id = ?", (update_id,))
+        if state == "done":
+            break
+        await asyncio.sleep(0.02)
+    else:
+        raise AssertionError(f"update {update_id} was not finished")
+    await store.execute(
+        "UPDATE inbox SET state = 'pending', finished_at = NULL, answer = NULL WHERE update_id = ?",
+        (update_id,),
+    )

@@ -11,7 +11,8 @@ is handled, and marked done once answered; Discord never sends an interaction ag
 process stopped while handling is taken up at the next start, once, from the stored payload. Its
 token may be spent by then (an initial answer is due within 3 s, follow-ups within 15 minutes): it
 is answered with a follow-up while the token lasts, else, and when the follow-up is refused, with
-ordinary messages through the outbox, in the channel, a private reply in the member's DMs.
+ordinary messages through the outbox, in the channel, a private reply in the member's DMs. One
+discord.py can no longer run (its command removed or changed since) is skipped with one line.
 """
 
 from __future__ import annotations
@@ -89,6 +90,16 @@ class PressButton(discord.ui.DynamicItem[discord.ui.Button], template=r"p(?P<dat
         await client.adapter.press(interaction, self.data)
 
 
+class PustakaTree(app_commands.CommandTree["PustakaClient"]):
+    """The slash commands; an interaction discord.py could not run is reported to the adapter."""
+
+    async def on_error(
+        self, interaction: discord.Interaction[PustakaClient], error: app_commands.AppCommandError
+    ) -> None:
+        if not await self.client.adapter.not_run(interaction, error):
+            await super().on_error(interaction, error)
+
+
 class PustakaClient(discord.AutoShardedClient):
     def __init__(self, adapter: DiscordAdapter) -> None:
         intents = discord.Intents.none()
@@ -103,7 +114,7 @@ class PustakaClient(discord.AutoShardedClient):
             shard_ids=list(settings.shard_ids) or None,
         )
         self.adapter = adapter
-        self.tree = app_commands.CommandTree(self)
+        self.tree = PustakaTree(self)
         parse = self._connection.parsers["INTERACTION_CREATE"]
 
         def interaction_created(data: dict[str, Any]) -> None:
@@ -278,6 +289,26 @@ class DiscordAdapter:
     async def _finish(self, update_id: str) -> None:
         await self.inbox.finish(update_id)
         self._again.pop(update_id, None)
+
+    async def not_run(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> bool:
+        """discord.py could not run a slash command before it reached :meth:`run_command`: the
+        command is no longer the bot's, or its options changed since the interaction was
+        stored. One taken up again at start is then finished here, with one line; nothing
+        else would finish it, and it would be taken up again at every start. True when it was
+        such an interaction."""
+        update_id = str(interaction.id)
+        if update_id not in self._again:
+            return False
+        log.warning(
+            "Discord interaction %s, taken up again, cannot be run now (%s); it is skipped",
+            update_id,
+            error,
+        )
+        self._again.pop(update_id, None)
+        await self.inbox.finish(update_id, skipped=True)
+        return True
 
     def _kept(self, incoming: Incoming, update_id: str | None) -> Incoming:
         return replace(incoming, update_id=update_id, again=update_id in self._again)

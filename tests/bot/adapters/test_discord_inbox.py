@@ -10,6 +10,8 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from bot.config import load_config
 from bot.process.app import App
 from bot.storage.inbox import Inbox
@@ -87,3 +89,25 @@ async def test_one_whose_token_is_spent_is_answered_in_the_members_dms(
         assert not [c for c in discord_fake.calls if c.path.startswith("/webhooks/")]
         assert not [c for c in discord_fake.calls if c.path.startswith("/interactions/")]
         assert await settled(app) == (1, {interaction_id: "done"})
+
+
+async def test_one_whose_command_is_gone_is_skipped_once_not_taken_up_for_ever(
+    tmp_path: Path, discord_fake: FakeDiscord, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A slash command stored before an upgrade that removed it: at the next start discord.py
+    cannot run it, and the inbox marks it skipped with one line instead of leaving it pending
+    (then it would be taken up again at every start)."""
+    interaction_id, payload = discord_fake.slash_payload("gone", member=user(MEMBER, "sari"))
+    settings = f'[discord]\ntoken = "{discord_fake.token}"\nguild_ids = [{GUILD_ID}]\n'
+    app = await App.open(load_config(write_config(tmp_path, settings), env={}))
+    inbox = Inbox(app.services.store, app.services.clock, "discord")
+    assert await inbox.take([(interaction_id, payload)]) == [interaction_id]
+    await app.close()
+
+    async with discord_bot(tmp_path, discord_fake) as app:
+        assert await settled(app) == (0, {interaction_id: "skipped"})
+    async with discord_bot(tmp_path, discord_fake) as again:
+        await asyncio.sleep(0.5)
+        assert await settled(again) == (0, {interaction_id: "skipped"})
+    lines = [r.getMessage() for r in caplog.records if interaction_id in r.getMessage()]
+    assert len([line for line in lines if "cannot be run now" in line]) == 1, lines
