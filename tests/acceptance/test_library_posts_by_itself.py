@@ -106,7 +106,7 @@ async def test_a_weekly_post_in_both_homes_across_a_restart(
     async def moderator(group: str, sub: str, *options: dict[str, Any]) -> str:
         command = [{"type": 1, "name": sub, "options": list(options)}]
         asked = await discord.slash(group, command, member=MODERATOR, permissions=MANAGE_GUILD)
-        return str((await discord.response_to(asked)).body)
+        return str(await discord.answer_to(asked))
 
     try:
         await bot.start(discord, telegram)
@@ -176,7 +176,7 @@ async def test_a_weekly_post_in_both_homes_across_a_restart(
             member=MODERATOR,
             permissions=MANAGE_GUILD,
         )
-        answer = (await discord.response_to(asked, within=30)).body
+        answer = await discord.answer_to(asked, within=30)
         [(name, picture)] = answer["files"]
         assert name.endswith(".png") and decoded_size(picture) == SIZE
         assert "3 anggota ikut serta, 3 di antaranya baru." in str(answer), answer
