@@ -37,6 +37,30 @@ OWNERS_LOCK = 0x70757374
 """The advisory lock class whose keys are the live processes' numbers ("pust")."""
 
 
+async def stopped(store: Store, *held: tuple[str, str, tuple[Any, ...]]) -> tuple[int, ...]:
+    """The owners that stopped among those of the rows each (table, condition, parameters)
+    selects. The rows are read before the live owners: an owner that wrote a row held its lock
+    before, so one not live afterwards has stopped for good (a process starting in between is
+    not mistaken for a stopped one)."""
+    owners: set[int] = set()
+    for table, condition, params in held:
+        owners.update(
+            int(row[0])
+            for row in await store.fetchall(
+                f"SELECT DISTINCT owner FROM {table} WHERE {condition} AND owner IS NOT NULL",
+                params,
+            )
+        )
+    return tuple(sorted(owners - await store.live_owners())) if owners else ()
+
+
+def held_by(owners: tuple[int, ...]) -> str:
+    """SQL (with `owners` as its parameters): a row of one of these stopped owners, or of
+    none."""
+    marks = ",".join("?" * len(owners)) or "NULL"
+    return f"(owner IS NULL OR owner IN ({marks}))"
+
+
 async def left_behind(
     store: Store, table: str, condition: str, params: tuple[Any, ...] = ()
 ) -> tuple[str, tuple[Any, ...]]:
@@ -44,12 +68,5 @@ async def left_behind(
     matching `condition` that a stopped process holds. An owner seen stopped never runs again,
     so the rows it names stay its until they are taken back (``UPDATE … WHERE`` this, which
     takes each row once however many processes try)."""
-    owners = {
-        int(row[0])
-        for row in await store.fetchall(
-            f"SELECT DISTINCT owner FROM {table} WHERE {condition} AND owner IS NOT NULL", params
-        )
-    }
-    gone = sorted(owners - await store.live_owners()) if owners else []
-    marks = ",".join("?" * len(gone)) or "NULL"
-    return f"{condition} AND (owner IS NULL OR owner IN ({marks}))", (*params, *gone)
+    gone = await stopped(store, (table, condition, params))
+    return f"{condition} AND {held_by(gone)}", (*params, *gone)

@@ -360,6 +360,7 @@ class PostgresStore(_Statements, Store):
         self._rowids: dict[str, str] = {}
         self._in_transaction: set[asyncio.Task[Any]] = set()
         self._life: asyncio.Task[None] | None = None
+        self._life_conn: asyncpg.Connection | None = None
 
     @classmethod
     async def open(  # type: ignore[override]
@@ -404,8 +405,7 @@ class PostgresStore(_Statements, Store):
             await store._learn_schema()
             await store._hold_owner_lock()
         except BaseException:
-            if store._life is not None:
-                store._life.cancel()
+            await store._let_go()
             await pool.close()
             raise
         return store
@@ -423,7 +423,16 @@ class PostgresStore(_Statements, Store):
             await conn.close()
             raise
         self.owner = number
+        self._life_conn = conn
         self._life = asyncio.create_task(_hold(conn), name="pustaka-owner-lock")
+
+    async def _let_go(self) -> None:
+        """Close the owner lock's connection: the others see this process stopped."""
+        if self._life is not None:
+            self._life.cancel()
+            await asyncio.gather(self._life, return_exceptions=True)
+        if self._life_conn is not None and not self._life_conn.is_closed():
+            await self._life_conn.close()
 
     async def live_owners(self) -> set[int]:
         rows = await self._pool.fetch(
@@ -605,9 +614,7 @@ class PostgresStore(_Statements, Store):
             return
         self._refuse_inside_own_transaction("store.close()")
         self._closed = True
-        if self._life is not None:
-            self._life.cancel()
-            await asyncio.gather(self._life, return_exceptions=True)
+        await self._let_go()
         try:
             await asyncio.wait_for(self._pool.close(), timeout=10)
         except TimeoutError:
@@ -646,19 +653,16 @@ async def _prepare_database(conn: asyncpg.Connection) -> None:
 
 
 async def _hold(conn: asyncpg.Connection) -> None:
-    """Keep the owner lock's connection open until cancelled (the store closes). Should it end
+    """Watch the owner lock's connection until cancelled (the store closes). Should it end
     (the server restarted, the network dropped), the others see this process stopped and take
     its work back: logged, since from then on a job may run twice."""
     lost = asyncio.Event()
     conn.add_termination_listener(lambda _: lost.set())
-    try:
-        await lost.wait()
-        log.error(
-            "the connection holding this process's owner lock ended: other processes take back"
-            " its work, and what it is doing may be done twice"
-        )
-    finally:
-        await conn.close()
+    await lost.wait()
+    log.error(
+        "the connection holding this process's owner lock ended: other processes take back"
+        " its work, and what it is doing may be done twice"
+    )
 
 
 def _safe(url: str) -> str:

@@ -19,7 +19,9 @@ Several processes may share a PostgreSQL database. A claimed job and a message k
 carry the number of the process that holds them, and only those of a process that stopped are
 taken back (bot/storage/owners.py): at start, and on a shared database every
 :data:`~bot.storage.owners.SWEEP` seconds while running, so the jobs a killed process was
-running are run by another at once, and a starting process never takes a live one's.
+running are run by another at once, and a starting process never takes a live one's. There a
+sleeping scheduler also looks for due jobs at least every `SWEEP` seconds: a job another process
+scheduled (and may not live to run) does not wake this one.
 
 A moderator may act on one pending job by its id (/calendar): :meth:`Scheduler.pause` keeps it
 pending but unclaimed (a paused job is neither run nor marked missed), :meth:`Scheduler.resume`,
@@ -38,7 +40,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.storage.owners import SWEEP, left_behind
+from bot.storage.owners import SWEEP, held_by, stopped
 from bot.storage.store import Store
 from bot.time.clock import Clock
 from bot.time.clock import utc_text as _utc
@@ -255,22 +257,23 @@ class Scheduler:
         """Jobs a stopped process was running run again, and the messages it was sending go
         again (those its outbox holds go from there); a live process's are left alone. Returns
         how many jobs were taken back."""
-        running, owners = await left_behind(self.store, "jobs", "state = 'running'")
-        jobs = await self.store.fetchall(
-            f"UPDATE jobs SET state = 'pending', owner = NULL WHERE {running} RETURNING id",
-            owners,
+        # Who stopped is judged once, for the keys and the jobs; the keys go first: a job back
+        # to pending may run at once elsewhere, and would take a key still marked sending as
+        # sent (its message, cut, would be lost).
+        gone = await stopped(
+            self.store,
+            ("sent_keys", "state = 'sending'", ()),
+            ("jobs", "state = 'running'", ()),
         )
-        if jobs:
-            self._wake.set()
-        sending, owners = await left_behind(self.store, "sent_keys", "state = 'sending'")
+        sending = f"state = 'sending' AND {held_by(gone)}"
         # A message the outbox holds goes out from there (bot/api/outbox.py): not sent again.
         await self.store.execute(
             f"UPDATE sent_keys SET state = 'sent' WHERE {sending}"
             " AND key IN (SELECT key FROM outbox WHERE key IS NOT NULL)",
-            owners,
+            gone,
         )
         cut = await self.store.fetchall(
-            f"DELETE FROM sent_keys WHERE {sending} RETURNING key", owners
+            f"DELETE FROM sent_keys WHERE {sending} RETURNING key", gone
         )
         if cut:
             log.warning(
@@ -279,6 +282,13 @@ class Scheduler:
                 len(cut),
                 ", ".join(row[0] for row in cut[:5]) + (" …" if len(cut) > 5 else ""),
             )
+        jobs = await self.store.fetchall(
+            "UPDATE jobs SET state = 'pending', owner = NULL"
+            f" WHERE state = 'running' AND {held_by(gone)} RETURNING id",
+            gone,
+        )
+        if jobs:
+            self._wake.set()
         if jobs and self.store.shared:
             log.warning("%d jobs of a process that stopped are run again here", len(jobs))
         return len(jobs)
@@ -343,6 +353,9 @@ class Scheduler:
     async def _sleep_until(self, when: datetime | None) -> None:
         waiter = asyncio.ensure_future(self._wake.wait())
         sleeps: list[asyncio.Future[Any]] = [waiter]
+        if self.store.shared:
+            soon = self.clock.now() + timedelta(seconds=SWEEP)
+            when = soon if when is None else min(when, soon)
         if when is not None:
             seconds = (when - self.clock.now()).total_seconds()
             sleeps.append(asyncio.ensure_future(self.clock.sleep(seconds)))
