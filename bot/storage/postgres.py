@@ -432,6 +432,10 @@ class PostgresStore(_Statements, Store):
             self._life.cancel()
             await asyncio.gather(self._life, return_exceptions=True)
         if self._life_conn is not None and not self._life_conn.is_closed():
+            # Let go of the lock first, so that it is gone when this returns (the server drops
+            # it only as the connection's backend exits, a moment after the close).
+            with contextlib.suppress(asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
+                await self._life_conn.execute("SELECT pg_advisory_unlock_all()")
             await self._life_conn.close()
 
     async def live_owners(self) -> set[int]:
