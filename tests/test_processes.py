@@ -1,25 +1,30 @@
 """Three `pustaka run` processes on one PostgreSQL database, one killed with SIGKILL in the middle
 of a quiz and of a reminder burst: the others take over what it held (bot/storage/owners.py).
 
-The processes serve the loopback fake Bot API, each polling it (the fake, unlike Telegram, lets
-several poll; the first to store an update handles it). Members ask for private reminders;
-a moderator starts a one-question quiz; the reminders are made due all at once while members
-press the question's buttons in small bursts, so the updates spread over the processes. The
-process running the reminder jobs (and, when it holds some, answers) is killed while the fake
-still takes its messages (each held a moment, as a slow network would). The two left run its
-jobs, send what its outbox held and handle the answers it had stored.
+Each process serves the loopback fake Bot API and the loopback Discord fake. Each polls Telegram
+(the fake, unlike Telegram, lets several poll) and each gets Discord's interactions (one shard,
+several sessions); the first to store an update handles it. Members ask for private reminders on
+both platforms; a moderator starts a one-question quiz on Telegram; the reminders are made due
+all at once while members answer in the group a few at a time, so the updates spread
+over the processes. The process running the reminder jobs (preferably at a moment it also holds
+answers) is killed while the fakes still take its messages (each held a moment, as a slow network
+would). The two left run its jobs, send what its outbox held and handle the answers it had
+stored.
 
 Then every answer is recorded once, the question's result and the standings are posted once,
-every reminder job is done and every member got their reminder: once, or twice only when the
-kill cut its send (Telegram cannot tell a send cut mid-flight from one that never went out; the
-log announces each such repeat, and the test counts them).
+every reminder job is done, every Discord member got their reminder once (one cut mid-send goes
+again with its nonce, which Discord drops), and every Telegram member got theirs: once, or twice
+only when the kill cut its send (Telegram cannot tell a send cut mid-flight from one that never
+went out; the log announces each such repeat, and the test counts them).
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import signal
+import sys
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -32,16 +37,16 @@ from bot.time.clock import utc_text
 from tests.chaos import SENT_AGAIN
 from tests.conftest import write_config
 from tests.databases import on_postgres, rows
+from tests.fakes.discord_api import GUILD_ID, FakeDiscord
+from tests.fakes.discord_api import user as discord_user
 from tests.fakes.telegram_api import (
-    BOT_USER,
     FakeTelegram,
-    callback_press,
     group_chat,
     private_chat,
     text_message,
     user,
 )
-from tests.test_process_restart import Bot
+from tests.test_process_restart import ROOT, Bot
 
 pytestmark = pytest.mark.skipif(
     not on_postgres(), reason="processes share a PostgreSQL database; SQLite is one process's"
@@ -52,11 +57,41 @@ LIBRARIAN = 4004
 PACK = "sastra-indonesia"  # a bundled pack
 SECONDS = 25  # the question's time: long enough for the answers a killed process held
 REMINDED = range(700_001, 700_041)
+DISCORD_REMINDED = [str(940_000_000_000_200_000 + n) for n in range(1, 21)]
 PLAYERS = range(800_001, 800_046)
 REMINDER = "personal-reminder"
 PROCESS = re.compile(r"sharing the database with other processes as process (\d+)")
 TAKEN_BACK = re.compile(r"(\d+) jobs of a process that stopped are run again here")
 UPDATES_AGAIN = re.compile(r"(\d+) Telegram updates were not finished")
+
+
+async def start(folder: Path, telegram: FakeTelegram, discord: FakeDiscord) -> Bot:
+    """`pustaka run` serving both fakes in a child process, once it serves both."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "PUSTAKA_TELEGRAM_TOKEN": telegram.token,
+        "PUSTAKA_DISCORD_TOKEN": discord.token,
+        "PUSTAKA_TEST_DISCORD": f"http://127.0.0.1:{discord.port}",
+    }
+    env.pop("PUSTAKA_CONFIG", None)
+    discord.identified.clear()
+    menus = len(telegram.sent("setMyCommands"))
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "tests.fakes.discord_process",
+        "run",
+        cwd=folder,
+        env=env,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    bot = Bot(process)
+    await asyncio.wait_for(discord.identified.wait(), 60)
+    await telegram.wait_for("setMyCommands", count=menus + 6, within=60)
+    return bot
 
 
 @dataclass
@@ -71,6 +106,10 @@ class Outcome:
     resent: int
     victim_held: tuple[int, int]
     """Reminder jobs running and updates pending in the killed process when it was killed."""
+    posted: Counter[str]
+    """Discord: reminders posted, by member (a repeat with a seen nonce is not posted)."""
+    dropped: int
+    """Discord: sends again that the platform dropped by their nonce."""
 
     def __str__(self) -> str:
         doubled = sum(1 for n in self.reminders.values() if n > 1)
@@ -80,7 +119,10 @@ class Outcome:
             f" {self.updates_taken_over} updates; answers recorded {sum(self.answers.values())}"
             f"/{len(PLAYERS)}; reminders delivered {sum(self.reminders.values())}"
             f"/{len(REMINDED)} ({doubled} twice, {self.resent} resends announced);"
-            f" results {self.results}, standings {self.standings}"
+            f" results {self.results}, standings {self.standings}; Discord reminders posted"
+            f" {sum(self.posted.values())}/{len(DISCORD_REMINDED)}"
+            f" ({sum(1 for n in self.posted.values() if n > 1)} twice, {self.dropped} repeats"
+            " dropped by their nonce)"
         )
 
 
@@ -91,6 +133,13 @@ async def until(check, what: str, within: float = 60) -> None:  # noqa: ANN001
             return
         await asyncio.sleep(0.1)
     raise AssertionError(f"{what} did not happen within {within} s")
+
+
+def answer(player: int, typed: str) -> dict[str, object]:
+    """A member's answer typed in the group."""
+    return text_message(
+        f"/answer {typed}", chat=group_chat(GROUP), sender=user(player, f"P{player}")
+    )
 
 
 def count(sql: str, database: Path) -> int:
@@ -104,15 +153,31 @@ def owner(bot: Bot) -> int:
 
 
 async def run(folder: Path) -> Outcome:
-    fake = FakeTelegram(answer_delay=0.03, delays={"answerCallbackQuery": 0.05})
+    fake = FakeTelegram(answer_delay=0.03)
     await fake.start()
     fake.admins[GROUP] = [LIBRARIAN]
-    write_config(folder, f'[telegram]\nbase_url = "{fake.base_url}"\n')
+    discord = FakeDiscord(answer_delay=0.03)
+    await discord.start()
+    write_config(
+        folder,
+        f'[telegram]\nbase_url = "{fake.base_url}"\n[discord]\nguild_ids = [{GUILD_ID}]\n',
+    )
     database = folder / "pustaka.db"
     bots: list[Bot] = []
     try:
         for _ in range(3):
-            bots.append(await Bot.start(folder, fake))
+            bots.append(await start(folder, fake, discord))
+        await asyncio.sleep(0.5)  # the guild and the command sync follow the identify
+        for member in DISCORD_REMINDED:
+            options = [
+                {"type": 3, "name": "when", "value": "besok jam 8 pagi"},
+                {"type": 3, "name": "text", "value": f"pgprocs-d{member}"},
+            ]
+            await discord.slash(
+                "remind",
+                [{"type": 1, "name": "me", "options": options}],
+                member=discord_user(member, f"m{member[-4:]}"),
+            )
         for member in REMINDED:
             fake.push_update(
                 text_message(
@@ -124,7 +189,7 @@ async def run(folder: Path) -> Outcome:
         await until(
             lambda: (
                 count(f"SELECT count(*) FROM jobs WHERE kind = '{REMINDER}'", database)
-                == len(REMINDED)
+                == len(REMINDED) + len(DISCORD_REMINDED)
             ),
             "every reminder asked",
         )
@@ -137,19 +202,14 @@ async def run(folder: Path) -> Outcome:
             )
         )
         in_group = lambda c: int(c.params["chat_id"]) == GROUP  # noqa: E731
-        [asked] = await fake.wait_for(
+        await fake.wait_for(
             "sendMessage",
-            where=lambda c: in_group(c) and "inline_keyboard" in str(c.params.get("reply_markup")),
+            where=lambda c: in_group(c) and "Pertanyaan 1 dari 1" in c.params["text"],
             within=30,
         )
-        keyboard = [b for row in asked.params["reply_markup"]["inline_keyboard"] for b in row]
-        message = {
-            "message_id": 1001,
-            "date": int(time.time()),
-            "chat": group_chat(GROUP),
-            "from": BOT_USER,
-            "text": "Pertanyaan 1 dari 1",
-        }
+        # A letter for a question with choices; for one without, any text (judged, recorded).
+        [(choices,)] = rows(database, "SELECT choices FROM quiz_questions")
+        typed = "A" if choices != "[]" else "Andrea Hirata"
 
         # The reminders fall due now, and the members answer meanwhile, a few at a time.
         rows(
@@ -168,13 +228,7 @@ async def run(folder: Path) -> Outcome:
         while victim is None:
             for player in [next(players, None) for _ in range(3)]:
                 if player is not None:
-                    fake.push_update(
-                        callback_press(
-                            keyboard[player % len(keyboard)]["callback_data"],
-                            message=message,
-                            sender=user(player, f"P{player}"),
-                        )
-                    )
+                    fake.push_update(answer(player, typed))
             await asyncio.sleep(0.03)
             running = dict(
                 rows(
@@ -202,13 +256,7 @@ async def run(folder: Path) -> Outcome:
                 held = (int(running[owner(victim)]), int(pending.get(owner(victim), 0)))
                 await victim.stop(signal.SIGKILL)
         for player in players:  # the rest answer after the kill
-            fake.push_update(
-                callback_press(
-                    keyboard[player % len(keyboard)]["callback_data"],
-                    message=message,
-                    sender=user(player, f"P{player}"),
-                )
-            )
+            fake.push_update(answer(player, typed))
         survivors = [bot for bot in bots if bot is not victim]
 
         await until(
@@ -221,7 +269,7 @@ async def run(folder: Path) -> Outcome:
                     f"SELECT count(*) FROM jobs WHERE kind = '{REMINDER}' AND state = 'done'",
                     database,
                 )
-                == len(REMINDED)
+                == len(REMINDED) + len(DISCORD_REMINDED)
                 and count("SELECT count(*) FROM outbox", database) == 0
             ),
             "every reminder sent",
@@ -237,11 +285,16 @@ async def run(folder: Path) -> Outcome:
             assert await bot.stop() == 0
         bots = []
         log = "".join(bot.log for bot in survivors)
+    except BaseException:
+        for bot in bots:  # shown by pytest with the failure
+            print(f"--- process {PROCESS.search(bot.log)}:\n{bot.log[-6000:]}")
+        raise
     finally:
         for bot in bots:
             if bot.process.returncode is None:
                 await bot.stop(signal.SIGKILL)
         await fake.stop()
+        await discord.stop()
 
     answered = rows(
         database,
@@ -266,6 +319,13 @@ async def run(folder: Path) -> Outcome:
         updates_taken_over=sum(int(n) for n in UPDATES_AGAIN.findall(log)),
         resent=sum(int(a or b) for a, b in SENT_AGAIN.findall(log)),
         victim_held=held,
+        posted=Counter(
+            found[1]
+            for message in discord.posted
+            for embed in message["embeds"]
+            if (found := re.search(r"pgprocs-d(\d+)", embed.get("description") or ""))
+        ),
+        dropped=discord.dropped,
     )
 
 
@@ -275,7 +335,8 @@ async def test_a_process_killed_mid_quiz_and_mid_burst_loses_nothing(tmp_path: P
     assert outcome.victim_held[0] > 0 and outcome.jobs_taken_back > 0, outcome
     assert outcome.answers == Counter({player: 1 for player in PLAYERS}), outcome
     assert outcome.results == outcome.standings == 1, outcome
-    assert outcome.states == Counter({"done": len(REMINDED)}), outcome
+    assert outcome.states == Counter({"done": len(REMINDED) + len(DISCORD_REMINDED)}), outcome
+    assert outcome.posted == Counter({member: 1 for member in DISCORD_REMINDED}), outcome
     assert set(outcome.reminders) == set(REMINDED), outcome
     doubled = sum(1 for n in outcome.reminders.values() if n > 1)
     assert max(outcome.reminders.values()) <= 2 and doubled <= outcome.resent, outcome

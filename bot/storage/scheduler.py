@@ -353,9 +353,8 @@ class Scheduler:
     async def _sleep_until(self, when: datetime | None) -> None:
         waiter = asyncio.ensure_future(self._wake.wait())
         sleeps: list[asyncio.Future[Any]] = [waiter]
-        if self.store.shared:
-            soon = self.clock.now() + timedelta(seconds=SWEEP)
-            when = soon if when is None else min(when, soon)
+        if self.store.shared:  # in real time: other processes' jobs keep no test's clock
+            sleeps.append(asyncio.ensure_future(asyncio.sleep(SWEEP)))
         if when is not None:
             seconds = (when - self.clock.now()).total_seconds()
             sleeps.append(asyncio.ensure_future(self.clock.sleep(seconds)))

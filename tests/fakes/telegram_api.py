@@ -59,8 +59,6 @@ class FakeTelegram:
     one more is answered 429 with `retry_after`, and counted in `floods`."""
     answer_delay: float = 0.0
     """Seconds a sent message is held (recorded, not yet answered): a send cut mid-flight."""
-    delays: dict[str, float] = field(default_factory=dict)
-    """Seconds a call of these methods is held before it is answered (a slow network)."""
     """file_id -> content, downloadable through getFile as members' documents are."""
     kicked: set[int] = field(default_factory=set)
     """Chat ids the bot was removed from: sending there answers 403."""
@@ -123,8 +121,6 @@ class FakeTelegram:
         if failure is not None:
             self.failures.append((method, time.monotonic()))
             return _answer(failure)
-        if delay := self.delays.get(method):
-            await asyncio.sleep(delay)
         handler = getattr(self, f"_api_{method}", None)
         result = await handler(params) if handler else True
         if isinstance(result, web.Response):
