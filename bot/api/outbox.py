@@ -14,6 +14,10 @@ dropped again, with its whole time, rather than have it arrive late). A refusal
 (:class:`Undeliverable`: blocked, removed, gone) and every later failure are the outbox's to
 retry and give up.
 
+Each process sends what it stored itself. What a process that stopped left (waiting, or cut
+mid-send) is taken over when a platform (re)connects and, on a database several processes share,
+every few seconds (:meth:`Outbox.recover`; bot/storage/owners.py), never what a live one holds.
+
 Once the platform took a message, its row is deleted (bot/storage/outbox.py). A message whose
 sending fails is tried again after ``RETRY_DELAYS`` and, after the last, given up with one log
 line and, for a community's post, a private notice to the platform's moderators
@@ -40,6 +44,7 @@ from bot.api.i18n import I18n
 from bot.api.replies import Reply
 from bot.config import Config
 from bot.storage.outbox import OutboxTable, Queued
+from bot.storage.owners import SWEEP
 from bot.time.clock import Clock
 
 if TYPE_CHECKING:
@@ -93,21 +98,31 @@ class Outbox:
         self._limiters: dict[tuple[str, str, str], AsyncLimiter] = {}
         self._loading: set[asyncio.Task[None]] = set()
         self._to_load: set[str] = set()
-        self._cut: dict[str, int] = {}
-        self._left = 0  # the last message a stopped process left; later ones are in memory
+        self._platforms: set[str] = set()  # those resumed: where a stopped process's may wait
+        self._adopting: asyncio.Task[None] | None = None
         self._delivered: list[int] = []
         self._forgetting: asyncio.Task[None] | None = None
 
     async def recover(self) -> None:
-        """At start, before any platform runs: count the messages cut mid-send, sent again once
-        their platform runs (and logged then, when it is known whether it drops a repeat)."""
-        self._cut = await self.table.cut()
-        self._left = await self.table.last_id()
+        """At start, before any platform runs: on a database other processes share, look every
+        `SWEEP` seconds for what one that stopped left (at start, a platform's connection takes
+        over what the last run left: :meth:`resume`)."""
+        if self.table.store.shared and self._adopting is None:
+            self._adopting = asyncio.create_task(self._adopt_forever(), name="outbox-adopt")
 
-    def _tell_cut(self, platform: str, sender: Sender) -> None:
-        count = self._cut.pop(platform, 0)
+    async def _adopt_forever(self) -> None:
+        while True:
+            await asyncio.sleep(SWEEP)
+            for platform in sorted(self._platforms):
+                try:
+                    await self._load(platform)
+                except Exception:
+                    log.exception("%s: could not look for a stopped process's messages", platform)
+
+    def _tell_cut(self, platform: str, count: int) -> None:
         if not count:
             return
+        sender = self.messenger.sender(platform)
         if getattr(sender, "takes_nonce", False):
             log.warning(
                 "%s: %d messages were being sent when the bot stopped; sent again now with"
@@ -160,6 +175,7 @@ class Outbox:
 
     def resume(self, platform: str) -> None:
         """A platform (re)connected: what waits for it in the database joins its queues."""
+        self._platforms.add(platform)
         try:
             asyncio.get_running_loop()
         except RuntimeError:  # registered while the process is being built: loaded at first use
@@ -172,6 +188,9 @@ class Outbox:
     async def close(self) -> None:
         """Stop sending; what waits stays in the database for the next start."""
         tasks = [*self._workers.values(), *self._loading]
+        if self._adopting is not None:
+            tasks.append(self._adopting)
+            self._adopting = None
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -182,12 +201,12 @@ class Outbox:
         await self._forget_delivered()
 
     async def _load(self, platform: str) -> None:
-        if sender := self.messenger.sender(platform):
-            self._tell_cut(platform, sender)
-        for queued in await self.table.waiting(platform, self._left):
-            if queued.id not in self._known:
-                self._known.add(queued.id)
-                self._enqueue(_item(queued))
+        """Take over what processes that stopped left for `platform` (the last run, at start)."""
+        adopted = [q for q in await self.table.adopt(platform) if q.id not in self._known]
+        self._tell_cut(platform, sum(q.cut for q in adopted))
+        for queued in adopted:
+            self._known.add(queued.id)
+            self._enqueue(_item(queued))
 
     def _enqueue(self, item: _Item) -> None:
         where = item.destination.key()

@@ -64,6 +64,8 @@ class App:
         store = await Store.open(
             config.database.target, packages=[package.migrations for package in packages]
         )
+        if store.shared:
+            log.info("sharing the database with other processes as process %d", store.owner)
         clock = clock or SystemClock()
         services = Services(
             config=config,

@@ -11,6 +11,10 @@ Handled once means taking effect once. The replies a handler produced are kept w
 from there (:meth:`Inbox.answer`) rather than run again. A command cut before that runs again;
 a write that must not happen twice (a second reminder) goes through :func:`once`, which keeps
 its result with the update in the write's own transaction and gives it back the second time.
+
+Processes sharing a database share the inbox: an update is handled by the process that stored
+it first (``owner``); :meth:`Inbox.unfinished` takes over only those of processes that stopped
+(bot/storage/owners.py), so a process starting while others run leaves their updates alone.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
+from bot.storage.owners import left_behind
 from bot.storage.store import Atomic, Params, Store
 from bot.time.clock import Clock, utc_text
 
@@ -55,19 +60,27 @@ class Inbox:
             }
             new = [(i, payload) for i, payload in updates if i not in known]
             await tx.executemany(
-                "INSERT INTO inbox (platform, update_id, payload, received_at) VALUES (?, ?, ?, ?)",
-                [(self.platform, i, json.dumps(payload), now) for i, payload in new],
+                "INSERT INTO inbox (platform, update_id, payload, received_at, owner)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [
+                    (self.platform, i, json.dumps(payload), now, self.store.owner)
+                    for i, payload in new
+                ],
             )
         return [i for i, _ in new]
 
     async def unfinished(self) -> list[tuple[str, dict[str, Any]]]:
-        """Updates stored but not finished (the process stopped while handling them)."""
-        rows = await self.store.fetchall(
-            "SELECT update_id, payload FROM inbox WHERE platform = ? AND state = 'pending'"
-            " ORDER BY received_at, CAST(update_id AS INTEGER)",
-            (self.platform,),
+        """Updates stored but not finished by a process that stopped while handling them (at
+        start, the last run), taken over by this one, in the order they arrived."""
+        held, params = await left_behind(
+            self.store, "inbox", "platform = ? AND state = 'pending'", (self.platform,)
         )
-        return [(update_id, json.loads(payload)) for update_id, payload in rows]
+        rows = await self.store.fetchall(
+            f"UPDATE inbox SET owner = ? WHERE {held} RETURNING update_id, payload, received_at",
+            (self.store.owner, *params),
+        )
+        rows.sort(key=lambda row: (row[2], _number(row[0])))
+        return [(row[0], json.loads(row[1])) for row in rows]
 
     async def received(self, update_id: str) -> datetime | None:
         """When an update was stored."""
@@ -127,6 +140,11 @@ class Inbox:
             (self.platform, utc_text(self.clock.now() - KEEP)),
         )
         return len(rows)
+
+
+def _number(update_id: str) -> tuple[int, str]:
+    """An update id's place in its order (Telegram's are numbers; others sort as text after)."""
+    return (int(update_id), "") if update_id.isdigit() else (0, update_id)
 
 
 async def once(

@@ -5,6 +5,9 @@ start was cut by a crash and is sent again), and deleted once the platform took 
 with its send-once key turning 'sent' in one transaction, so a job's message is never both
 delivered and sent again by the job. A row given up is kept 'failed' for a moderator to read.
 What the rows hold (a destination, replies) is opaque here.
+
+A row belongs to the process that stored it (``owner``, bot/storage/owners.py), which keeps it
+in its queues; another takes it over (:meth:`OutboxTable.adopt`) only once that process stopped.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.storage.owners import left_behind
 from bot.storage.store import Atomic, Store
 from bot.time.clock import utc_text
 
@@ -24,13 +28,17 @@ class Queued:
     replies: str
     attempts: int
     due_at: datetime
+    cut: bool = False
+    """Being sent when its process stopped: its outcome is unknown."""
 
 
-_QUEUED = "id, platform, destination, replies, attempts, due_at"
+_QUEUED = "id, platform, destination, replies, attempts, due_at, state"
 
 
 def _queued(row: tuple) -> Queued:
-    return Queued(row[0], row[1], row[2], row[3], row[4], datetime.fromisoformat(row[5]))
+    return Queued(
+        row[0], row[1], row[2], row[3], row[4], datetime.fromisoformat(row[5]), row[6] == "sending"
+    )
 
 
 class OutboxTable:
@@ -51,12 +59,14 @@ class OutboxTable:
         when = utc_text(now)
         state, attempts = ("sending", 1) if sending else ("waiting", 0)
 
+        owner = self.store.owner
+
         def insert(db: Atomic) -> int:
             return int(
                 db.fetchval(
                     "INSERT INTO outbox (platform, destination, replies, key, state, attempts,"
-                    " created_at, due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                    (platform, destination, replies, key, state, attempts, when, when),
+                    " created_at, due_at, owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                    (platform, destination, replies, key, state, attempts, when, when, owner),
                 )
             )
 
@@ -100,24 +110,15 @@ class OutboxTable:
             (error[:500], message_id),
         )
 
-    async def waiting(self, platform: str, up_to: int) -> list[Queued]:
-        """What waits for `platform` among the messages up to id `up_to` (those a stopped
-        process left), oldest first, with what was being sent when it stopped (its outcome
-        unknown: it goes again)."""
-        rows = await self.store.fetchall(
-            f"SELECT {_QUEUED} FROM outbox WHERE platform = ? AND id <= ?"
-            " AND state IN ('waiting', 'sending') ORDER BY id",
-            (platform, up_to),
+    async def adopt(self, platform: str) -> list[Queued]:
+        """Take over what waits for `platform` in the queues of processes that stopped (at
+        start: the last run's), oldest first, with what they were sending (its outcome unknown:
+        it goes again). What a live process holds stays its."""
+        held, params = await left_behind(
+            self.store, "outbox", "platform = ? AND state IN ('waiting', 'sending')", (platform,)
         )
-        return [_queued(tuple(row)) for row in rows]
-
-    async def last_id(self) -> int:
-        return int(await self.store.fetchval("SELECT max(id) FROM outbox") or 0)
-
-    async def cut(self) -> dict[str, int]:
-        """At start: how many messages on each platform were being sent when the process
-        stopped. They stay marked, so a start that dies before sending them counts them again."""
         rows = await self.store.fetchall(
-            "SELECT platform, count(*) FROM outbox WHERE state = 'sending' GROUP BY platform"
+            f"UPDATE outbox SET owner = ? WHERE {held} RETURNING {_QUEUED}",
+            (self.store.owner, *params),
         )
-        return {platform: count for platform, count in rows}
+        return sorted((_queued(tuple(row)) for row in rows), key=lambda queued: queued.id)

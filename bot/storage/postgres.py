@@ -14,7 +14,9 @@ Statements arrive in the SQLite subset features write and are translated once ea
 - `atomically(work)` runs `work` on a worker thread whose statements go to one connection in
   one transaction on the event loop;
 - the schema versions live in ``schema_versions``; migrations run under an advisory lock, so
-  several processes starting together migrate once.
+  several processes starting together migrate once;
+- a connection of its own holds the process's owner lock while the store is open, which tells
+  the other processes it runs (bot/storage/owners.py).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import random
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
@@ -32,6 +35,7 @@ import asyncpg
 
 from bot.storage.dialect import Translated, Untranslatable, fts_query, split_statements, translate
 from bot.storage.folding import removed
+from bot.storage.owners import OWNERS_LOCK
 from bot.storage.store import (
     _SET_VERSION,
     CORE,
@@ -223,6 +227,7 @@ class _Statements(Queries):
     """The query methods over one connection (a transaction's) or the pool (the store's)."""
 
     dialect = "postgresql"
+    shared = True
 
     _owner: PostgresStore
 
@@ -354,6 +359,8 @@ class PostgresStore(_Statements, Store):
         self._keys: dict[str, tuple[str, ...]] = {}
         self._rowids: dict[str, str] = {}
         self._in_transaction: set[asyncio.Task[Any]] = set()
+        self._life: asyncio.Task[None] | None = None
+        self._life_conn: asyncpg.Connection | None = None
 
     @classmethod
     async def open(  # type: ignore[override]
@@ -396,10 +403,49 @@ class PostgresStore(_Statements, Store):
                 finally:
                     await conn.execute("SELECT pg_advisory_unlock($1)", MIGRATIONS_LOCK)
             await store._learn_schema()
+            await store._hold_owner_lock()
         except BaseException:
+            await store._let_go()
             await pool.close()
             raise
         return store
+
+    async def _hold_owner_lock(self) -> None:
+        """Take a number no live process holds and hold its lock on a connection of its own
+        until the store closes (bot/storage/owners.py)."""
+        conn = await asyncpg.connect(self.url)
+        try:
+            while True:
+                number = random.randint(1, 2**31 - 1)
+                if await conn.fetchval("SELECT pg_try_advisory_lock($1, $2)", OWNERS_LOCK, number):
+                    break
+        except BaseException:
+            await conn.close()
+            raise
+        self.owner = number
+        self._life_conn = conn
+        self._life = asyncio.create_task(_hold(conn), name="pustaka-owner-lock")
+
+    async def _let_go(self) -> None:
+        """Close the owner lock's connection: the others see this process stopped."""
+        if self._life is not None:
+            self._life.cancel()
+            await asyncio.gather(self._life, return_exceptions=True)
+        if self._life_conn is not None and not self._life_conn.is_closed():
+            # Let go of the lock first, so that it is gone when this returns (the server drops
+            # it only as the connection's backend exits, a moment after the close).
+            with contextlib.suppress(asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
+                await self._life_conn.execute("SELECT pg_advisory_unlock_all()")
+            await self._life_conn.close()
+
+    async def live_owners(self) -> set[int]:
+        rows = await self._pool.fetch(
+            "SELECT objid::bigint FROM pg_locks WHERE locktype = 'advisory' AND granted"
+            " AND classid = $1::bigint::oid AND objsubid = 2"
+            " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+            OWNERS_LOCK,
+        )
+        return {int(row[0]) for row in rows}
 
     @staticmethod
     async def _versions(conn: asyncpg.Connection) -> dict[str, int]:
@@ -572,6 +618,7 @@ class PostgresStore(_Statements, Store):
             return
         self._refuse_inside_own_transaction("store.close()")
         self._closed = True
+        await self._let_go()
         try:
             await asyncio.wait_for(self._pool.close(), timeout=10)
         except TimeoutError:
@@ -607,6 +654,19 @@ async def _prepare_database(conn: asyncpg.Connection) -> None:
             "CREATE COLLATION IF NOT EXISTS nocase"
             " (provider = icu, locale = 'und-u-ks-level2', deterministic = false)"
         )
+
+
+async def _hold(conn: asyncpg.Connection) -> None:
+    """Watch the owner lock's connection until cancelled (the store closes). Should it end
+    (the server restarted, the network dropped), the others see this process stopped and take
+    its work back: logged, since from then on a job may run twice."""
+    lost = asyncio.Event()
+    conn.add_termination_listener(lambda _: lost.set())
+    await lost.wait()
+    log.error(
+        "the connection holding this process's owner lock ended: other processes take back"
+        " its work, and what it is doing may be done twice"
+    )
 
 
 def _safe(url: str) -> str:

@@ -15,6 +15,14 @@ mid-send (its outcome unknown) is sent again, so no gap: at worst, logged, one d
 Jobs that fell due while the bot was down run at start when they are at most `grace` late,
 otherwise they are marked missed and logged.
 
+Several processes may share a PostgreSQL database. A claimed job and a message key being sent
+carry the number of the process that holds them, and only those of a process that stopped are
+taken back (bot/storage/owners.py): at start, and on a shared database every
+:data:`~bot.storage.owners.SWEEP` seconds while running, so the jobs a killed process was
+running are run by another at once, and a starting process never takes a live one's. There a
+sleeping scheduler also looks for due jobs at least every `SWEEP` seconds: a job another process
+scheduled (and may not live to run) does not wake this one.
+
 A moderator may act on one pending job by its id (/calendar): :meth:`Scheduler.pause` keeps it
 pending but unclaimed (a paused job is neither run nor marked missed), :meth:`Scheduler.resume`,
 :meth:`Scheduler.move` and :meth:`Scheduler.cancel_job`. Each acts only on a job still pending,
@@ -32,6 +40,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.storage.owners import SWEEP, held_by, stopped
 from bot.storage.store import Store
 from bot.time.clock import Clock
 from bot.time.clock import utc_text as _utc
@@ -122,9 +131,9 @@ class Scheduler:
         until the platform took the message, so a crash in between sends it again at the next
         start (:meth:`recover`) instead of losing it."""
         claimed = await self.store.fetchval(
-            "INSERT INTO sent_keys (key, sent_at, state) VALUES (?, ?, 'sending')"
+            "INSERT INTO sent_keys (key, sent_at, state, owner) VALUES (?, ?, 'sending', ?)"
             " ON CONFLICT (key) DO NOTHING RETURNING key",
-            (key, _utc(self.clock.now())),
+            (key, _utc(self.clock.now()), self.store.owner),
         )
         if claimed is None:
             return
@@ -238,22 +247,7 @@ class Scheduler:
     async def recover(self) -> None:
         """At start: jobs interrupted mid-run run again, and so do the messages they were
         sending when the process died; jobs too late are marked missed."""
-        await self.store.execute("UPDATE jobs SET state = 'pending' WHERE state = 'running'")
-        # A message the outbox holds goes out from there (bot/api/outbox.py): not sent again.
-        await self.store.execute(
-            "UPDATE sent_keys SET state = 'sent' WHERE state = 'sending'"
-            " AND key IN (SELECT key FROM outbox WHERE key IS NOT NULL)"
-        )
-        cut = await self.store.fetchall(
-            "DELETE FROM sent_keys WHERE state = 'sending' RETURNING key"
-        )
-        if cut:
-            log.warning(
-                "messages being sent when the bot stopped: %d; they are sent again, so a member"
-                " may get one of them twice: %s",
-                len(cut),
-                ", ".join(row[0] for row in cut[:5]) + (" …" if len(cut) > 5 else ""),
-            )
+        await self.take_back()
         late = await self.store.fetchall(
             "UPDATE jobs SET state = 'missed', finished_at = ? WHERE state = 'pending'"
             " AND paused = 0 AND due_at < ? RETURNING kind, key, due_at",
@@ -264,6 +258,55 @@ class Scheduler:
                 "missed %s job %s: it was due at %s, while the bot was down", kind, key, due_at
             )
 
+    async def take_back(self) -> int:
+        """Jobs a stopped process was running run again, and the messages it was sending go
+        again (those its outbox holds go from there); a live process's are left alone. Returns
+        how many jobs were taken back."""
+        # Who stopped is judged once, for the keys and the jobs; the keys go first: a job back
+        # to pending may run at once elsewhere, and would take a key still marked sending as
+        # sent (its message, cut, would be lost).
+        gone = await stopped(
+            self.store,
+            ("sent_keys", "state = 'sending'", ()),
+            ("jobs", "state = 'running'", ()),
+        )
+        sending = f"state = 'sending' AND {held_by(gone)}"
+        # A message the outbox holds goes out from there (bot/api/outbox.py): not sent again.
+        await self.store.execute(
+            f"UPDATE sent_keys SET state = 'sent' WHERE {sending}"
+            " AND key IN (SELECT key FROM outbox WHERE key IS NOT NULL)",
+            gone,
+        )
+        cut = await self.store.fetchall(
+            f"DELETE FROM sent_keys WHERE {sending} RETURNING key", gone
+        )
+        if cut:
+            log.warning(
+                "messages being sent when the bot stopped: %d; they are sent again, so a member"
+                " may get one of them twice: %s",
+                len(cut),
+                ", ".join(row[0] for row in cut[:5]) + (" …" if len(cut) > 5 else ""),
+            )
+        jobs = await self.store.fetchall(
+            "UPDATE jobs SET state = 'pending', owner = NULL"
+            f" WHERE state = 'running' AND {held_by(gone)} RETURNING id",
+            gone,
+        )
+        if jobs:
+            self._wake.set()
+        if jobs and self.store.shared:
+            log.warning("%d jobs of a process that stopped are run again here", len(jobs))
+        return len(jobs)
+
+    async def _take_back_forever(self) -> None:
+        """On a shared database: take back a stopped process's jobs soon after it stopped."""
+        while True:
+            await asyncio.sleep(SWEEP)
+            try:
+                await self.take_back()
+            except Exception:
+                log.exception("could not look for the jobs of a stopped process")
+
     async def run(self, *, recovered: bool = False) -> None:
         """Perform due jobs for ever (cancel the task to stop); `recovered` when the caller ran
         :meth:`recover` already (the app does, before it serves, so that what was late is judged
@@ -271,6 +314,11 @@ class Scheduler:
         if not recovered:
             await self.recover()
         done: list[int] = []
+        sweeping = (
+            asyncio.create_task(self._take_back_forever(), name="scheduler-take-back")
+            if self.store.shared
+            else None
+        )
         try:
             while True:
                 await self._open.wait()
@@ -284,6 +332,9 @@ class Scheduler:
                     self._wake.clear()
                     await self._sleep_until(await self._next_time())
         finally:
+            if sweeping is not None:
+                sweeping.cancel()
+                await asyncio.gather(sweeping, return_exceptions=True)
             await self._mark_done(done)
 
     async def run_due(self) -> int:
@@ -307,6 +358,8 @@ class Scheduler:
     async def _sleep_until(self, when: datetime | None) -> None:
         waiter = asyncio.ensure_future(self._wake.wait())
         sleeps: list[asyncio.Future[Any]] = [waiter]
+        if self.store.shared:  # in real time: other processes' jobs keep no test's clock
+            sleeps.append(asyncio.ensure_future(asyncio.sleep(SWEEP)))
         if when is not None:
             seconds = (when - self.clock.now()).total_seconds()
             sleeps.append(asyncio.ensure_future(self.clock.sleep(seconds)))
@@ -334,22 +387,21 @@ class Scheduler:
                 "WITH due AS MATERIALIZED (SELECT id FROM jobs WHERE state = 'pending'"
                 " AND paused = 0 AND due_at <= ? ORDER BY due_at, id LIMIT ?"
                 " FOR UPDATE SKIP LOCKED)"
-                " UPDATE jobs SET state = 'running', attempts = attempts + 1 FROM due"
+                " UPDATE jobs SET state = 'running', attempts = attempts + 1, owner = ? FROM due"
                 " WHERE jobs.id = due.id"
                 " RETURNING jobs.id, kind, key, payload, due_at, attempts"
             )
+            params: tuple[Any, ...] = (_utc(self.clock.now()), limit, self.store.owner)
         else:
             sql = (
-                "UPDATE jobs SET state = 'running', attempts = attempts + 1"
+                "UPDATE jobs SET state = 'running', attempts = attempts + 1, owner = ?"
                 " WHERE id IN (SELECT id FROM jobs WHERE state = 'pending' AND paused = 0"
                 "              AND due_at <= ?"
                 "              ORDER BY due_at, id LIMIT ?)"
                 " RETURNING id, kind, key, payload, due_at, attempts"
             )
-        rows = await self.store.fetchall(
-            sql,
-            (_utc(self.clock.now()), limit),
-        )
+            params = (self.store.owner, _utc(self.clock.now()), limit)
+        rows = await self.store.fetchall(sql, params)
         jobs = [
             Job(row[0], row[1], row[2], json.loads(row[3]), datetime.fromisoformat(row[4]), row[5])
             for row in rows

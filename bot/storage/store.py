@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
@@ -248,6 +249,11 @@ class Store(Queries):
 
     Open it with ``Store.open(path_or_url)``; every other method behaves the same on both."""
 
+    owner: int = 0
+    """This process's number, marking the shared work it holds (bot/storage/owners.py)."""
+    shared = False
+    """Whether other processes may use the database at the same time (PostgreSQL)."""
+
     @classmethod
     async def open(
         cls,
@@ -297,6 +303,11 @@ class Store(Queries):
     async def close(self) -> None:
         """Wait for running work and close. Safe to call twice."""
         raise NotImplementedError
+
+    async def live_owners(self) -> set[int]:
+        """The numbers of the processes using the database now (bot/storage/owners.py): on
+        SQLite only this one, since one process uses a file."""
+        return {self.owner}
 
 
 def is_postgres_url(target: object) -> bool:
@@ -371,6 +382,7 @@ class SQLiteStore(_SQLiteQueries, Store):
     def __init__(self, db: aiosqlite.Connection, path: Path | None) -> None:
         self._db = db
         self.path = path
+        self.owner = random.randint(1, 2**31 - 1)
         self._lock = asyncio.Lock()
         self._closed = False
         self._owner: asyncio.Task[Any] | None = None  # the task inside transaction(), if any

@@ -47,6 +47,7 @@ from bot.api.messenger import CalendarEvent, PostFailed
 from bot.api.outbox import SendLimits, Undeliverable
 from bot.api.replies import Choice, ChoiceStyle, Reply
 from bot.storage.inbox import Inbox
+from bot.storage.owners import SWEEP
 
 log = logging.getLogger("pustaka.discord")
 
@@ -159,12 +160,20 @@ class DiscordAdapter:
     async def run(self) -> None:
         """Serve Discord until cancelled; a refused token ends it with one clear line. Once
         logged in, discord.py reconnects to the gateway by itself."""
+        watching = (
+            asyncio.create_task(self._keep_taking_over(), name="discord-inbox-adopt")
+            if self.services.store.shared
+            else None
+        )
         try:
             await self._login()
             await self.client.connect(reconnect=True)
         except discord.LoginFailure as error:
             raise PlatformRefused(f"Discord refused the token ({error})") from None
         finally:
+            if watching is not None:
+                watching.cancel()
+                await asyncio.gather(watching, return_exceptions=True)
             self.services.messenger.unregister(PLATFORM)
             await self._record("stopped")
             if not self.client.is_closed():
@@ -242,6 +251,21 @@ class DiscordAdapter:
             return
         self._replayed = True
         await self.inbox.prune()
+        await self._take_up_again()
+
+    async def _keep_taking_over(self) -> None:
+        """On a database other processes share: every `SWEEP` seconds, take up the interactions
+        a process that stopped did not finish (bot/storage/owners.py)."""
+        while True:
+            await asyncio.sleep(SWEEP)
+            if not self._replayed:
+                continue  # not connected yet: ready() takes them up first
+            try:
+                await self._take_up_again()
+            except Exception:
+                log.exception("could not look for a stopped process's Discord interactions")
+
+    async def _take_up_again(self) -> None:
         unfinished = await self.inbox.unfinished()
         if not unfinished:
             return

@@ -8,7 +8,6 @@ lost to a passing failure.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
@@ -172,7 +171,7 @@ class TelegramAdapter:
                             secret_token=self.settings.secret_token or None,
                         )
                     )
-                    await asyncio.Event().wait()
+                    await self.poller.keep_taking_over()
                 finally:
                     await receiver.stop()
         except InvalidToken as error:

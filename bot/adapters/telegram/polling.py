@@ -14,6 +14,10 @@ In webhook mode (:class:`WebhookReceiver`) an update is stored before Telegram g
 handed over the same way, so one the library cannot read is logged once and answered 200 as well
 (python-telegram-bot's own webhook answers it 400, and Telegram sends it again and again); what a
 stopped run left unfinished is handed over at start (:meth:`InboxPoller.replay`) as well.
+
+Processes sharing a PostgreSQL database each poll; the one that stores an update first handles
+it (the others find it known). What a process that stopped was handling is taken over by another
+within :data:`~bot.storage.owners.SWEEP` seconds (bot/storage/owners.py).
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.adapters.backoff import Outage, Record
 from bot.storage.inbox import Inbox
+from bot.storage.owners import SWEEP
 
 log = logging.getLogger("pustaka.telegram")
 
@@ -63,11 +68,31 @@ class InboxPoller:
     async def run(self) -> None:
         """Hand over what the last run left unfinished, then poll until cancelled."""
         await self.replay()
-        await self.poll()
+        adopting = asyncio.create_task(self.keep_taking_over(), name="telegram-inbox-adopt")
+        try:
+            await self.poll()
+        finally:
+            adopting.cancel()
+            await asyncio.gather(adopting, return_exceptions=True)
 
     async def replay(self) -> None:
         """Hand over what the last run stored but did not finish (polling or webhook)."""
         await self.inbox.prune()
+        await self._take_over()
+
+    async def keep_taking_over(self) -> None:
+        """Until cancelled: on a shared database, hand over every `SWEEP` seconds what a process
+        that stopped did not finish (on SQLite, none can stop while this one runs)."""
+        if not self.inbox.store.shared:
+            await asyncio.Event().wait()
+        while True:
+            await asyncio.sleep(SWEEP)
+            try:
+                await self._take_over()
+            except Exception:
+                log.exception("could not look for a stopped process's Telegram updates")
+
+    async def _take_over(self) -> None:
         unfinished = await self.inbox.unfinished()
         if unfinished:
             log.warning(
