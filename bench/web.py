@@ -15,8 +15,10 @@ group types /dashboard and the bench signs in with the link the bot sends them.
 Measured, from this process over loopback (so each time is the server's plus a loopback round
 trip of well under a millisecond):
 - each page `--loads` times, one after another: the calendar's busiest month and its last month
-  (the listing reads every item up to the month's end), announcements, quiz packs, the
-  statistics page for 365 days and its PNG chart (drawn in the drawing process, the default);
+  (each lists and describes only its own items), announcements, quiz packs, the
+  statistics page for 365 days (kept a minute, as the page keeps its figures), and a visit of the
+  statistics (the page, then its PNG chart drawn in the drawing process) for a range not kept,
+  each visit one day fewer, so the year's figures are read and drawn afresh each time;
 - /help on Telegram, `--rounds` times, from the update being offered until the reply reaches the
   fake: with the dashboard idle; while another process loads pages at `--rate` a second (open
   loop: a load starts every 1/rate s whether or not the last one has finished), first rotating
@@ -142,6 +144,22 @@ async def load_times(http: aiohttp.ClientSession, url: str, runs: int, expect: s
     return times
 
 
+async def visits(http: aiohttp.ClientSession, base: str, runs: int) -> list[float]:
+    """A moderator opening the statistics for a range the page has not kept: the page, then
+    the chart its <img> asks for. Each visit asks for one day fewer, so nothing is kept."""
+    times = []
+    for visit in range(runs):
+        days = 365 - visit
+        began = time.perf_counter()
+        for path in (f"/p/stats?days={days}", f"/p/stats?days={days}&format=png"):
+            async with http.get(base + path) as response:
+                body = await response.read()
+                assert response.status == 200, (path, response.status, body[:500])
+        times.append((time.perf_counter() - began) * 1000)
+    assert body.startswith(b"\x89PNG")
+    return times
+
+
 async def help_times(fake: FakeTelegram, rounds: int) -> list[float]:
     times = []
     for _ in range(rounds):
@@ -261,8 +279,7 @@ async def main(args: argparse.Namespace) -> int:
                 ),
                 "announcements": ("/p/announcements", "Pengumuman"),
                 "quiz packs": ("/p/quizzes", "Sastra"),
-                "statistics, 365 days": ("/p/stats?days=365", "365"),
-                "statistics, 365 days, PNG chart": ("/p/stats?days=365&format=png", "PNG"),
+                "statistics, 365 days, kept a minute": ("/p/stats?days=365", "365"),
             }
             # the bot starts its drawing process 10 s after Telegram is up (else the first PNG)
             await asyncio.sleep(args.settle)
@@ -271,6 +288,9 @@ async def main(args: argparse.Namespace) -> int:
                 for name, (path, expect) in pages.items():
                     await load_times(http, base + path, 3, expect)  # warm
                     measured[name] = await load_times(http, base + path, args.loads, expect)
+                measured["statistics visit: page + PNG chart, read afresh"] = await visits(
+                    http, base, max(3, args.loads // 5)
+                )
             idle = await help_times(fake, args.rounds)
             lists = [path for name, (path, _) in pages.items() if "statistics" not in name]
             every = [path for path, _ in pages.values() if "format=png" not in path]
