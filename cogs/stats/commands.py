@@ -124,7 +124,10 @@ class Stats(Feature):
         oldest = (now - timedelta(days=MOST_DAYS + 7)).date().isoformat()
         await rollup.forget_member_weeks(self.services.store, oldest)
 
-    async def figures(self, circle: tuple[int, ...], days: int, ctx: Context) -> Figures:
+    async def figures(
+        self, circle: tuple[int, ...], days: int, ctx: Context, until: datetime | None = None
+    ) -> Figures:
+        """The figures of the `days` days up to now, or up to `until` (a range that is over)."""
         store = self.services.store
         now = ctx.clock.now()
         await rollup.catch_up(store, self.services.config.bot.tz, now, most=CATCH_UP_AT_MOST)
@@ -133,9 +136,10 @@ class Stats(Feature):
             self.services.events,
             circle,
             days=days,
-            now=now,
+            now=min(until, now) if until else now,
             tz=ctx.timezone,
             features=feature_names(self.services.registry),
+            past=until is not None and until < now,
         )
         return replace(found, behind=await rollup.backlog(store))
 

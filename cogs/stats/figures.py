@@ -126,45 +126,59 @@ async def gather(
     now: datetime,
     tz: ZoneInfo,
     features: Mapping[str, str],
+    past: bool = False,
 ) -> Figures:
-    """`circle`'s figures for the last `days` days up to `now`; `features` maps a command's name
-    to its feature's (a command missing from it counts under its own name)."""
+    """`circle`'s figures for the `days` days up to `now`: the present, or with `past` the end
+    of a range that is over; `features` maps a command's name to its feature's (a command
+    missing from it counts under its own name)."""
     local = now.astimezone(tz)
-    start = local - timedelta(days=days)
+    # a past range ends a microsecond before midnight: it starts at a midnight too
+    start = local - timedelta(days=days) + timedelta(microseconds=1)
     first_week = _monday(start.date()).isoformat()
+    last_week = _monday(local.date()).isoformat()
     since_hour = start.strftime("%Y-%m-%dT%H")
+    until_hour = local.strftime("%Y-%m-%dT%H")
     marks = ",".join("?" * len(circle))
     members = tuple(circle)
 
     active = await store.fetchall(
         f"SELECT week, count(DISTINCT member_id) FROM stats_member_weeks"
-        f" WHERE community_id IN ({marks}) AND week >= ? GROUP BY week ORDER BY week",
-        (*members, first_week),
+        f" WHERE community_id IN ({marks}) AND week >= ? AND week <= ?"
+        " GROUP BY week ORDER BY week",
+        (*members, first_week, last_week),
     )
     new = dict(
         await store.fetchall(
             "SELECT first, count(*) FROM (SELECT member_id, min(first_week) AS first"
             f" FROM stats_members WHERE community_id IN ({marks}) GROUP BY member_id)"
-            " WHERE first >= ? GROUP BY first",
-            (*members, first_week),
+            " WHERE first >= ? AND first <= ? GROUP BY first",
+            (*members, first_week, last_week),
         )
     )
     weeks = tuple(
         Week(date.fromisoformat(week), new.get(week, 0), count - new.get(week, 0))
         for week, count in active
     )
-    total_members = await store.fetchval(
-        f"SELECT count(DISTINCT member_id) FROM stats_members"
-        f" WHERE community_id IN ({marks}) AND last_week >= ?",
-        (*members, first_week),
-        default=0,
-    )
+    if not past:  # up to now: one row a member
+        total_members = await store.fetchval(
+            f"SELECT count(DISTINCT member_id) FROM stats_members"
+            f" WHERE community_id IN ({marks}) AND last_week >= ?",
+            (*members, first_week),
+            default=0,
+        )
+    else:  # a past range: who was active in its weeks
+        total_members = await store.fetchval(
+            f"SELECT count(DISTINCT member_id) FROM stats_member_weeks"
+            f" WHERE community_id IN ({marks}) AND week >= ? AND week <= ?",
+            (*members, first_week, last_week),
+            default=0,
+        )
 
     by_feature: dict[str, int] = {}
     for command, uses in await store.fetchall(
         f"SELECT command, sum(uses) FROM stats_hours WHERE community_id IN ({marks})"
-        " AND hour >= ? GROUP BY command",
-        (*members, since_hour),
+        " AND hour >= ? AND hour <= ? GROUP BY command",
+        (*members, since_hour, until_hour),
     ):
         name = features.get(command, command)
         by_feature[name] = by_feature.get(name, 0) + uses
@@ -174,16 +188,16 @@ async def gather(
         "SELECT (CAST(strftime('%w', substr(hour, 1, 10)) AS INTEGER) + 6) % 7,"
         " CAST(substr(hour, 12, 2) AS INTEGER), sum(uses) FROM"
         f" (SELECT hour, sum(uses) AS uses FROM stats_hours WHERE community_id IN ({marks})"
-        "  AND hour >= ? GROUP BY hour) GROUP BY 1, 2",
-        (*members, since_hour),
+        "  AND hour >= ? AND hour <= ? GROUP BY hour) GROUP BY 1, 2",
+        (*members, since_hour, until_hour),
     ):
         heat[day][hour] = uses
 
     looked = await store.fetchall(
         f"SELECT b.title, sum(l.looks) FROM stats_books_looked l JOIN books b ON b.id = l.book_id"
-        f" WHERE l.community_id IN ({marks}) AND l.day >= ?"
+        f" WHERE l.community_id IN ({marks}) AND l.day >= ? AND l.day <= ?"
         " GROUP BY b.id ORDER BY 2 DESC, b.title LIMIT ?",
-        (*members, start.date().isoformat(), MOST_LOOKED),
+        (*members, start.date().isoformat(), local.date().isoformat(), MOST_LOOKED),
     )
     insights = [*await _responses(store, members, start, now)]
     insights += [

@@ -9,6 +9,8 @@ from cogs.stats.figures import Figures
 
 KEEP = timedelta(minutes=1)
 T = TypeVar("T")
+Key = tuple[tuple[int, ...], int, datetime | None]
+"""The circle, the days, and the end of a past range (None: up to now)."""
 
 
 class Recent:
@@ -20,8 +22,8 @@ class Recent:
     be up to a minute old (/stats in the chat is always fresh). Kept per process, in memory."""
 
     def __init__(self) -> None:
-        self.figures: dict[tuple[tuple[int, ...], int], tuple[datetime, Figures]] = {}
-        self.charts: dict[tuple[tuple[int, ...], int, str], tuple[datetime, bytes]] = {}
+        self.figures: dict[Key, tuple[datetime, Figures]] = {}
+        self.charts: dict[tuple[Key, str], tuple[datetime, bytes]] = {}
 
     def fresh(self, entry: tuple[datetime, T] | None, now: datetime) -> T | None:
         if entry is None or now - entry[0] > KEEP:

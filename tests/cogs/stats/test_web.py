@@ -67,3 +67,26 @@ async def test_the_pages_figures_are_at_most_a_minute_old(
     assert await members() == "2"  # the page and its chart read the figures once
     await clock.advance(61)
     assert await members() == "3"
+
+
+async def test_a_range_of_past_days_counts_only_those_days(
+    client: TestClient, make_chat: Callable[..., Chat], clock
+) -> None:
+    await make_chat(user="ani").say("/help")  # Monday 5 January 2026
+    await clock.advance(8 * 24 * 3600)
+    await make_chat(user="budi").say("/help")  # Tuesday 13 January
+    await sign_in(client, make_chat(user="pustakawan", moderator=True))
+
+    page = await (await client.get("/p/stats?from=2026-01-05&to=2026-01-06")).text()
+    assert "Statistik: 5 Januari 2026 sampai 6 Januari 2026" in page
+    assert 'src="/p/stats?from=2026-01-05&amp;to=2026-01-06&amp;format=png"' in page
+    rows = csv.reader(
+        io.StringIO(
+            await (await client.get("/p/stats?from=2026-01-05&to=2026-01-06&format=csv")).text()
+        )
+    )
+    summary = {row[1]: row[2] for row in rows if row[0] == "summary"}
+    assert (summary["members"], summary["uses"]) == ("1", "1")  # ani alone, once
+
+    later = await (await client.get("/p/stats?from=2026-01-12&to=2026-02-01")).text()
+    assert "Statistik: 30 hari terakhir" in later  # a range not over yet: the usual view
