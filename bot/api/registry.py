@@ -13,6 +13,7 @@ asks the feature that declared the job's kind."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from bot.api.commands import Command, Feature, Permission
 from bot.api.jobs import JobContext, register_jobs
@@ -67,6 +68,34 @@ class Registry:
             log.exception("describing %s job %s failed", job.kind, job.key)
             return None
         return found if isinstance(found, str) else None
+
+    async def describe_jobs(
+        self, ctx: JobContext, jobs: Sequence[Job], circle: tuple[int, ...]
+    ) -> list[str | None]:
+        """:meth:`describe_job` for many jobs at once, in their order. A feature with a
+        ``describe_jobs`` method describes all of its jobs in one go (one query for a month of
+        reminders rather than one each); the others, job by job."""
+        lines: list[str | None] = [None] * len(jobs)
+        by_owner: dict[int, list[int]] = {}
+        for index, job in enumerate(jobs):
+            owner = self._job_owners.get(job.kind)
+            if owner is not None:
+                by_owner.setdefault(id(owner), []).append(index)
+        for indexes in by_owner.values():
+            owner = self._job_owners[jobs[indexes[0]].kind]
+            many = getattr(owner, "describe_jobs", None)
+            if many is None:
+                for index in indexes:
+                    lines[index] = await self.describe_job(ctx, jobs[index], circle)
+                continue
+            try:
+                found = await many(ctx, [jobs[index] for index in indexes], circle)
+            except Exception:
+                log.exception("describing %d jobs of %s failed", len(indexes), owner.name)
+                continue
+            for index, line in zip(indexes, found, strict=True):
+                lines[index] = line if isinstance(line, str) else None
+        return lines
 
     @property
     def commands(self) -> list[Command]:

@@ -7,6 +7,7 @@ notices.py, and how typed times are read in reading.py.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime
 from itertools import islice
 
@@ -130,9 +131,24 @@ class Events(PersonalReminders):
     async def describe_job(self, ctx: JobContext, job: Job, circle: tuple[int, ...]) -> str | None:
         """/calendar's line for an event reminder (rolls and personal reminders are not posts
         for the community)."""
-        if job.kind != REMINDER:
-            return None
-        event = await self.events.get(int(job.payload["event"]))
+        return (await self.describe_jobs(ctx, [job], circle))[0]
+
+    async def describe_jobs(
+        self, ctx: JobContext, jobs: Sequence[Job], circle: tuple[int, ...]
+    ) -> list[str | None]:
+        """:meth:`describe_job` for a chunk of jobs, their events read in one query."""
+        wanted = {int(job.payload["event"]) for job in jobs if job.kind == REMINDER}
+        events = await self.events.get_many(wanted)
+        return [
+            self._reminder_line(ctx, job, events.get(int(job.payload["event"])), circle)
+            if job.kind == REMINDER
+            else None
+            for job in jobs
+        ]
+
+    def _reminder_line(
+        self, ctx: JobContext, job: Job, event: Event | None, circle: tuple[int, ...]
+    ) -> str | None:
         if event is None or event.community_id not in circle or event.state != "scheduled":
             return None
         slot = slot_on(event, str(job.payload.get("occurrence", "")), ctx.timezone)

@@ -6,7 +6,7 @@ occurrence, named by its local date ('' for a one-off event).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -132,6 +132,16 @@ class EventStore:
     async def get(self, event_id: int) -> Event | None:
         row = await self.store.fetchone(f"SELECT {_EVENT} FROM events WHERE id = ?", (event_id,))
         return _event(row) if row else None
+
+    async def get_many(self, event_ids: Collection[int]) -> dict[int, Event]:
+        """The events with these ids that exist, by id (one query)."""
+        if not event_ids:
+            return {}
+        marks = ",".join("?" * len(event_ids))
+        rows = await self.store.fetchall(
+            f"SELECT {_EVENT} FROM events WHERE id IN ({marks})", tuple(event_ids)
+        )
+        return {event.id: event for event in map(_event, rows)}
 
     async def scheduled(
         self, now: datetime, communities: Sequence[int] | None = None

@@ -6,7 +6,7 @@ every start), so cancelling or moving one occurrence from /calendar leaves the s
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
@@ -129,6 +129,16 @@ class ScheduleStore:
             f"SELECT {_SCHEDULE} FROM quiz_schedules WHERE id = ?", (schedule_id,)
         )
         return _schedule(row) if row else None
+
+    async def get_many(self, schedule_ids: Collection[int]) -> dict[int, Schedule]:
+        """The schedules with these ids that exist, by id (one query)."""
+        if not schedule_ids:
+            return {}
+        marks = ",".join("?" * len(schedule_ids))
+        rows = await self.store.fetchall(
+            f"SELECT {_SCHEDULE} FROM quiz_schedules WHERE id IN ({marks})", tuple(schedule_ids)
+        )
+        return {schedule.id: schedule for schedule in map(_schedule, rows)}
 
     async def active(self, community_id: int | None = None) -> list[Schedule]:
         sql = f"SELECT {_SCHEDULE} FROM quiz_schedules WHERE state = 'active'"

@@ -8,6 +8,7 @@ job run again after a crash finds that quiz and only posts what did not go out y
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime
 
 from bot.api import community as circles
@@ -306,23 +307,25 @@ class QuizScheduling(Feature):
                 await self.services.scheduler.cancel(f"quiz-schedule:{schedule.id}:")
         await self._plan_schedules(community_id)
 
+    async def describe_jobs(
+        self, ctx: JobContext, jobs: Sequence[Job], circle: tuple[int, ...]
+    ) -> list[str | None]:
+        """:meth:`describe_job` for a chunk of jobs, the scheduled quizzes read in one query."""
+        wanted = {int(job.payload["schedule"]) for job in jobs if job.kind == SCHEDULED}
+        schedules = await self.schedules.get_many(wanted)
+        return [
+            _scheduled_line(ctx, schedules.get(int(job.payload["schedule"])), circle)
+            if job.kind == SCHEDULED
+            else await self.describe_job(ctx, job, circle)
+            for job in jobs
+        ]
+
     async def describe_job(self, ctx: JobContext, job: Job, circle: tuple[int, ...]) -> str | None:
         """/calendar's line for a scheduled quiz and a season's planned end (question timers
         are not listed)."""
         if job.kind == SCHEDULED:
             schedule = await self.schedules.get(int(job.payload["schedule"]))
-            if schedule is None or schedule.state != "active":
-                return None
-            if schedule.community_id not in circle:
-                return None
-            line = ctx._("Quiz {title} starts by itself ({count} questions), {where}").format(
-                title=schedule.pack_title,
-                count=schedule.questions,
-                where=place_text(ctx._, Destination.from_key(schedule.destination)),
-            )
-            if schedule.rrule is not None:
-                line += "; " + ctx._("repeats: {when}").format(when=schedule.said)
-            return line
+            return _scheduled_line(ctx, schedule, circle)
         if job.kind == SEASON_END:
             season = await self.quizzes.season(int(job.payload["season"]))
             if season is None or season.ended_at is not None or season.community_id not in circle:
@@ -332,6 +335,21 @@ class QuizScheduling(Feature):
                 where=place_text(ctx._, Destination.from_key(season.destination)),
             )
         return None
+
+
+def _scheduled_line(
+    ctx: JobContext, schedule: Schedule | None, circle: tuple[int, ...]
+) -> str | None:
+    if schedule is None or schedule.state != "active" or schedule.community_id not in circle:
+        return None
+    line = ctx._("Quiz {title} starts by itself ({count} questions), {where}").format(
+        title=schedule.pack_title,
+        count=schedule.questions,
+        where=place_text(ctx._, Destination.from_key(schedule.destination)),
+    )
+    if schedule.rrule is not None:
+        line += "; " + ctx._("repeats: {when}").format(when=schedule.said)
+    return line
 
 
 def _read_time(ctx: Context, when: str) -> tuple[datetime, Recurrence | None]:
