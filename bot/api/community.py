@@ -16,7 +16,7 @@ import enum
 import secrets
 from datetime import datetime, timedelta
 
-from bot.api.context import Destination
+from bot.api.context import Destination, Once
 from bot.storage.store import Atomic, Store
 
 CODE_LIFETIME = timedelta(minutes=10)
@@ -69,11 +69,14 @@ def normalise_code(typed: str) -> str:
     return f"{letters[:4]}-{letters[4:]}" if len(letters) == 8 else letters
 
 
-async def new_code(store: Store, community_id: int, member_id: int, now: datetime) -> str:
-    """A fresh one-time code for linking this community; earlier unused ones stop working."""
+async def new_code(
+    store: Store, community_id: int, member_id: int, now: datetime, *, once: Once | None = None
+) -> str:
+    """A fresh one-time code for linking this community; earlier unused ones stop working.
+    Through `once` (``ctx.once``), a command handled again after a crash gets the same code."""
     code = normalise_code("".join(secrets.choice(_ALPHABET) for _ in range(8)))
 
-    def work(db: Atomic) -> None:
+    def work(db: Atomic) -> str:
         db.execute(
             "DELETE FROM community_link_codes WHERE community_id = ? OR expires_at < ?",
             (community_id, now.isoformat()),
@@ -83,9 +86,9 @@ async def new_code(store: Store, community_id: int, member_id: int, now: datetim
             " VALUES (?, ?, ?, ?)",
             (code, community_id, member_id, (now + CODE_LIFETIME).isoformat()),
         )
+        return code
 
-    await store.atomically(work)
-    return code
+    return str(await once("code", work) if once else await store.atomically(work))
 
 
 class Refusal(enum.Enum):
@@ -99,36 +102,27 @@ class Refusal(enum.Enum):
 
 async def code_owner(store: Store, typed: str, joining: int, now: datetime) -> int | Refusal:
     """The community a code links to, or why `joining` cannot use it (nothing is changed)."""
-    row = await store.fetchone(
-        "SELECT community_id, expires_at FROM community_link_codes WHERE code = ?",
-        (normalise_code(typed),),
-    )
-    if row is None:
-        return Refusal.UNKNOWN
-    owner, expires = row
-    if datetime.fromisoformat(expires) < now:
-        return Refusal.EXPIRED
-    if owner in await circle(store, joining):
-        return Refusal.SAME
-    if len(await circle(store, joining)) > 1:
-        return Refusal.ALREADY_LINKED
-    return int(owner)
+    found = await store.atomically(lambda db: _owner(db, normalise_code(typed), joining, now))
+    return Refusal(found) if isinstance(found, str) else found
 
 
-async def join(store: Store, typed: str, joining: int, now: datetime) -> int | Refusal:
-    """Use a code: `joining` enters the circle of the code's community. The code is spent."""
-    found = await code_owner(store, typed, joining, now)
-    if isinstance(found, Refusal):
-        return found
-    stamp = now.isoformat()
+async def join(
+    store: Store, typed: str, joining: int, now: datetime, *, once: Once | None = None
+) -> int | Refusal:
+    """Use a code: `joining` enters the circle of the code's community. The code is spent.
+    Through `once`, a command handled again after a crash gets the first answer back, not
+    "that code is not known"."""
+    code, stamp = normalise_code(typed), now.isoformat()
 
-    def work(db: Atomic) -> None:
+    def work(db: Atomic) -> int | str:
+        found = _owner(db, code, joining, now)
+        if isinstance(found, str):
+            return found
         spent = db.fetchone(
-            "DELETE FROM community_link_codes WHERE code = ? RETURNING code",
-            (normalise_code(typed),),
+            "DELETE FROM community_link_codes WHERE code = ? RETURNING code", (code,)
         )
         if spent is None:  # used by someone else a moment ago
-            raise _Spent
+            return Refusal.UNKNOWN.value
         circle_row = db.fetchone(
             "SELECT circle_id FROM community_links WHERE community_id = ?", (found,)
         )
@@ -139,16 +133,40 @@ async def join(store: Store, typed: str, joining: int, now: datetime) -> int | R
                 " VALUES (?, ?, ?)",
                 (linked, circle_id, stamp),
             )
+        return found
 
-    try:
-        await store.atomically(work)
-    except _Spent:
-        return Refusal.UNKNOWN
-    return found
+    found = await once("join", work) if once else await store.atomically(work)
+    return Refusal(found) if isinstance(found, str) else found
 
 
-class _Spent(Exception):
-    pass
+def _owner(db: Atomic, code: str, joining: int, now: datetime) -> int | str:
+    """The code's community, or the value of the Refusal (kept as JSON by ``ctx.once``)."""
+    row = db.fetchone(
+        "SELECT community_id, expires_at FROM community_link_codes WHERE code = ?", (code,)
+    )
+    if row is None:
+        return Refusal.UNKNOWN.value
+    owner, expires = row
+    if datetime.fromisoformat(expires) < now:
+        return Refusal.EXPIRED.value
+    circle_row = db.fetchone(
+        "SELECT circle_id FROM community_links WHERE community_id = ?", (joining,)
+    )
+    linked = (
+        [
+            r[0]
+            for r in db.fetchall(
+                "SELECT community_id FROM community_links WHERE circle_id = ?", (circle_row[0],)
+            )
+        ]
+        if circle_row
+        else [joining]
+    )
+    if owner in linked or owner == joining:
+        return Refusal.SAME.value
+    if len(linked) > 1:
+        return Refusal.ALREADY_LINKED.value
+    return int(owner)
 
 
 async def unlink(store: Store, community_id: int) -> bool:

@@ -39,7 +39,7 @@ class Communities(Feature):
         here = ctx.require_community()
         await self._keep_home(ctx)
         now = ctx.clock.now()
-        code = await circles.new_code(ctx.store, here.id, ctx.member.id, now)
+        code = await circles.new_code(ctx.store, here.id, ctx.member.id, now, once=ctx.once)
         until = moment_text(ctx.locale, now + circles.CODE_LIFETIME, ctx.timezone)
         return Reply.of(
             Text.format(
@@ -67,7 +67,7 @@ class Communities(Feature):
         if answer is None:
             found = await circles.code_owner(ctx.store, code, here.id, now)
         else:
-            found = await circles.join(ctx.store, code, here.id, now)
+            found = await circles.join(ctx.store, code, here.id, now, once=ctx.once)
         if isinstance(found, circles.Refusal):
             raise UserError(self._refusal(ctx, found))
         other = await identity.community(ctx.store, found)

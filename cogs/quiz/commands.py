@@ -179,7 +179,12 @@ class Quizzes(QuizScheduling):
                 ctx._("{file} is not a valid quiz pack:").format(file=pack.name) + "\n" + problems
             ) from None
         new = await self.quizzes.save_pack(
-            community.id, parsed.key, parsed.title, data.decode("utf-8-sig"), ctx.clock.now()
+            community.id,
+            parsed.key,
+            parsed.title,
+            data.decode("utf-8-sig"),
+            ctx.clock.now(),
+            once=ctx.once,
         )
         done = (
             ctx._("Added **{title}** ({count}). Start it with `/quiz start {key}`.")

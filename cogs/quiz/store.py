@@ -423,18 +423,33 @@ class QuizStore:
     # Packs a community imported ----------------------------------------------------------
 
     async def save_pack(
-        self, community_id: int, key: str, title: str, source: str, now: datetime
+        self,
+        community_id: int,
+        key: str,
+        title: str,
+        source: str,
+        now: datetime,
+        *,
+        once: Once | None = None,
     ) -> bool:
-        """Store (or replace) a community's pack; True when it is new."""
-        existed = await self.pack_source(community_id, key)
-        await self.store.execute(
-            "INSERT INTO quiz_packs (community_id, key, title, source, imported_at)"
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (community_id, key) DO UPDATE SET"
-            " title = excluded.title, source = excluded.source,"
-            " imported_at = excluded.imported_at",
-            (community_id, key, title, source, _utc(now)),
-        )
-        return existed is None
+        """Store (or replace) a community's pack; True when it is new. Through `once`, a
+        command handled again after a crash gets the first answer (added, not replaced)."""
+
+        def work(db: Atomic) -> bool:
+            existed = db.fetchval(
+                "SELECT 1 FROM quiz_packs WHERE community_id = ? AND key = ? COLLATE NOCASE",
+                (community_id, key),
+            )
+            db.execute(
+                "INSERT INTO quiz_packs (community_id, key, title, source, imported_at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (community_id, key) DO UPDATE SET"
+                " title = excluded.title, source = excluded.source,"
+                " imported_at = excluded.imported_at",
+                (community_id, key, title, source, _utc(now)),
+            )
+            return existed is None
+
+        return bool(await once("pack", work) if once else await self.store.atomically(work))
 
     async def pack_source(self, community_id: int, key: str) -> str | None:
         return await self.store.fetchval(

@@ -1,7 +1,7 @@
-"""/quiz start and /quiz schedule handled again after a crash, as the inbox takes an update up
-at the next start when the process stopped before the update's answer was kept: the command
-runs again and takes effect once — one quiz whose first question is posted once, one
-schedule with one planned start — and answers as the first time."""
+"""/quiz start, /quiz schedule and /quiz import handled again after a crash, as the inbox
+takes an update up at the next start when the process stopped before the update's answer was
+kept: the command runs again and takes effect once — one quiz whose first question is posted
+once, one schedule with one planned start, one imported pack — and answers as the first time."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from pathlib import Path
 from bot.process.app import App
 from bot.time.clock import FakeClock
 from tests.cogs.quiz.test_quiz import ChoicesFirst, quiz_features
+from tests.cogs.quiz.test_quiz_import import PACK as OWN_PACK
 from tests.fakes.discord_api import CHANNEL_ID, MANAGE_GUILD, Call, FakeDiscord
 from tests.fakes.running import cut_before_its_answer, discord_bot
 
@@ -108,3 +109,24 @@ async def test_schedule_handled_again_finds_its_schedule(
         assert await count(app, "SELECT count(*) FROM quiz_schedules") == 1
         assert await count(app, jobs) == planned
     assert answer_text(again) == answer_text(first)
+
+
+async def test_import_handled_again_says_added_once(
+    tmp_path: Path, discord_fake: FakeDiscord
+) -> None:
+    """/quiz import: one pack kept, and the answer again says it was added (not "replaced")."""
+    upload = {"pack": ("nusantara.toml", OWN_PACK.encode())}
+    async with discord_bot(tmp_path, discord_fake, clock=FakeClock()) as app:
+        imported = await discord_fake.slash(
+            "quiz", command("import"), permissions=MANAGE_GUILD, files=upload
+        )
+        first = answer_text(await discord_fake.response_to(imported))
+        assert "Ditambahkan **Pengarang Nusantara**" in first
+        await cut_before_its_answer(app, imported)
+
+    async with discord_bot(tmp_path, discord_fake, clock=FakeClock()) as app:
+        [again] = await discord_fake.wait_for(
+            lambda c: c.path.startswith("/webhooks/") and "Pengarang Nusantara" in answer_text(c)
+        )
+        assert answer_text(again) == first
+        assert await count(app, "SELECT count(*) FROM quiz_packs") == 1
