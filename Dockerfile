@@ -3,7 +3,9 @@
 #   docker run -d --restart unless-stopped -v pustaka-data:/data \
 #     -e PUSTAKA_TELEGRAM_TOKEN=… -e PUSTAKA_DISCORD_TOKEN=… pustaka
 # A config.toml placed in the volume (/data/config.toml) is read; without one every default holds.
-FROM python:3.11-slim
+# BASE is for trying the file where Docker Hub cannot be reached (deploy/try-container.sh).
+ARG BASE=python:3.11-slim
+FROM ${BASE}
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
