@@ -11,7 +11,7 @@ written into its /data volume; the token comes from the environment. Checked, in
 - ``docker kill`` (SIGKILL) then ``docker start``: ``/remind list`` still lists the reminder and
   ``/event list`` still counts one going;
 - ``docker exec … pustaka status`` and ``pustaka backup`` work;
-- the container removed and a new one started on the same volume still has the reminder;
+- the container removed and a new one started on the same volume still has both;
 - ``docker stop`` (SIGTERM) ends the bot cleanly (exit code 0).
 
 Docker is needed; ``make test`` never runs this. deploy/try-container.sh builds the image and
@@ -138,6 +138,12 @@ class Trial:
             raise SystemExit(f"/remind list does not show the reminder:\n{listed}")
         return listed
 
+    async def event_listed_with_one_going(self) -> str:
+        events = await self.answer("/event list", group_chat(GROUP), MEMBER)
+        if TITLE not in events or "1 hadir" not in events:
+            raise SystemExit(f"/event list lost the event or its Going:\n{events}")
+        return events
+
     async def run(self) -> None:
         docker("rm", "-f", self.name, check=False)
         docker("volume", "rm", "-f", self.volume)
@@ -186,9 +192,7 @@ class Trial:
         await self.started(menus)
         listed = await self.reminder_listed()
         ok(f"after docker kill + docker start, /remind list still shows it: {listed!r}")
-        events = await self.answer("/event list", group_chat(GROUP), MEMBER)
-        if TITLE not in events:
-            raise SystemExit(f"/event list lost the event:\n{events}")
+        events = await self.event_listed_with_one_going()
         ok(f"/event list after the restart: {events!r}")
 
         status = docker("exec", self.name, "pustaka", "status")
@@ -207,8 +211,9 @@ class Trial:
 
         docker("rm", "-f", self.name)
         await self.run_container()
-        listed = await self.reminder_listed()
-        ok("a new container on the same volume still has the reminder")
+        await self.reminder_listed()
+        await self.event_listed_with_one_going()
+        ok("a new container on the same volume still has the reminder and the member's Going")
 
         started = time.monotonic()
         docker("stop", self.name)
