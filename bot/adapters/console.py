@@ -159,7 +159,9 @@ class ConsoleAdapter:
         self._console.print(RichText(f"🗑 {', '.join(message_ids)}", style="dim"))
         self._console.print()
 
-    async def open_thread(self, where: Destination, name: str, first: Reply) -> Destination:
+    async def open_thread(
+        self, where: Destination, name: str, first: Reply, *, again: bool = False
+    ) -> Destination:
         """The console has no threads: a named room, shown by its name before its messages."""
         room = Destination(PLATFORM, f"#{name}", where.community_id)
         await self.deliver(room, [first])

@@ -106,6 +106,9 @@ class Context:
     """The community and those linked with it (bot/api/community.py); () in a private chat."""
     update_id: str | None = None
     """The update being answered, as the inbox keeps it (None on the console)."""
+    again: bool = False
+    """The update is handled again at start: the process stopped while handling it, so what
+    it made on the platform (a thread, a scheduled event) may be there already."""
 
     @property
     def platform(self) -> str:

@@ -259,6 +259,7 @@ class Dispatcher:
             command=command,
             circle=await circle(services.store, community.id) if community else (),
             update_id=incoming.update_id if incoming.platform in self._inboxes else None,
+            again=incoming.again,
         )
 
     async def _run(self, ctx: Context, command: Command, arguments: Any) -> list[Reply]:

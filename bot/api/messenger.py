@@ -89,14 +89,21 @@ class Poster(Protocol):
 
 @runtime_checkable
 class ThreadOpener(Protocol):
-    async def open_thread(self, where: Destination, name: str, first: Reply) -> Destination:
-        """Open a thread (or forum post / topic) under `where`, post `first` in it, return it."""
+    async def open_thread(
+        self, where: Destination, name: str, first: Reply, *, again: bool = False
+    ) -> Destination:
+        """Open a thread (or forum post / topic) under `where`, post `first` in it, return it.
+        `again`: asked again after a stop, so one the bot opened moments before may be there
+        (a platform that can list its threads gives that one back)."""
 
 
 @runtime_checkable
 class EventScheduler(Protocol):
-    async def schedule_event(self, where: Destination, event: CalendarEvent) -> str:
-        """Create the platform's own scheduled event; returns its id on the platform."""
+    async def schedule_event(
+        self, where: Destination, event: CalendarEvent, *, again: bool = False
+    ) -> str:
+        """Create the platform's own scheduled event; returns its id on the platform.
+        `again` as for :meth:`ThreadOpener.open_thread`."""
 
     async def update_event(self, where: Destination, event_id: str, event: CalendarEvent) -> None:
         """Change a scheduled event created before."""
@@ -204,23 +211,27 @@ class Messenger:
     async def delete(self, destination: Destination, message_ids: Sequence[str]) -> None:
         await self._poster(destination).delete(destination, message_ids)
 
-    async def open_thread(self, where: Destination, name: str, first: Reply) -> Destination:
+    async def open_thread(
+        self, where: Destination, name: str, first: Reply, *, again: bool = False
+    ) -> Destination:
         """A new thread for a club or discussion; where the platform has none, `where` itself
-        (after posting `first` there)."""
+        (after posting `first` there). `again`: the command is handled again after a stop."""
         sender = self._senders.get(where.platform)
         if not isinstance(sender, ThreadOpener):
             await self.send(where, first)
             return where
-        return await sender.open_thread(where, name[:100], first)
+        return await sender.open_thread(where, name[:100], first, again=again)
 
     def _calendar(self, where: Destination) -> EventScheduler | None:
         sender = self._senders.get(where.platform)
         return sender if isinstance(sender, EventScheduler) else None
 
-    async def schedule_event(self, where: Destination, event: CalendarEvent) -> str | None:
+    async def schedule_event(
+        self, where: Destination, event: CalendarEvent, *, again: bool = False
+    ) -> str | None:
         """The platform's own calendar entry, or None where the platform has no calendar."""
         calendar = self._calendar(where)
-        return await calendar.schedule_event(where, event) if calendar else None
+        return await calendar.schedule_event(where, event, again=again) if calendar else None
 
     async def update_event(self, where: Destination, event_id: str, event: CalendarEvent) -> None:
         if calendar := self._calendar(where):

@@ -96,7 +96,9 @@ class Membership(ClubBase):
             if ctx.capabilities.hashtag_homes:
                 welcome = replace(welcome, text=Text.plain(tag + "\n") + welcome.text)
             try:
-                home = await self.services.messenger.open_thread(ctx.channel, name, welcome)
+                home = await self.services.messenger.open_thread(
+                    ctx.channel, name, welcome, again=ctx.again
+                )
             except Exception:
                 log.exception("could not open a home for club %s", club.id)
                 await self.posts.forget(club.id)

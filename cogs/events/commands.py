@@ -257,7 +257,9 @@ class Events(PersonalReminders):
         if event.platform_event_id is None:
             try:
                 platform_id = await self.services.messenger.schedule_event(
-                    Destination.from_key(event.destination), calendar_event(event, slot)
+                    Destination.from_key(event.destination),
+                    calendar_event(event, slot),
+                    again=ctx.again,
                 )
                 if platform_id:
                     await self.events.set_platform_id(event.id, platform_id)

@@ -70,6 +70,8 @@ class FakeDiscord:
     forums: set[str] = field(default_factory=set)
     """Channel ids that are forum channels."""
     events: dict[str, dict[str, Any]] = field(default_factory=dict)
+    threads: list[dict[str, Any]] = field(default_factory=list)
+    """Threads the bot opened (its active threads, as Discord lists them)."""
     """Scheduled events by id, as created through the API."""
     roles: list[dict[str, Any]] = field(default_factory=list)
     """Guild roles besides @everyone, sent in GUILD_CREATE."""
@@ -214,7 +216,11 @@ class FakeDiscord:
             thread = _thread(str(next(self._ids)), parts[1], body["name"])
             if "message" in (body or {}):
                 thread["message"] = self._message(thread["id"], body["message"])
+                thread["last_message_id"] = thread["message"]["id"]
+            self.threads.append(thread)
             return thread
+        if parts[0] == "guilds" and parts[2:] == ["threads", "active"]:
+            return {"threads": self.threads, "members": []}
         if parts[0] == "guilds" and len(parts) == 4 and parts[2] == "members":
             if parts[3] not in self.members:
                 return _json({"message": "Unknown Member", "code": 10007}, 404)
@@ -244,6 +250,9 @@ class FakeDiscord:
             if nonce is not None:
                 self.by_nonce[parts[1], str(nonce)] = message
             self.posted.append(message)
+            for thread in self.threads:
+                if thread["id"] == parts[1]:
+                    thread["last_message_id"] = message["id"]
             return message
         if parts[0] == "channels" and len(parts) == 4 and parts[2] == "messages":
             if parts[1] in self.forbidden:
@@ -277,6 +286,8 @@ class FakeDiscord:
         return _json({"message": "404: Not Found", "code": 0}, 404)
 
     def _scheduled_event(self, method: str, parts: list[str], body: Any) -> Any:
+        if method == "GET" and len(parts) == 3:
+            return list(self.events.values())
         if method == "POST":
             event = {
                 "id": str(next(self._ids)),

@@ -632,11 +632,21 @@ class DiscordAdapter:
         channel_id = int(destination.thread_id or destination.channel_id)
         return self.client.get_channel(channel_id) or await self.client.fetch_channel(channel_id)
 
-    async def open_thread(self, where: Destination, name: str, first: Reply) -> Destination:
-        """A thread in the channel, or a post in `[discord] forum_channel` when one is set."""
+    async def open_thread(
+        self, where: Destination, name: str, first: Reply, *, again: bool = False
+    ) -> Destination:
+        """A thread in the channel, or a post in `[discord] forum_channel` when one is set.
+        `again`: the bot's own open thread of that name in that channel is taken, opened
+        moments before a stop that came before its id was kept (its first message is posted
+        when it has none)."""
         forum_id = self.settings.forum_channel
         channel_id = int(forum_id) if forum_id else int(where.thread_id or where.channel_id)
         channel = self.client.get_channel(channel_id) or await self.client.fetch_channel(channel_id)
+        if again and (found := await self._own_thread(channel, name[:100])) is not None:
+            log.info("thread %s was opened before the stop: taken, not opened again", found.id)
+            if found.last_message_id is None:
+                await self._post(found, first)
+            return Destination(PLATFORM, str(found.id), where.community_id)
         if isinstance(channel, discord.ForumChannel):
             # The post opens with the first message (its buttons too, when it is the only one).
             head, *rest = await self._messages(first)
@@ -653,9 +663,32 @@ class DiscordAdapter:
             await self._post(thread, first)
         return Destination(PLATFORM, str(thread.id), where.community_id)
 
-    async def schedule_event(self, where: Destination, event: CalendarEvent) -> str:
-        """A Discord scheduled event in the community's server (external, at `location`)."""
+    async def _own_thread(self, channel: Any, name: str) -> discord.Thread | None:
+        me = self.client.user
+        threads = await channel.guild.active_threads()
+        return next(
+            (
+                t
+                for t in threads
+                if t.parent_id == channel.id and me and t.owner_id == me.id and t.name == name
+            ),
+            None,
+        )
+
+    async def schedule_event(
+        self, where: Destination, event: CalendarEvent, *, again: bool = False
+    ) -> str:
+        """A Discord scheduled event in the community's server (external, at `location`).
+        `again`: the bot's own event of that name and start, created moments before a stop
+        that came before its id was kept, is taken instead of a second one."""
         guild = await self._guild(where)
+        me = self.client.user
+        if again:
+            for made in await guild.fetch_scheduled_events(with_counts=False):
+                same = made.name == event.title[:100] and made.start_time == event.start
+                if same and me and made.creator_id == me.id:
+                    log.info("scheduled event %s was made before the stop: taken", made.id)
+                    return str(made.id)
         created = await guild.create_scheduled_event(
             name=event.title[:100],
             start_time=event.start,

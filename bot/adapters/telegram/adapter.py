@@ -428,8 +428,11 @@ class TelegramAdapter:
             except TelegramError as error:
                 raise _failed(error) from error
 
-    async def open_thread(self, where: Destination, name: str, first: Reply) -> Destination:
-        """A forum topic where the group is a forum; elsewhere the chat itself."""
+    async def open_thread(
+        self, where: Destination, name: str, first: Reply, *, again: bool = False
+    ) -> Destination:
+        """A forum topic where the group is a forum; elsewhere the chat itself. (The Bot API
+        cannot list a group's topics, so `again` cannot find one opened before a stop.)"""
         topic = None
         if int(where.channel_id) < 0:
             try:

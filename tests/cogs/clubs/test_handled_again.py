@@ -100,3 +100,27 @@ async def test_vote_handled_again_finds_its_vote(tmp_path: Path, discord_fake: F
         assert answer_text(again) == first
         assert await app.services.store.fetchval("SELECT count(*) FROM club_votes") == 1
     assert len([c for c in discord_fake.calls if poll(c)]) == 1
+
+
+async def test_create_cut_before_the_thread_was_kept_takes_the_one_opened(
+    tmp_path: Path, discord_fake: FakeDiscord
+) -> None:
+    """The stop came after Discord opened the club's thread and posted its welcome, before the
+    thread was kept as the club's home: handled again, the bot takes that thread — one thread,
+    one welcome."""
+    async with discord_bot(tmp_path, discord_fake, sample=True) as app:
+        created = await discord_fake.slash("club", CREATE, permissions=MANAGE_GUILD)
+        first = answer_text(await discord_fake.response_to(created))
+        home = await app.services.store.fetchval("SELECT home FROM clubs")
+        await cut_before_its_answer(app, created)
+        await app.services.store.execute("UPDATE clubs SET home = ''")
+
+    async with discord_bot(tmp_path, discord_fake, sample=True) as app:
+        [again] = await discord_fake.wait_for(
+            lambda c: c.path.startswith("/webhooks/") and "Klub Sastra" in answer_text(c)
+        )
+        assert answer_text(again) == first
+        assert await app.services.store.fetchval("SELECT home FROM clubs") == home
+    assert len([c for c in discord_fake.calls if opened(c)]) == 1
+    welcomes = f"/channels/{Destination.from_key(home).channel_id}/messages"
+    assert len([c for c in discord_fake.calls if c.method == "POST" and c.path == welcomes]) == 1

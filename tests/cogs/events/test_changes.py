@@ -40,7 +40,9 @@ class CalendarConsole:
     async def deliver(self, destination: Destination, replies: Sequence[Reply]) -> None:
         await self.chat.adapter.deliver(destination, replies)
 
-    async def schedule_event(self, where: Destination, event: CalendarEvent) -> str:
+    async def schedule_event(
+        self, where: Destination, event: CalendarEvent, *, again: bool = False
+    ) -> str:
         self.created.append(event)
         return f"cal-{len(self.created)}"
 

@@ -80,3 +80,26 @@ async def test_create_and_save_handled_again_take_effect_once(
         assert await events(app) == [(1, "scheduled")]
         assert await reminder_jobs(app) == planned
         assert len(discord_fake.events) == 1  # the server's scheduled event, not a second one
+
+
+async def test_save_cut_before_the_server_event_was_kept_takes_the_one_made(
+    tmp_path: Path, discord_fake: FakeDiscord
+) -> None:
+    """The stop came after Discord made the server's scheduled event and before its id was
+    kept: handled again, the bot takes that event instead of making a second one."""
+    async with discord_bot(tmp_path, discord_fake) as app:
+        before = len(discord_fake.calls)
+        await discord_fake.slash("event", CREATE, member=MODERATOR, permissions=MANAGE_GUILD)
+        save = await button_after(discord_fake, "Simpan", before)
+        pressed = await discord_fake.press(save, member=MODERATOR, permissions=MANAGE_GUILD)
+        await button_after(discord_fake, "Hadir", before)
+        [made] = discord_fake.events
+        await cut_before_its_answer(app, pressed)
+        await app.services.store.execute("UPDATE events SET platform_event_id = NULL")
+
+    before = len(discord_fake.calls)
+    async with discord_bot(tmp_path, discord_fake) as app:
+        await button_after(discord_fake, "Hadir", before)
+        assert list(discord_fake.events) == [made]
+        kept = await app.services.store.fetchval("SELECT platform_event_id FROM events")
+        assert kept == made
