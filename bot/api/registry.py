@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import TypeVar
 
 from bot.api.commands import Command, Feature, Permission
 from bot.api.jobs import JobContext, register_jobs
 from bot.storage.scheduler import Job
 
 log = logging.getLogger("pustaka.registry")
+F = TypeVar("F", bound=Feature)
 
 
 class Registry:
@@ -96,6 +98,10 @@ class Registry:
             for index, line in zip(indexes, found, strict=True):
                 lines[index] = line if isinstance(line, str) else None
         return lines
+
+    def feature(self, kind: type[F]) -> F:
+        """The loaded feature of this class (a feature's web page finds its own feature)."""
+        return next(f for f in self.features if isinstance(f, kind))
 
     @property
     def commands(self) -> list[Command]:

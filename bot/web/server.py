@@ -396,16 +396,14 @@ class WebServer:
 
     def _signed_out(self, request: web.Request, message: str, status: int) -> web.Response:
         locale = self._browser_locale(request)
-        html = self.templates.get_template("core/signed_out.html").render(
-            _=self.services.i18n.translations(locale).gettext,
-            locale=locale,
-            message=self._(locale, message),
-        )
-        return web.Response(text=html, content_type="text/html", status=status)
+        return self._message_page("core/signed_out.html", locale, message, status)
 
     def _refusal(self, session: Session, message: str, status: int) -> web.Response:
         locale = session.locale or self.services.config.bot.locale
-        html = self.templates.get_template("core/refused.html").render(
+        return self._message_page("core/refused.html", locale, message, status)
+
+    def _message_page(self, template: str, locale: str, message: str, status: int) -> web.Response:
+        html = self.templates.get_template(template).render(
             _=self.services.i18n.translations(locale).gettext,
             locale=locale,
             message=self._(locale, message),

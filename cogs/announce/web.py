@@ -54,7 +54,7 @@ async def _page(
             }
         )
     preview = _spans(values.get("text", "")) if values.get("text") else None
-    announce = next(f for f in ctx.services.registry.features if isinstance(f, AnnounceFeature))
+    announce = ctx.services.registry.feature(AnnounceFeature)
     circle = ctx.circle or ((ctx.community.id,) if ctx.community else ())
     recent = await announce.announcements.of_circle(circle, ("draft", "scheduled", "posted"))
     return Render(

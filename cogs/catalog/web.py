@@ -195,4 +195,4 @@ def _when(ctx: Context, moment: datetime | None) -> str | None:
 def _feature(request: WebRequest) -> Any:
     from cogs.catalog.commands import CatalogFeature
 
-    return next(f for f in request.ctx.services.registry.features if isinstance(f, CatalogFeature))
+    return request.ctx.services.registry.feature(CatalogFeature)

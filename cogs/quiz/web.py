@@ -44,7 +44,7 @@ async def _stored(request: WebRequest, name: str, content: bytes) -> bool:
 
 
 def _feature(request: WebRequest) -> Quizzes:
-    return next(f for f in request.ctx.services.registry.features if isinstance(f, Quizzes))
+    return request.ctx.services.registry.feature(Quizzes)
 
 
 async def _page(request: WebRequest, said: list[str], refused: bool) -> Render:

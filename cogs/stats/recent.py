@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from cogs.stats.figures import Figures
 
@@ -29,3 +29,10 @@ class Recent:
         if entry is None or now - entry[0] > KEEP:
             return None
         return entry[1]
+
+    @staticmethod
+    def keep(table: dict[Any, tuple[datetime, T]], key: Any, value: T, now: datetime) -> None:
+        """Keep `value` under `key`, dropping what is older than a minute."""
+        for old in [k for k, (at, _) in table.items() if now - at > KEEP]:
+            del table[old]
+        table[key] = (now, value)

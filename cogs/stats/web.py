@@ -11,7 +11,7 @@ from bot.api.web import Download, Page, Render, View, WebRequest
 from cogs.stats import chart
 from cogs.stats.cli import csv_text
 from cogs.stats.commands import DEFAULT_DAYS, MOST_DAYS, Stats, file_name
-from cogs.stats.recent import KEEP, Recent
+from cogs.stats.recent import Recent
 from cogs.stats.render import chart_words, table
 
 CHOICES = (7, 30, 90, 365)
@@ -19,7 +19,7 @@ CHOICES = (7, 30, 90, 365)
 
 async def view(request: WebRequest) -> View:
     ctx = request.ctx
-    stats = next(f for f in ctx.services.registry.features if isinstance(f, Stats))
+    stats = ctx.services.registry.feature(Stats)
     recent: Recent = stats.recent
     ctx.require_community()
     now = ctx.clock.now()
@@ -44,8 +44,7 @@ async def view(request: WebRequest) -> View:
     figures = recent.fresh(recent.figures.get(key), now)
     if figures is None:
         figures = await stats.figures(ctx.circle, days, ctx, until)
-        recent.figures = {k: v for k, v in recent.figures.items() if now - v[0] <= KEEP}
-        recent.figures[key] = (now, figures)
+        recent.keep(recent.figures, key, figures, now)
     wanted = request.query.get("format")
     if wanted == "png":
         drawn = (key, ctx.locale)
@@ -54,8 +53,7 @@ async def view(request: WebRequest) -> View:
             picture = await stats.drawing.draw(
                 chart.plan(figures, chart_words(ctx, figures, title), ctx._)
             )
-            recent.charts = {k: v for k, v in recent.charts.items() if now - v[0] <= KEEP}
-            recent.charts[drawn] = (now, picture)
+            recent.keep(recent.charts, drawn, picture, now)
         return Download(file_name(figures), picture, "image/png")
     if wanted == "csv":
         name = file_name(figures).removesuffix(".png") + ".csv"
