@@ -8,7 +8,9 @@ a DynamicItem registered at start answers them, so a button pressed after a rest
 
 A slash command or a button press is stored in the durable inbox (bot/storage/inbox.py) before it
 is handled, and marked done once answered; Discord never sends an interaction again, so one the
-process stopped while handling is taken up at the next start, once, from the stored payload. Its
+process stopped while handling is taken up at the next start, once, from the stored payload; one
+the gateway delivered to a process killed before it was stored is taken back at the next start
+by resuming the dead gateway session (salvage.py), then taken up the same way. Its
 token may be spent by then (an initial answer is due within 3 s, follow-ups within 15 minutes): it
 is answered with a follow-up while the token lasts, else, and when the follow-up is refused, with
 ordinary messages through the outbox, in the channel, a private reply in the member's DMs. One
@@ -219,8 +221,12 @@ class DiscordAdapter:
         it received and did not store (salvage.py); they are handled at ready."""
         shards = list(self.settings.shard_ids) or None
         left = await gateway_sessions.left(self.services.store, PLATFORM, shards)
-        if left:
+        if not left:
+            return
+        try:
             await salvage.salvage(self.inbox, self.settings.token, left, KEPT_TYPES)
+        except Exception:
+            log.exception("could not take back the last run's Discord interactions")
 
     async def _record(self, state: str) -> None:
         services = self.services
