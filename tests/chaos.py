@@ -24,9 +24,12 @@ whose nonce it has seen, as Discord does with ``enforce_nonce``) members ask for
 slash command while the process is killed over and over, and the reminders fall due the same
 way; a reminder cut by a kill is sent again by the outbox with the same nonce, so none is lost
 and none doubled. A slash command the bot acknowledged (Discord showed the member an answer or
-"thinking…") must take effect once; one killed before it was stored was never acknowledged, so
-the member saw it fail (counted apart, as unacknowledged; one delivered to a process killed
-before it was stored is lost that way, as Discord never sends an interaction again).
+"thinking…") must take effect once; one killed before it was answered was never acknowledged, so
+the member saw it fail at first (counted apart, as unacknowledged), and must still take effect
+once: stored, it is taken up at the next start; delivered to a process killed before it was
+stored, it is taken back at the next start by resuming the dead gateway session (the fake, like
+Discord, keeps a session whose connection dropped resumable and replays its events), counted as
+salvaged from the log.
 
     python -m tests.chaos [--kills 50] [--burst 20] [--reminders 100] [--seed 1]
                           [--platforms telegram discord]                      (``make chaos``)
@@ -63,6 +66,7 @@ FIRST_REMINDED = 900_000
 FIRST_DISCORD = 940_000_000_000_100_000
 REMINDER = "personal-reminder"
 HANDLED_AGAIN = re.compile(r"(\d+) Telegram updates were not finished")
+SALVAGED = re.compile(r"(\d+) Discord interactions had reached the last run but were not stored")
 NONCE_RESENT = re.compile(r"discord: (\d+) messages were being sent when the bot stopped")
 SENT_AGAIN = re.compile(
     r"messages being sent when the bot stopped: (\d+)"  # a job's, before the outbox took it
@@ -95,6 +99,8 @@ class Outcome:
     resent: int = 0
     dropped: int = 0
     """Discord: sends again that the platform dropped by their nonce."""
+    salvaged: int = 0
+    """Discord: interactions taken back at a start from the killed process's gateway session."""
 
     def __str__(self) -> str:
         return (
@@ -104,8 +110,9 @@ class Outcome:
             f" {self.asked_doubled} took effect twice"
             + (
                 f" ({self.unacknowledged} never acknowledged, {self.acknowledged_lost} of the"
-                " acknowledged lost)"
-                if self.unacknowledged
+                f" acknowledged lost; {self.salvaged} taken back from a killed process's gateway"
+                " session)"
+                if self.unacknowledged or self.salvaged
                 else ""
             )
             + f"; the reminders falling due: {self.reminders_lost} lost,"
@@ -302,6 +309,7 @@ async def run_discord(folder: Path, *, kills: int, seed: int, reminders: int) ->
         unacknowledged=len(interactions.keys() - acknowledged),
         resent=sum(int(n) for n in NONCE_RESENT.findall(log)),
         dropped=fake.dropped,
+        salvaged=sum(int(n) for n in SALVAGED.findall(log)),
     )
 
 

@@ -43,8 +43,16 @@ class Inbox:
         self._marks: list[tuple[str, Params]] = []
         self._writing = asyncio.Lock()
 
-    async def take(self, updates: Sequence[tuple[str, dict[str, Any]]]) -> list[str]:
-        """Store a batch (update id, payload) in one transaction; the ids new to the inbox."""
+    async def take(
+        self,
+        updates: Sequence[tuple[str, dict[str, Any]]],
+        *,
+        also: Sequence[tuple[str, Params]] = (),
+        left: bool = False,
+    ) -> list[str]:
+        """Store a batch (update id, payload) in one transaction; the ids new to the inbox.
+        `also`: statements written in the same transaction. `left`: the updates are a stopped
+        process's (salvaged after a crash), taken up by :meth:`unfinished` like the others."""
         if not updates:
             return []
         now = utc_text(self.clock.now())
@@ -59,14 +67,14 @@ class Inbox:
                 )
             }
             new = [(i, payload) for i, payload in updates if i not in known]
+            owner = None if left else self.store.owner
             await tx.executemany(
                 "INSERT INTO inbox (platform, update_id, payload, received_at, owner)"
                 " VALUES (?, ?, ?, ?, ?)",
-                [
-                    (self.platform, i, json.dumps(payload), now, self.store.owner)
-                    for i, payload in new
-                ],
+                [(self.platform, i, json.dumps(payload), now, owner) for i, payload in new],
             )
+            for statement, values in also:
+                await tx.execute(statement, values)
         return [i for i, _ in new]
 
     async def unfinished(self) -> list[tuple[str, dict[str, Any]]]:

@@ -7,6 +7,7 @@ Point discord.py at it with `patch()`. Tests dispatch interactions with `slash`,
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 from collections.abc import Callable
@@ -61,6 +62,22 @@ class Call:
 
 
 @dataclass
+class GatewaySession:
+    """A gateway session as Discord keeps it: its events (numbered per session) buffered for a
+    RESUME, through a connection or, after one dropped without close 1000/1001, none until it
+    is resumed or expires."""
+
+    session_id: str
+    shard: tuple[int, int]
+    socket: web.WebSocketResponse | None
+    events: list[dict[str, Any]] = field(default_factory=list)
+    seq: int = 0
+    dropped_at: float | None = None
+    """When its connection dropped (loop time), while it is resumable."""
+    ended: bool = False
+
+
+@dataclass
 class FakeDiscord:
     token: str = "fake-discord-token.for-tests.loopback"
     calls: list[Call] = field(default_factory=list)
@@ -81,13 +98,19 @@ class FakeDiscord:
     """Channel ids that are announcement channels (their messages can be published)."""
     forbidden: set[str] = field(default_factory=set)
     """Channel ids where the bot lacks permission: posting there answers 403."""
+    resumable_for: float = 120.0
+    """Seconds a session stays resumable after its connection dropped ("a few minutes")."""
 
     def __post_init__(self) -> None:
         self._sockets: list[web.WebSocketResponse] = []
         self.shards: dict[web.WebSocketResponse, tuple[int, int]] = {}
         """Each gateway connection's (shard id, shard count), as its IDENTIFY said."""
         self.identifies: list[tuple[int, int]] = []
-        self._seq = itertools.count(1)
+        self.sessions: dict[str, GatewaySession] = {}
+        self._on: dict[web.WebSocketResponse, GatewaySession] = {}
+        self.resumes: list[tuple[str, int, str]] = []
+        """Each RESUME: (session id, seq, "resumed" or "invalid")."""
+        self._session_ids = itertools.count(1)
         self._ids = itertools.count(950000000000000001)
         self.by_nonce: dict[tuple[str, str], dict[str, Any]] = {}
         """Messages sent with ``enforce_nonce``, by (channel, nonce): as Discord does, a second
@@ -98,6 +121,7 @@ class FakeDiscord:
         """Messages not posted because their nonce was seen before."""
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
+        self._closing = False
         self.identified = asyncio.Event()
         self.port = 0
         self.uploads: dict[str, bytes] = {}
@@ -112,6 +136,7 @@ class FakeDiscord:
         self._runner, self.port = await serve_loopback(app, port)
 
     async def stop(self) -> None:
+        self._closing = True
         for socket in list(self._sockets):
             await socket.close()
         if self._runner:
@@ -351,46 +376,99 @@ class FakeDiscord:
             if message["op"] == 1:
                 await socket.send_str(json.dumps({"op": 11}))
             elif message["op"] == 2:
-                shard = message["d"].get("shard") or [0, 1]
-                self.shards[socket] = (shard[0], shard[1])
-                self.identifies.append((shard[0], shard[1]))
-                ours = _shard_of(GUILD_ID, shard[1]) == shard[0]
-                await self._dispatch(
-                    socket,
-                    "READY",
-                    {
-                        "v": 10,
-                        "user": BOT_USER,
-                        "session_id": f"session-{shard[0]}",
-                        "resume_gateway_url": f"ws://127.0.0.1:{self.port}/gateway",
-                        "guilds": [{"id": GUILD_ID, "unavailable": True}] if ours else [],
-                        "application": {"id": APP_ID, "flags": 0},
-                        "shard": shard,
-                    },
-                )
-                if ours:
-                    guild = _guild(self.roles)
-                    for channel in guild["channels"]:
-                        if channel["id"] in self.news:
-                            channel["type"] = 5
-                    await self._dispatch(socket, "GUILD_CREATE", guild)
-                    self.identified.set()
+                await self._identify(socket, message["d"])
+            elif message["op"] == 6:
+                await self._resume(socket, message["d"])
         self._sockets.remove(socket)
         self.shards.pop(socket, None)
+        session = self._on.pop(socket, None)
+        if session is not None and session.socket is socket:
+            session.socket = None
+            # As Discord: a close 1000 or 1001 ends the session; a dropped connection (a killed
+            # process sends no close frame) or another code leaves it resumable for a while.
+            if socket.close_code in (1000, 1001) and not self._closing:
+                session.ended, session.events = True, []
+            else:
+                session.dropped_at = asyncio.get_running_loop().time()
         return socket
 
-    async def _dispatch(self, socket: web.WebSocketResponse, event: str, data: Any) -> None:
-        frame = {"op": 0, "t": event, "s": next(self._seq), "d": data}
-        await socket.send_str(json.dumps(frame))
+    async def _identify(self, socket: web.WebSocketResponse, data: dict[str, Any]) -> None:
+        shard = data.get("shard") or [0, 1]
+        self.shards[socket] = (shard[0], shard[1])
+        self.identifies.append((shard[0], shard[1]))
+        ours = _shard_of(GUILD_ID, shard[1]) == shard[0]
+        session = GatewaySession(f"session-{shard[0]}-{next(self._session_ids)}", shard, socket)
+        self.sessions[session.session_id] = session
+        self._on[socket] = session
+        await self._send(
+            session,
+            "READY",
+            {
+                "v": 10,
+                "user": BOT_USER,
+                "session_id": session.session_id,
+                "resume_gateway_url": f"ws://127.0.0.1:{self.port}/gateway",
+                "guilds": [{"id": GUILD_ID, "unavailable": True}] if ours else [],
+                "application": {"id": APP_ID, "flags": 0},
+                "shard": shard,
+            },
+        )
+        if ours:
+            guild = _guild(self.roles)
+            for channel in guild["channels"]:
+                if channel["id"] in self.news:
+                    channel["type"] = 5
+            await self._send(session, "GUILD_CREATE", guild)
+            self.identified.set()
+
+    async def _resume(self, socket: web.WebSocketResponse, data: dict[str, Any]) -> None:
+        """Replay the session's events after `seq`, then RESUMED; op 9 (not resumable) for a
+        session unknown, ended or expired, or a wrong token."""
+        session = self.sessions.get(str(data.get("session_id")))
+        now = asyncio.get_running_loop().time()
+        if (
+            session is None
+            or session.ended
+            or data.get("token") != self.token
+            or (session.dropped_at is not None and now - session.dropped_at > self.resumable_for)
+        ):
+            self.resumes.append((str(data.get("session_id")), data.get("seq") or 0, "invalid"))
+            await socket.send_str(json.dumps({"op": 9, "d": False}))
+            return
+        self.resumes.append((session.session_id, data.get("seq") or 0, "resumed"))
+        if session.socket is not None and session.socket is not socket:
+            self._on.pop(session.socket, None)
+            await session.socket.close(code=4000)  # the session moved to the new connection
+        session.socket, session.dropped_at = socket, None
+        self._on[socket] = session
+        self.shards[socket] = session.shard
+        for frame in session.events:
+            if frame["s"] > (data.get("seq") or 0):
+                await socket.send_str(json.dumps(frame))
+        await self._send(session, "RESUMED", {})
+
+    async def _send(self, session: GatewaySession, event: str, data: Any) -> None:
+        """Number and buffer an event of the session; send it when a connection holds it."""
+        session.seq += 1
+        frame = {"op": 0, "t": event, "s": session.seq, "d": data}
+        session.events.append(frame)
+        if session.socket is not None:
+            with contextlib.suppress(ConnectionError, RuntimeError):  # dropped: kept for a RESUME
+                await session.socket.send_str(json.dumps(frame))
 
     async def dispatch(self, event: str, data: Any) -> None:
-        """To the connection of the shard the event's guild is on (direct messages: shard 0),
-        as Discord routes them."""
+        """To every live session of the shard the event's guild is on (direct messages: shard
+        0), as Discord routes them: one whose connection dropped buffers it for a RESUME."""
         guild = data.get("guild_id") if isinstance(data, dict) else None
-        for socket in list(self._sockets):
-            shard, count = self.shards.get(socket, (0, 1))
+        now = asyncio.get_running_loop().time()
+        for session in list(self.sessions.values()):
+            if session.ended or (
+                session.dropped_at is not None and now - session.dropped_at > self.resumable_for
+            ):
+                continue
+            shard, count = session.shard
             if (_shard_of(guild, count) if guild else 0) == shard:
-                await self._dispatch(socket, event, data)
+                await self._send(session, event, data)
 
     # Interactions a test sends ----------------------------------------------------------------
 

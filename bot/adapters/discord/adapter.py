@@ -8,7 +8,9 @@ a DynamicItem registered at start answers them, so a button pressed after a rest
 
 A slash command or a button press is stored in the durable inbox (bot/storage/inbox.py) before it
 is handled, and marked done once answered; Discord never sends an interaction again, so one the
-process stopped while handling is taken up at the next start, once, from the stored payload. Its
+process stopped while handling is taken up at the next start, once, from the stored payload; one
+the gateway delivered to a process killed before it was stored is taken back at the next start
+by resuming the dead gateway session (salvage.py), then taken up the same way. Its
 token may be spent by then (an initial answer is due within 3 s, follow-ups within 15 minutes): it
 is answered with a follow-up while the token lasts, else, and when the follow-up is refused, with
 ordinary messages through the outbox, in the channel, a private reply in the member's DMs. One
@@ -34,7 +36,7 @@ import discord
 from discord import app_commands
 
 from bot.adapters.backoff import Outage
-from bot.adapters.discord import commands
+from bot.adapters.discord import commands, salvage
 from bot.adapters.discord.render import DESCRIPTION_LIMIT, embeds
 from bot.adapters.errors import PlatformRefused
 from bot.api import buttons, platform_state, polls, posts
@@ -46,6 +48,7 @@ from bot.api.files import Attachment
 from bot.api.messenger import CalendarEvent, PostFailed
 from bot.api.outbox import SendLimits, Undeliverable
 from bot.api.replies import Choice, ChoiceStyle, Reply
+from bot.storage import gateway_sessions
 from bot.storage.inbox import Inbox
 from bot.storage.owners import SWEEP
 
@@ -116,15 +119,46 @@ class PustakaClient(discord.AutoShardedClient):
         )
         self.adapter = adapter
         self.tree = PustakaTree(self)
-        parse = self._connection.parsers["INTERACTION_CREATE"]
+        state = self._connection
+        parse = state.parsers["INTERACTION_CREATE"]
+        parse_ready = state.parsers["READY"]
+        update_references = state._update_references
+        self.sockets: dict[int, Any] = {}
+        """Each shard's gateway connection (discord.py's DiscordWebSocket), the latest."""
 
         def interaction_created(data: dict[str, Any]) -> None:
-            adapter.arrived(data)
+            # Called while the shard's connection dispatches the event: its sequence is this
+            # event's. Discord routes a guild's events to shard (guild_id >> 22) % count, DMs to 0.
+            guild_id = data.get("guild_id")
+            shard = (int(guild_id) >> 22) % (self.shard_count or 1) if guild_id else 0
+            socket = self.sockets.get(shard)
+            seq = socket.sequence if socket is not None else None
+            session_id = socket.session_id if socket is not None else None
+            adapter.arrived(data, (shard, session_id, seq) if seq and session_id else None)
             parse(data)
 
+        def taken_up_again(data: dict[str, Any]) -> None:
+            adapter.arrived(data, None)
+            parse(data)
+
+        def ready(data: dict[str, Any]) -> None:
+            shard = (data.get("shard") or [0, 1])[0]
+            socket = self.sockets.get(shard)
+            if socket is not None and socket.sequence is not None:
+                adapter.session_opened(
+                    shard, data["session_id"], data["resume_gateway_url"], socket.sequence
+                )
+            parse_ready(data)
+
+        def connected(socket: Any) -> None:
+            self.sockets[socket.shard_id or 0] = socket
+            update_references(socket)
+
         # The payload as Discord sent it, for the inbox; discord.py keeps only what it parsed.
-        self._connection.parsers["INTERACTION_CREATE"] = interaction_created
-        self.take_up_again = interaction_created
+        state.parsers["INTERACTION_CREATE"] = interaction_created
+        state.parsers["READY"] = ready
+        state._update_references = connected  # type: ignore[method-assign]
+        self.take_up_again = taken_up_again
 
     async def setup_hook(self) -> None:
         await self.adapter.setup(self)
@@ -154,6 +188,7 @@ class DiscordAdapter:
         self._again: dict[str, datetime] = {}
         """Interactions taken up again at start, with when they were stored."""
         self._replayed = False
+        self.points = salvage.Points(PLATFORM)
         self.client = PustakaClient(self)
         dispatcher.has_private_chats(PLATFORM, self._is_admin, self._home_channel)
 
@@ -167,6 +202,7 @@ class DiscordAdapter:
         )
         try:
             await self._login()
+            await self._salvage()
             await self.client.connect(reconnect=True)
         except discord.LoginFailure as error:
             raise PlatformRefused(f"Discord refused the token ({error})") from None
@@ -177,7 +213,20 @@ class DiscordAdapter:
             self.services.messenger.unregister(PLATFORM)
             await self._record("stopped")
             if not self.client.is_closed():
-                await self.client.close()
+                await self.client.close()  # close 1000: the sessions end, none to resume
+            await gateway_sessions.ended_own(self.services.store, PLATFORM)
+
+    async def _salvage(self) -> None:
+        """Before identifying: take back from the last run's gateway sessions the interactions
+        it received and did not store (salvage.py); they are handled at ready."""
+        shards = list(self.settings.shard_ids) or None
+        left = await gateway_sessions.left(self.services.store, PLATFORM, shards)
+        if not left:
+            return
+        try:
+            await salvage.salvage(self.inbox, self.settings.token, left, KEPT_TYPES)
+        except Exception:
+            log.exception("could not take back the last run's Discord interactions")
 
     async def _record(self, state: str) -> None:
         services = self.services
@@ -238,12 +287,24 @@ class DiscordAdapter:
 
     # Interactions ------------------------------------------------------------------------------
 
-    def arrived(self, payload: dict[str, Any]) -> None:
-        """An interaction from the gateway, before discord.py hands it to a command or button."""
+    def arrived(self, payload: dict[str, Any], where: tuple[int, str, int] | None) -> None:
+        """An interaction from the gateway (`where`: its shard, session and sequence number),
+        or taken up again, before discord.py hands it to a command or button."""
         if payload.get("type") in KEPT_TYPES and "id" in payload:
-            self._payloads[str(payload["id"])] = payload
+            update_id = str(payload["id"])
+            self._payloads[update_id] = payload
+            if where is not None:
+                self.points.arrived(update_id, *where)
             while len(self._payloads) > 1000:  # never taken by a callback (an unknown command)
                 del self._payloads[next(iter(self._payloads))]
+
+    def session_opened(self, shard: int, session_id: str, resume_url: str, seq: int) -> None:
+        """READY on a shard: keep the session, to take back what a crash cuts (salvage.py)."""
+        store = self.services.store
+        self.services.tasks.spawn(
+            gateway_sessions.opened(store, PLATFORM, shard, session_id, resume_url, seq),
+            name=f"discord-session-{shard}",
+        )
 
     async def ready(self) -> None:
         """Connected: take up, once a run, the interactions the last run did not finish."""
@@ -298,7 +359,13 @@ class DiscordAdapter:
             if payload is None:
                 yield None
                 return
-            if not await self.inbox.take([(update_id, payload)]):
+            try:
+                new = await self.inbox.take(
+                    [(update_id, payload)], also=self.points.advance(update_id)
+                )
+            finally:
+                self.points.stored(update_id)
+            if not new:
                 log.info("Discord interaction %s was handled already", update_id)
                 raise _AlreadyHandled
         try:
