@@ -26,9 +26,11 @@ import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.catalog.postgres_search import expected_share, first_matches
 from bot.catalog.records import normalize_isbn
 from bot.catalog.store import Book, Catalog
 from bot.catalog.vocabulary import corrections, known
+from bot.storage.dialect import fold as index_words
 from bot.storage.dialect import fts_query
 from bot.storage.folding import fold
 from bot.storage.store import Store
@@ -156,26 +158,32 @@ async def _ranked(
 async def _ranked_postgresql(
     store: Store, text: str, expression: str, field: Field
 ) -> tuple[list[int], bool]:
-    """`_ranked` in one query: the candidates in id order (the planner walks the primary key
-    and stops after them when the words are common, or reads the GIN index when they are rare),
-    with the columns each matched in and the book's title and copies on the shelf. A candidate
-    matches a column's words exactly when a row up to the last candidate would: the candidates
-    are every match up to it."""
+    """`_ranked` on PostgreSQL: the same candidates, the first matches in id order
+    (bot/catalog/postgres_search.py), each with the columns it matched in. A candidate matches a
+    column's words exactly when a row up to the last candidate would: the candidates are every
+    match up to it."""
     words = match_expression(text, Field.ANY)
     columns = [c for c in WEIGHTS if field is Field.ANY or _COLUMN[field] == c]
-    tests = "".join(", f.document @@ CAST(? AS tsquery)" for _ in columns)
-    rows = await store.fetchall(
-        f"SELECT f.rowid, b.title, b.available{tests} FROM (SELECT rowid, document"
-        " FROM books_fts WHERE books_fts MATCH ? ORDER BY rowid LIMIT ?) AS f"
-        " JOIN books AS b ON b.id = f.rowid ORDER BY f.rowid",
-        (*(fts_query(f"{c} : ({words})") for c in columns), expression, CANDIDATES + 1),
+    lexemes = index_words(" ".join(_WORD.findall(fold(text) or "")))
+    share = await expected_share(store, lexemes, prefix=bool(words and words.endswith("*")))
+    rows = await first_matches(
+        store,
+        fts_query(expression),
+        CANDIDATES + 1,
+        [fts_query(f"{c} : ({words})") for c in columns],
+        share,
     )
     exact = len(rows) <= CANDIDATES
-    scored = []
-    for book_id, title, available, *matched in rows[:CANDIDATES]:
-        value = 1.0 + sum(WEIGHTS[c] for c, hit in zip(columns, matched, strict=True) if hit)
-        scored.append((book_id, title, available, value))
-    return _order(text, scored), exact
+    score = {
+        book_id: 1.0 + sum(WEIGHTS[c] for c, hit in zip(columns, matched, strict=True) if hit)
+        for book_id, *matched in rows[:CANDIDATES]
+    }
+    if not score:
+        return [], True
+    details = await store.fetchall(
+        "SELECT id, title, available FROM books WHERE id = ANY(?)", (list(score),)
+    )
+    return _order(text, [(i, t, a, score[i]) for i, t, a in details]), exact
 
 
 def _order(text: str, scored: list[tuple[int, str, int, float]]) -> list[int]:
