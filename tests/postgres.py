@@ -58,7 +58,9 @@ def _unprivileged() -> dict[str, object]:
 
 
 @contextmanager
-def server(folder: Path | None = None, data: Path | None = None) -> Iterator[str]:
+def server(
+    folder: Path | None = None, data: Path | None = None, shared_buffers: str = "64MB"
+) -> Iterator[str]:
     """A running server's URL (superuser ``postgres``, no password, loopback only). Its data
     folder is thrown away afterwards, unless `data` names one to keep (made when missing, used
     again next time: a benchmark's cached catalog)."""
@@ -86,7 +88,7 @@ def server(folder: Path | None = None, data: Path | None = None) -> Iterator[str
         options = (
             f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={temp}"
             " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-            " -c max_connections=300 -c shared_buffers=64MB"
+            f" -c max_connections=300 -c shared_buffers={shared_buffers}"
         )
         log = Path(temp) / "server.log"
         subprocess.run(
