@@ -58,38 +58,57 @@ def _unprivileged() -> dict[str, object]:
 
 
 @contextmanager
-def server(folder: Path | None = None) -> Iterator[str]:
-    """A running server's URL (superuser ``postgres``, no password, loopback only)."""
+def server(
+    folder: Path | None = None, data: Path | None = None, shared_buffers: str = "64MB"
+) -> Iterator[str]:
+    """A running server's URL (superuser ``postgres``, no password, loopback only). Its data
+    folder is thrown away afterwards, unless `data` names one to keep (made when missing, used
+    again next time: a benchmark's cached catalog)."""
     bin_dir = binaries()
     if bin_dir is None:
         raise FileNotFoundError("no PostgreSQL binaries (initdb, pg_ctl)")
     with tempfile.TemporaryDirectory(prefix="pustaka-pg-", dir=folder) as temp:
-        data = Path(temp) / "data"
         as_user = _unprivileged()
         if as_user:
             os.chown(temp, int(as_user["user"]), int(as_user["group"]))  # type: ignore[call-overload]
         quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.PIPE, "check": True, **as_user}
-        subprocess.run(
-            [bin_dir / "initdb", "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8",
-             "--locale=C.UTF-8", "--no-sync"],
-            **quiet,  # type: ignore[arg-type]
-        )  # fmt: skip
+        if data is None or not (data / "PG_VERSION").exists():
+            if data is None:
+                data = Path(temp) / "data"
+            else:
+                data.mkdir(parents=True, exist_ok=True)
+                if as_user:
+                    os.chown(data, int(as_user["user"]), int(as_user["group"]))  # type: ignore[call-overload]
+            subprocess.run(
+                [bin_dir / "initdb", "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8",
+                 "--locale=C.UTF-8", "--no-sync"],
+                **quiet,  # type: ignore[arg-type]
+            )  # fmt: skip
         port = _free_port()
         options = (
             f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={temp}"
             " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-            " -c max_connections=300 -c shared_buffers=64MB"
+            f" -c max_connections=300 -c shared_buffers={shared_buffers}"
         )
         log = Path(temp) / "server.log"
         subprocess.run(
             [bin_dir / "pg_ctl", "-D", data, "-l", log, "-o", options, "-w", "start"],
             **quiet,  # type: ignore[arg-type]
         )
+        kept = not data.is_relative_to(temp)
         try:
             yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
         finally:
-            subprocess.run(
-                [bin_dir / "pg_ctl", "-D", data, "-m", "immediate", "-w", "stop"],
+            subprocess.run(  # a kept folder is checkpointed, so that it starts again at once
+                [
+                    bin_dir / "pg_ctl",
+                    "-D",
+                    data,
+                    "-m",
+                    "fast" if kept else "immediate",
+                    "-w",
+                    "stop",
+                ],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
                 **as_user,  # type: ignore[arg-type]

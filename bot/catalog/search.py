@@ -26,10 +26,14 @@ import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.catalog.postgres_search import expected_share, first_matches
 from bot.catalog.records import normalize_isbn
 from bot.catalog.store import Book, Catalog
 from bot.catalog.vocabulary import corrections, known
+from bot.storage.dialect import fold as index_words
+from bot.storage.dialect import fts_query
 from bot.storage.folding import fold
+from bot.storage.store import Store
 
 CANDIDATES = 1000
 WEIGHTS = {"title": 10.0, "authors": 6.0, "subjects": 3.0}  # a match anywhere else scores 1
@@ -121,6 +125,8 @@ async def _ranked(
     catalog: Catalog, text: str, expression: str, field: Field
 ) -> tuple[list[int], bool]:
     store = catalog.store
+    if store.dialect == "postgresql":
+        return await _ranked_postgresql(store, text, expression, field)
     rows = await store.fetchall(
         "SELECT rowid FROM books_fts WHERE books_fts MATCH ? ORDER BY rowid LIMIT ?",
         (expression, CANDIDATES + 1),
@@ -142,21 +148,58 @@ async def _ranked(
         for (rowid,) in hits:
             if rowid in score:
                 score[rowid] += weight
-    wanted = plain(text)
     marks = ",".join("?" * len(candidates))
     details = await store.fetchall(
         f"SELECT id, title, available FROM books WHERE id IN ({marks})", candidates
     )
+    return _order(text, [(i, t, a, score[i]) for i, t, a in details]), exact
+
+
+async def _ranked_postgresql(
+    store: Store, text: str, expression: str, field: Field
+) -> tuple[list[int], bool]:
+    """`_ranked` on PostgreSQL: the same candidates, the first matches in id order
+    (bot/catalog/postgres_search.py), each with the columns it matched in. A candidate matches a
+    column's words exactly when a row up to the last candidate would: the candidates are every
+    match up to it."""
+    words = match_expression(text, Field.ANY)
+    columns = [c for c in WEIGHTS if field is Field.ANY or _COLUMN[field] == c]
+    lexemes = index_words(" ".join(_WORD.findall(fold(text) or "")))
+    share = await expected_share(store, lexemes, prefix=bool(words and words.endswith("*")))
+    rows = await first_matches(
+        store,
+        fts_query(expression),
+        CANDIDATES + 1,
+        [fts_query(f"{c} : ({words})") for c in columns],
+        share,
+    )
+    exact = len(rows) <= CANDIDATES
+    score = {
+        book_id: 1.0 + sum(WEIGHTS[c] for c, hit in zip(columns, matched, strict=True) if hit)
+        for book_id, *matched in rows[:CANDIDATES]
+    }
+    if not score:
+        return [], True
+    details = await store.fetchall(
+        "SELECT id, title, available FROM books WHERE id = ANY(?)", (list(score),)
+    )
+    return _order(text, [(i, t, a, score[i]) for i, t, a in details]), exact
+
+
+def _order(text: str, scored: list[tuple[int, str, int, float]]) -> list[int]:
+    """Ids by score (an exact title and a copy on the shelf raise it), then copies on the
+    shelf, then the shorter title."""
+    wanted = plain(text)
     order = []
-    for book_id, title, available in details:
-        value = score[book_id]
+    for book_id, title, available, score in scored:
+        value = score
         if plain(title) == wanted:
             value += EXACT_TITLE
         if available:
             value *= ON_SHELF_BOOST
         order.append((-value, -available, len(title), book_id))
     order.sort()
-    return [book_id for *_, book_id in order], exact
+    return [book_id for *_, book_id in order]
 
 
 def plain(text: str) -> str:

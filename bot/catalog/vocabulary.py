@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from bot.catalog.postgres_search import expected_share, first_matches
+from bot.storage.dialect import fts_query
 from bot.storage.folding import fold
 from bot.storage.store import Store, Transaction
 
@@ -120,11 +122,8 @@ async def _vocabulary(store: Store) -> Words:
 async def known(store: Store, word: str) -> bool:
     """Whether the full-text index has this word anywhere (titles, authors, subjects, text)."""
     if store.dialect == "postgresql":
-        return bool(
-            await store.fetchval(
-                "SELECT 1 FROM books_fts WHERE books_fts MATCH ? LIMIT 1", (f'"{word}"',)
-            )
-        )
+        share = await expected_share(store, [word], prefix=False)
+        return bool(await first_matches(store, fts_query(f'"{word}"'), 1, share=share))
     return bool(await store.fetchval("SELECT 1 FROM books_vocab WHERE term = ?", (word,)))
 
 

@@ -25,6 +25,7 @@ BENCH = Path(__file__).resolve().parents[2] / "bench"
         ("content_calendar.py", ["--items", "60", "--others", "20", "--runs", "3"], "/calendar"),
         ("catalog_search.py", ["--titles", "2000", "--queries", "20"], "pustaka search"),
         ("quiz_burst.py", ["--members", "20"], "each answer exactly once"),
+        ("search_engines.py", ["--titles", "2000", "--queries", "20"], "SQLite search"),
         (
             "recommend.py",
             ["--titles", "2000", "--members", "20", "--ratings", "100", "--runs", "5"],

@@ -35,6 +35,13 @@ QUERIES = [
     ("harry potter", Field.ANY),
     ("perang", Field.ANY),
     ("the", Field.ANY),
+    ("pramoedya toer", Field.ANY),  # words found in the authors, not the title
+    ("pramoedya ananta", Field.AUTHOR),
+    ("lask", Field.TITLE),  # a prefix within one column
+    ("sej", Field.ANY),
+    ("sastra indo", Field.ANY),  # several words, the last a prefix
+    ("GADIS pantai", Field.TITLE),
+    ("fiksi sejarah", Field.SUBJECT),
 ]
 MISSPELT = ["pramudya", "ronggeng dukh", "laskar pelangu", "cantik itu luka"]
 
@@ -91,3 +98,29 @@ async def test_both_engines_rank_the_same_top_results(
         got = await search_forgiving(pg, text, limit=5)
         assert got.corrected == expected.corrected, text
         assert [b.record.title for b in got.books] == [b.record.title for b in expected.books]
+
+
+async def test_both_engines_rank_the_same_bounded_candidates(
+    catalogs: tuple[Catalog, Catalog], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A broad query ranks only the first matches in id order: with the bound lowered to 40,
+    queries matching far more rank the same 40 candidates, and the same books come first."""
+    monkeypatch.setattr("bot.catalog.search.CANDIDATES", 40)
+    lite, pg = catalogs
+    broad = 0
+    for text, field in [
+        ("sastra", Field.ANY),
+        ("fiksi", Field.SUBJECT),
+        ("indonesia", Field.ANY),
+        ("a", Field.ANY),
+        ("sastra indonesia", Field.ANY),
+        ("pramoedya", Field.ANY),
+    ]:
+        for offset in (0, 10):
+            expected = await search(lite, text, field=field, limit=10, offset=offset)
+            got = await search(pg, text, field=field, limit=10, offset=offset)
+            titles = [b.record.title for b in expected.books]
+            assert [b.record.title for b in got.books] == titles, (text, field, offset)
+            assert got.exact == expected.exact, (text, field)
+        broad += not expected.exact
+    assert broad >= 3
