@@ -6,7 +6,7 @@ large part of a big catalog), and walking the primary key instead, which the pla
 it expects many matches, reads the whole table when they turn out few or none.
 
 So each row's document also holds its id's octave as a word ("#13" for ids below 8192, "#n" for
-2^(n-1) to 2^n - 1: migration 0021), and the index is asked for the query AND the lowest
+2^(n-1) to 2^n - 1: migration 0022), and the index is asked for the query AND the lowest
 octaves first: it intersects the two itself and returns only the matches among those ids. Then
 the next octaves, as many as the matches found so far say are needed (a rare word is asked for
 everything else at once), until enough are found. No query has ORDER BY or LIMIT, so no plan,
@@ -38,7 +38,7 @@ STATISTICS_AGE = 600.0  # seconds the word statistics are used before they are r
 
 
 def octave(book_id: int) -> int:
-    """The octave word a document holds (pustaka_octave in migration 0021)."""
+    """The octave word a document holds (pustaka_octave in migration 0022)."""
     return max(FIRST, book_id.bit_length())
 
 

@@ -1,3 +1,3 @@
 -- Nothing on SQLite: its FTS5 index returns the matches in id order and stops after the first
--- ones already. On PostgreSQL (0021_catalog_search_octaves.postgresql.sql) the GIN index gets
+-- ones already. On PostgreSQL (0022_catalog_search_octaves.postgresql.sql) the GIN index gets
 -- the id's octave as a word so that a search can ask it for the first ids only.
