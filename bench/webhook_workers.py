@@ -37,6 +37,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -200,8 +201,11 @@ async def start_worker(folder: Path, fake: FakeTelegram, database: str, number: 
     log = home / "pustaka.log"
     hooks = len(fake.sent("setWebhook"))
     with log.open("wb") as out:
+        profile = os.environ.get("PUSTAKA_BENCH_PROFILE")  # a folder: cProfile each worker
+        profiled = ["-m", "cProfile", "-o", f"{profile}/worker-{number}-{port}.prof"]
         process = await asyncio.create_subprocess_exec(
             sys.executable,
+            *(profiled if profile else []),
             "-m",
             "bot",
             "run",
@@ -268,6 +272,14 @@ class Burst:
     seconds: float
     acknowledged: Counter[str]
     """callback id -> answerCallbackQuery calls for it."""
+    cpu: dict[str, float]
+    """CPU seconds spent during the burst, by whom (the Pustaka workers, PostgreSQL, nginx)."""
+
+    def cpu_text(self) -> str:
+        return ", ".join(
+            f"{who} {seconds * 1000 / len(self.members):.1f} ms"
+            for who, seconds in self.cpu.items()
+        )
 
     @property
     def rate(self) -> float:
@@ -280,6 +292,7 @@ async def burst(
     asked: Call,
     members: range,
     during: Any = None,
+    cpu: Callable[[], dict[str, float]] = dict,
 ) -> Burst:
     """Every member presses the first button; timed until each press was acknowledged."""
     data = asked.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
@@ -287,17 +300,69 @@ async def burst(
     ours = {f"cb-{m}" for m in members}
     mine = lambda c: c.params.get("callback_query_id") in ours  # noqa: E731
     updates = [sender.update(press(data, m, message_id)) for m in members]
+    before = cpu()
     started = time.perf_counter()
     delivering = asyncio.create_task(sender.deliver(updates, within=600))
     extra = asyncio.create_task(during()) if during else None
     await fake.wait_for("answerCallbackQuery", count=len(members), within=600, where=mine)
     seconds = time.perf_counter() - started
+    after = cpu()
+    spent = {k: after[k] - before[k] for k in before if k in after}
     await delivering
     if extra:
         await extra
     await asyncio.sleep(2.5)  # a press handled twice (a killed worker's, taken over) shows now
     acks = Counter(str(c.params["callback_query_id"]) for c in fake.sent("answerCallbackQuery"))
-    return Burst(members, seconds, Counter({k: n for k, n in acks.items() if k in ours}))
+    return Burst(members, seconds, Counter({k: n for k, n in acks.items() if k in ours}), spent)
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time of these processes so far (Linux /proc); 0 for one gone."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+def children(parent: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == parent:
+                found.append(int(stat.parent.name))
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+async def postmaster(url: str) -> int:
+    conn = await asyncpg.connect(url)
+    try:
+        data = await conn.fetchval("SELECT setting FROM pg_settings WHERE name = 'data_directory'")
+    finally:
+        await conn.close()
+    return int((Path(data) / "postmaster.pid").read_text().split()[0])
+
+
+def meter(
+    workers: list[Worker], nginx: Nginx | None, server_pid: int | None
+) -> Callable[[], dict[str, float]]:
+    """CPU seconds so far of the workers, of PostgreSQL's processes and of nginx's."""
+
+    def read() -> dict[str, float]:
+        spent = {"workers": cpu_seconds([w.process.pid for w in workers])}
+        if server_pid is not None:
+            spent["PostgreSQL"] = cpu_seconds([server_pid, *children(server_pid)])
+        if nginx is not None and nginx.process is not None:
+            spent["nginx"] = cpu_seconds([nginx.process.pid, *children(nginx.process.pid)])
+        return spent
+
+    return read
 
 
 async def answers_sqlite(path: Path) -> tuple[int, int]:
@@ -371,7 +436,8 @@ async def one_on_sqlite(folder: Path, answers: int, proxy: str) -> Burst:
     fake, workers, nginx, sender = await setup(folder, str(database), 1, proxy)
     try:
         asked = await question(fake, sender)
-        result = await burst(fake, sender, asked, range(100_000, 100_000 + answers))
+        members = range(100_000, 100_000 + answers)
+        result = await burst(fake, sender, asked, members, cpu=meter(workers, nginx, None))
     finally:
         await teardown(fake, workers, nginx)
     total, distinct = await answers_sqlite(database)
@@ -386,7 +452,8 @@ async def three_on_postgres(
     try:
         asked = await question(fake, sender)
         first = range(200_000, 200_000 + answers)
-        plain = await burst(fake, sender, asked, first)
+        cpu = meter(workers, nginx, await postmaster(url))
+        plain = await burst(fake, sender, asked, first, cpu=cpu)
         total, distinct = await answers_postgres(url)
         check(plain, total, distinct, answers, f"{processes} processes, PostgreSQL")
         sender.attempts.clear()
@@ -425,7 +492,7 @@ async def main_async(args: argparse.Namespace, url: str, folder: Path) -> bool:
     single = await one_on_sqlite(folder / "sqlite", args.answers, args.proxy)
     print(
         f"  1 process, SQLite: {single.rate:.0f} answers/s ({single.seconds:.2f} s);"
-        f" load average {load()}"
+        f" CPU per answer: {single.cpu_text()}; load average {load()}"
     )
     (folder / "postgres").mkdir()
     plain, killed, sender, answers_off = await three_on_postgres(
@@ -434,7 +501,7 @@ async def main_async(args: argparse.Namespace, url: str, folder: Path) -> bool:
     print(
         f"  {args.processes} processes, PostgreSQL: {plain.rate:.0f} answers/s"
         f" ({plain.seconds:.2f} s) → {plain.rate / single.rate:.2f}× one process on SQLite"
-        f" (target ≥ 1.5×); load average {load()}"
+        f" (target ≥ 1.5×); CPU per answer: {plain.cpu_text()}; load average {load()}"
     )
     lost = sum(1 for m in killed.members if f"cb-{m}" not in killed.acknowledged)
     twice = sum(1 for n in killed.acknowledged.values() if n > 1)
