@@ -115,7 +115,7 @@ def quantile(sorted_values: list[int], share: float) -> float:
 
 def run(args: argparse.Namespace, url: str, folder: Path) -> bool:
     lead = max(8.0, args.processes * 3.0)  # seconds for the workers to start
-    # Due times start after the fill (about 9,000 rows a second here, loaded) and the workers' start.
+    # Due times start after the fill (9,000-15,000 rows a second here) and the workers' start.
     first_due = datetime.now(UTC) + timedelta(seconds=lead + 5 + args.jobs / 5_000)
     took = asyncio.run(fill(url, args.jobs, first_due, args.window))
     early = (first_due - datetime.now(UTC)).total_seconds() - lead

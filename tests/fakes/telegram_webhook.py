@@ -30,9 +30,14 @@ class WebhookSender:
     """update_id -> POSTs made for it."""
     refusals: Counter[str] = field(default_factory=Counter)
     """What the failed POSTs got: an HTTP status, or the connection error's name."""
+    delivered: int = 0
+    """Updates that got their 2xx."""
+    spread: list[str] = field(default_factory=list)
+    """Without a proxy: these URLs in turn, a POST to the next (a retry too), instead of `url`."""
 
     def __post_init__(self) -> None:
         self._ids = itertools.count(1)
+        self._urls = itertools.cycle(self.spread or [self.url])
 
     def update(self, body: dict[str, Any]) -> dict[str, Any]:
         """`body` (a message, a callback query…) as an update with the next update id."""
@@ -63,13 +68,15 @@ class WebhookSender:
                     update = await queue.get()
                     self.attempts[update["update_id"]] += 1
                     try:
-                        async with http.post(self.url, json=update, headers=headers) as answer:
+                        url = next(self._urls)
+                        async with http.post(url, json=update, headers=headers) as answer:
                             await answer.read()
                             ok = 200 <= answer.status < 300
                             failure = str(answer.status)
                     except (TimeoutError, aiohttp.ClientError) as error:
                         ok, failure = False, type(error).__name__
                     if ok:
+                        self.delivered += 1
                         left -= 1
                         if not left:
                             finished.set()
