@@ -65,6 +65,8 @@ bench: $(STAMP) $(MO)
 	$(BIN)/python bench/web.py
 	$(BIN)/python bench/engines.py --titles 100000 --queries 1000 --jobs 5000
 	$(BIN)/python bench/search_engines.py --titles 1000000
+	$(BIN)/python bench/webhook_workers.py --answers 1000
+	$(BIN)/python bench/shared_jobs.py --jobs 1000000 --window 200
 
 # The real process killed with SIGKILL 50 times during bursts of updates; figures in BENCHMARKS.md.
 chaos: $(STAMP) $(MO)

@@ -50,32 +50,38 @@ class Inbox:
         also: Sequence[tuple[str, Params]] = (),
         left: bool = False,
     ) -> list[str]:
-        """Store a batch (update id, payload) in one transaction; the ids new to the inbox.
-        `also`: statements written in the same transaction. `left`: the updates are a stopped
-        process's (salvaged after a crash), taken up by :meth:`unfinished` like the others."""
+        """Store a batch (update id, payload) with one statement; the ids new to the inbox.
+
+        One statement, not a transaction: a stored update is skipped by the conflict on its
+        key, so no other process's take has to wait (on PostgreSQL every transaction takes one
+        lock for the whole database, and webhook workers each store every update they get).
+        `also`: statements written in the same transaction (then there is one). `left`: the
+        updates are a stopped process's (salvaged after a crash), taken up by
+        :meth:`unfinished` like the others."""
         if not updates:
             return []
         now = utc_text(self.clock.now())
-        ids = [update_id for update_id, _ in updates]
-        marks = ", ".join("?" * len(ids))
-        async with self.store.transaction() as tx:
-            known = {
-                row[0]
-                for row in await tx.fetchall(
-                    f"SELECT update_id FROM inbox WHERE platform = ? AND update_id IN ({marks})",
-                    (self.platform, *ids),
-                )
-            }
-            new = [(i, payload) for i, payload in updates if i not in known]
-            owner = None if left else self.store.owner
-            await tx.executemany(
-                "INSERT INTO inbox (platform, update_id, payload, received_at, owner)"
-                " VALUES (?, ?, ?, ?, ?)",
-                [(self.platform, i, json.dumps(payload), now, owner) for i, payload in new],
-            )
-            for statement, values in also:
-                await tx.execute(statement, values)
-        return [i for i, _ in new]
+        owner = None if left else self.store.owner
+        batch = list(dict(updates).items())  # an update listed twice is stored once
+        rows = ", ".join("(?, ?, ?, ?, ?)" for _ in batch)
+        insert = (
+            f"INSERT INTO inbox (platform, update_id, payload, received_at, owner) VALUES {rows}"
+            " ON CONFLICT (platform, update_id) DO NOTHING RETURNING update_id"
+        )
+        values = tuple(
+            value
+            for update_id, payload in batch
+            for value in (self.platform, update_id, json.dumps(payload), now, owner)
+        )
+        if also:
+            async with self.store.transaction() as tx:
+                stored = await tx.fetchall(insert, values)
+                for statement, params in also:
+                    await tx.execute(statement, params)
+        else:
+            stored = await self.store.fetchall(insert, values)
+        new = {row[0] for row in stored}
+        return [update_id for update_id, _ in batch if update_id in new]
 
     async def unfinished(self) -> list[tuple[str, dict[str, Any]]]:
         """Updates stored but not finished by a process that stopped while handling them (at

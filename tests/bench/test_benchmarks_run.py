@@ -9,7 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.postgres import binaries
+
 BENCH = Path(__file__).resolve().parents[2] / "bench"
+ON_POSTGRES = {"shared_jobs.py", "webhook_workers.py"}
+"""Benchmarks that start a throwaway PostgreSQL server (tests/postgres.py)."""
 
 
 @pytest.mark.parametrize(
@@ -26,6 +30,7 @@ BENCH = Path(__file__).resolve().parents[2] / "bench"
         ("catalog_search.py", ["--titles", "2000", "--queries", "20"], "pustaka search"),
         ("quiz_burst.py", ["--members", "20"], "each answer exactly once"),
         ("search_engines.py", ["--titles", "2000", "--queries", "20"], "SQLite search"),
+        ("shared_jobs.py", ["--jobs", "3000", "--window", "3"], "each job exactly once"),
         (
             "recommend.py",
             ["--titles", "2000", "--members", "20", "--ratings", "100", "--runs", "5"],
@@ -37,6 +42,7 @@ BENCH = Path(__file__).resolve().parents[2] / "bench"
             "/stats 365",
         ),
         ("telegram_latency.py", [], "telegram /help"),
+        ("webhook_workers.py", ["--answers", "30"], "no answer lost"),
         (
             "web.py",
             [
@@ -48,6 +54,8 @@ BENCH = Path(__file__).resolve().parents[2] / "bench"
     ],
 )
 def test_benchmark_runs(script: str, arguments: list[str], reported: str) -> None:
+    if script in ON_POSTGRES and binaries() is None:
+        pytest.skip("no PostgreSQL binaries (initdb, pg_ctl) for a throwaway server")
     done = subprocess.run(
         [sys.executable, str(BENCH / script), *arguments],
         capture_output=True,
